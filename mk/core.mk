@@ -1,0 +1,27 @@
+# Core: shared helpers, sysfs access, and the command-line front end.
+src_lib_libvirtsriov_a_SOURCES += \
+	src/lib/util.c src/lib/util.h \
+	src/lib/sysfs.c src/lib/sysfs.h \
+	src/lib/inventory.h src/lib/netlink.h
+
+bin_PROGRAMS += virt-sriov
+virt_sriov_SOURCES = \
+	src/cli/cli.h src/cli/main.c \
+	src/cli/cmd-list.c src/cli/cmd-show.c src/cli/cmd-check.c \
+	src/cli/cmd-numvfs.c src/cli/cmd-bind.c src/cli/cmd-vf.c \
+	src/cli/cmd-xml.c src/cli/cmd-network.c \
+	src/cli/cmd-attach.c src/cli/cmd-detach.c \
+	src/cli/cmd-policy.c src/cli/cmd-plan.c src/cli/cmd-reconcile.c \
+	src/cli/cmd-apply.c
+virt_sriov_LDADD = $(VS_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-util tests/unit/test-sysfs
+TESTS += tests/unit/test-util tests/unit/test-sysfs
+tests_unit_test_util_SOURCES = tests/unit/test-util.c
+tests_unit_test_util_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_util_LDADD = $(CMOCKA_TEST_LIBS)
+tests_unit_test_sysfs_SOURCES = tests/unit/test-sysfs.c
+tests_unit_test_sysfs_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_sysfs_LDADD = $(CMOCKA_TEST_LIBS)
+endif

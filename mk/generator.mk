@@ -1,0 +1,1 @@
+# generator area: filled by the issue that delivers it.

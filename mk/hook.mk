@@ -1,0 +1,1 @@
+# hook area: filled by the issue that delivers it.

@@ -1,0 +1,1 @@
+# host area: filled by the issue that delivers it.

@@ -1,0 +1,1 @@
+# inventory area: filled by the issue that delivers it.

@@ -1,0 +1,1 @@
+# libvirt area: filled by the issue that delivers it.

@@ -1,0 +1,1 @@
+# netlink area: filled by the issue that delivers it.

@@ -1,0 +1,9 @@
+#include "config.h"
+
+#include "cli.h"
+
+/* Placeholder until the issue that delivers this command lands. */
+int vs_cmd_policy(struct vs_cli *cli, int argc, char **argv)
+{
+	return vs_cli_fail(VS_EXIT_FAILURE, "'policy' is not implemented yet");
+}

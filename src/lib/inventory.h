@@ -1,0 +1,93 @@
+/* The host's SR-IOV inventory: every PF (PCI device with sriov_totalvfs),
+ * its VFs ordered by number, and what is known about each.
+ *
+ * Values that cannot be known carry a sentinel (-1, "" or NULL) and are
+ * printed as null; a PF whose VF settings could not be read completely has
+ * vf_configs_known = false and a warning naming it in host->warnings. */
+#pragma once
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sysfs.h"
+#include "util.h"
+
+#define VS_PCI_ADDR_MAX 32 /* "0000:01:10.0"; long enough for odd domains */
+#define VS_DRIVER_MAX 64
+
+/* Per-VF settings, as the kernel reports them or as a request wants them.
+ * Every field has a "not set / unknown" sentinel so one struct serves both:
+ * -1 for numbers, has_mac = false for the MAC. */
+struct vs_vf_config {
+	int index;              /* VF number on its PF */
+	bool has_mac;
+	unsigned char mac[6];
+	int vlan;               /* 0-4094 */
+	int qos;                /* 0-7 */
+	int vlan_proto;         /* ETH_P_8021Q or ETH_P_8021AD, host order */
+	int spoofchk;           /* 0/1 */
+	int trust;              /* 0/1 */
+	int link_state;         /* IFLA_VF_LINK_STATE_AUTO/ENABLE/DISABLE */
+	int query_rss;          /* 0/1 */
+	long long min_tx_rate;  /* Mbps */
+	long long max_tx_rate;  /* Mbps */
+};
+
+void vs_vf_config_init(struct vs_vf_config *c, int index);
+/* true when no field other than index is set */
+bool vs_vf_config_is_empty(const struct vs_vf_config *c);
+
+struct vs_vf {
+	unsigned index;
+	char address[VS_PCI_ADDR_MAX];
+	char driver[VS_DRIVER_MAX];   /* "" when unbound */
+	char netdev[IFNAMSIZ];        /* "" when none (e.g. on vfio-pci) */
+	int iommu_group;              /* -1 unknown */
+	bool config_known;            /* config came from the kernel */
+	struct vs_vf_config config;
+	char *in_use_by;              /* guest name; NULL free or unknown */
+};
+
+struct vs_pf {
+	char address[VS_PCI_ADDR_MAX];
+	char netdev[IFNAMSIZ];        /* "" when none (NVMe, unbound) */
+	char driver[VS_DRIVER_MAX];
+	unsigned vendor_id, device_id;
+	unsigned vf_device_id;        /* 0 unknown */
+	char vendor_name[128];        /* libpci names; "" unknown */
+	char device_name[256];
+	int numa_node;                /* -1 unknown / none */
+	int iommu_group;              /* -1 unknown */
+	int totalvfs, numvfs;
+	int vf_offset, vf_stride;     /* -1 unknown */
+	int drivers_autoprobe;        /* -1 unknown */
+	bool vf_configs_known;        /* every VF's config read from the kernel */
+	struct vs_vf *vfs;
+	size_t n_vfs;
+};
+
+struct vs_host {
+	struct vs_pf *pfs;
+	size_t n_pfs;
+	char **warnings;              /* one line each, naming the device */
+	size_t n_warnings, warnings_alloc;
+	bool usage_known;             /* in_use_by filled from libvirt */
+};
+
+struct vs_nl;
+
+struct vs_scan_opts {
+	const struct vs_sysfs *sysfs;
+	struct vs_nl *nl;             /* NULL: VF settings not read */
+	const char *only[16];         /* PF names (netdev or address) to keep; NULL-terminated */
+};
+
+int vs_inventory_scan(const struct vs_scan_opts *opts, struct vs_host **out, struct vs_error *err);
+void vs_host_free(struct vs_host *host);
+int vs_host_warn(struct vs_host *host, const char *fmt, ...) _printf_(2, 3);
+
+/* Look up a PF by netdev name or PCI address; NULL when absent. */
+struct vs_pf *vs_host_find_pf(const struct vs_host *host, const char *name);
+/* Look up a VF by PCI address; returns 0 or -ENOENT. */
+int vs_host_find_vf(const struct vs_host *host, const char *address, struct vs_pf **pf, struct vs_vf **vf);
