@@ -1,0 +1,24 @@
+/* Naming VFs on the command line and in configuration:
+ *   a VF PCI address          0000:01:10.0
+ *   PF#N                      em1#3, 0000:01:00.0#3
+ *   PF#ranges                 em1#0-3,7
+ * (the convention of the Kubernetes SR-IOV device plugin). */
+#pragma once
+
+#include <stddef.h>
+
+#include "inventory.h"
+#include "util.h"
+
+struct vs_vf_ref {
+	struct vs_pf *pf;
+	struct vs_vf *vf;
+};
+
+/* Parse "0-3,7,12" into a sorted, de-duplicated list of indexes.
+ * -EINVAL with err naming the bad part. */
+int vs_parse_index_set(const char *spec, unsigned **out, size_t *n, struct vs_error *err);
+
+/* Resolve one VFSET against the inventory.  Every VF must exist (index below
+ * sriov_numvfs); otherwise -ENOENT and err names the PF and the index. */
+int vs_vfset_resolve(const struct vs_host *host, const char *spec, struct vs_vf_ref **out, size_t *n, struct vs_error *err);
