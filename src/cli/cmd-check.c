@@ -1,9 +1,103 @@
 #include "config.h"
 
-#include "cli.h"
+#include <getopt.h>
+#include <string.h>
+#include <sys/utsname.h>
 
-/* Placeholder until the issue that delivers this command lands. */
+#include "check.h"
+#include "cli.h"
+#include "inventory.h"
+#include "pci.h"
+
+static void print_result(const struct vs_check_result *res)
+{
+	char title[160];
+
+	if (res->device)
+		snprintf(title, sizeof(title), "%s (%s)", res->title, res->device);
+	else
+		snprintf(title, sizeof(title), "%s", res->title);
+	printf("SR-IOV: %-70s : %s (%s)\n", title, vs_check_status_name(res->status), res->message);
+	if (res->remedy)
+		printf("        -> %s\n", res->remedy);
+}
+
+static int print_json(const struct vs_check_report *rep)
+{
+	struct json_object *arr = vs_check_report_json(rep);
+
+	if (!arr)
+		return -ENOMEM;
+	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(arr);
+	return 0;
+}
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': cli->json = true; break;
+		case 'h': printf("Usage: %s check [--json]\n", cli->prog); return VS_EXIT_OK;
+		default: return VS_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return vs_cli_fail(VS_EXIT_USAGE, "check: unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep)
+{
+	int r = vs_check_run(ctx, rep);
+
+	if (r < 0)
+		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
+	if (cli->json) {
+		if (print_json(rep) < 0)
+			return vs_cli_fail(VS_EXIT_FAILURE, "check: out of memory");
+	} else {
+		for (size_t i = 0; i < rep->n; i++)
+			print_result(&rep->results[i]);
+	}
+	return vs_check_worst(rep) == VS_CHECK_FAIL ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
 int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 {
-	return vs_cli_fail(VS_EXIT_FAILURE, "'check' is not implemented yet");
+	struct vs_scan_opts opts = { .sysfs = &cli->sysfs };
+	struct vs_check_ctx ctx = { .sysfs = &cli->sysfs };
+	struct vs_check_report rep = { 0 };
+	struct vs_error scan_err = { 0 }, pci_err = { 0 };
+	struct vs_host *host = NULL;
+	struct vs_pci *pci = NULL;
+	char modules[PATH_MAX];
+	struct utsname u;
+	int r = parse_args(cli, argc, argv);
+
+	if (r >= 0)
+		return r;
+	if (vs_inventory_scan(&opts, &host, &scan_err) < 0)
+		ctx.host_error = scan_err.msg[0] ? scan_err.msg : strerror(-scan_err.code);
+	ctx.host = host;
+	if (vs_pci_open(&cli->sysfs, &pci, &pci_err) == 0)
+		ctx.pci = pci;
+	/* an unloaded module is only worth looking for on the running kernel */
+	if (vs_sysfs_is_live(&cli->sysfs) && uname(&u) == 0) {
+		snprintf(modules, sizeof(modules), "/lib/modules/%s", u.release);
+		ctx.modules_dir = modules;
+	}
+	r = run(cli, &ctx, &rep);
+	vs_check_report_free(&rep);
+	if (pci)
+		vs_pci_close(pci);
+	vs_host_free(host);
+	return r;
 }

@@ -1,0 +1,53 @@
+/* Host readiness for SR-IOV passthrough, in the manner of virt-host-validate:
+ * a table of checks, each adding PASS/WARN/FAIL results with a message and,
+ * for WARN/FAIL, what to do about it. */
+#pragma once
+
+#include <json-c/json.h>
+
+#include "inventory.h"
+#include "pci.h"
+#include "sysfs.h"
+#include "util.h"
+
+enum vs_check_status {
+	VS_CHECK_PASS,
+	VS_CHECK_WARN,
+	VS_CHECK_FAIL,
+};
+
+struct vs_check_result {
+	const char *id;       /* stable key for scripts: "iommu-groups", "acs"... */
+	const char *title;    /* "Checking if IOMMU is enabled by kernel" */
+	enum vs_check_status status;
+	char *device;         /* PCI address the result is about; NULL host-wide */
+	char *message;
+	char *remedy;         /* NULL when there is nothing to do */
+};
+
+struct vs_check_report {
+	struct vs_check_result *results;
+	size_t n, alloc;
+};
+
+struct vs_check_ctx {
+	const struct vs_sysfs *sysfs;  /* also prefixes /proc/cmdline and /sys/module */
+	const struct vs_host *host;    /* NULL: the inventory failed, host_error says why */
+	const char *host_error;
+	struct vs_pci *pci;            /* NULL: ACS cannot be read */
+	/* Live host only: /lib/modules/$(uname -r), where an unloaded vfio-pci
+	 * module is looked for.  NULL on a captured or generated tree. */
+	const char *modules_dir;
+};
+
+/* Run every check.  Returns 0 or -ENOMEM; check failures are results. */
+int vs_check_run(const struct vs_check_ctx *ctx, struct vs_check_report *rep);
+void vs_check_report_free(struct vs_check_report *rep);
+
+enum vs_check_status vs_check_worst(const struct vs_check_report *rep);
+const char *vs_check_status_name(enum vs_check_status s);
+/* First result with this id (and device, when not NULL); NULL none. */
+const struct vs_check_result *vs_check_find(const struct vs_check_report *rep, const char *id, const char *device);
+
+/* [{check, title, status, message, remedy, device?}, ...]; NULL on ENOMEM. */
+struct json_object *vs_check_report_json(const struct vs_check_report *rep);
