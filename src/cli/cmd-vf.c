@@ -1,9 +1,369 @@
+/* virt-sriov vf set VFSET... [settings] | vf reset VFSET...
+ *
+ * Every VF of every PF is planned and validated before anything is sent;
+ * then one RTM_SETLINK per PF. */
 #include "config.h"
 
-#include "cli.h"
+#include <getopt.h>
+#include <json-c/json.h>
+#include <string.h>
 
-/* Placeholder until the issue that delivers this command lands. */
+#include "cli.h"
+#include "netlink.h"
+#include "output.h"
+#include "vfctl.h"
+#include "vfset.h"
+
+struct vf_args {
+	bool reset;
+	struct vs_vf_config tmpl;
+	char **sets;
+	int nsets;
+};
+
+static const struct option vf_opts[] = {
+	{ "mac", required_argument, NULL, 'm' },
+	{ "vlan", required_argument, NULL, 'v' },
+	{ "spoofchk", required_argument, NULL, 's' },
+	{ "trust", required_argument, NULL, 't' },
+	{ "link-state", required_argument, NULL, 'l' },
+	{ "min-tx-rate", required_argument, NULL, 'r' },
+	{ "max-tx-rate", required_argument, NULL, 'R' },
+	{ "query-rss", required_argument, NULL, 'q' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void vf_usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+		"Usage: %s vf set VFSET... [--mac M] [--vlan ID[:QOS[:802.1Q|802.1ad]]] [--spoofchk on|off]\n"
+		"              [--trust on|off] [--link-state auto|enable|disable]\n"
+		"              [--min-tx-rate MBPS] [--max-tx-rate MBPS] [--query-rss on|off]\n"
+		"       %s vf reset VFSET...\n"
+		"VFSET: a VF address, PF#N or PF#0-3,7 (PF: netdev or PCI address).\n", prog, prog);
+}
+
+/* The option's long name, for vs_vfctl_parse_setting. */
+static const char *setting_of(int c)
+{
+	for (const struct option *o = vf_opts; o->name; o++)
+		if (o->val == c && o->has_arg == required_argument)
+			return o->name;
+	return NULL;
+}
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args *a)
+{
+	struct vs_error err = { 0 };
+	const char *name;
+	int c, r;
+
+	vs_vf_config_init(&a->tmpl, 0);
+	while ((c = getopt_long(argc, argv, "nh", vf_opts, NULL)) != -1) {
+		if (c == 'j' || c == 'n') {
+			*(c == 'j' ? &cli->json : &cli->dry_run) = true;
+			continue;
+		}
+		if (c == 'h') {
+			vf_usage(stdout, cli->prog);
+			return -1;
+		}
+		name = setting_of(c);
+		if (!name)
+			return vs_cli_fail(VS_EXIT_USAGE, "vf: see vf --help");
+		if (a->reset)
+			return vs_cli_fail(VS_EXIT_USAGE, "vf reset: --%s: reset takes no settings", name);
+		r = vs_vfctl_parse_setting(&a->tmpl, name, optarg, &err);
+		if (r < 0)
+			return vs_cli_fail(r == -ERANGE ? VS_EXIT_FAILURE : VS_EXIT_USAGE, "vf %s: %s",
+					   a->reset ? "reset" : "set", err.msg);
+	}
+	a->sets = argv + optind;
+	a->nsets = argc - optind;
+	if (a->nsets == 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "vf %s: expected a VFSET (see vf --help)", a->reset ? "reset" : "set");
+	if (!a->reset && vs_vf_config_is_empty(&a->tmpl))
+		return vs_cli_fail(VS_EXIT_USAGE, "vf set: no setting given (see vf --help)");
+	return VS_EXIT_OK;
+}
+
+static int resolve_all(const struct vs_host *host, char **sets, int nsets, struct vs_vf_ref **refs, size_t *n)
+{
+	size_t alloc = 0;
+
+	*refs = NULL;
+	*n = 0;
+	for (int i = 0; i < nsets; i++) {
+		_cleanup_free_ struct vs_vf_ref *part = NULL;
+		struct vs_error err = { 0 };
+		size_t np = 0;
+
+		int r = vs_vfset_resolve(host, sets[i], &part, &np, &err);
+
+		if (r == -EINVAL) /* the VFSET's syntax */
+			return vs_cli_fail(VS_EXIT_USAGE, "%s", err.msg[0] ? err.msg : sets[i]);
+		if (r < 0)
+			return vs_cli_fail_err(&err, sets[i]);
+		if (vs_grow((void **)refs, &alloc, *n + np, sizeof(**refs)) < 0)
+			return vs_cli_fail(VS_EXIT_FAILURE, "out of memory");
+		memcpy(*refs + *n, part, np * sizeof(*part));
+		*n += np;
+	}
+	return VS_EXIT_OK;
+}
+
+static size_t count_vfs(const struct vs_vfctl_plan *plans, size_t n)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += plans[i].n;
+	return total;
+}
+
+/* ---- dry run: the request per PF, VF and attribute ---- */
+
+static json_object *attrs_json(const struct vs_vf_config *c)
+{
+	json_object *arr = json_object_new_array();
+	char value[96];
+
+	for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
+		json_object *a;
+
+		if (!vs_nl_setting_present(c, s))
+			continue;
+		a = json_object_new_object();
+		vs_nl_setting_format(c, s, value, sizeof(value));
+		vs_json_set(a, "attribute", vs_json_str(vs_nl_setting_attr(c, s)));
+		vs_json_set(a, "setting", vs_json_str(vs_nl_setting_name(s)));
+		vs_json_set(a, "value", vs_json_str(value));
+		json_object_array_add(arr, a);
+	}
+	return arr;
+}
+
+static json_object *plan_json(const struct vs_vfctl_plan *p)
+{
+	json_object *o = json_object_new_object(), *vfs = json_object_new_array();
+
+	vs_json_set(o, "pf", vs_json_str(p->pf->netdev));
+	vs_json_set(o, "address", vs_json_str(p->pf->address));
+	vs_json_set(o, "message", vs_json_str("RTM_SETLINK"));
+	for (size_t i = 0; i < p->n; i++) {
+		json_object *vf = json_object_new_object();
+
+		vs_json_set(vf, "index", json_object_new_int(p->cfgs[i].index));
+		vs_json_set(vf, "address", vs_json_str(p->vfs[i]->address));
+		vs_json_set(vf, "attributes", attrs_json(&p->cfgs[i]));
+		json_object_array_add(vfs, vf);
+	}
+	vs_json_set(o, "vfs", vfs);
+	return o;
+}
+
+static void plan_print(const struct vs_vfctl_plan *p)
+{
+	char value[96];
+
+	printf("%s (%s): RTM_SETLINK, one IFLA_VFINFO_LIST with %zu IFLA_VF_INFO\n", p->pf->netdev,
+	       p->pf->address, p->n);
+	for (size_t i = 0; i < p->n; i++) {
+		printf("  VF %d (%s)\n", p->cfgs[i].index, p->vfs[i]->address);
+		for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
+			if (!vs_nl_setting_present(&p->cfgs[i], s))
+				continue;
+			vs_nl_setting_format(&p->cfgs[i], s, value, sizeof(value));
+			printf("    %-20s %s %s\n", vs_nl_setting_attr(&p->cfgs[i], s), vs_nl_setting_name(s), value);
+		}
+	}
+}
+
+static int dry_run(const struct vs_cli *cli, const struct vs_vfctl_plan *plans, size_t n)
+{
+	json_object *root, *reqs;
+	int r;
+
+	if (!cli->json) {
+		for (size_t i = 0; i < n; i++)
+			plan_print(&plans[i]);
+		printf("dry run: nothing sent\n");
+		return VS_EXIT_OK;
+	}
+	root = json_object_new_object();
+	reqs = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(reqs, plan_json(&plans[i]));
+	vs_json_set(root, "dry_run", json_object_new_boolean(1));
+	vs_json_set(root, "requests", reqs);
+	r = vs_json_print(root);
+	json_object_put(root);
+	return r < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
+/* ---- applying and reporting ---- */
+
+static void settings_list(const struct vs_vf_config *c, unsigned mask, bool want_in, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int s = 0; s < VS_NL_SETTING_MAX && used < len; s++) {
+		char value[96];
+
+		if (!vs_nl_setting_present(c, s) || (((mask >> s) & 1) != want_in))
+			continue;
+		vs_nl_setting_format(c, s, value, sizeof(value));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s %s", used ? ", " : "", vs_nl_setting_name(s), value);
+	}
+}
+
+/* After a refusal: what the kernel left in effect, per VF. */
+static void report_refusal(const struct vs_vfctl_plan *p, const struct vs_vfctl_outcome *o)
+{
+	char in[512], out[512];
+
+	if (!o->read_back) {
+		vs_cli_warn("%s: VF settings cannot be read back: what the kernel applied before the refusal is unknown",
+			    p->pf->netdev);
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		settings_list(&p->cfgs[i], o->in_effect[i], true, in, sizeof(in));
+		settings_list(&p->cfgs[i], o->in_effect[i], false, out, sizeof(out));
+		fprintf(stderr, "virt-sriov: %s: VF %d: in effect: %s; not in effect: %s\n", p->pf->netdev,
+			p->cfgs[i].index, in[0] ? in : "none", out[0] ? out : "none");
+	}
+}
+
+static void report_reset_notes(const struct vs_vfctl_plan *p, const struct vs_vfctl_outcome *o)
+{
+	if (o->placeholder_mac)
+		vs_cli_warn("%s: the driver refused an all-zero MAC; VFs got 02:00:00:00:00:00 instead", p->pf->netdev);
+	for (int s = 0; s < VS_NL_SETTING_MAX; s++)
+		if (o->skipped & (1u << s))
+			vs_cli_warn("%s: %s not supported by the driver (EOPNOTSUPP): left as it is", p->pf->netdev,
+				    vs_nl_setting_name(s));
+}
+
+static json_object *outcome_json(const struct vs_vfctl_plan *p, const struct vs_vfctl_outcome *o,
+				 const struct vs_error *err)
+{
+	json_object *obj = json_object_new_object(), *vfs = json_object_new_array();
+
+	vs_json_set(obj, "pf", vs_json_str(p->pf->netdev));
+	vs_json_set(obj, "address", vs_json_str(p->pf->address));
+	vs_json_set(obj, "ok", json_object_new_boolean(err->code == 0));
+	vs_json_set(obj, "error", err->code ? vs_json_str(err->msg) : NULL);
+	vs_json_set(obj, "read_back", json_object_new_boolean(o->read_back || err->code == 0));
+	for (size_t i = 0; i < p->n && o->in_effect && (o->read_back || err->code == 0); i++) {
+		json_object *vf = json_object_new_object();
+		char in[512], out[512];
+
+		settings_list(&p->cfgs[i], o->in_effect[i], true, in, sizeof(in));
+		settings_list(&p->cfgs[i], o->in_effect[i], false, out, sizeof(out));
+		vs_json_set(vf, "index", json_object_new_int(p->cfgs[i].index));
+		vs_json_set(vf, "in_effect", vs_json_str(in));
+		vs_json_set(vf, "not_in_effect", vs_json_str(out));
+		json_object_array_add(vfs, vf);
+	}
+	vs_json_set(obj, "vfs", vfs);
+	return obj;
+}
+
+static int apply_one(struct vs_nl *nl, bool reset, const struct vs_vfctl_plan *p, json_object *results)
+{
+	struct vs_vfctl_outcome o = { .refused_vf = -1, .refused_setting = -1 };
+	struct vs_error err = { 0 };
+	int r;
+
+	r = reset ? vs_vfctl_reset(nl, p->pf->netdev, p->cfgs, p->n, &o, &err)
+		  : vs_vfctl_apply(nl, p->pf->netdev, p->cfgs, p->n, &o, &err);
+	if (reset)
+		report_reset_notes(p, &o);
+	if (results)
+		json_object_array_add(results, outcome_json(p, &o, &err));
+	if (r < 0)
+		vs_cli_fail_err(&err, p->pf->netdev);
+	if (r < 0 && o.error)
+		report_refusal(p, &o);
+	else if (r == 0 && !results)
+		printf("%s: %zu VF%s %s\n", p->pf->netdev, p->n, p->n == 1 ? "" : "s", reset ? "reset" : "set");
+	vs_vfctl_outcome_free(&o);
+	return r < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
+static int apply_all(const struct vs_cli *cli, bool reset, const struct vs_vfctl_plan *plans, size_t n)
+{
+	json_object *root = NULL, *results = NULL;
+	struct vs_error err = { 0 };
+	struct vs_nl *nl = NULL;
+	int status = VS_EXIT_OK;
+
+	if (vs_nl_open(&nl, &err) < 0)
+		return vs_cli_fail_err(&err, "rtnetlink");
+	if (cli->json) {
+		root = json_object_new_object();
+		results = json_object_new_array();
+	}
+	/* One PF refusing does not stop the others: each is its own request. */
+	for (size_t i = 0; i < n; i++)
+		if (apply_one(nl, reset, &plans[i], results) != VS_EXIT_OK)
+			status = VS_EXIT_FAILURE;
+	vs_nl_close(nl);
+	if (root) {
+		vs_json_set(root, "results", results);
+		if (vs_json_print(root) < 0)
+			status = VS_EXIT_FAILURE;
+		json_object_put(root);
+	}
+	return status;
+}
+
+static int run(struct vs_cli *cli, struct vf_args *a)
+{
+	_cleanup_free_ struct vs_vf_ref *refs = NULL;
+	struct vs_vfctl_plan *plans = NULL;
+	struct vs_host *host = NULL;
+	struct vs_error err = { 0 };
+	size_t nrefs = 0, nplans = 0;
+	int r;
+
+	r = vs_cli_load_host(cli, NULL, 0, &host);
+	if (r != VS_EXIT_OK)
+		return r;
+	r = resolve_all(host, a->sets, a->nsets, &refs, &nrefs);
+	if (r == VS_EXIT_OK && vs_vfctl_plan_build(refs, nrefs, &a->tmpl, a->reset, &plans, &nplans, &err) < 0)
+		r = vs_cli_fail_err(&err, "vf");
+	if (r == VS_EXIT_OK && a->tmpl.has_mac && count_vfs(plans, nplans) > 1)
+		r = vs_cli_fail(VS_EXIT_USAGE, "vf set: --mac names %zu VFs: one MAC cannot go to several VFs",
+				count_vfs(plans, nplans));
+	if (r == VS_EXIT_OK)
+		r = cli->dry_run ? dry_run(cli, plans, nplans) : apply_all(cli, a->reset, plans, nplans);
+	vs_vfctl_plans_free(plans, nplans);
+	vs_host_free(host);
+	return r;
+}
+
 int vs_cmd_vf(struct vs_cli *cli, int argc, char **argv)
 {
-	return vs_cli_fail(VS_EXIT_FAILURE, "'vf' is not implemented yet");
+	struct vf_args a = { 0 };
+	int r;
+
+	if (argc < 2 || (strcmp(argv[1], "set") != 0 && strcmp(argv[1], "reset") != 0)) {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+			vf_usage(stdout, cli->prog);
+			return VS_EXIT_OK;
+		}
+		vf_usage(stderr, cli->prog);
+		return VS_EXIT_USAGE;
+	}
+	a.reset = strcmp(argv[1], "reset") == 0;
+	r = parse_args(cli, argc - 1, argv + 1, &a);
+	if (r != VS_EXIT_OK)
+		return r < 0 ? VS_EXIT_OK : r;
+	return run(cli, &a);
 }

@@ -5,12 +5,30 @@
  * unit tests can replace the kernel. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "inventory.h"
 #include "util.h"
 
 struct vs_nl;
+
+/* The transport seam: the real one (vs_nl_open) talks to NETLINK_ROUTE;
+ * tests put their own ops here to record requests and return canned
+ * replies.  send() takes one complete request; recv() returns one datagram
+ * (malloc'd, possibly several messages) or -ETIMEDOUT. */
+struct vs_nl_ops {
+	int (*send)(struct vs_nl *nl, const void *buf, size_t len);
+	int (*recv)(struct vs_nl *nl, void **buf, size_t *len);
+	void (*close)(struct vs_nl *nl);
+};
+
+struct vs_nl {
+	const struct vs_nl_ops *ops;
+	void *priv;
+	uint32_t seq;       /* of the last request sent */
+};
 
 /* Open a NETLINK_ROUTE socket with a receive timeout (bounded time). */
 int vs_nl_open(struct vs_nl **out, struct vs_error *err);
@@ -31,3 +49,54 @@ int vs_nl_get_vfs(struct vs_nl *nl, const char *ifname, struct vs_pf_vf_list *ou
  * Only the fields that are set are sent.  On a refusal err names the PF,
  * the VF and the setting. */
 int vs_nl_set_vfs(struct vs_nl *nl, const char *ifname, const struct vs_vf_config *cfgs, size_t n, struct vs_error *err);
+
+/* The kernel's answer to a request: error is 0 (ACK) or a negative errno;
+ * msg is the extended ACK text (NLMSGERR_ATTR_MSG), "" when absent. */
+struct vs_nl_ack {
+	int error;
+	char msg[256];
+	bool has_offset;
+	uint32_t offset;    /* NLMSGERR_ATTR_OFFS: byte offset in the request */
+};
+
+/* As vs_nl_set_vfs, also handing back the kernel's answer. */
+int vs_nl_set_vfs_ack(struct vs_nl *nl, const char *ifname, const struct vs_vf_config *cfgs, size_t n,
+		      struct vs_nl_ack *ack, struct vs_error *err);
+
+/* Send one prepared request and wait for its ACK/error (tests use it to
+ * send deliberately malformed messages to the real kernel). */
+int vs_nl_request(struct vs_nl *nl, const void *req, size_t len, struct vs_nl_ack *ack);
+
+/* The settings one IFLA_VF_INFO can carry, in the order the kernel's
+ * do_setvfinfo applies them (it stops at the first refusal). */
+enum vs_nl_setting {
+	VS_NL_MAC,
+	VS_NL_VLAN,
+	VS_NL_RATE,
+	VS_NL_SPOOFCHK,
+	VS_NL_LINK_STATE,
+	VS_NL_QUERY_RSS,
+	VS_NL_TRUST,
+	VS_NL_SETTING_MAX,
+};
+bool vs_nl_setting_present(const struct vs_vf_config *c, enum vs_nl_setting s);
+/* The command-line name ("link-state"). */
+const char *vs_nl_setting_name(enum vs_nl_setting s);
+/* The attribute that carries it in a request ("IFLA_VF_LINK_STATE"). */
+const char *vs_nl_setting_attr(const struct vs_vf_config *c, enum vs_nl_setting s);
+/* The value as the user writes it ("enable", "5 qos 0 proto 802.1Q"). */
+void vs_nl_setting_format(const struct vs_vf_config *c, enum vs_nl_setting s, char *buf, size_t len);
+/* Does `have` (read from the kernel) carry the value `want` asks for? */
+bool vs_nl_setting_in_effect(const struct vs_vf_config *want, const struct vs_vf_config *have, enum vs_nl_setting s);
+
+/* Pure builders: one complete message in a malloc'd buffer.  Rates go as
+ * IFLA_VF_RATE, which needs both values: -EINVAL when only one is set. */
+int vs_nl_build_getlink(const char *ifname, uint32_t seq, void **buf, size_t *len);
+int vs_nl_build_setvfs(const char *ifname, const struct vs_vf_config *cfgs, size_t n, uint32_t seq,
+		       void **buf, size_t *len, struct vs_error *err);
+
+/* Pure parsers.  parse_link reads one RTM_NEWLINK (or one of our own
+ * RTM_SETLINK requests) into out; -EBADMSG with err naming ifname on a
+ * malformed message.  parse_ack reads one NLMSG_ERROR. */
+int vs_nl_parse_link(const void *msg, size_t len, const char *ifname, struct vs_pf_vf_list *out, struct vs_error *err);
+int vs_nl_parse_ack(const void *msg, size_t len, struct vs_nl_ack *ack);

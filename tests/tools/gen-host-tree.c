@@ -838,6 +838,8 @@ static void write_ids(const struct gen *g, const struct dev *d, size_t idx)
 	write_attr(P(g, "sys/%s/irq", d->rel), "%d\n", d->kind == K_VF ? 0 : (int)(16 + idx % 32));
 	write_attr(P(g, "sys/%s/numa_node", d->rel), "%d\n", d->numa);
 	write_attr(P(g, "sys/%s/enable", d->rel), "1\n");
+	/* the kernel shows an unset override as "(null)" */
+	write_attr(P(g, "sys/%s/driver_override", d->rel), "(null)\n");
 	write_attr(P(g, "sys/%s/modalias", d->rel), "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n",
 		   id[0], id[1], id[2], id[3], cls >> 16, (cls >> 8) & 0xff, cls & 0xff);
 }
@@ -975,6 +977,7 @@ static void write_skeleton(const struct gen *g)
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		mkdir_p(P(g, "%s", dirs[i]));
 	write_attr(P(g, "sys/bus/pci/drivers_autoprobe"), "1\n");
+	write_attr(P(g, "sys/bus/pci/drivers_probe"), "");
 	write_attr(P(g, "proc/cmdline"), "BOOT_IMAGE=/boot/vmlinuz-6.1.0-13-amd64 root=/dev/sda1 ro quiet%s\n",
 		   g->iommu ? " intel_iommu=on iommu=pt" : "");
 	if (g->iommu)

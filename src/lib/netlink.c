@@ -1,0 +1,800 @@
+/* rtnetlink for VF settings: pure builders and parsers over bytes (libnl's
+ * nl_msg / nla_* / nlmsg_*), and a small transport seam (struct vs_nl).
+ *
+ * Facts of the kernel that shape this file (net/core/rtnetlink.c):
+ * - do_setlink walks every IFLA_VF_INFO of one IFLA_VFINFO_LIST in order and
+ *   stops at the first refusal; inside one entry do_setvfinfo applies MAC,
+ *   VLAN, VLAN_LIST, TX_RATE, RATE, SPOOFCHK, LINK_STATE, RSS_QUERY_EN, TRUST
+ *   in that order.
+ * - IFLA_VF_RATE needs min and max together (rtnl_set_vf_rate).
+ * - rtnl_fill_vf closes the IFLA_VFINFO_LIST nest with a 16-bit length: a
+ *   long list wraps and looks short.  A list with fewer entries than
+ *   IFLA_NUM_VF, or with bytes left over, is therefore reported truncated. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "netlink.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+#define VS_NL_RCVTIMEO_SEC 2
+#define VS_NL_MAX_DATAGRAMS 4096 /* bound on one exchange, with the timeout */
+
+static int nlerr_to_errno(int nlerr)
+{
+	switch (-nlerr) {
+	case NLE_NOMEM: return -ENOMEM;
+	case NLE_ATTRSIZE: return -E2BIG;
+	case NLE_AGAIN: return -ETIMEDOUT;
+	case NLE_MSGSIZE: return -EMSGSIZE;
+	case NLE_RANGE: return -ERANGE;
+	default: return -EBADMSG;
+	}
+}
+
+/* ---- the settings table: builder, describer and comparison agree ---- */
+
+static bool on_off_valid(int v) { return v == 0 || v == 1; }
+
+static bool present_mac(const struct vs_vf_config *c) { return c->has_mac; }
+static bool present_vlan(const struct vs_vf_config *c) { return c->vlan >= 0; }
+static bool present_rate(const struct vs_vf_config *c) { return c->min_tx_rate >= 0 || c->max_tx_rate >= 0; }
+static bool present_spoofchk(const struct vs_vf_config *c) { return c->spoofchk >= 0; }
+static bool present_link(const struct vs_vf_config *c) { return c->link_state >= 0; }
+static bool present_rss(const struct vs_vf_config *c) { return c->query_rss >= 0; }
+static bool present_trust(const struct vs_vf_config *c) { return c->trust >= 0; }
+
+static int vlan_proto_of(const struct vs_vf_config *c)
+{
+	return c->vlan_proto > 0 ? c->vlan_proto : ETH_P_8021Q;
+}
+
+static int put_mac(struct nl_msg *m, const struct vs_vf_config *c)
+{
+	struct ifla_vf_mac v = { .vf = (uint32_t)c->index };
+
+	memcpy(v.mac, c->mac, 6);
+	return nla_put(m, IFLA_VF_MAC, sizeof(v), &v);
+}
+
+/* As iproute2: 802.1Q goes as IFLA_VF_VLAN (understood by every kernel),
+ * 802.1ad needs IFLA_VF_VLAN_LIST with one IFLA_VF_VLAN_INFO. */
+static int put_vlan(struct nl_msg *m, const struct vs_vf_config *c)
+{
+	struct ifla_vf_vlan_info vi;
+	struct ifla_vf_vlan v;
+	struct nlattr *list;
+	int r;
+
+	/* memset: the bytes sent include vlan_info's tail padding. */
+	memset(&vi, 0, sizeof(vi));
+	vi.vf = (uint32_t)c->index;
+	vi.vlan = (uint32_t)c->vlan;
+	vi.qos = c->qos > 0 ? (uint32_t)c->qos : 0;
+	vi.vlan_proto = htons((uint16_t)vlan_proto_of(c));
+	v = (struct ifla_vf_vlan){ .vf = vi.vf, .vlan = vi.vlan, .qos = vi.qos };
+	if (vlan_proto_of(c) == ETH_P_8021Q)
+		return nla_put(m, IFLA_VF_VLAN, sizeof(v), &v);
+	list = nla_nest_start(m, IFLA_VF_VLAN_LIST);
+	if (!list)
+		return -NLE_NOMEM;
+	r = nla_put(m, IFLA_VF_VLAN_INFO, sizeof(vi), &vi);
+	if (r < 0)
+		return r;
+	return nla_nest_end(m, list);
+}
+
+static int put_rate(struct nl_msg *m, const struct vs_vf_config *c)
+{
+	struct ifla_vf_rate v = { .vf = (uint32_t)c->index,
+				  .min_tx_rate = (uint32_t)c->min_tx_rate,
+				  .max_tx_rate = (uint32_t)c->max_tx_rate };
+
+	return nla_put(m, IFLA_VF_RATE, sizeof(v), &v);
+}
+
+/* spoofchk, link state, rss, trust: all { __u32 vf; __u32 value; } */
+static int put_pair(struct nl_msg *m, int type, int index, int value)
+{
+	uint32_t v[2] = { (uint32_t)index, (uint32_t)value };
+
+	return nla_put(m, type, sizeof(v), v);
+}
+
+static int put_spoofchk(struct nl_msg *m, const struct vs_vf_config *c) { return put_pair(m, IFLA_VF_SPOOFCHK, c->index, c->spoofchk); }
+static int put_link(struct nl_msg *m, const struct vs_vf_config *c) { return put_pair(m, IFLA_VF_LINK_STATE, c->index, c->link_state); }
+static int put_rss(struct nl_msg *m, const struct vs_vf_config *c) { return put_pair(m, IFLA_VF_RSS_QUERY_EN, c->index, c->query_rss); }
+static int put_trust(struct nl_msg *m, const struct vs_vf_config *c) { return put_pair(m, IFLA_VF_TRUST, c->index, c->trust); }
+
+static const char *link_state_name(int s)
+{
+	static const char *const names[] = { "auto", "enable", "disable" };
+
+	return s >= 0 && s < (int)ELEMENTSOF(names) ? names[s] : "unknown";
+}
+
+static void fmt_mac(const struct vs_vf_config *c, char *buf, size_t len) { char s[18]; vs_format_mac(c->mac, s); snprintf(buf, len, "%s", s); }
+static void fmt_spoofchk(const struct vs_vf_config *c, char *buf, size_t len) { snprintf(buf, len, "%s", c->spoofchk ? "on" : "off"); }
+static void fmt_link(const struct vs_vf_config *c, char *buf, size_t len) { snprintf(buf, len, "%s", link_state_name(c->link_state)); }
+static void fmt_rss(const struct vs_vf_config *c, char *buf, size_t len) { snprintf(buf, len, "%s", c->query_rss ? "on" : "off"); }
+static void fmt_trust(const struct vs_vf_config *c, char *buf, size_t len) { snprintf(buf, len, "%s", c->trust ? "on" : "off"); }
+
+static void fmt_vlan(const struct vs_vf_config *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%d qos %d proto %s", c->vlan, c->qos > 0 ? c->qos : 0,
+		 vlan_proto_of(c) == ETH_P_8021AD ? "802.1ad" : "802.1Q");
+}
+
+static void fmt_rate(const struct vs_vf_config *c, char *buf, size_t len)
+{
+	char mn[24] = "current", mx[24] = "current";
+
+	if (c->min_tx_rate >= 0)
+		snprintf(mn, sizeof(mn), "%lld", c->min_tx_rate);
+	if (c->max_tx_rate >= 0)
+		snprintf(mx, sizeof(mx), "%lld", c->max_tx_rate);
+	snprintf(buf, len, "min %s max %s Mbps", mn, mx);
+}
+
+static bool same_mac(const struct vs_vf_config *w, const struct vs_vf_config *h) { return h->has_mac && memcmp(w->mac, h->mac, 6) == 0; }
+static bool same_spoofchk(const struct vs_vf_config *w, const struct vs_vf_config *h) { return on_off_valid(h->spoofchk) && w->spoofchk == h->spoofchk; }
+static bool same_link(const struct vs_vf_config *w, const struct vs_vf_config *h) { return h->link_state >= 0 && w->link_state == h->link_state; }
+static bool same_rss(const struct vs_vf_config *w, const struct vs_vf_config *h) { return on_off_valid(h->query_rss) && w->query_rss == h->query_rss; }
+static bool same_trust(const struct vs_vf_config *w, const struct vs_vf_config *h) { return on_off_valid(h->trust) && w->trust == h->trust; }
+
+static bool same_vlan(const struct vs_vf_config *w, const struct vs_vf_config *h)
+{
+	/* VLAN 0 means "no VLAN": its QoS and protocol are not kept. */
+	if (h->vlan < 0 || w->vlan != h->vlan)
+		return false;
+	return w->vlan == 0 || ((w->qos > 0 ? w->qos : 0) == (h->qos > 0 ? h->qos : 0) &&
+				vlan_proto_of(w) == vlan_proto_of(h));
+}
+
+static bool same_rate(const struct vs_vf_config *w, const struct vs_vf_config *h)
+{
+	return (w->min_tx_rate < 0 || w->min_tx_rate == h->min_tx_rate) &&
+	       (w->max_tx_rate < 0 || w->max_tx_rate == h->max_tx_rate);
+}
+
+struct setting_desc {
+	const char *name;
+	const char *attr;
+	bool (*present)(const struct vs_vf_config *c);
+	int (*put)(struct nl_msg *m, const struct vs_vf_config *c);
+	void (*fmt)(const struct vs_vf_config *c, char *buf, size_t len);
+	bool (*same)(const struct vs_vf_config *want, const struct vs_vf_config *have);
+};
+
+static const struct setting_desc settings[VS_NL_SETTING_MAX] = {
+	[VS_NL_MAC] = { "mac", "IFLA_VF_MAC", present_mac, put_mac, fmt_mac, same_mac },
+	[VS_NL_VLAN] = { "vlan", "IFLA_VF_VLAN", present_vlan, put_vlan, fmt_vlan, same_vlan },
+	[VS_NL_RATE] = { "tx-rate", "IFLA_VF_RATE", present_rate, put_rate, fmt_rate, same_rate },
+	[VS_NL_SPOOFCHK] = { "spoofchk", "IFLA_VF_SPOOFCHK", present_spoofchk, put_spoofchk, fmt_spoofchk, same_spoofchk },
+	[VS_NL_LINK_STATE] = { "link-state", "IFLA_VF_LINK_STATE", present_link, put_link, fmt_link, same_link },
+	[VS_NL_QUERY_RSS] = { "query-rss", "IFLA_VF_RSS_QUERY_EN", present_rss, put_rss, fmt_rss, same_rss },
+	[VS_NL_TRUST] = { "trust", "IFLA_VF_TRUST", present_trust, put_trust, fmt_trust, same_trust },
+};
+
+bool vs_nl_setting_present(const struct vs_vf_config *c, enum vs_nl_setting s)
+{
+	return s < VS_NL_SETTING_MAX && settings[s].present(c);
+}
+
+const char *vs_nl_setting_name(enum vs_nl_setting s)
+{
+	return s < VS_NL_SETTING_MAX ? settings[s].name : "?";
+}
+
+const char *vs_nl_setting_attr(const struct vs_vf_config *c, enum vs_nl_setting s)
+{
+	if (s == VS_NL_VLAN && vlan_proto_of(c) != ETH_P_8021Q)
+		return "IFLA_VF_VLAN_LIST";
+	return s < VS_NL_SETTING_MAX ? settings[s].attr : "?";
+}
+
+void vs_nl_setting_format(const struct vs_vf_config *c, enum vs_nl_setting s, char *buf, size_t len)
+{
+	if (s < VS_NL_SETTING_MAX)
+		settings[s].fmt(c, buf, len);
+	else
+		snprintf(buf, len, "?");
+}
+
+bool vs_nl_setting_in_effect(const struct vs_vf_config *want, const struct vs_vf_config *have, enum vs_nl_setting s)
+{
+	return s < VS_NL_SETTING_MAX && settings[s].same(want, have);
+}
+
+/* ---- builders ---- */
+
+static int msg_to_bytes(struct nl_msg *m, void **buf, size_t *len)
+{
+	struct nlmsghdr *h = nlmsg_hdr(m);
+
+	*buf = malloc(h->nlmsg_len);
+	if (!*buf)
+		return -ENOMEM;
+	memcpy(*buf, h, h->nlmsg_len);
+	*len = h->nlmsg_len;
+	return 0;
+}
+
+/* The ifinfomsg header and IFLA_IFNAME shared by both requests. */
+static struct nl_msg *link_msg(int type, const char *ifname, uint32_t seq, size_t size)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *m = nlmsg_alloc_size(size);
+
+	if (!m)
+		return NULL;
+	if (!nlmsg_put(m, 0, seq, type, 0, NLM_F_REQUEST | NLM_F_ACK) ||
+	    nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(m, IFLA_IFNAME, ifname) < 0) {
+		nlmsg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+int vs_nl_build_getlink(const char *ifname, uint32_t seq, void **buf, size_t *len)
+{
+	struct nl_msg *m;
+	int r;
+
+	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ)
+		return -EINVAL;
+	m = link_msg(RTM_GETLINK, ifname, seq, 256);
+	if (!m)
+		return -ENOMEM;
+	r = nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+	r = r < 0 ? nlerr_to_errno(r) : msg_to_bytes(m, buf, len);
+	nlmsg_free(m);
+	return r;
+}
+
+static int put_vf_info(struct nl_msg *m, const struct vs_vf_config *c)
+{
+	struct nlattr *info = nla_nest_start(m, IFLA_VF_INFO);
+	int r;
+
+	if (!info)
+		return -NLE_NOMEM;
+	for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
+		if (!settings[s].present(c))
+			continue;
+		r = settings[s].put(m, c);
+		if (r < 0)
+			return r;
+	}
+	return nla_nest_end(m, info);
+}
+
+static int check_vf_request(const char *ifname, const struct vs_vf_config *c, struct vs_error *err)
+{
+	if (c->index < 0)
+		return vs_error_set(err, -EINVAL, "%s: VF %d: invalid VF index", ifname, c->index);
+	if (vs_vf_config_is_empty(c))
+		return vs_error_set(err, -EINVAL, "%s: VF %d: no setting to send", ifname, c->index);
+	if (present_rate(c) && (c->min_tx_rate < 0 || c->max_tx_rate < 0))
+		return vs_error_set(err, -EINVAL, "%s: VF %d: IFLA_VF_RATE needs both min and max tx rate",
+				    ifname, c->index);
+	return 0;
+}
+
+int vs_nl_build_setvfs(const char *ifname, const struct vs_vf_config *cfgs, size_t n, uint32_t seq,
+		       void **buf, size_t *len, struct vs_error *err)
+{
+	struct nlattr *list;
+	struct nl_msg *m;
+	int r = 0;
+
+	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ || n == 0)
+		return vs_error_set(err, -EINVAL, "%s: empty VF request", ifname ? ifname : "(null)");
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = check_vf_request(ifname, &cfgs[i], err);
+	if (r < 0)
+		return r;
+	m = link_msg(RTM_SETLINK, ifname, seq, 128 + n * 160);
+	if (!m)
+		return -ENOMEM;
+	list = nla_nest_start(m, IFLA_VFINFO_LIST);
+	r = list ? 0 : -NLE_NOMEM;
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = put_vf_info(m, &cfgs[i]);
+	if (r >= 0)
+		r = nla_nest_end(m, list);
+	if (r < 0)
+		r = vs_error_set(err, nlerr_to_errno(r), "%s: request for %zu VFs does not fit one netlink attribute list",
+				 ifname, n);
+	else
+		r = msg_to_bytes(m, buf, len);
+	nlmsg_free(m);
+	return r;
+}
+
+/* ---- parsers ---- */
+
+static struct nla_policy vf_policy[IFLA_VF_MAX + 1] = {
+	[IFLA_VF_MAC] = { .minlen = sizeof(struct ifla_vf_mac) },
+	[IFLA_VF_VLAN] = { .minlen = sizeof(struct ifla_vf_vlan) },
+	[IFLA_VF_TX_RATE] = { .minlen = sizeof(struct ifla_vf_tx_rate) },
+	[IFLA_VF_SPOOFCHK] = { .minlen = sizeof(struct ifla_vf_spoofchk) },
+	[IFLA_VF_LINK_STATE] = { .minlen = sizeof(struct ifla_vf_link_state) },
+	[IFLA_VF_RATE] = { .minlen = sizeof(struct ifla_vf_rate) },
+	[IFLA_VF_RSS_QUERY_EN] = { .minlen = sizeof(struct ifla_vf_rss_query_en) },
+	[IFLA_VF_TRUST] = { .minlen = sizeof(struct ifla_vf_trust) },
+	[IFLA_VF_VLAN_LIST] = { .type = NLA_NESTED },
+	[IFLA_VF_STATS] = { .type = NLA_NESTED },
+};
+
+static struct nla_policy vlan_list_policy[IFLA_VF_VLAN_INFO_MAX + 1] = {
+	[IFLA_VF_VLAN_INFO] = { .minlen = sizeof(struct ifla_vf_vlan_info) },
+};
+
+/* Every VF attribute starts with __u32 vf; all of one entry must agree. */
+static int entry_index(struct nlattr **tb, int *index)
+{
+	static const int with_vf[] = { IFLA_VF_MAC, IFLA_VF_VLAN, IFLA_VF_TX_RATE, IFLA_VF_SPOOFCHK,
+				       IFLA_VF_LINK_STATE, IFLA_VF_RATE, IFLA_VF_RSS_QUERY_EN, IFLA_VF_TRUST };
+	int found = -1;
+
+	for (size_t i = 0; i < ELEMENTSOF(with_vf); i++) {
+		uint32_t vf;
+
+		if (!tb[with_vf[i]])
+			continue;
+		memcpy(&vf, nla_data(tb[with_vf[i]]), sizeof(vf));
+		if (vf > INT32_MAX || (found >= 0 && (int)vf != found))
+			return -EBADMSG;
+		found = (int)vf;
+	}
+	*index = found;
+	return found < 0 ? -EBADMSG : 0;
+}
+
+static int u32_at(struct nlattr *a, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, (char *)nla_data(a) + off, sizeof(v));
+	return v > INT32_MAX ? -1 : (int)v;
+}
+
+static int flag_at(struct nlattr *a)
+{
+	int v = a ? u32_at(a, 4) : -1;
+
+	return on_off_valid(v) ? v : -1;
+}
+
+static int parse_vlan_list(struct nlattr *list, struct vs_vf_config *c)
+{
+	struct nlattr *tb[IFLA_VF_VLAN_INFO_MAX + 1];
+	struct ifla_vf_vlan_info vi;
+
+	if (nla_parse_nested(tb, IFLA_VF_VLAN_INFO_MAX, list, vlan_list_policy) < 0 || !tb[IFLA_VF_VLAN_INFO])
+		return -EBADMSG;
+	memcpy(&vi, nla_data(tb[IFLA_VF_VLAN_INFO]), sizeof(vi));
+	if (vi.vlan > 4095 || vi.qos > 7)
+		return -EBADMSG;
+	c->vlan = (int)vi.vlan;
+	c->qos = (int)vi.qos;
+	c->vlan_proto = ntohs(vi.vlan_proto);
+	return 0;
+}
+
+static void parse_vlan_rates(struct nlattr **tb, struct vs_vf_config *c)
+{
+	if (tb[IFLA_VF_VLAN]) {
+		c->vlan = u32_at(tb[IFLA_VF_VLAN], 4);
+		c->qos = u32_at(tb[IFLA_VF_VLAN], 8);
+		c->vlan_proto = ETH_P_8021Q;
+	}
+	if (tb[IFLA_VF_TX_RATE])
+		c->max_tx_rate = u32_at(tb[IFLA_VF_TX_RATE], 4);
+	if (tb[IFLA_VF_RATE]) {
+		c->min_tx_rate = u32_at(tb[IFLA_VF_RATE], 4);
+		c->max_tx_rate = u32_at(tb[IFLA_VF_RATE], 8);
+	}
+}
+
+static int parse_vf_entry(struct nlattr *entry, struct vs_vf_config *c)
+{
+	struct nlattr *tb[IFLA_VF_MAX + 1];
+	int index, r;
+
+	if (nla_type(entry) != IFLA_VF_INFO || nla_parse_nested(tb, IFLA_VF_MAX, entry, vf_policy) < 0)
+		return -EBADMSG;
+	r = entry_index(tb, &index);
+	if (r < 0)
+		return r;
+	vs_vf_config_init(c, index);
+	if (tb[IFLA_VF_MAC]) {
+		c->has_mac = true;
+		memcpy(c->mac, ((struct ifla_vf_mac *)nla_data(tb[IFLA_VF_MAC]))->mac, 6);
+	}
+	parse_vlan_rates(tb, c);
+	if (tb[IFLA_VF_VLAN_LIST] && parse_vlan_list(tb[IFLA_VF_VLAN_LIST], c) < 0)
+		return -EBADMSG;
+	c->spoofchk = flag_at(tb[IFLA_VF_SPOOFCHK]);
+	c->trust = flag_at(tb[IFLA_VF_TRUST]);
+	c->query_rss = flag_at(tb[IFLA_VF_RSS_QUERY_EN]);
+	c->link_state = tb[IFLA_VF_LINK_STATE] ? u32_at(tb[IFLA_VF_LINK_STATE], 4) : -1;
+	if (c->link_state > IFLA_VF_LINK_STATE_DISABLE)
+		c->link_state = -1;
+	return 0;
+}
+
+static int parse_vf_list(struct nlattr *list, const char *ifname, struct vs_pf_vf_list *out, struct vs_error *err)
+{
+	struct nlattr *entry;
+	size_t alloc = 0;
+	int rem, r;
+
+	nla_for_each_nested(entry, list, rem) {
+		r = vs_grow((void **)&out->vfs, &alloc, out->n + 1, sizeof(*out->vfs));
+		if (r < 0)
+			return vs_error_set(err, r, "%s: out of memory reading the VF list", ifname);
+		r = parse_vf_entry(entry, &out->vfs[out->n]);
+		if (r < 0)
+			return vs_error_set(err, r, "%s: malformed VF entry %zu in IFLA_VFINFO_LIST", ifname, out->n);
+		out->n++;
+	}
+	/* Bytes left that do not make a whole attribute: the list was cut. */
+	if (rem != 0)
+		out->truncated = true;
+	return 0;
+}
+
+/* The first occurrence of each top-level attribute counts: after a list
+ * whose 16-bit length wrapped, what follows is the rest of that list. */
+static int top_attrs(const struct nlmsghdr *h, struct nlattr **num_vf, struct nlattr **list)
+{
+	struct nlattr *a;
+	int rem;
+
+	*num_vf = *list = NULL;
+	nla_for_each_attr(a, nlmsg_attrdata(h, sizeof(struct ifinfomsg)), nlmsg_attrlen(h, sizeof(struct ifinfomsg)), rem) {
+		if (nla_type(a) == IFLA_NUM_VF && !*num_vf)
+			*num_vf = a;
+		else if (nla_type(a) == IFLA_VFINFO_LIST && !*list)
+			*list = a;
+	}
+	if (*num_vf && nla_len(*num_vf) < (int)sizeof(uint32_t))
+		return -EBADMSG;
+	return 0;
+}
+
+static int check_link_header(const void *msg, size_t len)
+{
+	const struct nlmsghdr *h = msg;
+
+	if (!msg || len < NLMSG_HDRLEN || h->nlmsg_len > len || len > INT32_MAX ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+		return -EBADMSG;
+	if (h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_SETLINK)
+		return -EBADMSG;
+	return 0;
+}
+
+int vs_nl_parse_link(const void *msg, size_t len, const char *ifname, struct vs_pf_vf_list *out, struct vs_error *err)
+{
+	struct nlattr *num_vf, *list;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->num_vf = -1;
+	if (check_link_header(msg, len) < 0 || top_attrs(msg, &num_vf, &list) < 0)
+		return vs_error_set(err, -EBADMSG, "%s: malformed RTM_NEWLINK message", ifname);
+	if (num_vf) {
+		uint32_t v = nla_get_u32(num_vf);
+
+		out->num_vf = v > INT32_MAX ? INT32_MAX : (int)v;
+	}
+	if (list) {
+		r = parse_vf_list(list, ifname, out, err);
+		if (r < 0) {
+			vs_pf_vf_list_free(out);
+			return r;
+		}
+	}
+	/* Without IFLA_NUM_VF a list cannot be known complete. */
+	if ((out->num_vf >= 0 && out->n < (size_t)out->num_vf) || (list && out->num_vf < 0))
+		out->truncated = true;
+	return 0;
+}
+
+void vs_pf_vf_list_free(struct vs_pf_vf_list *l)
+{
+	if (!l)
+		return;
+	free(l->vfs);
+	l->vfs = NULL;
+	l->n = 0;
+}
+
+static struct nla_policy ack_policy[NLMSGERR_ATTR_MAX + 1] = {
+	[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
+	[NLMSGERR_ATTR_OFFS] = { .type = NLA_U32 },
+};
+
+/* Extended-ACK TLVs follow the nlmsgerr and, unless NLM_F_CAPPED, the
+ * echoed request payload. */
+static void parse_ack_tlvs(const struct nlmsghdr *h, const struct nlmsgerr *e, struct vs_nl_ack *ack)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+			return;
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	}
+	if (off >= h->nlmsg_len || h->nlmsg_len - off > INT32_MAX)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)h + off), (int)(h->nlmsg_len - off), ack_policy) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(ack->msg, tb[NLMSGERR_ATTR_MSG], sizeof(ack->msg));
+	if (tb[NLMSGERR_ATTR_OFFS]) {
+		ack->has_offset = true;
+		ack->offset = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	}
+}
+
+int vs_nl_parse_ack(const void *msg, size_t len, struct vs_nl_ack *ack)
+{
+	const struct nlmsghdr *h = msg;
+	struct nlmsgerr e;
+
+	memset(ack, 0, sizeof(*ack));
+	if (!msg || len < NLMSG_HDRLEN || h->nlmsg_len > len || h->nlmsg_type != NLMSG_ERROR ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(e)))
+		return -EBADMSG;
+	memcpy(&e, NLMSG_DATA(h), sizeof(e));
+	if (e.error > 0 || e.error < -4095)
+		return -EBADMSG;
+	ack->error = e.error;
+	parse_ack_tlvs(h, (const struct nlmsgerr *)NLMSG_DATA(h), ack);
+	return 0;
+}
+
+/* ---- the exchange: one request, replies until ACK/error/DONE ---- */
+
+typedef int (*reply_fn)(const struct nlmsghdr *h, size_t len, void *data);
+
+/* 1: the exchange is over; 0: keep reading; <0: malformed. */
+static int handle_msg(const struct nlmsghdr *h, reply_fn fn, void *data, struct vs_nl_ack *ack)
+{
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return vs_nl_parse_ack(h, h->nlmsg_len, ack) < 0 ? -EBADMSG : 1;
+	if (h->nlmsg_type == NLMSG_DONE)
+		return 1;
+	if (h->nlmsg_type == NLMSG_NOOP || !fn)
+		return 0;
+	return fn(h, h->nlmsg_len, data);
+}
+
+static int handle_datagram(struct vs_nl *nl, void *buf, size_t n, reply_fn fn, void *data, struct vs_nl_ack *ack)
+{
+	struct nlmsghdr *h = buf;
+	int rem = (int)n, r;
+
+	for (; nlmsg_ok(h, rem); h = nlmsg_next(h, &rem)) {
+		if (h->nlmsg_seq != nl->seq)
+			continue; /* an answer to an earlier, timed-out request */
+		r = handle_msg(h, fn, data, ack);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int nl_exchange(struct vs_nl *nl, const void *req, size_t len, reply_fn fn, void *data, struct vs_nl_ack *ack)
+{
+	int r;
+
+	memset(ack, 0, sizeof(*ack));
+	nl->seq = ((const struct nlmsghdr *)req)->nlmsg_seq;
+	r = nl->ops->send(nl, req, len);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < VS_NL_MAX_DATAGRAMS; i++) {
+		_cleanup_free_ void *buf = NULL;
+		size_t n = 0;
+
+		r = nl->ops->recv(nl, &buf, &n);
+		if (r < 0)
+			return r;
+		if (n > INT32_MAX)
+			return -EBADMSG;
+		r = handle_datagram(nl, buf, n, fn, data, ack);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
+	return -ETIMEDOUT;
+}
+
+struct getlink_ctx {
+	const char *ifname;
+	struct vs_pf_vf_list *out;
+	struct vs_error *err;
+	bool seen;
+};
+
+static int on_newlink(const struct nlmsghdr *h, size_t len, void *data)
+{
+	struct getlink_ctx *ctx = data;
+
+	if (h->nlmsg_type != RTM_NEWLINK || ctx->seen)
+		return 0;
+	ctx->seen = true;
+	return vs_nl_parse_link(h, len, ctx->ifname, ctx->out, ctx->err) < 0 ? -EBADMSG : 0;
+}
+
+static void ack_error(struct vs_error *err, const char *ifname, const char *what, const struct vs_nl_ack *ack)
+{
+	vs_error_set(err, ack->error, "%s: %s: %s%s%s%s", ifname, what, strerror(-ack->error),
+		     ack->msg[0] ? " (" : "", ack->msg, ack->msg[0] ? ")" : "");
+}
+
+int vs_nl_get_vfs(struct vs_nl *nl, const char *ifname, struct vs_pf_vf_list *out, struct vs_error *err)
+{
+	struct getlink_ctx ctx = { .ifname = ifname, .out = out, .err = err };
+	_cleanup_free_ void *req = NULL;
+	struct vs_nl_ack ack;
+	size_t len;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->num_vf = -1;
+	r = vs_nl_build_getlink(ifname, nl->seq + 1, &req, &len);
+	if (r < 0)
+		return vs_error_set(err, r, "%s: cannot build RTM_GETLINK: %s", ifname ? ifname : "(null)", strerror(-r));
+	r = nl_exchange(nl, req, len, on_newlink, &ctx, &ack);
+	if (r == 0 && ack.error < 0)
+		ack_error(err, ifname, "RTM_GETLINK", &ack);
+	else if (r == 0 && !ctx.seen)
+		r = vs_error_set(err, -EBADMSG, "%s: RTM_GETLINK: no RTM_NEWLINK in the answer", ifname);
+	else if (r < 0)
+		vs_error_set(err, r, "%s: RTM_GETLINK: %s", ifname, strerror(-r));
+	if (r == 0)
+		r = ack.error;
+	if (r < 0)
+		vs_pf_vf_list_free(out);
+	return r;
+}
+
+int vs_nl_set_vfs_ack(struct vs_nl *nl, const char *ifname, const struct vs_vf_config *cfgs, size_t n,
+		      struct vs_nl_ack *ack, struct vs_error *err)
+{
+	_cleanup_free_ void *req = NULL;
+	size_t len;
+	int r;
+
+	memset(ack, 0, sizeof(*ack));
+	r = vs_nl_build_setvfs(ifname, cfgs, n, nl->seq + 1, &req, &len, err);
+	if (r < 0)
+		return r;
+	r = nl_exchange(nl, req, len, NULL, NULL, ack);
+	if (r < 0)
+		return vs_error_set(err, r, "%s: RTM_SETLINK: %s", ifname, strerror(-r));
+	if (ack->error < 0)
+		ack_error(err, ifname, "RTM_SETLINK", ack);
+	return ack->error;
+}
+
+int vs_nl_request(struct vs_nl *nl, const void *req, size_t len, struct vs_nl_ack *ack)
+{
+	if (!req || len < NLMSG_HDRLEN)
+		return -EINVAL;
+	return nl_exchange(nl, req, len, NULL, NULL, ack);
+}
+
+int vs_nl_set_vfs(struct vs_nl *nl, const char *ifname, const struct vs_vf_config *cfgs, size_t n, struct vs_error *err)
+{
+	struct vs_nl_ack ack;
+
+	return vs_nl_set_vfs_ack(nl, ifname, cfgs, n, &ack, err);
+}
+
+/* ---- the real transport ---- */
+
+static int sock_send(struct vs_nl *nl, const void *buf, size_t len)
+{
+	int r = nl_sendto(nl->priv, (void *)buf, len);
+
+	return r < 0 ? nlerr_to_errno(r) : 0;
+}
+
+static int sock_recv(struct vs_nl *nl, void **buf, size_t *len)
+{
+	struct sockaddr_nl from;
+	unsigned char *data = NULL;
+	int r;
+
+	for (;;) {
+		r = nl_recv(nl->priv, &from, &data, NULL);
+		if (r <= 0)
+			return r == 0 ? -ETIMEDOUT : nlerr_to_errno(r);
+		if (from.nl_pid == 0)
+			break;
+		free(data); /* only the kernel answers for the kernel */
+		data = NULL;
+	}
+	*buf = data;
+	*len = (size_t)r;
+	return 0;
+}
+
+static void sock_close(struct vs_nl *nl)
+{
+	nl_socket_free(nl->priv);
+}
+
+static const struct vs_nl_ops sock_ops = { sock_send, sock_recv, sock_close };
+
+static void sock_options(int fd)
+{
+	struct timeval tv = { .tv_sec = VS_NL_RCVTIMEO_SEC };
+	int one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* Both are optional: older kernels answer without extack text. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+}
+
+int vs_nl_open(struct vs_nl **out, struct vs_error *err)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct vs_nl *nl;
+	int r;
+
+	if (!sk)
+		return vs_error_set(err, -ENOMEM, "netlink: out of memory");
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r < 0) {
+		nl_socket_free(sk);
+		return vs_error_set(err, -EIO, "netlink: cannot open a NETLINK_ROUTE socket: %s", nl_geterror(r));
+	}
+	sock_options(nl_socket_get_fd(sk));
+	nl = calloc(1, sizeof(*nl));
+	if (!nl) {
+		nl_socket_free(sk);
+		return vs_error_set(err, -ENOMEM, "netlink: out of memory");
+	}
+	nl->ops = &sock_ops;
+	nl->priv = sk;
+	nl->seq = (uint32_t)time(NULL);
+	*out = nl;
+	return 0;
+}
+
+void vs_nl_close(struct vs_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->ops && nl->ops->close)
+		nl->ops->close(nl);
+	free(nl);
+}

@@ -1,0 +1,527 @@
+/* Per-VF settings: command-line values, validation, one request per PF,
+ * and what the kernel left in effect when it refused one. */
+#include "config.h"
+
+#include <limits.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <string.h>
+#include <strings.h>
+
+#include "vfctl.h"
+
+/* ---- parsing command-line values ---- */
+
+/* A non-negative number; negative or huge is a refused value (-ERANGE),
+ * not a syntax error, so that "-5" reads as "rates must be >= 0". */
+static int parse_count(const char *label, const char *s, long long max, long long *out, struct vs_error *err)
+{
+	long v;
+	int r = vs_parse_long(s, 10, &v);
+
+	if (r == -EINVAL)
+		return vs_error_set(err, -EINVAL, "%s %s: not a number", label, s);
+	if (r < 0 || v < 0 || v > max)
+		return vs_error_set(err, -ERANGE, "%s %s: out of range (0-%lld)", label, s, max);
+	*out = v;
+	return 0;
+}
+
+static int parse_on_off(const char *opt, const char *s, int *out, struct vs_error *err)
+{
+	if (strcmp(s, "on") == 0)
+		*out = 1;
+	else if (strcmp(s, "off") == 0)
+		*out = 0;
+	else
+		return vs_error_set(err, -EINVAL, "--%s %s: expected on or off", opt, s);
+	return 0;
+}
+
+static int p_mac(struct vs_vf_config *c, const char *v, struct vs_error *err)
+{
+	if (vs_parse_mac(v, c->mac) < 0)
+		return vs_error_set(err, -EINVAL, "--mac %s: not a MAC address (xx:xx:xx:xx:xx:xx)", v);
+	c->has_mac = true;
+	return 0;
+}
+
+static int parse_proto(const char *whole, const char *s, int *proto, struct vs_error *err)
+{
+	if (strcasecmp(s, "802.1Q") == 0)
+		*proto = ETH_P_8021Q;
+	else if (strcasecmp(s, "802.1ad") == 0)
+		*proto = ETH_P_8021AD;
+	else
+		return vs_error_set(err, -EINVAL, "--vlan %s: protocol '%s': expected 802.1Q or 802.1ad", whole, s);
+	return 0;
+}
+
+/* ID[:QOS[:PROTO]] */
+static int p_vlan(struct vs_vf_config *c, const char *v, struct vs_error *err)
+{
+	char buf[64], label[96], *qos, *proto;
+	long long id, q = -1;
+	int r;
+
+	if (vs_strlcpy(buf, v, sizeof(buf)) < 0)
+		return vs_error_set(err, -EINVAL, "--vlan %s: too long", v);
+	qos = strchr(buf, ':');
+	if (qos)
+		*qos++ = '\0';
+	proto = qos ? strchr(qos, ':') : NULL;
+	if (proto)
+		*proto++ = '\0';
+	snprintf(label, sizeof(label), qos ? "--vlan %s: ID" : "--vlan", v);
+	r = parse_count(label, buf, INT_MAX, &id, err);
+	snprintf(label, sizeof(label), "--vlan %s: QoS", v);
+	if (r == 0 && qos)
+		r = parse_count(label, qos, INT_MAX, &q, err);
+	if (r == 0 && proto)
+		r = parse_proto(v, proto, &c->vlan_proto, err);
+	if (r < 0)
+		return r;
+	c->vlan = (int)id;
+	c->qos = (int)q;
+	return 0;
+}
+
+static int p_spoofchk(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_on_off("spoofchk", v, &c->spoofchk, err); }
+static int p_trust(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_on_off("trust", v, &c->trust, err); }
+static int p_rss(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_on_off("query-rss", v, &c->query_rss, err); }
+static int p_min(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_count("--min-tx-rate", v, UINT32_MAX, &c->min_tx_rate, err); }
+static int p_max(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_count("--max-tx-rate", v, UINT32_MAX, &c->max_tx_rate, err); }
+
+static int p_link(struct vs_vf_config *c, const char *v, struct vs_error *err)
+{
+	static const struct { const char *name; int state; } states[] = {
+		{ "auto", IFLA_VF_LINK_STATE_AUTO },
+		{ "enable", IFLA_VF_LINK_STATE_ENABLE },
+		{ "disable", IFLA_VF_LINK_STATE_DISABLE },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(states); i++) {
+		if (strcmp(v, states[i].name) == 0) {
+			c->link_state = states[i].state;
+			return 0;
+		}
+	}
+	return vs_error_set(err, -EINVAL, "--link-state %s: expected auto, enable or disable", v);
+}
+
+static const struct {
+	const char *name;
+	int (*parse)(struct vs_vf_config *c, const char *v, struct vs_error *err);
+} parsers[] = {
+	{ "mac", p_mac }, { "vlan", p_vlan }, { "spoofchk", p_spoofchk }, { "trust", p_trust },
+	{ "link-state", p_link }, { "min-tx-rate", p_min }, { "max-tx-rate", p_max }, { "query-rss", p_rss },
+};
+
+int vs_vfctl_parse_setting(struct vs_vf_config *c, const char *name, const char *value, struct vs_error *err)
+{
+	for (size_t i = 0; i < ELEMENTSOF(parsers); i++)
+		if (strcmp(parsers[i].name, name) == 0)
+			return parsers[i].parse(c, value ? value : "", err);
+	return vs_error_set(err, -EINVAL, "unknown VF setting '%s'", name);
+}
+
+/* ---- validation ---- */
+
+static int validate_target(const struct vs_pf *pf, int index, struct vs_error *err)
+{
+	if (pf->totalvfs <= 0)
+		return vs_error_set(err, -ENODEV, "%s: not an SR-IOV PF (no sriov_totalvfs)", pf->address);
+	if (!pf->netdev[0])
+		return vs_error_set(err, -ENODEV, "%s: the PF has no netdev: VF settings go through the PF's netdev",
+				    pf->address);
+	if (index < 0 || index >= pf->numvfs)
+		return vs_error_set(err, -ENOENT, "%s: VF %d: no such VF (sriov_numvfs is %d)", pf->netdev, index,
+				    pf->numvfs);
+	return 0;
+}
+
+static int validate_mac(const char *dev, const struct vs_vf_config *c, struct vs_error *err)
+{
+	static const unsigned char zero[6];
+	char s[18];
+
+	if (!c->has_mac)
+		return 0;
+	vs_format_mac(c->mac, s);
+	if (memcmp(c->mac, zero, 6) == 0)
+		return vs_error_set(err, -EINVAL, "%s: VF %d: --mac %s: all-zero MAC (vf reset clears the MAC)", dev,
+				    c->index, s);
+	if (c->mac[0] & 1)
+		return vs_error_set(err, -EINVAL, "%s: VF %d: --mac %s: multicast MAC, a VF needs a unicast one", dev,
+				    c->index, s);
+	return 0;
+}
+
+static int validate_vlan(const char *dev, const struct vs_vf_config *c, struct vs_error *err)
+{
+	if (c->vlan < 0 && (c->qos >= 0 || c->vlan_proto >= 0))
+		return vs_error_set(err, -EINVAL, "%s: VF %d: QoS or VLAN protocol without a VLAN ID", dev, c->index);
+	if (c->vlan < 0)
+		return 0;
+	if (c->vlan > 4094)
+		return vs_error_set(err, -ERANGE, "%s: VF %d: --vlan %d: out of range (0-4094)", dev, c->index, c->vlan);
+	if (c->qos > 7)
+		return vs_error_set(err, -ERANGE, "%s: VF %d: --vlan %d:%d: QoS out of range (0-7)", dev, c->index,
+				    c->vlan, c->qos);
+	if (c->qos > 0 && c->vlan == 0)
+		return vs_error_set(err, -EINVAL, "%s: VF %d: --vlan 0:%d: QoS needs a VLAN ID other than 0", dev,
+				    c->index, c->qos);
+	if (c->vlan_proto >= 0 && c->vlan_proto != ETH_P_8021Q && c->vlan_proto != ETH_P_8021AD)
+		return vs_error_set(err, -EINVAL, "%s: VF %d: VLAN protocol 0x%04x: expected 802.1Q or 802.1ad", dev,
+				    c->index, (unsigned)c->vlan_proto);
+	return 0;
+}
+
+static int validate_flags(const char *dev, const struct vs_vf_config *c, struct vs_error *err)
+{
+	const struct { const char *name; int v, max; } f[] = {
+		{ "spoofchk", c->spoofchk, 1 }, { "trust", c->trust, 1 }, { "query-rss", c->query_rss, 1 },
+		{ "link-state", c->link_state, IFLA_VF_LINK_STATE_DISABLE },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(f); i++)
+		if (f[i].v > f[i].max)
+			return vs_error_set(err, -EINVAL, "%s: VF %d: --%s %d: out of range", dev, c->index, f[i].name,
+					    f[i].v);
+	return 0;
+}
+
+static int validate_rates(const char *dev, const struct vs_vf_config *c, struct vs_error *err)
+{
+	if (c->min_tx_rate > UINT32_MAX || c->max_tx_rate > UINT32_MAX)
+		return vs_error_set(err, -ERANGE, "%s: VF %d: tx rate out of range", dev, c->index);
+	/* The kernel's rule: max 0 means no limit, otherwise min <= max. */
+	if (c->min_tx_rate >= 0 && c->max_tx_rate > 0 && c->min_tx_rate > c->max_tx_rate)
+		return vs_error_set(err, -EINVAL, "%s: VF %d: --min-tx-rate %lld above --max-tx-rate %lld", dev,
+				    c->index, c->min_tx_rate, c->max_tx_rate);
+	return 0;
+}
+
+int vs_vfctl_validate(const struct vs_pf *pf, const struct vs_vf_config *c, struct vs_error *err)
+{
+	int r = validate_target(pf, c->index, err);
+
+	if (r == 0 && vs_vf_config_is_empty(c))
+		r = vs_error_set(err, -EINVAL, "%s: VF %d: no setting given", pf->netdev, c->index);
+	if (r == 0)
+		r = validate_mac(pf->netdev, c, err);
+	if (r == 0)
+		r = validate_vlan(pf->netdev, c, err);
+	if (r == 0)
+		r = validate_flags(pf->netdev, c, err);
+	if (r == 0)
+		r = validate_rates(pf->netdev, c, err);
+	return r;
+}
+
+void vs_vfctl_reset_config(struct vs_vf_config *c, int index)
+{
+	vs_vf_config_init(c, index);
+	c->has_mac = true; /* all zero */
+	c->vlan = 0;
+	c->qos = 0;
+	c->vlan_proto = ETH_P_8021Q;
+	c->spoofchk = 1;
+	c->trust = 0;
+	c->link_state = IFLA_VF_LINK_STATE_AUTO;
+	c->min_tx_rate = c->max_tx_rate = 0;
+}
+
+/* ---- grouping by PF ---- */
+
+static struct vs_vfctl_plan *plan_for(struct vs_vfctl_plan **plans, size_t *nplans, size_t *alloc, struct vs_pf *pf)
+{
+	for (size_t i = 0; i < *nplans; i++)
+		if ((*plans)[i].pf == pf)
+			return &(*plans)[i];
+	if (vs_grow((void **)plans, alloc, *nplans + 1, sizeof(**plans)) < 0)
+		return NULL;
+	memset(&(*plans)[*nplans], 0, sizeof(**plans));
+	(*plans)[*nplans].pf = pf;
+	return &(*plans)[(*nplans)++];
+}
+
+static int plan_add(struct vs_vfctl_plan *p, const struct vs_vf *vf, const struct vs_vf_config *tmpl, bool reset)
+{
+	size_t alloc_c = p->n, alloc_v = p->n;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (p->vfs[i] == vf)
+			return 0;
+	if (vs_grow((void **)&p->cfgs, &alloc_c, p->n + 1, sizeof(*p->cfgs)) < 0 ||
+	    vs_grow((void **)&p->vfs, &alloc_v, p->n + 1, sizeof(*p->vfs)) < 0)
+		return -ENOMEM;
+	if (reset)
+		vs_vfctl_reset_config(&p->cfgs[p->n], (int)vf->index);
+	else {
+		p->cfgs[p->n] = *tmpl;
+		p->cfgs[p->n].index = (int)vf->index;
+	}
+	p->vfs[p->n++] = vf;
+	return 0;
+}
+
+static int plan_validate(const struct vs_vfctl_plan *p, bool reset, struct vs_error *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < p->n && r == 0; i++)
+		r = reset ? validate_target(p->pf, p->cfgs[i].index, err) : vs_vfctl_validate(p->pf, &p->cfgs[i], err);
+	return r;
+}
+
+int vs_vfctl_plan_build(const struct vs_vf_ref *refs, size_t n, const struct vs_vf_config *tmpl, bool reset,
+			struct vs_vfctl_plan **plans, size_t *nplans, struct vs_error *err)
+{
+	struct vs_vfctl_plan *out = NULL;
+	size_t nout = 0, alloc = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct vs_vfctl_plan *p = plan_for(&out, &nout, &alloc, refs[i].pf);
+
+		r = p ? plan_add(p, refs[i].vf, tmpl, reset) : -ENOMEM;
+	}
+	if (r < 0)
+		vs_error_set(err, r, "out of memory planning the VF request");
+	for (size_t i = 0; i < nout && r == 0; i++)
+		r = plan_validate(&out[i], reset, err);
+	if (r < 0) {
+		vs_vfctl_plans_free(out, nout);
+		return r;
+	}
+	*plans = out;
+	*nplans = nout;
+	return 0;
+}
+
+void vs_vfctl_plans_free(struct vs_vfctl_plan *plans, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(plans[i].cfgs);
+		free(plans[i].vfs);
+	}
+	free(plans);
+}
+
+/* ---- applying ---- */
+
+void vs_vfctl_outcome_free(struct vs_vfctl_outcome *o)
+{
+	free(o->in_effect);
+	o->in_effect = NULL;
+	o->n = 0;
+}
+
+static const struct vs_vf_config *find_vf(const struct vs_pf_vf_list *l, int index)
+{
+	if (index >= 0 && (size_t)index < l->n && l->vfs[index].index == index)
+		return &l->vfs[index];
+	for (size_t i = 0; i < l->n; i++)
+		if (l->vfs[i].index == index)
+			return &l->vfs[i];
+	return NULL;
+}
+
+/* IFLA_VF_RATE carries both rates: take the one not given from the kernel,
+ * as iproute2 does. */
+static int fill_rates(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n, struct vs_error *err)
+{
+	struct vs_pf_vf_list cur = { .num_vf = -1 };
+	bool have = false;
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct vs_vf_config *c = &cfgs[i];
+		const struct vs_vf_config *k;
+
+		if ((c->min_tx_rate < 0) == (c->max_tx_rate < 0))
+			continue;
+		if (!have && vs_nl_get_vfs(nl, ifname, &cur, NULL) == 0)
+			have = true;
+		k = have ? find_vf(&cur, c->index) : NULL;
+		if (!k || (c->min_tx_rate < 0 ? k->min_tx_rate : k->max_tx_rate) < 0) {
+			r = vs_error_set(err, -ENODATA, "%s: VF %d: --%s alone: the current %s cannot be read from %s; give both rates",
+					 ifname, c->index, c->min_tx_rate < 0 ? "max-tx-rate" : "min-tx-rate",
+					 c->min_tx_rate < 0 ? "min-tx-rate" : "max-tx-rate", ifname);
+			break;
+		}
+		if (c->min_tx_rate < 0)
+			c->min_tx_rate = k->min_tx_rate;
+		else
+			c->max_tx_rate = k->max_tx_rate;
+	}
+	vs_pf_vf_list_free(&cur);
+	return r;
+}
+
+static unsigned present_mask(const struct vs_vf_config *c)
+{
+	unsigned m = 0;
+
+	for (int s = 0; s < VS_NL_SETTING_MAX; s++)
+		if (vs_nl_setting_present(c, s))
+			m |= 1u << s;
+	return m;
+}
+
+static void read_back(struct vs_nl *nl, const char *ifname, const struct vs_vf_config *cfgs, size_t n,
+		      struct vs_vfctl_outcome *o)
+{
+	struct vs_pf_vf_list cur;
+
+	if (vs_nl_get_vfs(nl, ifname, &cur, NULL) < 0)
+		return;
+	o->read_back = cur.n > 0;
+	for (size_t i = 0; i < n && o->read_back; i++) {
+		const struct vs_vf_config *k = find_vf(&cur, cfgs[i].index);
+
+		if (!k) {
+			o->read_back = false;
+			break;
+		}
+		for (int s = 0; s < VS_NL_SETTING_MAX; s++)
+			if (vs_nl_setting_present(&cfgs[i], s) && vs_nl_setting_in_effect(&cfgs[i], k, s))
+				o->in_effect[i] |= 1u << s;
+	}
+	if (!o->read_back)
+		memset(o->in_effect, 0, n * sizeof(*o->in_effect));
+	vs_pf_vf_list_free(&cur);
+}
+
+/* The kernel goes VF by VF and setting by setting and stops at the first
+ * refusal: the first requested setting not in effect is the refused one.
+ * Without a read-back, only the very first can be named. */
+static void find_refused(const struct vs_vf_config *cfgs, size_t n, struct vs_vfctl_outcome *o)
+{
+	o->refused_vf = o->refused_setting = -1;
+	for (size_t i = 0; i < n; i++) {
+		for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
+			if (!vs_nl_setting_present(&cfgs[i], s) || (o->read_back && (o->in_effect[i] & (1u << s))))
+				continue;
+			o->refused_vf = cfgs[i].index;
+			o->refused_setting = s;
+			return;
+		}
+	}
+}
+
+static int refusal_error(const char *ifname, const struct vs_vf_config *cfgs, size_t n,
+			 const struct vs_vfctl_outcome *o, struct vs_error *err)
+{
+	const struct vs_vf_config *c = NULL;
+	char value[96];
+	const char *ext_open = o->extack[0] ? " (" : "", *ext_close = o->extack[0] ? ")" : "";
+
+	for (size_t i = 0; i < n && o->refused_vf >= 0; i++)
+		if (cfgs[i].index == o->refused_vf)
+			c = &cfgs[i];
+	if (!c)
+		return vs_error_set(err, o->error, "%s: RTM_SETLINK refused: %s%s%s%s; every requested setting reads back as in effect",
+				    ifname, strerror(-o->error), ext_open, o->extack, ext_close);
+	vs_nl_setting_format(c, o->refused_setting, value, sizeof(value));
+	return vs_error_set(err, o->error, "%s: VF %d: %s %s: %s%s%s%s%s", ifname, c->index,
+			    vs_nl_setting_name(o->refused_setting), value, strerror(-o->error), ext_open, o->extack,
+			    ext_close, o->read_back ? "" : " (the first setting of the request; VF settings cannot be read back)");
+}
+
+static int outcome_start(struct vs_vfctl_outcome *o, size_t n)
+{
+	free(o->in_effect);
+	o->in_effect = calloc(n ? n : 1, sizeof(*o->in_effect));
+	o->n = n;
+	o->error = 0;
+	o->extack[0] = '\0';
+	o->refused_vf = o->refused_setting = -1;
+	o->read_back = false;
+	return o->in_effect ? 0 : -ENOMEM;
+}
+
+int vs_vfctl_apply(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
+		   struct vs_vfctl_outcome *o, struct vs_error *err)
+{
+	struct vs_error nlerr = { 0 };
+	struct vs_nl_ack ack;
+	int r;
+
+	if (outcome_start(o, n) < 0)
+		return vs_error_set(err, -ENOMEM, "%s: out of memory", ifname);
+	r = fill_rates(nl, ifname, cfgs, n, err);
+	if (r < 0)
+		return r;
+	r = vs_nl_set_vfs_ack(nl, ifname, cfgs, n, &ack, &nlerr);
+	if (r == 0) {
+		for (size_t i = 0; i < n; i++)
+			o->in_effect[i] = present_mask(&cfgs[i]);
+		return 0;
+	}
+	if (ack.error == 0) /* never reached the kernel's verdict */
+		return vs_error_set(err, r, "%s", nlerr.msg);
+	o->error = ack.error;
+	snprintf(o->extack, sizeof(o->extack), "%s", ack.msg);
+	read_back(nl, ifname, cfgs, n, o);
+	find_refused(cfgs, n, o);
+	return refusal_error(ifname, cfgs, n, o, err);
+}
+
+/* ---- reset ---- */
+
+static void drop_setting(struct vs_vf_config *c, int s)
+{
+	switch (s) {
+	case VS_NL_MAC: c->has_mac = false; break;
+	case VS_NL_VLAN: c->vlan = c->qos = c->vlan_proto = -1; break;
+	case VS_NL_RATE: c->min_tx_rate = c->max_tx_rate = -1; break;
+	case VS_NL_SPOOFCHK: c->spoofchk = -1; break;
+	case VS_NL_LINK_STATE: c->link_state = -1; break;
+	case VS_NL_QUERY_RSS: c->query_rss = -1; break;
+	case VS_NL_TRUST: c->trust = -1; break;
+	}
+}
+
+static bool zero_mac_refused(const struct vs_vf_config *cfgs, size_t n, const struct vs_vfctl_outcome *o)
+{
+	static const unsigned char zero[6];
+
+	return n > 0 && o->error == -EINVAL && !o->placeholder_mac && cfgs[0].has_mac &&
+	       memcmp(cfgs[0].mac, zero, 6) == 0 && (o->refused_setting == VS_NL_MAC || o->refused_setting < 0);
+}
+
+/* 1: retry with changed cfgs; 0: give up. */
+static int reset_adjust(struct vs_vf_config *cfgs, size_t n, struct vs_vfctl_outcome *o)
+{
+	static const unsigned char placeholder[6] = VS_VFCTL_PLACEHOLDER_MAC;
+
+	if (zero_mac_refused(cfgs, n, o)) {
+		for (size_t i = 0; i < n; i++)
+			memcpy(cfgs[i].mac, placeholder, 6);
+		o->placeholder_mac = true;
+		return 1;
+	}
+	if (o->error != -EOPNOTSUPP || !o->read_back || o->refused_setting < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		drop_setting(&cfgs[i], o->refused_setting);
+	o->skipped |= 1u << o->refused_setting;
+	return !vs_vf_config_is_empty(&cfgs[0]);
+}
+
+int vs_vfctl_reset(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
+		   struct vs_vfctl_outcome *o, struct vs_error *err)
+{
+	int r = -EIO;
+
+	for (int attempt = 0; attempt <= VS_NL_SETTING_MAX + 1; attempt++) {
+		struct vs_error e = { 0 };
+
+		r = vs_vfctl_apply(nl, ifname, cfgs, n, o, &e);
+		if (r == 0 || o->error == 0 || !reset_adjust(cfgs, n, o))
+			return r < 0 ? vs_error_set(err, r, "%s", e.msg) : 0;
+	}
+	return vs_error_set(err, r, "%s: reset: the driver refused every setting", ifname);
+}

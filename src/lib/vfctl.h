@@ -1,0 +1,74 @@
+/* Per-VF settings: parse and validate what is asked, group it into one
+ * rtnetlink request per PF, apply it, and on a refusal read back what the
+ * kernel left in effect.  Nothing is sent before every VF of every PF has
+ * passed validation. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "inventory.h"
+#include "netlink.h"
+#include "util.h"
+#include "vfset.h"
+
+/* The locally administered MAC libvirt falls back to when a driver refuses
+ * an all-zero one. */
+#define VS_VFCTL_PLACEHOLDER_MAC { 0x02, 0, 0, 0, 0, 0 }
+
+/* Parse one setting as written on the command line into c:
+ * name is "mac", "vlan" (ID[:QOS[:PROTO]]), "spoofchk", "trust",
+ * "link-state", "min-tx-rate", "max-tx-rate" or "query-rss".
+ * -EINVAL (syntax: a usage error) with err naming the option and value. */
+int vs_vfctl_parse_setting(struct vs_vf_config *c, const char *name, const char *value, struct vs_error *err);
+
+/* Values in range, QoS only with a VLAN, min <= max rate (max 0 means no
+ * limit, as for the kernel), the PF an SR-IOV PF with a netdev and the VF
+ * index below its numvfs.  -EINVAL/-ERANGE/-ENODEV/-ENOENT with err
+ * naming the PF, the VF and the value. */
+int vs_vfctl_validate(const struct vs_pf *pf, const struct vs_vf_config *c, struct vs_error *err);
+
+/* vf reset: spoofchk on, trust off, VLAN 0, link-state auto, rates 0,
+ * MAC all-zero. */
+void vs_vfctl_reset_config(struct vs_vf_config *c, int index);
+
+/* One request per PF. */
+struct vs_vfctl_plan {
+	struct vs_pf *pf;
+	struct vs_vf_config *cfgs;  /* index = VF number; the template's settings */
+	const struct vs_vf **vfs;   /* the inventory's VF for each cfgs[i] */
+	size_t n;
+};
+
+/* Group refs by PF (first-seen order, duplicates dropped) and give each
+ * VF a copy of tmpl (or the reset defaults when reset).  Validates every
+ * VF; on any error nothing is planned. */
+int vs_vfctl_plan_build(const struct vs_vf_ref *refs, size_t n, const struct vs_vf_config *tmpl, bool reset,
+			struct vs_vfctl_plan **plans, size_t *nplans, struct vs_error *err);
+void vs_vfctl_plans_free(struct vs_vfctl_plan *plans, size_t n);
+
+struct vs_vfctl_outcome {
+	int error;                 /* 0, or the kernel's negative errno */
+	char extack[256];
+	int refused_vf;            /* VF number the kernel refused; -1 none/unknown */
+	int refused_setting;       /* enum vs_nl_setting; -1 unknown */
+	bool read_back;            /* in_effect comes from the kernel */
+	unsigned *in_effect;       /* per cfgs[i]: bit (1u << setting) when in effect */
+	size_t n;
+	unsigned skipped;          /* reset: settings the driver does not support, dropped */
+	bool placeholder_mac;      /* reset: the driver refused zeros, 02:00:00:00:00:00 used */
+};
+void vs_vfctl_outcome_free(struct vs_vfctl_outcome *o);
+
+/* One RTM_SETLINK for the PF's netdev.  A rate given alone is completed
+ * from the current value (IFLA_VF_RATE needs both).  On a refusal, reads
+ * back and fills o; err reads "PF: VF N: SETTING VALUE: strerror (extack)". */
+int vs_vfctl_apply(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
+		   struct vs_vfctl_outcome *o, struct vs_error *err);
+
+/* vs_vfctl_apply of the reset defaults; where the driver refuses the zero
+ * MAC with EINVAL, once more with the placeholder MAC; settings the driver
+ * answers EOPNOTSUPP for (known from the read-back) are dropped and
+ * recorded in o->skipped. */
+int vs_vfctl_reset(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
+		   struct vs_vfctl_outcome *o, struct vs_error *err);

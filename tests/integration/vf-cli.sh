@@ -1,0 +1,87 @@
+#!/bin/sh
+# vf set / vf reset on a generated tree, without touching the kernel:
+# usage errors exit 2, refused values exit 1 with a message naming the PF,
+# the VF and the value, and --dry-run shows the request per PF, VF and
+# attribute (text and JSON).  Whether anything is sent is proven against
+# the real kernel in netlink-kernel.sh (strace).
+set -u
+
+B=${top_builddir:-.}
+VS=${VIRT_SRIOV:-$B/virt-sriov}
+GEN=$B/tests/tools/gen-host-tree
+[ -x "$VS" ] || { echo "FAIL: $VS not built"; exit 1; }
+[ -x "$GEN" ] || { echo "FAIL: $GEN not built"; exit 1; }
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+fails=0
+
+"$GEN" --pf addr=0000:05:00.0,id=8086:1521,vfid=8086:1520,total=7,num=4,driver=igb,netdev=vpf0,vfdriver=vfio-pci \
+	--pf addr=0000:06:00.0,id=8086:1521,vfid=8086:1520,total=7,num=2,driver=igb,netdev=vpf1 \
+	--profile nvme "$W/tree" >/dev/null || { echo "FAIL: gen-host-tree"; exit 1; }
+
+# expect RC TEXT ARGS...: exit status RC and TEXT in stderr
+expect() {
+	rc=$1 text=$2; shift 2
+	"$VS" --sysfs-root "$W/tree" "$@" >"$W/out" 2>"$W/err"
+	got=$?
+	if [ "$got" -ne "$rc" ]; then
+		echo "FAIL: $*: exit $got, want $rc: $(cat "$W/err")"; fails=$((fails + 1))
+	elif ! grep -qF -- "$text" "$W/err"; then
+		echo "FAIL: $*: stderr lacks '$text': $(cat "$W/err")"; fails=$((fails + 1))
+	fi
+}
+
+# usage errors: 2
+expect 2 "Usage" vf
+expect 2 "Usage" vf frob vpf0#0
+expect 2 "expected a VFSET" vf set --trust on
+expect 2 "no setting given" vf set 'vpf0#0'
+expect 2 "--spoofchk maybe: expected on or off" vf set 'vpf0#0' --spoofchk maybe
+expect 2 "--link-state up" vf set 'vpf0#0' --link-state up
+expect 2 "--vlan 5:1:qinq: protocol 'qinq'" vf set 'vpf0#0' --vlan 5:1:qinq
+expect 2 "--mac zz" vf set 'vpf0#0' --mac zz
+expect 2 "reset takes no settings" vf reset 'vpf0#0' --trust on
+expect 2 "--mac names 4 VFs" vf set 'vpf0#0-3' --mac 52:54:00:00:00:01
+expect 2 "'x' is not a VF index" vf set 'vpf0#x' --trust on
+
+# refused values: 1, naming PF, VF and value
+expect 1 "vpf0: VF 0: --vlan 4095: out of range (0-4094)" vf set 'vpf0#0-3' --vlan 4095
+expect 1 "vpf0: VF 1: --vlan 5:8: QoS out of range (0-7)" vf set 'vpf0#1' --vlan 5:8
+expect 1 "vpf0: VF 2: --vlan 0:3: QoS needs a VLAN ID other than 0" vf set 'vpf0#2' --vlan 0:3
+expect 1 "vpf0: VF 0: --mac 01:00:5e:00:00:01: multicast MAC" vf set 'vpf0#0' --mac 01:00:5e:00:00:01
+expect 1 "vpf0: VF 3: --mac 00:00:00:00:00:00: all-zero MAC" vf set 'vpf0#3' --mac 00:00:00:00:00:00
+expect 1 "vpf0: VF 0: --min-tx-rate 500 above --max-tx-rate 100" vf set 'vpf0#0' --min-tx-rate 500 --max-tx-rate 100
+expect 1 "--max-tx-rate -5: out of range" vf set 'vpf0#0' --max-tx-rate -5
+expect 1 "there is no VF 4" vf set 'vpf0#4' --trust on
+expect 1 "has no netdev" vf set '0000:5e:00.0#0' --trust on
+
+# dry run, text: one request per PF, one line per VF attribute
+"$VS" --sysfs-root "$W/tree" -n vf set 'vpf0#0-3' 'vpf1#1' --spoofchk off --trust on --vlan 7:2:802.1ad \
+	>"$W/out" 2>"$W/err" || { echo "FAIL: dry run exit $?: $(cat "$W/err")"; fails=$((fails + 1)); }
+[ "$(grep -c 'RTM_SETLINK' "$W/out")" = 2 ] || { echo "FAIL: dry run: want 2 requests"; cat "$W/out"; fails=$((fails + 1)); }
+[ "$(grep -c 'IFLA_VF_SPOOFCHK *spoofchk off' "$W/out")" = 5 ] || { echo "FAIL: dry run: want 5 IFLA_VF_SPOOFCHK"; fails=$((fails + 1)); }
+[ "$(grep -c 'IFLA_VF_VLAN_LIST *vlan 7 qos 2 proto 802.1ad' "$W/out")" = 5 ] || { echo "FAIL: dry run: want 5 IFLA_VF_VLAN_LIST"; fails=$((fails + 1)); }
+grep -q '^vpf1 (0000:06:00.0): RTM_SETLINK, one IFLA_VFINFO_LIST with 1 IFLA_VF_INFO' "$W/out" || { echo "FAIL: dry run: vpf1 header"; fails=$((fails + 1)); }
+grep -q 'nothing sent' "$W/out" || { echo "FAIL: dry run does not say nothing was sent"; fails=$((fails + 1)); }
+
+# vf reset dry run: the defaults
+"$VS" --sysfs-root "$W/tree" -n vf reset 'vpf0#2' >"$W/out" 2>"$W/err"
+for want in 'IFLA_VF_MAC *mac 00:00:00:00:00:00' 'IFLA_VF_VLAN *vlan 0 qos 0' 'IFLA_VF_RATE *tx-rate min 0 max 0' \
+	'IFLA_VF_SPOOFCHK *spoofchk on' 'IFLA_VF_LINK_STATE *link-state auto' 'IFLA_VF_TRUST *trust off'; do
+	grep -q "$want" "$W/out" || { echo "FAIL: reset dry run lacks '$want'"; cat "$W/out"; fails=$((fails + 1)); }
+done
+
+# dry run, JSON
+if command -v jq >/dev/null; then
+	"$VS" --sysfs-root "$W/tree" --json -n vf set 'vpf0#1,3' --trust on --max-tx-rate 100 --min-tx-rate 10 >"$W/out" 2>"$W/err"
+	jq -e '.dry_run == true and (.requests | length) == 1 and .requests[0].pf == "vpf0"
+		and ([.requests[0].vfs[].index] == [1, 3])
+		and ([.requests[0].vfs[0].attributes[].attribute] == ["IFLA_VF_RATE", "IFLA_VF_TRUST"])
+		and .requests[0].vfs[0].attributes[0].value == "min 10 max 100 Mbps"' "$W/out" >/dev/null ||
+		{ echo "FAIL: dry run JSON"; cat "$W/out" "$W/err"; fails=$((fails + 1)); }
+else
+	echo "note: jq missing, JSON dry run not checked"
+fi
+
+[ $fails -eq 0 ] || exit 1
+echo "PASS: vf set/reset usage, validation and dry run"
