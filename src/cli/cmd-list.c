@@ -1,9 +1,60 @@
+/* virt-sriov list [PF...]: PFs, their VFs, drivers, groups, settings, users. */
 #include "config.h"
 
-#include "cli.h"
+#include <getopt.h>
+#include <string.h>
 
-/* Placeholder until the issue that delivers this command lands. */
+#include "cli.h"
+#include "output.h"
+
+static int list_usage(void)
+{
+	return vs_cli_fail(VS_EXIT_USAGE, "usage: virt-sriov [--json] list [PF...]");
+}
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'j')
+			cli->json = true;
+		else if (c == 'h') {
+			puts("Usage: virt-sriov [--json] list [PF...]");
+			return -1;
+		} else
+			return list_usage();
+	}
+	return 0;
+}
+
 int vs_cmd_list(struct vs_cli *cli, int argc, char **argv)
 {
-	return vs_cli_fail(VS_EXIT_FAILURE, "'list' is not implemented yet");
+	struct vs_host *host = NULL;
+	int r;
+
+	r = parse_args(cli, argc, argv);
+	if (r != 0)
+		return r < 0 ? VS_EXIT_OK : r;
+	r = vs_cli_load_host(cli, argv + optind, VS_LOAD_SETTINGS | VS_LOAD_USAGE, &host);
+	if (r != VS_EXIT_OK)
+		return r;
+	vs_print_host_warnings(host);
+	if (cli->json) {
+		json_object *j = vs_json_host(host);
+
+		r = j ? vs_json_print(j) : -ENOMEM;
+		json_object_put(j);
+	} else {
+		r = vs_print_host_table(host);
+	}
+	vs_host_free(host);
+	if (r < 0)
+		return vs_cli_fail(VS_EXIT_FAILURE, "cannot print the inventory: %s", strerror(-r));
+	return VS_EXIT_OK;
 }

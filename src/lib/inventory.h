@@ -52,6 +52,7 @@ struct vs_vf {
 struct vs_pf {
 	char address[VS_PCI_ADDR_MAX];
 	char netdev[IFNAMSIZ];        /* "" when none (NVMe, unbound) */
+	char **netdevs;               /* every netdev of the PF (NULL-terminated; netdev is the first) */
 	char driver[VS_DRIVER_MAX];
 	unsigned vendor_id, device_id;
 	unsigned vf_device_id;        /* 0 unknown */
@@ -59,7 +60,7 @@ struct vs_pf {
 	char device_name[256];
 	int numa_node;                /* -1 unknown / none */
 	int iommu_group;              /* -1 unknown */
-	int totalvfs, numvfs;
+	int totalvfs, numvfs;         /* -1 unknown */
 	int vf_offset, vf_stride;     /* -1 unknown */
 	int drivers_autoprobe;        /* -1 unknown */
 	bool vf_configs_known;        /* every VF's config read from the kernel */

@@ -1,0 +1,187 @@
+/* VF sets: "0000:01:10.0", "em1#3", "em1#0-3,7". */
+#include "config.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "vfset.h"
+
+/* Above any PCI function count: a typo like "0-4000000000" must not
+ * allocate gigabytes. */
+#define VS_MAX_VF_INDEX 65535
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One decimal number at *s (no sign, no spaces), advancing *s. */
+static int parse_index(const char **s, unsigned *out)
+{
+	unsigned long v = 0;
+	const char *p = *s;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > VS_MAX_VF_INDEX)
+			return -ERANGE;
+	}
+	*s = p;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_item(const char *spec, const char **s, unsigned *lo, unsigned *hi, struct vs_error *err)
+{
+	const char *start = *s;
+	size_t len = strcspn(start, ",");
+	int r;
+
+	r = parse_index(s, lo);
+	*hi = *lo;
+	if (r == 0 && **s == '-') {
+		(*s)++;
+		r = parse_index(s, hi);
+	}
+	if (r == -ERANGE)
+		return vs_error_set(err, -EINVAL, "'%s': VF index in '%.*s' is above %d", spec, (int)len, start, VS_MAX_VF_INDEX);
+	if (r < 0 || (**s != ',' && **s != '\0'))
+		return vs_error_set(err, -EINVAL, "'%s': '%.*s' is not a VF index or range (N or N-M)", spec, (int)len, start);
+	if (*hi < *lo)
+		return vs_error_set(err, -EINVAL, "'%s': range '%.*s' goes backwards", spec, (int)len, start);
+	return 0;
+}
+
+static int add_range(unsigned **v, size_t *n, size_t *alloc, unsigned lo, unsigned hi)
+{
+	for (unsigned i = lo; i <= hi; i++) {
+		if (vs_grow((void **)v, alloc, *n + 1, sizeof(**v)) < 0)
+			return -ENOMEM;
+		(*v)[(*n)++] = i;
+	}
+	return 0;
+}
+
+/* label: what the user wrote, for the message ("em1#0-3,x" for "0-3,x"). */
+static int parse_set(const char *label, const char *spec, unsigned **out, size_t *n, struct vs_error *err)
+{
+	_cleanup_free_ unsigned *v = NULL;
+	size_t count = 0, alloc = 0, uniq = 0;
+	const char *s = spec;
+	unsigned lo, hi;
+	int r;
+
+	if (!spec || !*spec)
+		return vs_error_set(err, -EINVAL, "'%s': empty VF index list", label ? label : "");
+	for (;;) {
+		r = parse_item(label, &s, &lo, &hi, err);
+		if (r == 0)
+			r = add_range(&v, &count, &alloc, lo, hi);
+		if (r < 0)
+			return r;
+		if (*s == '\0')
+			break;
+		s++; /* ',' */
+	}
+	qsort(v, count, sizeof(*v), cmp_unsigned);
+	for (size_t i = 0; i < count; i++)
+		if (uniq == 0 || v[uniq - 1] != v[i])
+			v[uniq++] = v[i];
+	*out = TAKE_PTR(v);
+	*n = uniq;
+	return 0;
+}
+
+int vs_parse_index_set(const char *spec, unsigned **out, size_t *n, struct vs_error *err)
+{
+	return parse_set(spec, spec, out, n, err);
+}
+
+static struct vs_vf *pf_vf(const struct vs_pf *pf, unsigned index)
+{
+	if (pf->numvfs >= 0 && index >= (unsigned)pf->numvfs)
+		return NULL;
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		if (pf->vfs[i].index == index)
+			return &pf->vfs[i];
+	return NULL;
+}
+
+static int resolve_indexes(const struct vs_host *host, const char *spec, const char *pfname,
+			   const char *set, struct vs_vf_ref **out, size_t *n, struct vs_error *err)
+{
+	_cleanup_free_ unsigned *idx = NULL;
+	_cleanup_free_ struct vs_vf_ref *refs = NULL;
+	struct vs_pf *pf = vs_host_find_pf(host, pfname);
+	size_t count;
+	int r;
+
+	if (!pf)
+		return vs_error_set(err, -ENODEV, "'%s': %s is not an SR-IOV PF on this host (no PF has that netdev or PCI address)",
+				    spec, pfname);
+	r = parse_set(spec, set, &idx, &count, err);
+	if (r < 0)
+		return r;
+	refs = calloc(count, sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+	for (size_t i = 0; i < count; i++) {
+		refs[i].pf = pf;
+		refs[i].vf = pf_vf(pf, idx[i]);
+		if (!refs[i].vf && pf->numvfs >= 0 && idx[i] < (unsigned)pf->numvfs)
+			return vs_error_set(err, -ENOENT, "'%s': VF %u of PF %s (%s) has no PCI device (see warnings)",
+					    spec, idx[i], pfname, pf->address);
+		if (!refs[i].vf)
+			return vs_error_set(err, -ENOENT, "'%s': PF %s (%s) has %d VFs; there is no VF %u",
+					    spec, pfname, pf->address, pf->numvfs >= 0 ? pf->numvfs : (int)pf->n_vfs, idx[i]);
+	}
+	*out = TAKE_PTR(refs);
+	*n = count;
+	return 0;
+}
+
+static int resolve_address(const struct vs_host *host, const char *spec, struct vs_vf_ref **out, size_t *n,
+			   struct vs_error *err)
+{
+	struct vs_vf_ref *ref;
+	struct vs_pf *pf;
+	struct vs_vf *vf;
+
+	if (vs_host_find_vf(host, spec, &pf, &vf) < 0) {
+		if (vs_host_find_pf(host, spec))
+			return vs_error_set(err, -EINVAL, "'%s' is a PF; name a VF as %s#N or by its PCI address", spec, spec);
+		return vs_error_set(err, -ENOENT, "'%s': no such VF (give a VF PCI address or PF#N)", spec);
+	}
+	ref = calloc(1, sizeof(*ref));
+	if (!ref)
+		return -ENOMEM;
+	ref->pf = pf;
+	ref->vf = vf;
+	*out = ref;
+	*n = 1;
+	return 0;
+}
+
+int vs_vfset_resolve(const struct vs_host *host, const char *spec, struct vs_vf_ref **out, size_t *n, struct vs_error *err)
+{
+	_cleanup_free_ char *pfname = NULL;
+	const char *hash;
+
+	if (!spec || !*spec)
+		return vs_error_set(err, -EINVAL, "empty VF name");
+	hash = strchr(spec, '#');
+	if (!hash)
+		return resolve_address(host, spec, out, n, err);
+	if (hash == spec)
+		return vs_error_set(err, -EINVAL, "'%s': no PF before '#' (write PF#N)", spec);
+	if (!hash[1])
+		return vs_error_set(err, -EINVAL, "'%s': no VF index after '#' (write PF#N or PF#0-3,7)", spec);
+	pfname = strndup(spec, (size_t)(hash - spec));
+	if (!pfname)
+		return -ENOMEM;
+	return resolve_indexes(host, spec, pfname, hash + 1, out, n, err);
+}

@@ -1,0 +1,114 @@
+#!/bin/sh
+# `virt-sriov list --json` on the generated R730 with libvirt's test driver:
+# every field of PRODUCT.md "list --json" is present with its type, IDs are
+# lowercase hex without 0x, VFs come in index order, warnings are one line
+# each on stderr and in "warnings"; a libvirt that cannot be reached leaves
+# in_use_by null with one warning and exit 0; exit codes 1 (bad PF) and
+# 2 (bad usage); `show` of a PF and a VF.
+set -eu
+
+GEN=${top_builddir:-.}/tests/tools/gen-host-tree
+VS=${VIRT_SRIOV:-${top_builddir:-.}/virt-sriov}
+command -v jq >/dev/null 2>&1 || { echo "SKIP: jq not installed (scripts/deps.txt)"; exit 77; }
+[ -x "$GEN" ] && [ -x "$VS" ] || { echo "FAIL: $GEN or $VS not built"; exit 1; }
+
+W=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+trap 'rm -rf "$W"' EXIT
+T=$W/r730
+"$GEN" --profile r730 "$T" >/dev/null
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+vs() { "$VS" --sysfs-root "$T" "$@"; }
+
+# ---- structure ----
+vs -c test:///default --json list >"$W/out.json" 2>"$W/err" || fail "list --json exited $?"
+jq -e . "$W/out.json" >/dev/null || fail "list --json is not JSON"
+
+# key:type pairs; "s?" string or null, "n?" number or null, "b?" boolean or null
+PF_FIELDS='address:s netdev:s? driver:s? vendor_id:s? device_id:s? vendor:s? device:s?
+numa_node:n? iommu_group:n? totalvfs:n? numvfs:n? vf_device_id:s? vfs:a'
+VF_FIELDS='index:n address:s driver:s? netdev:s? iommu_group:n? mac:s? vlan:n? qos:n?
+spoofchk:b? trust:b? link_state:s? min_tx_rate:n? max_tx_rate:n? in_use_by:s?'
+
+type_filter() { # KEY:TYPE -> jq boolean expression on "."
+	k=${1%%:*} t=${1#*:}
+	case $t in
+	s) echo "(has(\"$k\") and (.\"$k\"|type==\"string\"))" ;;
+	s\?) echo "(has(\"$k\") and (.\"$k\"|type==\"string\" or type==\"null\"))" ;;
+	n) echo "(has(\"$k\") and (.\"$k\"|type==\"number\"))" ;;
+	n\?) echo "(has(\"$k\") and (.\"$k\"|type==\"number\" or type==\"null\"))" ;;
+	b\?) echo "(has(\"$k\") and (.\"$k\"|type==\"boolean\" or type==\"null\"))" ;;
+	a) echo "(has(\"$k\") and (.\"$k\"|type==\"array\"))" ;;
+	esac
+}
+check_fields() { # WHAT JQ-PATH FIELDS
+	for kt in $3; do
+		f=$(type_filter "$kt")
+		bad=$(jq -r "[$2 | select(($f)|not) | .address] | join(\" \")" "$W/out.json")
+		[ -z "$bad" ] || fail "$1 field ${kt%%:*} missing or not ${kt#*:} in: $bad"
+	done
+}
+check_fields PF '.pfs[]' "$PF_FIELDS"
+check_fields VF '.pfs[].vfs[]' "$VF_FIELDS"
+
+n=$(jq '.pfs | length' "$W/out.json")
+[ "$n" = 6 ] || fail "expected the 6 PFs of the R730 (SATA excluded), got $n"
+jq -e '[.pfs[] | .vendor_id, .device_id, .vf_device_id] | all(test("^[0-9a-f]{4}$"))' "$W/out.json" >/dev/null ||
+	fail "IDs are not 4 lowercase hex digits without 0x"
+jq -e '.pfs[] | select(.netdev == "em1") | .vendor == "Intel Corporation" and .device_id == "1521"
+	and .totalvfs == 7 and .numvfs == 7 and .vf_device_id == "1520" and (.vfs | length) == 7
+	and ([.vfs[].index] == [0,1,2,3,4,5,6]) and .vfs[1].address == "0000:01:10.4"' "$W/out.json" >/dev/null ||
+	fail "em1 does not have the R730's numbers: $(jq -c '.pfs[0] | del(.vfs)' "$W/out.json")"
+jq -e '.pfs[] | select(.netdev == "p2p1") | .numa_node == 1 and .vfs[0].driver == "vfio-pci" and .vfs[0].netdev == null' \
+	"$W/out.json" >/dev/null || fail "p2p1: NUMA node or vfio-pci VF wrong"
+# test:///default answers: usage known, no VF is used there
+jq -e '.usage_known == true and ([.pfs[].vfs[].in_use_by] | all(. == null))' "$W/out.json" >/dev/null ||
+	fail "in_use_by with test:///default"
+
+# ---- warnings: the tree's netdevs are not in this kernel: settings null, never silently ----
+jq -e '[.pfs[] | select(.numvfs > 0) | .complete] | all(. == false)' "$W/out.json" >/dev/null ||
+	fail "PFs with VFs whose settings cannot be read are not marked incomplete"
+jq -e '[.pfs[] | select(.numvfs > 0) | .vfs[] | .mac, .spoofchk, .trust] | all(. == null)' "$W/out.json" >/dev/null ||
+	fail "unknown VF settings are not null"
+nw=$(jq '.warnings | length' "$W/out.json")
+ne=$(grep -c '^virt-sriov: warning: ' "$W/err" || true)
+[ "$nw" -ge 3 ] && [ "$nw" = "$ne" ] || fail "warnings: $nw in JSON, $ne on stderr: $(cat "$W/err")"
+grep -q 'em1.*0000:01:00.0\|0000:01:00.0.*em1' "$W/err" || fail "no warning names em1: $(cat "$W/err")"
+
+# ---- libvirt unreachable: in_use_by null, one warning, rest printed, exit 0 ----
+vs -c test:///nonexistent/vs-test.xml --json list >"$W/nolv.json" 2>"$W/nolv.err" ||
+	fail "list exits $? when libvirt cannot be reached"
+jq -e '.usage_known == false and (.pfs | length) == 6 and ([.pfs[].vfs[].in_use_by] | all(. == null))' \
+	"$W/nolv.json" >/dev/null || fail "libvirt unreachable: not usage_known=false with 6 PFs"
+[ "$(grep -c 'cannot connect to test:///nonexistent/vs-test.xml.*in_use_by unknown' "$W/nolv.err")" = 1 ] ||
+	fail "libvirt unreachable: not exactly one warning: $(cat "$W/nolv.err")"
+
+# ---- filters, table, show ----
+vs -c test:///default --json list em2 0000:19:00.0 2>/dev/null >"$W/two.json" || fail "list em2 0000:19:00.0 exited $?"
+[ "$(jq -r '[.pfs[].netdev] | join(",")' "$W/two.json")" = "em2,p2p1" ] || fail "list em2 0000:19:00.0: wrong PFs"
+vs -c test:///default list >"$W/table" 2>/dev/null || fail "list (table) exited $?"
+grep -q '^0000:01:00.0 .* em1 ' "$W/table" && grep -q '^  0000:01:10.4 ' "$W/table" ||
+	fail "table lacks PF row or indented VF row: $(head -3 "$W/table")"
+vs -c test:///default --json show em1#1 2>/dev/null >"$W/vf.json" || fail "show em1#1 exited $?"
+jq -e '.address == "0000:01:10.4" and .index == 1 and .pf == "0000:01:00.0"' "$W/vf.json" >/dev/null ||
+	fail "show em1#1: $(cat "$W/vf.json")"
+vs -c test:///default show 0000:19:00.0 >"$W/pf.txt" 2>/dev/null || fail "show 0000:19:00.0 exited $?"
+grep -q '82599ES' "$W/pf.txt" || fail "show PF does not name the device"
+
+# ---- exit codes ----
+expect() { # CODE WHAT ARGS...
+	code=$1 what=$2; shift 2
+	set +e; vs -c test:///default "$@" >/dev/null 2>"$W/x.err"; got=$?; set -e
+	[ "$got" = "$code" ] || fail "$what: exit $got, want $code"
+	[ -s "$W/x.err" ] || fail "$what: nothing on stderr"
+}
+expect 1 "list em9" list em9
+grep -q "em9" "$W/x.err" || fail "list em9: error does not name em9"
+expect 1 "list eno-sata-controller" list 0000:00:1f.2
+grep -q "not an SR-IOV PF" "$W/x.err" || fail "list 0000:00:1f.2: $(cat "$W/x.err")"
+expect 2 "list --bogus" list --bogus
+expect 2 "show without argument" show
+expect 1 "show em1#7" show 'em1#7'
+grep -q "em1" "$W/x.err" && grep -q "7" "$W/x.err" || fail "show em1#7: $(cat "$W/x.err")"
+
+[ "$fails" = 0 ] && echo "PASS: list --json structure, warnings and exit codes" || exit 1

@@ -1,0 +1,151 @@
+/* VF sets against the inventory of a generated R730 (em1/em2: 7 VFs each,
+ * em3: none, p2p1: 4 VFs). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "host-tree.h"
+#include "vfset.h"
+
+static char *root;
+static struct vs_sysfs fs;
+static struct vs_host *host;
+
+static int setup(void **state)
+{
+	static const char *const args[] = { "--profile", "r730", NULL };
+	struct vs_scan_opts o = { .sysfs = &fs };
+
+	root = ht_generate(args);
+	if (!root || vs_sysfs_init(&fs, root) < 0)
+		return -1;
+	return vs_inventory_scan(&o, &host, NULL);
+}
+
+static int teardown(void **state)
+{
+	vs_host_free(host);
+	ht_remove(root);
+	return 0;
+}
+
+static const struct {
+	const char *spec;
+	const char *pf;    /* netdev of the PF every VF must belong to */
+	const char *addrs; /* expected VF addresses, space separated */
+} good[] = {
+	{ "0000:01:10.4", "em1", "0000:01:10.4" },
+	{ "em1#0", "em1", "0000:01:10.0" },
+	{ "em1#6", "em1", "0000:01:13.0" },
+	{ "0000:01:00.1#6", "em2", "0000:01:13.1" },
+	{ "em1#0-2,6", "em1", "0000:01:10.0 0000:01:10.4 0000:01:11.0 0000:01:13.0" },
+	{ "em1#2,0,2,1", "em1", "0000:01:10.0 0000:01:10.4 0000:01:11.0" },
+	{ "p2p1#1-1", "p2p1", "0000:19:10.2" },
+	{ "p2p1#0-3", "p2p1", "0000:19:10.0 0000:19:10.2 0000:19:10.4 0000:19:10.6" },
+};
+
+static void test_good(void **state)
+{
+	for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+		struct vs_vf_ref *refs = NULL;
+		struct vs_error err = { 0 };
+		char got[512] = "";
+		size_t n = 0;
+
+		if (vs_vfset_resolve(host, good[i].spec, &refs, &n, &err) < 0)
+			fail_msg("%s: %s", good[i].spec, err.msg);
+		for (size_t j = 0; j < n; j++) {
+			if (j)
+				strcat(got, " ");
+			strcat(got, refs[j].vf->address);
+			assert_string_equal(refs[j].pf->netdev, good[i].pf);
+			assert_true(refs[j].vf >= refs[j].pf->vfs && refs[j].vf < refs[j].pf->vfs + refs[j].pf->n_vfs);
+		}
+		if (strcmp(got, good[i].addrs) != 0)
+			fail_msg("%s: got '%s', want '%s'", good[i].spec, got, good[i].addrs);
+		free(refs);
+	}
+}
+
+static const struct {
+	const char *spec;
+	int code;
+	const char *words[3]; /* all must be in the message */
+} bad[] = {
+	{ "em1#7", -ENOENT, { "em1", "no VF 7", "7 VFs" } },
+	{ "em1#0-3,7", -ENOENT, { "em1", "no VF 7" } },
+	{ "em3#0", -ENOENT, { "em3", "no VF 0" } },
+	{ "em9#0", -ENODEV, { "em9", "not an SR-IOV PF" } },
+	{ "0000:00:1f.2#0", -ENODEV, { "0000:00:1f.2", "not an SR-IOV PF" } },
+	{ "em1#3-1", -EINVAL, { "em1#3-1", "'3-1'", "backwards" } },
+	{ "#", -EINVAL, { "no PF before '#'" } },
+	{ "#1", -EINVAL, { "'#1'", "no PF" } },
+	{ "em1#", -EINVAL, { "em1#", "no VF index" } },
+	{ "em1#x", -EINVAL, { "em1#x", "'x'", "not a VF index" } },
+	{ "em1#1,,2", -EINVAL, { "em1#1,,2", "not a VF index" } },
+	{ "em1#-1", -EINVAL, { "em1#-1", "not a VF index" } },
+	{ "em1#1-", -EINVAL, { "'1-'" } },
+	{ "em1#0,", -EINVAL, { "em1#0," } },
+	{ "em1#99999999", -EINVAL, { "99999999", "above" } },
+	{ "em1# 1", -EINVAL, { "' 1'" } },
+	{ "em1", -EINVAL, { "'em1' is a PF", "em1#N" } },
+	{ "0000:01:00.0", -EINVAL, { "is a PF" } },
+	{ "0000:01:10.9", -ENOENT, { "0000:01:10.9", "no such VF" } },
+	{ "", -EINVAL, { "empty" } },
+};
+
+static void test_bad(void **state)
+{
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		struct vs_vf_ref *refs = NULL;
+		struct vs_error err = { 0 };
+		size_t n = 0;
+		int r = vs_vfset_resolve(host, bad[i].spec, &refs, &n, &err);
+
+		if (r != bad[i].code)
+			fail_msg("'%s': returned %d, want %d (%s)", bad[i].spec, r, bad[i].code, err.msg);
+		assert_null(refs);
+		assert_int_equal(err.code, bad[i].code);
+		for (size_t w = 0; w < 3 && bad[i].words[w]; w++)
+			if (!strstr(err.msg, bad[i].words[w]))
+				fail_msg("'%s': message '%s' lacks '%s'", bad[i].spec, err.msg, bad[i].words[w]);
+	}
+}
+
+static void test_index_set(void **state)
+{
+	unsigned *v = NULL;
+	size_t n = 0;
+	struct vs_error err = { 0 };
+	static const unsigned want[] = { 0, 1, 2, 3, 7, 12 };
+
+	assert_int_equal(vs_parse_index_set("12,0-3,7,2", &v, &n, &err), 0);
+	assert_int_equal(n, ELEMENTSOF(want));
+	assert_memory_equal(v, want, sizeof(want));
+	free(v);
+	v = NULL;
+	assert_int_equal(vs_parse_index_set("5", &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0], 5);
+	free(v);
+	v = NULL;
+	assert_int_equal(vs_parse_index_set("0-65536", &v, &n, &err), -EINVAL);
+	assert_null(v);
+	assert_non_null(strstr(err.msg, "above"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_index_set),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
