@@ -19,12 +19,14 @@
 
 char *ht_generate(const char *const *args)
 {
-	char tmpl[] = "/tmp/vs-test-host-XXXXXX";
+	char tmpl[64];
 	const char *argv[32];
 	size_t n = 0;
 	pid_t pid;
 	int status;
 
+	/* tmpfs when there is one: thousands of small files are 50x slower on ext4 */
+	snprintf(tmpl, sizeof(tmpl), "%s/vs-test-host-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
 	if (!mkdtemp(tmpl))
 		return NULL;
 	argv[n++] = GEN_HOST_TREE;
