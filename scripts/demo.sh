@@ -5,6 +5,9 @@
 # real daemon.  Usage: demo.sh BUILDDIR
 set -u
 build=${1:?usage: demo.sh BUILDDIR}
+# templates from the source tree, as an installed copy would find them
+VIRT_SRIOV_TEMPLATE_DIR=$(cd "$(dirname "$0")/.." && pwd)/xml-templates
+export VIRT_SRIOV_TEMPLATE_DIR
 tree=$build/demo-host
 vs() {
 	echo

@@ -977,7 +977,7 @@ static void write_skeleton(const struct gen *g)
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		mkdir_p(P(g, "%s", dirs[i]));
 	write_attr(P(g, "sys/bus/pci/drivers_autoprobe"), "1\n");
-	write_attr(P(g, "sys/bus/pci/drivers_probe"), "");
+	write_data(P(g, "sys/bus/pci/drivers_probe"), "", 0);
 	write_attr(P(g, "proc/cmdline"), "BOOT_IMAGE=/boot/vmlinuz-6.1.0-13-amd64 root=/dev/sda1 ro quiet%s\n",
 		   g->iommu ? " intel_iommu=on iommu=pt" : "");
 	if (g->iommu)
