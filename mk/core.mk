@@ -25,3 +25,6 @@ tests_unit_test_sysfs_SOURCES = tests/unit/test-sysfs.c
 tests_unit_test_sysfs_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_sysfs_LDADD = $(CMOCKA_TEST_LIBS)
 endif
+
+dist_man1_MANS = docs/virt-sriov.1
+EXTRA_DIST += scripts
