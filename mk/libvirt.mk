@@ -1,1 +1,41 @@
-# libvirt area: filled by the issue that delivers it.
+# libvirt area: libvirt API (in_use_by, hostdev pools), XML templates.
+src_lib_libvirtsriov_a_SOURCES += \
+	src/lib/libvirt.c src/lib/libvirt.h \
+	src/lib/xmlgen.c src/lib/xmlgen.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-xmlgen tests/unit/test-libvirt-usage tests/unit/test-libvirt-pools
+TESTS += tests/unit/test-xmlgen tests/unit/test-libvirt-usage tests/unit/test-libvirt-pools
+tests_unit_test_xmlgen_SOURCES = tests/unit/test-xmlgen.c
+tests_unit_test_xmlgen_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_xmlgen_LDADD = $(CMOCKA_TEST_LIBS)
+# in_use_by from libvirt's test driver loaded with tests/data/xml/libvirt/usage-node.xml
+tests_unit_test_libvirt_usage_SOURCES = tests/unit/test-libvirt-usage.c
+tests_unit_test_libvirt_usage_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_libvirt_usage_LDADD = $(CMOCKA_TEST_LIBS)
+# pools on test:///default, all in one process (the driver forgets at exit)
+tests_unit_test_libvirt_pools_SOURCES = tests/unit/test-libvirt-pools.c
+tests_unit_test_libvirt_pools_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_libvirt_pools_LDADD = $(CMOCKA_TEST_LIBS)
+endif
+
+# Templates: installed for the tool, overridable in /etc/virt-sriov/templates.
+templatesdir = $(pkgdatadir)/templates
+dist_templates_DATA = \
+	xml-templates/network-pf.xml xml-templates/network-vfs.xml \
+	xml-templates/hostdev.xml xml-templates/interface-hostdev.xml
+
+# Shell tests: golden XML + libvirt's RNG schemas, and a real private libvirtd.
+EXTRA_DIST += tests/integration/libvirtd-harness.sh
+dist_check_SCRIPTS += tests/integration/xml-golden.sh tests/integration/libvirt-daemon.sh \
+	tests/integration/libvirt-harness.sh
+TESTS += tests/integration/xml-golden.sh tests/integration/libvirt-daemon.sh \
+	tests/integration/libvirt-harness.sh
+tests/integration/xml-golden.log tests/integration/libvirt-daemon.log: \
+	tests/tools/gen-host-tree$(EXEEXT) virt-sriov$(EXEEXT)
+
+# The QEMU capability cache the libvirtd harness keeps between runs.
+distclean-local: distclean-libvirtd-cache
+distclean-libvirtd-cache:
+	rm -rf tests/.libvirtd-cache
+.PHONY: distclean-libvirtd-cache

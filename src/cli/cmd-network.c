@@ -1,9 +1,320 @@
+/* virt-sriov network apply PF... [--vfs SET] [--name N] [--vlan ID] [--no-autostart] [--template FILE]
+ * virt-sriov network list
+ * virt-sriov network remove NAME... [--force]
+ *
+ * Hostdev pools through the libvirt API. */
 #include "config.h"
 
-#include "cli.h"
+#include <getopt.h>
+#include <string.h>
 
-/* Placeholder until the issue that delivers this command lands. */
+#include "cli.h"
+#include "libvirt.h"
+#include "output.h"
+#include "xmlgen.h"
+
+struct net_opts {
+	const char *vfs, *name, *template_file;
+	int vlan;
+	bool no_autostart, force;
+};
+
+static int parse_opts(int argc, char **argv, struct net_opts *o)
+{
+	static const struct option opts[] = {
+		{ "vfs", required_argument, NULL, 'v' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "vlan", required_argument, NULL, 'l' },
+		{ "template", required_argument, NULL, 't' },
+		{ "no-autostart", no_argument, NULL, 'A' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long v;
+	int c;
+
+	o->vlan = -1;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v': o->vfs = optarg; break;
+		case 'N': o->name = optarg; break;
+		case 't': o->template_file = optarg; break;
+		case 'A': o->no_autostart = true; break;
+		case 'f': o->force = true; break;
+		case 'l':
+			if (vs_parse_long(optarg, 10, &v) < 0 || v < 0 || v > 4094) {
+				vs_cli_fail(VS_EXIT_USAGE, "--vlan %s: not a VLAN ID (0-4094)", optarg);
+				return -1;
+			}
+			o->vlan = (int)v;
+			break;
+		default: return -1;
+		}
+	}
+	return optind;
+}
+
+static int open_conn(struct vs_cli *cli, bool readonly, virConnectPtr *conn)
+{
+	struct vs_error err = { 0 };
+
+	if (vs_libvirt_open(vs_cli_uri(cli), readonly, conn, &err) < 0)
+		return vs_cli_fail_err(&err, "connecting to libvirt");
+	return 0;
+}
+
+/* ---- apply ---- */
+
+struct planned_pool {
+	const struct vs_pf *pf;
+	char name[256];
+	char *xml;
+};
+
+static void describe_changes(const char *name, unsigned changes, bool dry_run)
+{
+	static const struct { unsigned bit; const char *done, *todo; } words[] = {
+		{ VS_POOL_DEFINED, "defined", "define" },
+		{ VS_POOL_UPDATED, "updated", "update" },
+		{ VS_POOL_DESTROYED, "stopped", "stop" },
+		{ VS_POOL_UNDEFINED, "undefined", "undefine" },
+		{ VS_POOL_AUTOSTART, "autostart on", "turn autostart on" },
+		{ VS_POOL_STARTED, "started", "start" },
+	};
+	const char *sep = dry_run ? ": would " : ": ";
+
+	if (!changes) {
+		printf("%s: unchanged\n", name);
+		return;
+	}
+	fputs(name, stdout);
+	for (size_t i = 0; i < ELEMENTSOF(words); i++) {
+		if (!(changes & words[i].bit))
+			continue;
+		printf("%s%s", sep, dry_run ? words[i].todo : words[i].done);
+		sep = ", ";
+	}
+	putchar('\n');
+}
+
+/* libvirt's words, plus what the tool was doing (in err), plus what to do. */
+static void apply_failed(const struct planned_pool *p, const struct vs_pool_result *res,
+			 const struct vs_error *err)
+{
+	const char *pf = p->pf->netdev[0] ? p->pf->netdev : p->pf->address;
+
+	if (res->failed == VS_STAGE_START)
+		vs_cli_fail(VS_EXIT_FAILURE, "%s — create VFs first: virt-sriov numvfs %s %d", err->msg, pf,
+			    p->pf->totalvfs > 0 ? p->pf->totalvfs : 1);
+	else if (res->failed == VS_STAGE_DEFINE)
+		vs_cli_fail(VS_EXIT_FAILURE, "%s — the pool's VFs must exist on the host: virt-sriov list %s",
+			    err->msg, pf);
+	else
+		vs_cli_fail_err(err, p->name);
+}
+
+static int plan_pools(struct vs_host *host, const struct net_opts *o, char **pfs, size_t n,
+		      struct planned_pool *plan)
+{
+	struct vs_template_paths paths;
+
+	vs_template_paths_default(&paths, o->template_file);
+	for (size_t i = 0; i < n; i++) {
+		struct vs_pool_request req = { .pf = pfs[i], .name = o->name, .vfs = o->vfs, .vlan = o->vlan };
+		struct vs_error err = { 0 };
+
+		plan[i].pf = vs_host_find_pf(host, pfs[i]);
+		if (vs_pool_xml(host, &paths, &req, plan[i].name, sizeof(plan[i].name), &plan[i].xml, &err) < 0)
+			return vs_cli_fail_err(&err, pfs[i]);
+	}
+	return 0;
+}
+
+static int apply_pools(struct vs_cli *cli, const struct net_opts *o, struct planned_pool *plan, size_t n)
+{
+	virConnectPtr conn = NULL;
+	unsigned all = 0;
+	int status = open_conn(cli, false, &conn);
+
+	for (size_t i = 0; i < n && conn; i++) {
+		struct vs_error err = { 0 };
+		struct vs_pool_result res;
+		int r = vs_libvirt_pool_apply(conn, plan[i].xml, !o->no_autostart, cli->dry_run, &res, &err);
+
+		if (res.changes || r == 0)
+			describe_changes(plan[i].name, res.changes, cli->dry_run);
+		if (r == 0 && (res.changes & VS_POOL_UPDATED) && res.n_ports > 0)
+			printf("%s: %d VF%s in use: the running pool keeps its old definition until it is restarted\n",
+			       plan[i].name, res.n_ports, res.n_ports == 1 ? "" : "s");
+		all |= res.changes;
+		if (r < 0) {
+			apply_failed(&plan[i], &res, &err);
+			status = VS_EXIT_FAILURE; /* the other PFs still get their pool */
+		}
+	}
+	if (status == 0 && !all)
+		printf("nothing to change\n");
+	if (conn)
+		virConnectClose(conn);
+	return status;
+}
+
+static int network_apply(struct vs_cli *cli, const struct net_opts *o, char **pfs, size_t n)
+{
+	struct planned_pool *plan;
+	struct vs_host *host = NULL;
+	int status;
+
+	if (n == 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "network apply: name at least one PF");
+	if (o->name && n > 1)
+		return vs_cli_fail(VS_EXIT_USAGE, "network apply: --name works with one PF, not %zu", n);
+	status = vs_cli_load_host(cli, NULL, 0, &host);
+	if (status != 0)
+		return status;
+	plan = calloc(n, sizeof(*plan));
+	/* every pool's XML is made before libvirt is touched: bad input changes nothing */
+	status = plan ? plan_pools(host, o, pfs, n, plan) : vs_cli_fail(VS_EXIT_FAILURE, "out of memory");
+	if (status == 0)
+		status = apply_pools(cli, o, plan, n);
+	for (size_t i = 0; plan && i < n; i++)
+		free(plan[i].xml);
+	free(plan);
+	vs_host_free(host);
+	return status;
+}
+
+/* ---- list ---- */
+
+static json_object *pool_json(const struct vs_pool_info *p)
+{
+	json_object *o = json_object_new_object(), *ports = json_object_new_array();
+
+	vs_json_set(o, "name", vs_json_str(p->name));
+	vs_json_set(o, "pf", vs_json_str(p->pf));
+	vs_json_set(o, "vfs", p->n_vfs < 0 ? NULL : json_object_new_int(p->n_vfs));
+	vs_json_set(o, "in_use", json_object_new_int((int)p->n_ports));
+	for (size_t i = 0; i < p->n_ports; i++) {
+		json_object *port = json_object_new_object();
+
+		vs_json_set(port, "address", vs_json_str(p->ports[i].address));
+		vs_json_set(port, "in_use_by", vs_json_str(p->ports[i].owner));
+		json_object_array_add(ports, port);
+	}
+	vs_json_set(o, "ports", ports);
+	vs_json_set(o, "active", json_object_new_boolean(p->active));
+	vs_json_set(o, "autostart", json_object_new_boolean(p->autostart));
+	vs_json_set(o, "persistent", json_object_new_boolean(p->persistent));
+	return o;
+}
+
+static void guests_of(const struct vs_pool_info *p, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->n_ports; i++) {
+		size_t used = strlen(buf);
+
+		/* a guest with two VFs from the pool is named once */
+		if (strstr(buf, p->ports[i].owner) && used)
+			continue;
+		snprintf(buf + used, len - used, "%s%s", used ? "," : "", p->ports[i].owner);
+	}
+}
+
+static void pools_table(const struct vs_pool_info *pools, size_t n)
+{
+	static const char *const head[] = { "NAME", "PF", "VFS", "IN USE", "ACTIVE", "AUTOSTART", "GUESTS" };
+	struct vs_table *t = vs_table_new(ELEMENTSOF(head), head);
+
+	for (size_t i = 0; t && i < n; i++) {
+		char vfs[16], used[16], guests[1024];
+		const char *row[ELEMENTSOF(head)] = { pools[i].name, pools[i].pf, NULL, used,
+						      pools[i].active ? "yes" : "no", pools[i].autostart ? "yes" : "no",
+						      guests };
+
+		if (pools[i].n_vfs >= 0) {
+			snprintf(vfs, sizeof(vfs), "%d", pools[i].n_vfs);
+			row[2] = vfs;
+		}
+		snprintf(used, sizeof(used), "%zu", pools[i].n_ports);
+		guests_of(&pools[i], guests, sizeof(guests));
+		if (!guests[0])
+			row[6] = NULL;
+		vs_table_add(t, row);
+	}
+	if (t)
+		vs_table_print(t, stdout);
+	vs_table_free(t);
+}
+
+static int network_list(struct vs_cli *cli)
+{
+	struct vs_pool_info *pools = NULL;
+	struct vs_error err = { 0 };
+	virConnectPtr conn = NULL;
+	size_t n = 0;
+	int status = open_conn(cli, true, &conn);
+
+	if (status != 0)
+		return status;
+	if (vs_libvirt_pool_list(conn, &pools, &n, &err) < 0) {
+		status = vs_cli_fail_err(&err, "listing pools");
+	} else if (cli->json) {
+		json_object *root = json_object_new_object(), *arr = json_object_new_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(arr, pool_json(&pools[i]));
+		vs_json_set(root, "pools", arr);
+		status = vs_json_print(root) < 0 ? VS_EXIT_FAILURE : 0;
+		json_object_put(root);
+	} else {
+		pools_table(pools, n);
+	}
+	vs_pool_info_free(pools, n);
+	virConnectClose(conn);
+	return status;
+}
+
+/* ---- remove ---- */
+
+static int network_remove(struct vs_cli *cli, const struct net_opts *o, char **names, size_t n)
+{
+	virConnectPtr conn = NULL;
+	int status;
+
+	if (n == 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "network remove: name the pool to remove");
+	status = open_conn(cli, false, &conn);
+	for (size_t i = 0; i < n && status == 0; i++) {
+		struct vs_error err = { 0 };
+		struct vs_pool_result res;
+
+		if (vs_libvirt_pool_remove(conn, names[i], o->force, cli->dry_run, &res, &err) < 0)
+			status = vs_cli_fail_err(&err, names[i]);
+		else
+			describe_changes(names[i], res.changes, cli->dry_run);
+	}
+	if (conn)
+		virConnectClose(conn);
+	return status;
+}
+
 int vs_cmd_network(struct vs_cli *cli, int argc, char **argv)
 {
-	return vs_cli_fail(VS_EXIT_FAILURE, "'network' is not implemented yet");
+	struct net_opts o = { 0 };
+	const char *what = argc > 1 ? argv[1] : "";
+	int first;
+
+	first = parse_opts(argc - 1, argv + 1, &o);
+	if (first < 0)
+		return VS_EXIT_USAGE;
+	if (strcmp(what, "apply") == 0)
+		return network_apply(cli, &o, argv + 1 + first, argc - 1 - first);
+	if (strcmp(what, "list") == 0 && argc - 1 - first == 0)
+		return network_list(cli);
+	if (strcmp(what, "remove") == 0)
+		return network_remove(cli, &o, argv + 1 + first, argc - 1 - first);
+	return vs_cli_fail(VS_EXIT_USAGE, "usage: network apply PF... [--vfs SET] [--name N] [--vlan ID] [--no-autostart]"
+			   " [--template FILE] | network list | network remove NAME... [--force]");
 }

@@ -1,0 +1,592 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/xpathInternals.h>
+
+#include "vfset.h"
+#include "xmlgen.h"
+
+/* ---- parsing helpers ---- */
+
+/* No network, no external entities: templates and libvirt's XML are local. */
+#define VS_XML_PARSE_FLAGS (XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+static void xml_error_text(char *buf, size_t len)
+{
+	const xmlError *e = xmlGetLastError();
+	size_t n;
+
+	snprintf(buf, len, "%s", e && e->message ? e->message : "not well-formed");
+	n = strlen(buf);
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+}
+
+int vs_xml_parse(const char *buf, const char *what, xmlDocPtr *out, struct vs_error *err)
+{
+	char msg[256];
+
+	xmlResetLastError();
+	*out = xmlReadMemory(buf, (int)strlen(buf), what, NULL, VS_XML_PARSE_FLAGS);
+	if (*out && xmlDocGetRootElement(*out))
+		return 0;
+	xml_error_text(msg, sizeof(msg));
+	vs_xml_docp(out);
+	*out = NULL;
+	return vs_error_set(err, -EINVAL, "%s: cannot parse XML: %s", what, msg);
+}
+
+int vs_xml_parse_file(const char *path, xmlDocPtr *out, struct vs_error *err)
+{
+	char msg[256];
+
+	xmlResetLastError();
+	*out = xmlReadFile(path, NULL, VS_XML_PARSE_FLAGS);
+	if (*out && xmlDocGetRootElement(*out))
+		return 0;
+	xml_error_text(msg, sizeof(msg));
+	vs_xml_docp(out);
+	*out = NULL;
+	return vs_error_set(err, -EINVAL, "%s: cannot parse XML: %s", path, msg);
+}
+
+xmlXPathObjectPtr vs_xml_eval(xmlDocPtr doc, xmlNodePtr node, const char *expr)
+{
+	_cleanup_xpctx_ xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr o;
+
+	if (!ctx)
+		return NULL;
+	ctx->node = node ? node : xmlDocGetRootElement(doc);
+	o = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+	if (o && o->type != XPATH_NODESET) {
+		xmlXPathFreeObject(o);
+		return NULL;
+	}
+	return o;
+}
+
+xmlNodePtr vs_xml_first(xmlDocPtr doc, xmlNodePtr node, const char *expr)
+{
+	_cleanup_xpobj_ xmlXPathObjectPtr o = vs_xml_eval(doc, node, expr);
+
+	return vs_xml_count(o) > 0 ? o->nodesetval->nodeTab[0] : NULL;
+}
+
+static int addr_field(xmlNodePtr n, const char *name, unsigned max, unsigned *out, bool *seen)
+{
+	_cleanup_xmlchar_ xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	unsigned long u;
+
+	*out = 0;
+	if (!v)
+		return 0;
+	*seen = true;
+	if (vs_parse_ulong((const char *)v, 0, &u) < 0 || u > max)
+		return -EINVAL;
+	*out = (unsigned)u;
+	return 0;
+}
+
+int vs_xml_pci_address(xmlNodePtr addr, char out[VS_PCI_ADDR_MAX])
+{
+	unsigned d, b, s, f;
+	bool seen = false;
+
+	if (!addr)
+		return -ENOENT;
+	if (addr_field(addr, "domain", 0xffffffffu, &d, &seen) < 0 ||
+	    addr_field(addr, "bus", 0xff, &b, &seen) < 0 ||
+	    addr_field(addr, "slot", 0x1f, &s, &seen) < 0 ||
+	    addr_field(addr, "function", 0x7, &f, &seen) < 0)
+		return -EINVAL;
+	if (!seen)
+		return -ENOENT;
+	snprintf(out, VS_PCI_ADDR_MAX, "%04x:%02x:%02x.%x", d, b, s, f);
+	return 0;
+}
+
+int vs_pci_address_split(const char *in, unsigned *dom, unsigned *bus, unsigned *slot, unsigned *fn)
+{
+	char tail;
+
+	/* sscanf's %x alone would take "0x" prefixes and signs */
+	if (!in || in[strspn(in, "0123456789abcdefABCDEF:.")] != '\0' || strcspn(in, ":") > 8 ||
+	    sscanf(in, "%x:%x:%x.%x%c", dom, bus, slot, fn, &tail) != 4)
+		return -EINVAL;
+	if (*bus > 0xff || *slot > 0x1f || *fn > 7)
+		return -EINVAL;
+	return 0;
+}
+
+int vs_pci_address_normalize(const char *in, char out[VS_PCI_ADDR_MAX])
+{
+	unsigned d, b, s, f;
+
+	if (vs_pci_address_split(in, &d, &b, &s, &f) < 0)
+		return -EINVAL;
+	snprintf(out, VS_PCI_ADDR_MAX, "%04x:%02x:%02x.%x", d, b, s, f);
+	return 0;
+}
+
+char *vs_xml_dump(xmlDocPtr doc)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	char *s = NULL;
+
+	if (!buf)
+		return NULL;
+	if (xmlNodeDump(buf, doc, xmlDocGetRootElement(doc), 0, 1) >= 0) {
+		const char *c = (const char *)xmlBufferContent(buf);
+		size_t n = strlen(c);
+
+		s = malloc(n + 2);
+		if (s) {
+			memcpy(s, c, n);
+			strcpy(s + n, "\n");
+		}
+	}
+	xmlBufferFree(buf);
+	return s;
+}
+
+/* ---- templates ---- */
+
+static const char *const template_names[] = {
+	[VS_TEMPLATE_NETWORK_PF] = "network-pf.xml",
+	[VS_TEMPLATE_NETWORK_VFS] = "network-vfs.xml",
+	[VS_TEMPLATE_HOSTDEV] = "hostdev.xml",
+	[VS_TEMPLATE_INTERFACE] = "interface-hostdev.xml",
+};
+
+const char *vs_template_name(enum vs_template_kind kind)
+{
+	return (size_t)kind < ELEMENTSOF(template_names) ? template_names[kind] : NULL;
+}
+
+void vs_template_paths_default(struct vs_template_paths *p, const char *file)
+{
+	const char *env = getenv("VIRT_SRIOV_TEMPLATE_DIR");
+
+	p->file = file;
+	p->sysconf_dir = VS_SYSCONFDIR "/virt-sriov/templates";
+	p->env_dir = env && *env ? env : NULL;
+	p->data_dir = VS_DATADIR "/templates";
+}
+
+static bool readable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
+}
+
+int vs_template_find(const struct vs_template_paths *p, enum vs_template_kind kind,
+		     char *out, size_t len, struct vs_error *err)
+{
+	/* $VIRT_SRIOV_TEMPLATE_DIR stands alone: a build tree or a test must
+	 * not pick up whatever an installed copy left in /etc. */
+	const char *dirs[2] = { p->env_dir ? p->env_dir : p->sysconf_dir, p->env_dir ? NULL : p->data_dir };
+	const char *name = vs_template_name(kind);
+
+	if (p->file) {
+		if (!readable(p->file))
+			return vs_error_set(err, -ENOENT, "template %s: cannot read it", p->file);
+		return vs_strlcpy(out, p->file, len);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		if (!dirs[i])
+			continue;
+		if (snprintf(out, len, "%s/%s", dirs[i], name) >= (int)len)
+			return vs_error_set(err, -ENAMETOOLONG, "template %s: path too long", name);
+		if (readable(out))
+			return 0;
+	}
+	return vs_error_set(err, -ENOENT, "template %s not found in %s%s%s", name,
+			    dirs[0], dirs[1] ? " nor in " : "", dirs[1] ? dirs[1] : "");
+}
+
+static xmlNodePtr need(xmlDocPtr doc, const char *what, const char *xpath, struct vs_error *err)
+{
+	xmlNodePtr n = vs_xml_first(doc, NULL, xpath);
+
+	if (!n)
+		vs_error_set(err, -EINVAL, "template %s has no %s to fill", what, xpath);
+	return n;
+}
+
+/* The element at xpath, or a new one made under parent_xpath (which must
+ * exist) when the template does not have it. */
+static xmlNodePtr need_or_add(xmlDocPtr doc, const char *xpath, const char *parent_xpath, const char *name)
+{
+	xmlNodePtr n = vs_xml_first(doc, NULL, xpath);
+	xmlNodePtr parent;
+
+	if (n)
+		return n;
+	parent = vs_xml_first(doc, NULL, parent_xpath);
+	return parent ? xmlNewChild(parent, NULL, (const xmlChar *)name, NULL) : NULL;
+}
+
+/* Remove what the template left for the tool to fill but the user did not
+ * ask for (an empty <mac address=''/>, <vlan><tag id=''/></vlan>). */
+static void drop(xmlDocPtr doc, const char *xpath)
+{
+	_cleanup_xpobj_ xmlXPathObjectPtr o = vs_xml_eval(doc, NULL, xpath);
+
+	for (int i = 0; i < vs_xml_count(o); i++) {
+		xmlNodePtr n = o->nodesetval->nodeTab[i];
+
+		o->nodesetval->nodeTab[i] = NULL;
+		xmlUnlinkNode(n);
+		xmlFreeNode(n);
+	}
+}
+
+static int set_prop(xmlNodePtr n, const char *name, const char *fmt, ...) _printf_(3, 4);
+static int set_prop(xmlNodePtr n, const char *name, const char *fmt, ...)
+{
+	char buf[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)buf) ? 0 : -ENOMEM;
+}
+
+static int set_text(xmlNodePtr n, const char *text)
+{
+	/* xmlNodeSetContent would read '&' as an entity reference */
+	xmlNodeSetContent(n, NULL);
+	xmlNodeAddContent(n, (const xmlChar *)text);
+	return 0;
+}
+
+/* libvirt's own spelling (domain='0x0000' bus='0x01' ...), so that the
+ * XML libvirt gives back compares equal to ours. */
+static int set_pci_address(xmlNodePtr n, const char *address, struct vs_error *err)
+{
+	unsigned d, b, s, f;
+
+	if (vs_pci_address_split(address, &d, &b, &s, &f) < 0)
+		return vs_error_set(err, -EINVAL, "%s: not a PCI address", address);
+	if (set_prop(n, "domain", "0x%04x", d) < 0 || set_prop(n, "bus", "0x%02x", b) < 0 ||
+	    set_prop(n, "slot", "0x%02x", s) < 0 || set_prop(n, "function", "0x%x", f) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int vs_vlan_check(int vlan, struct vs_error *err)
+{
+	if (vlan < 0 || vlan > 4094)
+		return vs_error_set(err, -ERANGE, "VLAN %d out of range 0-4094", vlan);
+	return 0;
+}
+
+int vs_mac_check(const unsigned char mac[6], struct vs_error *err)
+{
+	static const unsigned char zero[6];
+	char s[18];
+
+	vs_format_mac(mac, s);
+	if (mac[0] & 1)
+		return vs_error_set(err, -EINVAL, "MAC %s is a multicast address", s);
+	if (memcmp(mac, zero, sizeof(zero)) == 0)
+		return vs_error_set(err, -EINVAL, "MAC %s is all zeros", s);
+	return 0;
+}
+
+static int set_vlan(xmlDocPtr doc, const char *root, int vlan, struct vs_error *err)
+{
+	char xp_tag[64], xp_vlan[64], xp_empty[128];
+	xmlNodePtr tag;
+
+	snprintf(xp_vlan, sizeof(xp_vlan), "%s/vlan", root);
+	snprintf(xp_tag, sizeof(xp_tag), "%s/vlan/tag", root);
+	if (vlan < 0) {
+		snprintf(xp_empty, sizeof(xp_empty), "%s/vlan[not(tag[@id!=''])]", root);
+		drop(doc, xp_empty);
+		return 0;
+	}
+	if (vs_vlan_check(vlan, err) < 0)
+		return -ERANGE;
+	if (!need_or_add(doc, xp_vlan, root, "vlan") || !(tag = need_or_add(doc, xp_tag, xp_vlan, "tag")))
+		return -ENOMEM;
+	return set_prop(tag, "id", "%d", vlan);
+}
+
+bool vs_libvirt_name_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > 200 || strchr(name, '/'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (iscntrl((unsigned char)name[i]) || name[i] == ' ')
+			return false;
+	return true;
+}
+
+int vs_pool_default_name(const struct vs_pf *pf, char *out, size_t len)
+{
+	int n;
+
+	if (pf->netdev[0])
+		n = snprintf(out, len, "sriov-%s", pf->netdev);
+	else
+		n = snprintf(out, len, "sriov-%s", pf->address);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	/* "sriov-0000-03-00-0": readable and safe in file names and shells */
+	for (char *c = out; *c; c++)
+		if (*c == ':' || *c == '.')
+			*c = '-';
+	return 0;
+}
+
+static int fill_vf_list(xmlDocPtr doc, const char *what, const struct vs_network_spec *spec, struct vs_error *err)
+{
+	static const char xp[] = "/network/forward[@mode='hostdev']/address";
+	_cleanup_xpobj_ xmlXPathObjectPtr protos = vs_xml_eval(doc, NULL, xp);
+	xmlNodePtr proto;
+
+	if (vs_xml_count(protos) == 0)
+		return vs_error_set(err, -EINVAL, "template %s has no %s to fill", what, xp);
+	proto = protos->nodesetval->nodeTab[0];
+	for (size_t i = 0; i < spec->n_vf_addresses; i++) {
+		xmlNodePtr copy = xmlDocCopyNode(proto, doc, 1);
+
+		if (!copy || !xmlAddPrevSibling(proto, copy)) {
+			xmlFreeNode(copy);
+			return -ENOMEM;
+		}
+		if (set_prop(copy, "type", "pci") < 0 || set_pci_address(copy, spec->vf_addresses[i], err) < 0)
+			return vs_error_set(err, -EINVAL, "%s: bad VF address", spec->vf_addresses[i]);
+	}
+	/* the template's addresses were only the pattern to repeat */
+	for (int i = 0; i < vs_xml_count(protos); i++) {
+		xmlNodePtr n = protos->nodesetval->nodeTab[i];
+
+		protos->nodesetval->nodeTab[i] = NULL;
+		xmlUnlinkNode(n);
+		xmlFreeNode(n);
+	}
+	return 0;
+}
+
+int vs_xmlgen_network(xmlDocPtr doc, const char *what, const struct vs_network_spec *spec, struct vs_error *err)
+{
+	xmlNodePtr name, pf;
+
+	if (!vs_libvirt_name_valid(spec->name))
+		return vs_error_set(err, -EINVAL, "'%s' is not a valid libvirt network name", spec->name ? spec->name : "");
+	if (!(name = need(doc, what, "/network/name", err)))
+		return -EINVAL;
+	set_text(name, spec->name);
+	if (spec->vf_addresses) {
+		if (spec->n_vf_addresses == 0)
+			return vs_error_set(err, -EINVAL, "network %s: no VF to put in the pool", spec->name);
+		if (fill_vf_list(doc, what, spec, err) < 0)
+			return -EINVAL;
+	} else {
+		if (!(pf = need(doc, what, "/network/forward[@mode='hostdev']/pf", err)))
+			return -EINVAL;
+		if (set_prop(pf, "dev", "%s", spec->pf_netdev) < 0)
+			return -ENOMEM;
+	}
+	return set_vlan(doc, "/network", spec->vlan, err);
+}
+
+static int fill_interface(xmlDocPtr doc, const struct vs_hostdev_spec *spec, struct vs_error *err)
+{
+	static const char root[] = "/interface[@type='hostdev']";
+	xmlNodePtr mac;
+	char s[18];
+
+	if (!spec->has_mac) {
+		drop(doc, "/interface[@type='hostdev']/mac[not(@address) or @address='']");
+	} else {
+		if (vs_mac_check(spec->mac, err) < 0)
+			return -EINVAL;
+		if (!(mac = need_or_add(doc, "/interface[@type='hostdev']/mac", root, "mac")))
+			return -ENOMEM;
+		vs_format_mac(spec->mac, s);
+		if (set_prop(mac, "address", "%s", s) < 0)
+			return -ENOMEM;
+	}
+	return set_vlan(doc, root, spec->vlan, err);
+}
+
+int vs_xmlgen_hostdev(xmlDocPtr doc, const char *what, const struct vs_hostdev_spec *spec, struct vs_error *err)
+{
+	const char *xp = spec->interface ? "/interface[@type='hostdev']/source/address"
+					 : "/hostdev[@mode='subsystem' and @type='pci']/source/address";
+	xmlNodePtr addr;
+	int r;
+
+	if (!spec->interface && (spec->has_mac || spec->vlan >= 0))
+		return vs_error_set(err, -EINVAL, "VF %s: a plain <hostdev> carries no MAC or VLAN (use --interface)",
+				    spec->vf_address);
+	if (!(addr = need(doc, what, xp, err)))
+		return -EINVAL;
+	r = set_pci_address(addr, spec->vf_address, err);
+	if (r < 0)
+		return r;
+	if (!spec->interface)
+		return 0;
+	if (set_prop(addr, "type", "pci") < 0)
+		return -ENOMEM;
+	return fill_interface(doc, spec, err);
+}
+
+static int load_template(const struct vs_template_paths *p, enum vs_template_kind kind, char *path, size_t len,
+			 xmlDocPtr *doc, struct vs_error *err)
+{
+	int r = vs_template_find(p, kind, path, len, err);
+
+	return r < 0 ? r : vs_xml_parse_file(path, doc, err);
+}
+
+static int dump_to(xmlDocPtr doc, char **out)
+{
+	*out = vs_xml_dump(doc);
+	return *out ? 0 : -ENOMEM;
+}
+
+int vs_xmlgen_network_string(const struct vs_template_paths *p, const struct vs_network_spec *spec,
+			     char **out, struct vs_error *err)
+{
+	enum vs_template_kind kind = spec->vf_addresses ? VS_TEMPLATE_NETWORK_VFS : VS_TEMPLATE_NETWORK_PF;
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	char path[PATH_MAX];
+	int r = load_template(p, kind, path, sizeof(path), &doc, err);
+
+	if (r >= 0)
+		r = vs_xmlgen_network(doc, path, spec, err);
+	return r < 0 ? r : dump_to(doc, out);
+}
+
+int vs_xmlgen_hostdev_string(const struct vs_template_paths *p, const struct vs_hostdev_spec *spec,
+			     char **out, struct vs_error *err)
+{
+	enum vs_template_kind kind = spec->interface ? VS_TEMPLATE_INTERFACE : VS_TEMPLATE_HOSTDEV;
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	char path[PATH_MAX];
+	int r = load_template(p, kind, path, sizeof(path), &doc, err);
+
+	if (r >= 0)
+		r = vs_xmlgen_hostdev(doc, path, spec, err);
+	return r < 0 ? r : dump_to(doc, out);
+}
+
+/* pf_name as the user gave it, so that errors speak their language */
+static int pool_vf_addresses(const struct vs_host *host, const char *pf_name, const char *set,
+			     const char ***addrs, size_t *n, struct vs_error *err)
+{
+	_cleanup_free_ struct vs_vf_ref *refs = NULL;
+	_cleanup_free_ char *spec = NULL;
+	int r;
+
+	if (asprintf(&spec, "%s#%s", pf_name, set) < 0)
+		return -ENOMEM;
+	r = vs_vfset_resolve(host, spec, &refs, n, err);
+	if (r < 0)
+		return r;
+	*addrs = calloc(*n ? *n : 1, sizeof(**addrs));
+	if (!*addrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < *n; i++)
+		(*addrs)[i] = refs[i].vf->address;
+	return 0;
+}
+
+int vs_pool_xml(const struct vs_host *host, const struct vs_template_paths *p, const struct vs_pool_request *req,
+		char *name_out, size_t name_len, char **xml, struct vs_error *err)
+{
+	const struct vs_pf *pf = vs_host_find_pf(host, req->pf);
+	_cleanup_free_ const char **addrs = NULL;
+	struct vs_network_spec spec = { .vlan = req->vlan };
+	int r;
+
+	if (!pf)
+		return vs_error_set(err, -ENODEV, "%s: no SR-IOV PF of that name or address", req->pf);
+	r = req->name ? vs_strlcpy(name_out, req->name, name_len) : vs_pool_default_name(pf, name_out, name_len);
+	if (r < 0)
+		return vs_error_set(err, r, "%s: pool name too long", pf->address);
+	spec.name = name_out;
+	if (req->vfs) {
+		r = pool_vf_addresses(host, req->pf, req->vfs, &addrs, &spec.n_vf_addresses, err);
+		if (r < 0)
+			return r;
+		spec.vf_addresses = addrs;
+	} else if (!pf->netdev[0]) {
+		return vs_error_set(err, -EINVAL, "PF %s has no network interface for <pf dev>: list its VFs with --vfs",
+				    pf->address);
+	} else {
+		spec.pf_netdev = pf->netdev;
+	}
+	return vs_xmlgen_network_string(p, &spec, xml, err);
+}
+
+static bool in_list(const xmlChar *name, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (xmlStrEqual(name, (const xmlChar *)*list))
+			return true;
+	return false;
+}
+
+static xmlNodePtr next_element(xmlNodePtr n, const char *const *ignore)
+{
+	while (n && (n->type != XML_ELEMENT_NODE || in_list(n->name, ignore)))
+		n = n->next;
+	return n;
+}
+
+static bool same_attrs(xmlNodePtr a, xmlNodePtr b)
+{
+	int na = 0, nb = 0;
+
+	for (xmlAttrPtr p = b->properties; p; p = p->next)
+		nb++;
+	for (xmlAttrPtr p = a->properties; p; p = p->next, na++) {
+		_cleanup_xmlchar_ xmlChar *va = xmlNodeGetContent((xmlNodePtr)p);
+		_cleanup_xmlchar_ xmlChar *vb = xmlGetProp(b, p->name);
+
+		if (!vb || !xmlStrEqual(va, vb))
+			return false;
+	}
+	return na == nb;
+}
+
+static bool same_text(xmlNodePtr a, xmlNodePtr b)
+{
+	_cleanup_xmlchar_ xmlChar *ta = xmlNodeGetContent(a);
+	_cleanup_xmlchar_ xmlChar *tb = xmlNodeGetContent(b);
+
+	return xmlStrEqual(ta, tb);
+}
+
+bool vs_xml_same(xmlNodePtr a, xmlNodePtr b, const char *const *ignore)
+{
+	xmlNodePtr ca, cb;
+
+	if (!xmlStrEqual(a->name, b->name) || !same_attrs(a, b))
+		return false;
+	ca = next_element(a->children, ignore);
+	cb = next_element(b->children, ignore);
+	if (!ca && !cb)
+		return same_text(a, b);
+	while (ca && cb) {
+		if (!vs_xml_same(ca, cb, NULL))
+			return false;
+		ca = next_element(ca->next, ignore);
+		cb = next_element(cb->next, ignore);
+	}
+	return !ca && !cb;
+}

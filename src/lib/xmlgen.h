@@ -1,0 +1,129 @@
+/* libvirt XML through the libxml2 tree: parsing helpers shared with
+ * libvirt.c, and the templates that `virt-sriov xml` and `network apply`
+ * fill (XPath to the elements to set or repeat; never text substitution). */
+#pragma once
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <stdbool.h>
+
+#include "inventory.h"
+#include "util.h"
+
+static inline void vs_xml_docp(xmlDocPtr *d) { if (*d) xmlFreeDoc(*d); }
+static inline void vs_xml_ctxp(xmlXPathContextPtr *c) { if (*c) xmlXPathFreeContext(*c); }
+static inline void vs_xml_objp(xmlXPathObjectPtr *o) { if (*o) xmlXPathFreeObject(*o); }
+static inline void vs_xml_charp(xmlChar **s) { if (*s) xmlFree(*s); }
+
+#define _cleanup_xmldoc_ _cleanup_(vs_xml_docp)
+#define _cleanup_xpctx_ _cleanup_(vs_xml_ctxp)
+#define _cleanup_xpobj_ _cleanup_(vs_xml_objp)
+#define _cleanup_xmlchar_ _cleanup_(vs_xml_charp)
+
+/* Parse an XML document held in memory; `what` names it in errors
+ * (a file name, "domain guest1 XML").  No network access, no entities. */
+int vs_xml_parse(const char *buf, const char *what, xmlDocPtr *out, struct vs_error *err);
+int vs_xml_parse_file(const char *path, xmlDocPtr *out, struct vs_error *err);
+
+/* Evaluate expr relative to node (the root when NULL).  Returns a node-set
+ * object (possibly empty) or NULL on a bad expression / no memory. */
+xmlXPathObjectPtr vs_xml_eval(xmlDocPtr doc, xmlNodePtr node, const char *expr);
+static inline int vs_xml_count(const xmlXPathObjectPtr o)
+{
+	return (o && o->nodesetval) ? o->nodesetval->nodeNr : 0;
+}
+/* First node matching expr, or NULL. */
+xmlNodePtr vs_xml_first(xmlDocPtr doc, xmlNodePtr node, const char *expr);
+
+/* A <address domain bus slot function> element as "dddd:bb:ss.f".
+ * Values are read as libvirt reads them (base 0: "0x01", "1").
+ * -ENOENT when the element carries no address, -EINVAL when malformed. */
+int vs_xml_pci_address(xmlNodePtr addr, char out[VS_PCI_ADDR_MAX]);
+/* "0000:01:10.0" (any case, any width) -> canonical lowercase form. */
+int vs_pci_address_normalize(const char *in, char out[VS_PCI_ADDR_MAX]);
+int vs_pci_address_split(const char *in, unsigned *dom, unsigned *bus, unsigned *slot, unsigned *fn);
+
+/* Same element tree: names, attribute sets, element children in order,
+ * text of leaves; comments and blank text ignored.  Top-level children named
+ * in `ignore` (NULL-terminated, e.g. "uuid") are skipped. */
+bool vs_xml_same(xmlNodePtr a, xmlNodePtr b, const char *const *ignore);
+
+/* Serialize a whole document (no XML declaration, indented).  Caller frees. */
+char *vs_xml_dump(xmlDocPtr doc);
+
+/* ---- templates ---- */
+
+enum vs_template_kind {
+	VS_TEMPLATE_NETWORK_PF,       /* network-pf.xml */
+	VS_TEMPLATE_NETWORK_VFS,      /* network-vfs.xml */
+	VS_TEMPLATE_HOSTDEV,          /* hostdev.xml */
+	VS_TEMPLATE_INTERFACE,        /* interface-hostdev.xml */
+};
+
+const char *vs_template_name(enum vs_template_kind kind);
+
+/* Where templates are looked for, in order: an explicit file (--template),
+ * sysconf_dir/NAME (/etc/virt-sriov/templates), env_dir/NAME
+ * ($VIRT_SRIOV_TEMPLATE_DIR, for the build tree), data_dir/NAME. */
+struct vs_template_paths {
+	const char *file;
+	const char *sysconf_dir;
+	const char *env_dir;
+	const char *data_dir;
+};
+/* The defaults of an installed virt-sriov (VS_SYSCONFDIR, VS_DATADIR and
+ * $VIRT_SRIOV_TEMPLATE_DIR). */
+void vs_template_paths_default(struct vs_template_paths *p, const char *file);
+/* Resolve the template file; -ENOENT with err listing where it looked. */
+int vs_template_find(const struct vs_template_paths *p, enum vs_template_kind kind,
+		     char *out, size_t len, struct vs_error *err);
+
+struct vs_network_spec {
+	const char *name;             /* pool name */
+	const char *pf_netdev;        /* <pf dev=...>; NULL with addresses */
+	const char *const *vf_addresses;  /* explicit list; NULL for <pf> */
+	size_t n_vf_addresses;
+	int vlan;                     /* -1: none */
+};
+
+struct vs_hostdev_spec {
+	const char *vf_address;
+	bool interface;               /* <interface type='hostdev'> */
+	bool has_mac;
+	unsigned char mac[6];
+	int vlan;                     /* -1: none */
+};
+
+/* Fill a parsed template.  -EINVAL with err naming `what` (the file) and the
+ * missing element's XPath when the template lacks something to fill. */
+int vs_xmlgen_network(xmlDocPtr doc, const char *what, const struct vs_network_spec *spec, struct vs_error *err);
+int vs_xmlgen_hostdev(xmlDocPtr doc, const char *what, const struct vs_hostdev_spec *spec, struct vs_error *err);
+
+/* Find, parse and fill a template in one go; *out is the serialized XML. */
+int vs_xmlgen_network_string(const struct vs_template_paths *p, const struct vs_network_spec *spec,
+			     char **out, struct vs_error *err);
+int vs_xmlgen_hostdev_string(const struct vs_template_paths *p, const struct vs_hostdev_spec *spec,
+			     char **out, struct vs_error *err);
+
+/* A valid libvirt name from a PF: "sriov-" + netdev, or the PCI address
+ * with ':' and '.' turned into '-' when the PF has no netdev. */
+int vs_pool_default_name(const struct vs_pf *pf, char *out, size_t len);
+/* libvirt refuses '/' in names; we also refuse empty and over-long ones. */
+bool vs_libvirt_name_valid(const char *name);
+
+/* Values libvirt would refuse, refused here first with the value named. */
+int vs_vlan_check(int vlan, struct vs_error *err);
+int vs_mac_check(const unsigned char mac[6], struct vs_error *err);
+
+/* A hostdev pool for one PF of the inventory: default name, optional VF
+ * index set ("0-3,12") turned into VF addresses, optional VLAN.  Fills
+ * name_out with the pool's name and *xml with the generated document. */
+struct vs_pool_request {
+	const char *pf;               /* netdev or PCI address */
+	const char *name;             /* NULL: vs_pool_default_name */
+	const char *vfs;              /* NULL: <pf dev>, every VF */
+	int vlan;                     /* -1: none */
+};
+int vs_pool_xml(const struct vs_host *host, const struct vs_template_paths *p, const struct vs_pool_request *req,
+		char *name_out, size_t name_len, char **xml, struct vs_error *err);

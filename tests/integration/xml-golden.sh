@@ -1,0 +1,126 @@
+#!/bin/sh
+# `virt-sriov xml` on a generated host tree: every template and option
+# against golden files in tests/data/xml/, every output validated with
+# libvirt's own RNG schemas (network.rng; tests/data/rng/device-snippet.rng
+# for bare <hostdev>/<interface>), and bad input refused with a message
+# naming the value and nothing on stdout.
+#
+# VIRT_SRIOV_REGENERATE=1 rewrites the golden files from the current output
+# (review the diff before committing it), like libvirt's
+# VIR_TEST_REGENERATE_OUTPUT.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}" "${VIRT_SRIOV:?}"
+LIBVIRT_SCHEMAS=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
+
+command -v xmllint >/dev/null 2>&1 || { echo "SKIP: xmllint missing (libxml2-utils)" >&2; exit 77; }
+[ -f "$LIBVIRT_SCHEMAS/network.rng" ] || { echo "SKIP: no libvirt schemas in $LIBVIRT_SCHEMAS" >&2; exit 77; }
+gen=$top_builddir/tests/tools/gen-host-tree
+[ -x "$gen" ] || { echo "FAIL: $gen not built" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vs-xml-golden.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+golden=$top_srcdir/tests/data/xml
+tpl=$top_srcdir/tests/data/xml/templates
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+"$gen" --profile r730 --profile nvme --profile no-sriov --profile domain "$work/host" >/dev/null ||
+	{ echo "FAIL: gen-host-tree" >&2; exit 1; }
+export VIRT_SRIOV_TEMPLATE_DIR="$top_srcdir/xml-templates"
+
+# The device RNG includes libvirt's domainoverrides.rng by a relative path:
+# give it a directory where both live.
+mkdir "$work/rng"
+ln -s "$LIBVIRT_SCHEMAS"/*.rng "$work/rng/"
+cp "$top_srcdir/tests/data/rng/device-snippet.rng" "$work/rng/"
+
+vs() { "$VIRT_SRIOV" --sysfs-root "$work/host" "$@"; }
+
+# name | arguments (word-split on purpose)
+cases() {
+	cat <<EOF
+network-pf-em1|xml network em1
+network-pf-name-vlan|xml network em2 --name lab-storage --vlan 42
+network-pf-by-address|xml network 0000:19:00.0
+network-vfs-em1|xml network em1 --vfs 0-3,6
+network-vfs-nvme|xml network 0000:5e:00.0 --vfs 0-3
+network-vfs-domain-10000|xml network enP65536p1s0 --vfs 0-1 --vlan 0
+network-pf-admin-template|xml network em1 --template $tpl/network-pf-admin.xml
+network-pf-admin-template-vlan|xml network p2p1 --vlan 300 --template $tpl/network-pf-admin.xml
+hostdev-em1-0|xml hostdev em1#0
+hostdev-by-address|xml hostdev 0000:19:10.2
+hostdev-domain-0001|xml hostdev 0001:01:00.2
+hostdev-admin-template|xml hostdev em2#3 --template $tpl/hostdev-admin.xml
+interface-plain|xml hostdev em1#1 --interface
+interface-mac-vlan|xml hostdev em1#1 --interface --mac 52:54:00:12:34:56 --vlan 100
+interface-admin-template|xml hostdev p2p1#3 --interface --vlan 7 --template $tpl/interface-admin.xml
+interface-admin-template-keep|xml hostdev em2#6 --interface --template $tpl/interface-admin.xml
+EOF
+}
+
+validate() {
+	case $1 in
+	network-*) rng=$work/rng/network.rng ;;
+	*) rng=$work/rng/device-snippet.rng ;;
+	esac
+	xmllint --noout --relaxng "$rng" "$2" 2>"$work/rng.err" ||
+		fail "$1: not valid for libvirt ($(basename "$rng")): $(cat "$work/rng.err")"
+}
+
+n=0
+cases >"$work/cases"
+while IFS='|' read -r name args; do
+	n=$((n + 1))
+	# shellcheck disable=SC2086
+	if ! vs $args >"$work/$name.xml" 2>"$work/$name.err"; then
+		fail "$name: virt-sriov $args: $(cat "$work/$name.err")"
+		continue
+	fi
+	[ -s "$work/$name.err" ] && fail "$name: unexpected stderr: $(cat "$work/$name.err")"
+	validate "$name" "$work/$name.xml"
+	if [ "${VIRT_SRIOV_REGENERATE:-0}" = 1 ]; then
+		cp "$work/$name.xml" "$golden/$name.xml"
+		echo "regenerated $golden/$name.xml"
+	elif ! diff -u "$golden/$name.xml" "$work/$name.xml"; then
+		fail "$name: output differs from $golden/$name.xml (VIRT_SRIOV_REGENERATE=1 to accept)"
+	fi
+done <"$work/cases"
+[ $n -ge 16 ] || fail "only $n cases ran"
+
+# name | expected text in stderr | arguments
+refusals() {
+	cat <<EOF
+pf-without-sriov|eno1|xml network eno1
+pf-absent|em9|xml network em9
+vfs-beyond-numvfs|em3|xml network em3 --vfs 0
+vf-absent|9|xml hostdev em1#9
+non-vf-device|0000:60:00.0|xml hostdev 0000:60:00.0
+pf-as-vf|0000:01:00.0|xml hostdev 0000:01:00.0
+multicast-mac|01:00:5e:00:00:01|xml hostdev em1#0 --interface --mac 01:00:5e:00:00:01
+bad-mac|52:54:zz|xml hostdev em1#0 --interface --mac 52:54:zz:00:00:01
+vlan-4095|4095|xml hostdev em1#0 --interface --vlan 4095
+vlan-negative|-1|xml network em1 --vlan -1
+vlan-hostdev|--interface|xml hostdev em1#0 --vlan 5
+bad-name|a/b|xml network em1 --name a/b
+template-no-pf|/network/forward[@mode='hostdev']/pf|xml network em1 --template $tpl/network-no-pf.xml
+template-no-pf-file|network-no-pf.xml|xml network em1 --template $tpl/network-no-pf.xml
+template-no-source|hostdev-no-source.xml|xml hostdev em1#0 --template $tpl/hostdev-no-source.xml
+template-absent|/nonexistent/t.xml|xml hostdev em1#0 --template /nonexistent/t.xml
+template-not-xml|not-xml.xml|xml network em1 --template $tpl/not-xml.xml
+EOF
+}
+
+refusals >"$work/refusals"
+while IFS='|' read -r name want args; do
+	# shellcheck disable=SC2086
+	vs $args >"$work/r.out" 2>"$work/r.err"
+	rc=$?
+	[ $rc -ne 0 ] || fail "$name: virt-sriov $args succeeded"
+	[ -s "$work/r.out" ] && fail "$name: printed on stdout: $(cat "$work/r.out")"
+	grep -qF -- "$want" "$work/r.err" || fail "$name: stderr does not name '$want': $(cat "$work/r.err")"
+	echo "refused $name: $(cat "$work/r.err")"
+done <"$work/refusals"
+
+[ $failures -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
+echo "PASS: $n golden files, all valid for libvirt; refusals checked"
+exit 0
