@@ -38,6 +38,18 @@ int vs_sysfs_vpath(const struct vs_sysfs *s, char *buf, size_t len, const char *
 	return 0;
 }
 
+/* Expand the caller's "fmt, ..." into path; returns the error from the caller. */
+#define FORMAT_PATH_OR_RETURN(s, path, fmt)                                   \
+	do {                                                                  \
+		va_list ap_;                                                  \
+		int r_;                                                       \
+		va_start(ap_, fmt);                                           \
+		r_ = vs_sysfs_vpath(s, path, sizeof(path), fmt, ap_);        \
+		va_end(ap_);                                                  \
+		if (r_ < 0)                                                   \
+			return r_;                                            \
+	} while (0)
+
 int vs_sysfs_path(const struct vs_sysfs *s, char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -88,14 +100,8 @@ static int read_file(const char *path, char *buf, size_t len)
 int vs_sysfs_read(const struct vs_sysfs *s, char *buf, size_t len, const char *fmt, ...)
 {
 	char path[PATH_MAX];
-	va_list ap;
-	int r;
 
-	va_start(ap, fmt);
-	r = vs_sysfs_vpath(s, path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return r;
+	FORMAT_PATH_OR_RETURN(s, path, fmt);
 	return read_file(path, buf, len);
 }
 
@@ -145,15 +151,9 @@ int vs_sysfs_link_base(const struct vs_sysfs *s, char *buf, size_t len, const ch
 {
 	char path[PATH_MAX], target[PATH_MAX];
 	const char *base;
-	va_list ap;
 	ssize_t n;
-	int r;
 
-	va_start(ap, fmt);
-	r = vs_sysfs_vpath(s, path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return r;
+	FORMAT_PATH_OR_RETURN(s, path, fmt);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;
@@ -170,15 +170,9 @@ int vs_sysfs_write(const struct vs_sysfs *s, const char *value, const char *fmt,
 	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(value);
-	va_list ap;
 	ssize_t n;
-	int r;
 
-	va_start(ap, fmt);
-	r = vs_sysfs_vpath(s, path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return r;
+	FORMAT_PATH_OR_RETURN(s, path, fmt);
 	fd = open(path, O_WRONLY | O_CLOEXEC | O_TRUNC);
 	if (fd < 0)
 		return -errno;
@@ -196,14 +190,8 @@ int vs_sysfs_exists(const struct vs_sysfs *s, const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	va_list ap;
-	int r;
 
-	va_start(ap, fmt);
-	r = vs_sysfs_vpath(s, path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return r;
+	FORMAT_PATH_OR_RETURN(s, path, fmt);
 	if (stat(path, &st) == 0)
 		return 1;
 	return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
@@ -263,14 +251,9 @@ int vs_sysfs_list(const struct vs_sysfs *s, char ***names, const char *fmt, ...)
 	struct dirent *de;
 	char **v = NULL;
 	size_t n = 0, alloc = 0;
-	va_list ap;
 	int r;
 
-	va_start(ap, fmt);
-	r = vs_sysfs_vpath(s, path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return r;
+	FORMAT_PATH_OR_RETURN(s, path, fmt);
 	dir = opendir(path);
 	if (!dir)
 		return -errno;
