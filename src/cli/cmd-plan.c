@@ -1,9 +1,132 @@
 #include "config.h"
 
-#include "cli.h"
+#include <fcntl.h>
+#include <getopt.h>
+#include <string.h>
 
-/* Placeholder until the issue that delivers this command lands. */
+#include "cli.h"
+#include "hook.h"
+
+struct plan_args {
+	const char *file;
+	const char *op;
+	const char *conf;
+};
+
+static const struct { const char *op; enum vs_hook_driver d; const char *libvirt_op, *subop; } plan_ops[] = {
+	{ "prepare", VS_HOOK_QEMU, "prepare", "begin" },
+	{ "release", VS_HOOK_QEMU, "release", "end" },
+	{ "port-created", VS_HOOK_NETWORK, "port-created", "begin" },
+	{ "port-deleted", VS_HOOK_NETWORK, "port-deleted", "begin" },
+};
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct plan_args *a)
+{
+	static const struct option opts[] = {
+		{ "domain-xml", required_argument, NULL, 'd' },
+		{ "op", required_argument, NULL, 'o' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': a->file = optarg; break;
+		case 'o': a->op = optarg; break;
+		case 'C': a->conf = optarg; break;
+		case 'h':
+			printf("Usage: %s plan --domain-xml FILE [--op prepare|release|port-created|port-deleted] [--config FILE]\n"
+			       "FILE is a domain XML (qemu hook) or a network hook's <hookData>; '-' reads stdin.\n",
+			       cli->prog);
+			return VS_EXIT_OK;
+		default: return VS_EXIT_USAGE;
+		}
+	}
+	if (!a->file || optind != argc)
+		return vs_cli_fail(VS_EXIT_USAGE, "plan: expected --domain-xml FILE (see plan --help)");
+	return -1;
+}
+
+static int read_input(const char *file, char **out, size_t *len)
+{
+	_cleanup_close_ int fd = strcmp(file, "-") == 0 ? dup(STDIN_FILENO) : open(file, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *buf = malloc(VS_HOOK_INPUT_MAX + 2);
+	ssize_t n;
+
+	*len = 0;
+	if (fd < 0)
+		return -errno;
+	if (!buf)
+		return -ENOMEM;
+	while (*len <= VS_HOOK_INPUT_MAX && (n = read(fd, buf + *len, VS_HOOK_INPUT_MAX + 1 - *len)) > 0)
+		*len += (size_t)n;
+	buf[*len] = '\0';
+	*out = TAKE_PTR(buf);
+	return 0;
+}
+
+/* The op named, or the first one of the driver the XML's root belongs to. */
+static int pick_op(const char *op, const char *xml, enum vs_hook_driver *d, enum vs_hook_action *a)
+{
+	bool network = strstr(xml, "<hookData") != NULL;
+
+	for (size_t i = 0; i < ELEMENTSOF(plan_ops); i++) {
+		if (op ? strcmp(op, plan_ops[i].op) != 0 : (plan_ops[i].d == VS_HOOK_NETWORK) != network)
+			continue;
+		*d = plan_ops[i].d;
+		*a = vs_hook_action_of(plan_ops[i].d, plan_ops[i].libvirt_op, plan_ops[i].subop);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int print_plan(struct vs_plan *plan)
+{
+	json_object *o = vs_plan_to_json(plan);
+
+	if (!o)
+		return vs_cli_fail(VS_EXIT_FAILURE, "plan: out of memory");
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return plan->refusal.code ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
 int vs_cmd_plan(struct vs_cli *cli, int argc, char **argv)
 {
-	return vs_cli_fail(VS_EXIT_FAILURE, "'plan' is not implemented yet");
+	struct plan_args a = { 0 };
+	struct vs_conf conf = { 0 };
+	struct vs_hook_env env = { .sysfs = &cli->sysfs, .conf = &conf, .state_dir = vs_state_dir() };
+	struct vs_hook_input in = { 0 };
+	struct vs_plan plan = { 0 };
+	struct vs_error err = { 0 };
+	enum vs_hook_action action;
+	enum vs_hook_driver driver;
+	_cleanup_free_ char *xml = NULL;
+	size_t len;
+	int r;
+
+	r = parse_args(cli, argc, argv, &a);
+	if (r >= 0)
+		return r;
+	r = read_input(a.file, &xml, &len);
+	if (r < 0)
+		return vs_cli_fail(VS_EXIT_FAILURE, "plan: %s: %s", a.file, strerror(-r));
+	if (pick_op(a.op, xml, &driver, &action) < 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "plan: --op '%s' is not prepare, release, port-created or port-deleted",
+				   a.op ? a.op : "");
+	if (vs_conf_load(a.conf ? a.conf : vs_conf_path(), &conf, &err) < 0)
+		return vs_cli_fail_err(&err, "plan");
+	r = vs_hook_input_parse(driver, action, xml, len, &in, &err);
+	if (r == 0) {
+		vs_hook_plan(&env, &in, &plan);
+		r = print_plan(&plan);
+	} else {
+		r = vs_cli_fail(VS_EXIT_FAILURE, "plan: %s: %s", a.file, err.msg);
+	}
+	vs_plan_free(&plan);
+	vs_hook_input_free(&in);
+	vs_conf_free(&conf);
+	return r;
 }

@@ -1,9 +1,238 @@
 #include "config.h"
 
-#include "cli.h"
+#include <getopt.h>
+#include <string.h>
+#include <libvirt/virterror.h>
 
-/* Placeholder until the issue that delivers this command lands. */
+#include "cli.h"
+#include "libvirt.h"
+#include "policy.h"
+#include "state.h"
+
+enum { OPT_CONFIG = 1000, OPT_LIVE, OPT_VF, OPT_GUEST_MAC, OPT_NETWORK, OPT_VLAN, OPT_SETTING };
+
+struct policy_args {
+	const char *verb;
+	const char *domain;
+	unsigned flags;               /* VIR_DOMAIN_AFFECT_* */
+	enum vs_selector sel;
+	const char *match;
+	struct vs_vf_config cfg;
+};
+
+static const struct { const char *name; int id; enum vs_selector sel; } selector_opts[] = {
+	{ "vf", OPT_VF, VS_SEL_ADDRESS },
+	{ "guest-mac", OPT_GUEST_MAC, VS_SEL_GUEST_MAC },
+	{ "network", OPT_NETWORK, VS_SEL_NETWORK },
+};
+
+static void usage(const char *prog)
+{
+	printf("Usage: %s policy show DOMAIN [--config|--live] [--json]\n"
+	       "       %s policy set DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] SETTINGS [--config] [--live]\n"
+	       "       %s policy clear DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] [--config] [--live]\n"
+	       "SETTINGS: --mac M --vlan ID[:QOS[:PROTO]] --spoofchk on|off --trust on|off\n"
+	       "          --link-state auto|enable|disable --min-tx-rate MBPS --max-tx-rate MBPS --query-rss on|off\n"
+	       "Without a selector, a rule applies to every VF of the guest.  The host's\n"
+	       "virt-sriov.conf decides whether spoofchk off and trust on are allowed.\n",
+	       prog, prog, prog);
+}
+
+/* "ID[:QOS[:PROTO]]" as in `ip link set ... vf N vlan ID qos Q proto P`. */
+static int parse_vlan(struct vs_vf_config *cfg, char *spec, struct vs_error *err)
+{
+	const char *names[] = { "vlan", "qos", "vlan-proto" };
+	char *save = NULL, *part = strtok_r(spec, ":", &save);
+	int r = 0;
+
+	for (size_t i = 0; part && r == 0; i++, part = strtok_r(NULL, ":", &save))
+		r = i < ELEMENTSOF(names) ? vs_setting_parse(cfg, names[i], part, err)
+					  : vs_error_set(err, -EINVAL, "vlan: too many ':' parts");
+	return r;
+}
+
+static int set_option(struct policy_args *a, int c, const char *name, char *value, struct vs_error *err)
+{
+	for (size_t i = 0; i < ELEMENTSOF(selector_opts); i++) {
+		if (c != selector_opts[i].id)
+			continue;
+		if (a->match)
+			return vs_error_set(err, -EINVAL, "give one of --vf, --guest-mac, --network");
+		a->sel = selector_opts[i].sel;
+		a->match = value;
+		return 0;
+	}
+	switch (c) {
+	case OPT_CONFIG: a->flags |= VIR_DOMAIN_AFFECT_CONFIG; return 0;
+	case OPT_LIVE: a->flags |= VIR_DOMAIN_AFFECT_LIVE; return 0;
+	case OPT_VLAN: return parse_vlan(&a->cfg, value, err);
+	default: return vs_setting_parse(&a->cfg, name, value, err);
+	}
+}
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct policy_args *a)
+{
+	struct option opts[32] = {
+		{ "config", no_argument, NULL, OPT_CONFIG }, { "live", no_argument, NULL, OPT_LIVE },
+		{ "vf", required_argument, NULL, OPT_VF }, { "guest-mac", required_argument, NULL, OPT_GUEST_MAC },
+		{ "network", required_argument, NULL, OPT_NETWORK }, { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	size_t n = 7;
+	struct vs_error err = { 0 };
+	int c, idx;
+
+	for (const char *const *s = vs_setting_names; *s; s++)
+		opts[n++] = (struct option){ *s, required_argument, NULL, strcmp(*s, "vlan") ? OPT_SETTING : OPT_VLAN };
+	vs_vf_config_init(&a->cfg, -1);
+	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
+		if (c == 'h') {
+			usage(cli->prog);
+			return VS_EXIT_OK;
+		}
+		if (c == 'j') {
+			cli->json = true;
+			continue;
+		}
+		if (c == '?' || set_option(a, c, opts[idx].name, optarg, &err) < 0)
+			return c == '?' ? VS_EXIT_USAGE : vs_cli_fail(VS_EXIT_USAGE, "policy: %s", err.msg);
+	}
+	if (argc - optind != 2)
+		return vs_cli_fail(VS_EXIT_USAGE, "policy: expected show|set|clear and DOMAIN (see policy --help)");
+	a->verb = argv[optind];
+	a->domain = argv[optind + 1];
+	return -1;
+}
+
+static virDomainPtr lookup(virConnectPtr conn, const char *name)
+{
+	virDomainPtr dom = virDomainLookupByName(conn, name);
+
+	if (!dom && vs_uuid_valid(name))
+		dom = virDomainLookupByUUIDString(conn, name);
+	return dom;
+}
+
+/* The stored element, or an empty policy when the domain has none. */
+static int get_policy(virDomainPtr dom, unsigned flags, struct vs_policy *pol, struct vs_error *err)
+{
+	_cleanup_free_ char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VS_POLICY_NS, flags);
+
+	if (!xml)
+		return vs_libvirt_code() == VIR_ERR_NO_DOMAIN_METADATA
+			       ? 0
+			       : vs_error_set(err, -EIO, "cannot read the policy: %s", vs_libvirt_message());
+	return vs_policy_parse_string(xml, pol, err);
+}
+
+static int put_policy(virDomainPtr dom, unsigned flags, const struct vs_policy *pol, struct vs_error *err)
+{
+	_cleanup_free_ char *xml = NULL;
+
+	if (pol->n && vs_policy_format_bare(pol, &xml) < 0)
+		return -ENOMEM;
+	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml, xml ? VS_POLICY_PREFIX : NULL,
+				 VS_POLICY_NS, flags) < 0)
+		return vs_error_set(err, -EIO, "cannot store the policy: %s", vs_libvirt_message());
+	return 0;
+}
+
+static int print_rule_setting(const char *name, const char *value, void *data)
+{
+	return json_object_object_add(data, name, json_object_new_string(value));
+}
+
+static int show(const struct vs_cli *cli, const struct policy_args *a, const struct vs_policy *pol)
+{
+	_cleanup_free_ char *xml = NULL;
+	json_object *o, *rules;
+
+	if (!cli->json) {
+		if (pol->n && vs_policy_format(pol, &xml) < 0)
+			return vs_cli_fail(VS_EXIT_FAILURE, "policy: out of memory");
+		if (xml)
+			fputs(xml, stdout);
+		return VS_EXIT_OK;
+	}
+	o = json_object_new_object();
+	rules = json_object_new_array();
+	json_object_object_add(o, "domain", json_object_new_string(a->domain));
+	json_object_object_add(o, "rules", rules);
+	for (size_t i = 0; i < pol->n; i++) {
+		json_object *r = json_object_new_object(), *s = json_object_new_object();
+
+		json_object_object_add(r, "selector", json_object_new_string(vs_selector_name(pol->rules[i].sel)));
+		json_object_object_add(r, "match", pol->rules[i].match ? json_object_new_string(pol->rules[i].match) : NULL);
+		vs_setting_foreach(&pol->rules[i].cfg, print_rule_setting, s);
+		json_object_object_add(r, "settings", s);
+		json_object_array_add(rules, r);
+	}
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return VS_EXIT_OK;
+}
+
+static int change(const struct policy_args *a, struct vs_policy *pol, struct vs_error *err)
+{
+	struct vs_policy_rule *rule;
+	bool set = strcmp(a->verb, "set") == 0;
+
+	if (set && vs_vf_config_is_empty(&a->cfg))
+		return vs_error_set(err, -EINVAL, "policy set: give at least one setting (--spoofchk, --trust, ...)");
+	if (!set && !vs_vf_config_is_empty(&a->cfg))
+		return vs_error_set(err, -EINVAL, "policy clear: takes no settings");
+	if (!set && !a->match && a->sel == VS_SEL_ALL) {
+		vs_policy_free(pol);
+		return 0;
+	}
+	rule = vs_policy_rule_get(pol, a->sel, a->match, set);
+	if (!rule && set)
+		return vs_error_set(err, -EINVAL, "policy: %s '%s' is not valid", vs_selector_name(a->sel), a->match);
+	if (!rule)
+		return vs_error_set(err, -ENOENT, "policy: domain %s has no rule for %s %s", a->domain,
+				    vs_selector_name(a->sel), a->match ? a->match : "");
+	if (set)
+		vs_vf_config_merge(&rule->cfg, &a->cfg);
+	else
+		vs_policy_rule_remove(pol, a->sel, a->match);
+	return 0;
+}
+
+static int run(struct vs_cli *cli, const struct policy_args *a, virConnectPtr conn, struct vs_error *err)
+{
+	virDomainPtr dom = lookup(conn, a->domain);
+	struct vs_policy pol = { 0 };
+	int r;
+
+	if (!dom)
+		return vs_error_set(err, -ENOENT, "policy: no domain '%s': %s", a->domain, vs_libvirt_message());
+	r = get_policy(dom, a->flags & VIR_DOMAIN_AFFECT_LIVE ? VIR_DOMAIN_AFFECT_LIVE : a->flags, &pol, err);
+	if (r == 0 && strcmp(a->verb, "show") == 0)
+		r = show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO;
+	else if (r == 0 && (r = change(a, &pol, err)) == 0)
+		r = cli->dry_run ? (show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO) : put_policy(dom, a->flags, &pol, err);
+	vs_policy_free(&pol);
+	virDomainFree(dom);
+	return r;
+}
+
 int vs_cmd_policy(struct vs_cli *cli, int argc, char **argv)
 {
-	return vs_cli_fail(VS_EXIT_FAILURE, "'policy' is not implemented yet");
+	struct policy_args a = { 0 };
+	struct vs_error err = { 0 };
+	virConnectPtr conn = NULL;
+	bool show_verb;
+	int r;
+
+	r = parse_args(cli, argc, argv, &a);
+	if (r >= 0)
+		return r;
+	show_verb = strcmp(a.verb, "show") == 0;
+	if (!show_verb && strcmp(a.verb, "set") != 0 && strcmp(a.verb, "clear") != 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "policy: '%s' is not show, set or clear", a.verb);
+	if (vs_libvirt_open(vs_cli_uri(cli), show_verb, &conn, &err) < 0)
+		return vs_cli_fail_err(&err, "policy");
+	r = run(cli, &a, conn, &err);
+	virConnectClose(conn);
+	return r < 0 ? vs_cli_fail_err(&err, "policy") : VS_EXIT_OK;
 }

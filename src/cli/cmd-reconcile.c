@@ -1,9 +1,120 @@
 #include "config.h"
 
-#include "cli.h"
+#include <getopt.h>
+#include <string.h>
 
-/* Placeholder until the issue that delivers this command lands. */
+#include "cli.h"
+#include "hook.h"
+#include "libvirt.h"
+
+/* A guest holds its VFs while libvirt runs it; every other state file is
+ * left over from a hook that never saw release (crash, power loss). */
+static int running(virConnectPtr conn, const char *uuid)
+{
+	virDomainPtr dom = virDomainLookupByUUIDString(conn, uuid);
+	int active;
+
+	if (!dom)
+		return 0;
+	active = virDomainIsActive(dom);
+	virDomainFree(dom);
+	return active;
+}
+
+static void print_text(const struct vs_plan *plan, bool dry_run)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		printf("%s VF %s (%s#%d) of guest %s (%s)\n",
+		       dry_run ? "would put back" : plan->vfs[i].failed ? "could not put back" : "put back",
+		       plan->vfs[i].address, plan->vfs[i].pf, plan->vfs[i].index,
+		       plan->name ? plan->name : "?", plan->uuid);
+	for (size_t i = 0; i < plan->warnings.n; i++)
+		vs_cli_warn("%s", plan->warnings.v[i]);
+}
+
+static int reconcile_one(struct vs_cli *cli, const struct vs_hook_env *env, const char *uuid, json_object *out)
+{
+	struct vs_plan plan;
+	struct vs_error err = { 0 };
+	int r = vs_hook_plan_restore(env, uuid, &plan, &err);
+
+	if (r == 0 && !cli->dry_run)
+		r = vs_hook_execute(env, &plan, &err);
+	if (r < 0)
+		vs_cli_warn("guest %s: %s", uuid, err.msg);
+	if (r == 0 && plan.warnings.n)
+		r = -EIO;
+	if (out)
+		json_object_array_add(out, vs_plan_to_json(&plan));
+	else
+		print_text(&plan, cli->dry_run);
+	vs_plan_free(&plan);
+	return r;
+}
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, bool *all)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "anh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': *all = true; break;
+		case 'n': cli->dry_run = true; break;
+		case 'j': cli->json = true; break;
+		case 'h':
+			printf("Usage: %s reconcile [--all] [--dry-run] [--json]\n"
+			       "Put back the VF settings saved by the hook for guests that are not running.\n"
+			       "--all: every saved guest, without asking libvirt (only when no guest runs,\n"
+			       "       e.g. at boot before libvirt starts).\n", cli->prog);
+			return VS_EXIT_OK;
+		default: return VS_EXIT_USAGE;
+		}
+	}
+	return optind == argc ? -1 : vs_cli_fail(VS_EXIT_USAGE, "reconcile: unexpected argument '%s'", argv[optind]);
+}
+
 int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)
 {
-	return vs_cli_fail(VS_EXIT_FAILURE, "'reconcile' is not implemented yet");
+	struct vs_hook_nl nl;
+	struct vs_hook_env env = { .sysfs = &cli->sysfs, .state_dir = vs_state_dir() };
+	struct vs_error err = { 0 };
+	virConnectPtr conn = NULL;
+	json_object *out = NULL;
+	char **uuids = NULL;
+	bool all = false;
+	int r, failed = 0;
+
+	r = parse_args(cli, argc, argv, &all);
+	if (r >= 0)
+		return r;
+	if (!all && vs_libvirt_open(vs_cli_uri(cli), true, &conn, &err) < 0)
+		return vs_cli_fail(VS_EXIT_FAILURE, "reconcile: cannot tell which guests run: %s "
+				   "(--all puts back every saved VF: only when no guest runs)", err.msg);
+	r = vs_state_list(env.state_dir, &uuids, &err);
+	if (r < 0) {
+		if (conn)
+			virConnectClose(conn);
+		return vs_cli_fail_err(&err, "reconcile");
+	}
+	vs_vf_ops_netlink(&env.ops, &nl);
+	out = cli->json ? json_object_new_array() : NULL;
+	for (char **u = uuids; *u; u++)
+		if (all || running(conn, *u) == 0)
+			failed |= reconcile_one(cli, &env, *u, out) < 0;
+	if (out) {
+		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(out);
+	}
+	vs_hook_nl_close(&nl);
+	vs_strv_free(uuids);
+	if (conn)
+		virConnectClose(conn);
+	return failed ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }

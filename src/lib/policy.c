@@ -1,0 +1,878 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy.h"
+#include "xmlgen.h"
+
+/* ---- settings table ---- */
+
+enum setting_type { T_MAC, T_INT, T_BOOL, T_RATE, T_LINK, T_PROTO };
+
+struct setting {
+	const char *name;
+	enum setting_type type;
+	size_t off;                   /* field in struct vs_vf_config */
+	long max;                     /* T_INT upper bound */
+};
+
+#define FIELD(f) offsetof(struct vs_vf_config, f)
+static const struct setting settings[] = {
+	{ "mac",         T_MAC,   FIELD(has_mac),     0 },
+	{ "vlan",        T_INT,   FIELD(vlan),        4094 },
+	{ "qos",         T_INT,   FIELD(qos),         7 },
+	{ "vlan-proto",  T_PROTO, FIELD(vlan_proto),  0 },
+	{ "spoofchk",    T_BOOL,  FIELD(spoofchk),    0 },
+	{ "trust",       T_BOOL,  FIELD(trust),       0 },
+	{ "link-state",  T_LINK,  FIELD(link_state),  0 },
+	{ "min-tx-rate", T_RATE,  FIELD(min_tx_rate), 0 },
+	{ "max-tx-rate", T_RATE,  FIELD(max_tx_rate), 0 },
+	{ "query-rss",   T_BOOL,  FIELD(query_rss),   0 },
+};
+
+const char *const vs_setting_names[] = {
+	"mac", "vlan", "qos", "vlan-proto", "spoofchk", "trust", "link-state",
+	"min-tx-rate", "max-tx-rate", "query-rss", NULL,
+};
+
+struct word { const char *text; int value; };
+
+static const struct word bool_words[] = {
+	{ "on", 1 }, { "off", 0 }, { "yes", 1 }, { "no", 0 }, { "true", 1 }, { "false", 0 },
+};
+static const struct word link_words[] = {
+	{ "auto", IFLA_VF_LINK_STATE_AUTO },
+	{ "enable", IFLA_VF_LINK_STATE_ENABLE },
+	{ "disable", IFLA_VF_LINK_STATE_DISABLE },
+};
+static const struct word proto_words[] = {
+	{ "802.1Q", ETH_P_8021Q }, { "802.1ad", ETH_P_8021AD },
+};
+
+static int word_lookup(const struct word *w, size_t n, const char *text, int *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(w[i].text, text) == 0) {
+			*out = w[i].value;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static const char *word_name(const struct word *w, size_t n, int value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w[i].value == value)
+			return w[i].text;
+	return NULL;
+}
+
+static const struct setting *setting_find(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(settings); i++)
+		if (strcmp(settings[i].name, name) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static int parse_value(const struct setting *s, struct vs_vf_config *cfg, const char *value)
+{
+	void *field = (char *)cfg + s->off;
+	long v;
+	int w;
+
+	switch (s->type) {
+	case T_MAC:
+		if (vs_parse_mac(value, cfg->mac) < 0)
+			return -EINVAL;
+		cfg->has_mac = true;
+		return 0;
+	case T_INT:
+		if (vs_parse_long(value, 10, &v) < 0 || v < 0 || v > s->max)
+			return -EINVAL;
+		*(int *)field = (int)v;
+		return 0;
+	case T_RATE:
+		if (vs_parse_long(value, 10, &v) < 0 || v < 0 || v > 0xffffffffL)
+			return -EINVAL;
+		*(long long *)field = v;
+		return 0;
+	case T_BOOL:
+		return word_lookup(bool_words, ELEMENTSOF(bool_words), value, (int *)field);
+	case T_LINK:
+		return word_lookup(link_words, ELEMENTSOF(link_words), value, (int *)field);
+	case T_PROTO:
+		if (word_lookup(proto_words, ELEMENTSOF(proto_words), value, &w) < 0)
+			return -EINVAL;
+		*(int *)field = w;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static const char *expected(const struct setting *s)
+{
+	switch (s->type) {
+	case T_MAC: return "a MAC address like 52:54:00:12:34:56";
+	case T_INT: return s->max == 7 ? "0-7" : "0-4094";
+	case T_RATE: return "Mbit/s, 0-4294967295";
+	case T_BOOL: return "on or off";
+	case T_LINK: return "auto, enable or disable";
+	case T_PROTO: return "802.1Q or 802.1ad";
+	}
+	return "?";
+}
+
+int vs_setting_parse(struct vs_vf_config *cfg, const char *name, const char *value, struct vs_error *err)
+{
+	const struct setting *s = setting_find(name);
+
+	if (!s)
+		return -ENOENT;
+	if (!value || parse_value(s, cfg, value) < 0)
+		return vs_error_set(err, -EINVAL, "%s '%s' is not valid (expected %s)",
+				    name, value ? value : "", expected(s));
+	return 0;
+}
+
+static bool setting_is_set(const struct setting *s, const struct vs_vf_config *cfg)
+{
+	const void *field = (const char *)cfg + s->off;
+
+	switch (s->type) {
+	case T_MAC: return cfg->has_mac;
+	case T_RATE: return *(const long long *)field >= 0;
+	default: return *(const int *)field >= 0;
+	}
+}
+
+static void format_value(const struct setting *s, const struct vs_vf_config *cfg, char *buf, size_t len)
+{
+	const void *field = (const char *)cfg + s->off;
+	const char *w = NULL;
+	int v = *(const int *)field;
+
+	switch (s->type) {
+	case T_MAC: vs_format_mac(cfg->mac, buf); return;
+	case T_RATE: snprintf(buf, len, "%lld", *(const long long *)field); return;
+	case T_INT: snprintf(buf, len, "%d", v); return;
+	case T_BOOL: w = v ? "on" : "off"; break;
+	case T_LINK: w = word_name(link_words, ELEMENTSOF(link_words), v); break;
+	case T_PROTO: w = word_name(proto_words, ELEMENTSOF(proto_words), v); break;
+	}
+	if (w)
+		snprintf(buf, len, "%s", w);
+	else
+		snprintf(buf, len, "%d", v);
+}
+
+int vs_setting_foreach(const struct vs_vf_config *cfg, vs_setting_fn fn, void *data)
+{
+	char buf[32];
+	int r;
+
+	for (size_t i = 0; i < ELEMENTSOF(settings); i++) {
+		if (!setting_is_set(&settings[i], cfg))
+			continue;
+		format_value(&settings[i], cfg, buf, sizeof(buf));
+		r = fn(settings[i].name, buf, data);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void vs_vf_config_merge(struct vs_vf_config *dst, const struct vs_vf_config *src)
+{
+	for (size_t i = 0; i < ELEMENTSOF(settings); i++) {
+		const struct setting *s = &settings[i];
+
+		if (!setting_is_set(s, src))
+			continue;
+		if (s->type == T_MAC) {
+			dst->has_mac = true;
+			memcpy(dst->mac, src->mac, 6);
+		} else if (s->type == T_RATE) {
+			*(long long *)((char *)dst + s->off) = *(const long long *)((const char *)src + s->off);
+		} else {
+			*(int *)((char *)dst + s->off) = *(const int *)((const char *)src + s->off);
+		}
+	}
+}
+
+void vs_vf_config_pick(struct vs_vf_config *dst, const struct vs_vf_config *src, const struct vs_vf_config *mask)
+{
+	for (size_t i = 0; i < ELEMENTSOF(settings); i++) {
+		const struct setting *s = &settings[i];
+		struct vs_vf_config one;
+
+		if (!setting_is_set(s, mask) || setting_is_set(s, dst) || !setting_is_set(s, src))
+			continue;
+		vs_vf_config_init(&one, dst->index);
+		memcpy((char *)&one + s->off, (const char *)src + s->off,
+		       s->type == T_RATE ? sizeof(long long) : s->type == T_MAC ? sizeof(bool) : sizeof(int));
+		if (s->type == T_MAC)
+			memcpy(one.mac, src->mac, 6);
+		vs_vf_config_merge(dst, &one);
+	}
+}
+
+/* ---- the guest's policy element ---- */
+
+struct selector_def {
+	enum vs_selector sel;
+	const char *attr;             /* NULL: no attribute selects all */
+};
+
+static const struct selector_def selectors[] = {
+	{ VS_SEL_ALL, NULL },
+	{ VS_SEL_NETWORK, "network" },
+	{ VS_SEL_GUEST_MAC, "guest-mac" },
+	{ VS_SEL_ADDRESS, "address" },
+};
+
+const char *vs_selector_name(enum vs_selector sel)
+{
+	return selectors[sel].attr ? selectors[sel].attr : "all";
+}
+
+static const struct selector_def *selector_by_attr(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(selectors); i++)
+		if (selectors[i].attr && strcmp(selectors[i].attr, name) == 0)
+			return &selectors[i];
+	return NULL;
+}
+
+void vs_policy_free(struct vs_policy *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->rules[i].match);
+	free(p->rules);
+	p->rules = NULL;
+	p->n = p->alloc = 0;
+}
+
+/* Canonical text for a selector value, so that "0000:03:10.1" given as
+ * "0:3:10.1" or a MAC in upper case still match. */
+static int selector_normalize(enum vs_selector sel, const char *in, char **out)
+{
+	char buf[VS_PCI_ADDR_MAX];
+	unsigned char mac[6];
+
+	switch (sel) {
+	case VS_SEL_ADDRESS:
+		if (vs_pci_address_normalize(in, buf) < 0)
+			return -EINVAL;
+		break;
+	case VS_SEL_GUEST_MAC:
+		if (vs_parse_mac(in, mac) < 0)
+			return -EINVAL;
+		vs_format_mac(mac, buf);
+		break;
+	case VS_SEL_NETWORK:
+		if (!vs_libvirt_name_valid(in))
+			return -EINVAL;
+		*out = strdup(in);
+		return *out ? 0 : -ENOMEM;
+	case VS_SEL_ALL:
+		*out = NULL;
+		return 0;
+	}
+	*out = strdup(buf);
+	return *out ? 0 : -ENOMEM;
+}
+
+struct vs_policy_rule *vs_policy_rule_get(struct vs_policy *p, enum vs_selector sel, const char *match, bool create)
+{
+	_cleanup_free_ char *norm = NULL;
+	struct vs_policy_rule *r;
+
+	if (selector_normalize(sel, match, &norm) < 0)
+		return NULL;
+	for (size_t i = 0; i < p->n; i++) {
+		r = &p->rules[i];
+		if (r->sel == sel && (sel == VS_SEL_ALL || strcmp(r->match, norm) == 0))
+			return r;
+	}
+	if (!create || vs_grow((void **)&p->rules, &p->alloc, p->n + 1, sizeof(*p->rules)) < 0)
+		return NULL;
+	r = &p->rules[p->n++];
+	r->sel = sel;
+	r->match = TAKE_PTR(norm);
+	vs_vf_config_init(&r->cfg, -1);
+	return r;
+}
+
+int vs_policy_rule_remove(struct vs_policy *p, enum vs_selector sel, const char *match)
+{
+	struct vs_policy_rule *r = vs_policy_rule_get(p, sel, match, false);
+	size_t i;
+
+	if (!r)
+		return -ENOENT;
+	i = (size_t)(r - p->rules);
+	free(r->match);
+	memmove(r, r + 1, (p->n - i - 1) * sizeof(*r));
+	p->n--;
+	return 0;
+}
+
+static bool is_ours(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	       strcmp((const char *)n->ns->href, VS_POLICY_NS) == 0 &&
+	       strcmp((const char *)n->name, name) == 0;
+}
+
+/* virDomainGetMetadata hands the element back without its namespace. */
+static bool is_bare(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !n->ns && strcmp((const char *)n->name, name) == 0;
+}
+
+static int rule_attr(xmlNodePtr vf, xmlAttrPtr a, struct vs_policy_rule *r, struct vs_error *err)
+{
+	const char *name = (const char *)a->name;
+	_cleanup_xmlchar_ xmlChar *value = xmlNodeGetContent((xmlNodePtr)a);
+	const struct selector_def *sd = selector_by_attr(name);
+	long line = xmlGetLineNo(vf);
+	struct vs_error sub = { 0 };
+	int rc;
+
+	if (!value)
+		return -ENOMEM;
+	if (sd) {
+		if (r->sel != VS_SEL_ALL)
+			return vs_error_set(err, -EINVAL, "policy line %ld: <vf> has two selectors (%s and %s): give one",
+					    line, vs_selector_name(r->sel), name);
+		r->sel = sd->sel;
+		if (selector_normalize(sd->sel, (const char *)value, &r->match) < 0)
+			return vs_error_set(err, -EINVAL, "policy line %ld: %s '%s' is not valid", line, name, value);
+		return 0;
+	}
+	rc = vs_setting_parse(&r->cfg, name, (const char *)value, &sub);
+	if (rc == -ENOENT)
+		return vs_error_set(err, -EINVAL, "policy line %ld: unknown attribute '%s' on <vf>", line, name);
+	if (rc < 0)
+		return vs_error_set(err, rc, "policy line %ld: %s", line, sub.msg);
+	return 0;
+}
+
+static int parse_rule(xmlNodePtr vf, bool bare, struct vs_policy *out, struct vs_error *err)
+{
+	struct vs_policy_rule *r;
+	int rc;
+
+	if (!(bare ? is_bare(vf, "vf") : is_ours(vf, "vf")))
+		return vs_error_set(err, -EINVAL, "policy line %ld: unexpected element <%s> (only <vf> is allowed)",
+				    xmlGetLineNo(vf), vf->name);
+	rc = vs_grow((void **)&out->rules, &out->alloc, out->n + 1, sizeof(*out->rules));
+	if (rc < 0)
+		return rc;
+	r = &out->rules[out->n++];
+	r->sel = VS_SEL_ALL;
+	r->match = NULL;
+	vs_vf_config_init(&r->cfg, -1);
+	for (xmlAttrPtr a = vf->properties; a; a = a->next) {
+		rc = rule_attr(vf, a, r, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_node(xmlNodePtr node, bool bare, struct vs_policy *out, struct vs_error *err)
+{
+	int rc;
+
+	for (xmlNodePtr c = node->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_COMMENT_NODE)
+			continue;
+		rc = parse_rule(c, bare, out, err);
+		if (rc < 0) {
+			vs_policy_free(out);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int vs_policy_parse_node(xmlNodePtr node, struct vs_policy *out, struct vs_error *err)
+{
+	if (!node || !is_ours(node, VS_POLICY_ELEMENT))
+		return vs_error_set(err, -EINVAL, "policy: not a <policy> element in namespace %s", VS_POLICY_NS);
+	return parse_node(node, false, out, err);
+}
+
+int vs_policy_from_domain(xmlDocPtr doc, struct vs_policy *out, struct vs_error *err)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+
+	for (xmlNodePtr m = root ? root->children : NULL; m; m = m->next) {
+		if (m->type != XML_ELEMENT_NODE || m->ns || strcmp((const char *)m->name, "metadata") != 0)
+			continue;
+		for (xmlNodePtr c = m->children; c; c = c->next)
+			if (is_ours(c, VS_POLICY_ELEMENT))
+				return vs_policy_parse_node(c, out, err);
+	}
+	return 0;
+}
+
+int vs_policy_parse_string(const char *xml, struct vs_policy *out, struct vs_error *err)
+{
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	xmlNodePtr root;
+	int rc;
+
+	rc = vs_xml_parse(xml, "policy", &doc, err);
+	if (rc < 0)
+		return rc;
+	root = xmlDocGetRootElement(doc);
+	if (is_bare(root, VS_POLICY_ELEMENT))
+		return parse_node(root, true, out, err);
+	return vs_policy_parse_node(root, out, err);
+}
+
+static int add_attr(const char *name, const char *value, void *data)
+{
+	return xmlNewProp((xmlNodePtr)data, BAD_CAST name, BAD_CAST value) ? 0 : -ENOMEM;
+}
+
+static int format_rule(xmlNodePtr root, xmlNsPtr ns, const struct vs_policy_rule *r)
+{
+	xmlNodePtr vf = xmlNewChild(root, ns, BAD_CAST "vf", NULL);
+
+	if (!vf)
+		return -ENOMEM;
+	if (r->sel != VS_SEL_ALL && add_attr(vs_selector_name(r->sel), r->match, vf) < 0)
+		return -ENOMEM;
+	return vs_setting_foreach(&r->cfg, add_attr, vf);
+}
+
+static int format_policy(const struct vs_policy *p, bool with_ns, char **out)
+{
+	_cleanup_xmldoc_ xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr root;
+	xmlNsPtr ns = NULL;
+	int rc;
+
+	if (!doc || !(root = xmlNewNode(NULL, BAD_CAST VS_POLICY_ELEMENT)))
+		return -ENOMEM;
+	xmlDocSetRootElement(doc, root);
+	if (with_ns) {
+		ns = xmlNewNs(root, BAD_CAST VS_POLICY_NS, BAD_CAST VS_POLICY_PREFIX);
+		if (!ns)
+			return -ENOMEM;
+		xmlSetNs(root, ns);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		rc = format_rule(root, ns, &p->rules[i]);
+		if (rc < 0)
+			return rc;
+	}
+	*out = vs_xml_dump(doc);
+	return *out ? 0 : -ENOMEM;
+}
+
+int vs_policy_format(const struct vs_policy *p, char **out)
+{
+	return format_policy(p, true, out);
+}
+
+int vs_policy_format_bare(const struct vs_policy *p, char **out)
+{
+	return format_policy(p, false, out);
+}
+
+/* ---- host configuration file ---- */
+
+#define KIND(k) (1u << (k))
+#define ANY_KIND (KIND(VS_CONF_DEFAULTS) | KIND(VS_CONF_PF) | KIND(VS_CONF_POOL))
+
+struct conf_key {
+	const char *name;
+	unsigned kinds;               /* sections where the key is allowed */
+	int (*set)(struct vs_conf_section *s, const char *key, const char *value, struct vs_error *err);
+};
+
+static int set_setting(struct vs_conf_section *s, const char *key, const char *value, struct vs_error *err)
+{
+	return vs_setting_parse(&s->defaults, key, value, err);
+}
+
+static int set_gate(struct vs_conf_section *s, const char *key, const char *value, struct vs_error *err)
+{
+	int *field = strcmp(key, "allow-trust-on") == 0 ? &s->allow_trust_on : &s->allow_spoofchk_off;
+
+	if (word_lookup(bool_words, ELEMENTSOF(bool_words), value, field) < 0)
+		return vs_error_set(err, -EINVAL, "%s '%s' is not valid (expected yes or no)", key, value);
+	return 0;
+}
+
+/* Issue-specific keys (VF counts, drivers, pool members) join this table.
+ * A MAC is per VF, so it has no host-wide default. */
+static const struct conf_key conf_keys[] = {
+	{ "vlan",               ANY_KIND, set_setting },
+	{ "qos",                ANY_KIND, set_setting },
+	{ "vlan-proto",         ANY_KIND, set_setting },
+	{ "spoofchk",           ANY_KIND, set_setting },
+	{ "trust",              ANY_KIND, set_setting },
+	{ "link-state",         ANY_KIND, set_setting },
+	{ "min-tx-rate",        ANY_KIND, set_setting },
+	{ "max-tx-rate",        ANY_KIND, set_setting },
+	{ "query-rss",          ANY_KIND, set_setting },
+	{ "allow-spoofchk-off", ANY_KIND, set_gate },
+	{ "allow-trust-on",     ANY_KIND, set_gate },
+};
+
+static const char *const kind_names[] = {
+	[VS_CONF_DEFAULTS] = "defaults", [VS_CONF_PF] = "pf", [VS_CONF_POOL] = "pool",
+};
+
+void vs_conf_free(struct vs_conf *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->sections[i].name);
+	free(c->sections);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *vs_conf_path(void)
+{
+	const char *p = getenv("VIRT_SRIOV_CONF");
+
+	return p && *p ? p : VS_CONF_DEFAULT_PATH;
+}
+
+struct conf_parser {
+	struct vs_conf *conf;
+	const char *path;
+	int line;
+	struct vs_conf_section *cur;
+	unsigned long long seen;      /* keys given in the current section */
+	struct vs_error *err;
+};
+
+static char *strip(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static bool ifname_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static bool is_vendor_device(const char *s)
+{
+	unsigned v, d;
+	char tail;
+
+	return strlen(s) == 9 && sscanf(s, "%4x:%4x%c", &v, &d, &tail) == 2 && s[4] == ':';
+}
+
+/* PF names are kept canonical: a PCI address normalized, vendor:device and
+ * netdev as given. */
+static int section_name(struct conf_parser *p, enum vs_conf_kind kind, const char *name, char **out)
+{
+	char buf[VS_PCI_ADDR_MAX];
+
+	if (kind == VS_CONF_POOL && !vs_libvirt_name_valid(name))
+		return vs_error_set(p->err, -EINVAL, "%s:%d: [pool %s]: not a valid network name", p->path, p->line, name);
+	if (kind == VS_CONF_PF && vs_pci_address_normalize(name, buf) == 0)
+		name = buf;
+	else if (kind == VS_CONF_PF && !is_vendor_device(name) && !ifname_valid(name))
+		return vs_error_set(p->err, -EINVAL,
+				    "%s:%d: [pf %s]: expected a netdev name, a PCI address or vendor:device",
+				    p->path, p->line, name);
+	*out = strdup(name);
+	return *out ? 0 : -ENOMEM;
+}
+
+static struct vs_conf_section *section_find(const struct vs_conf *c, enum vs_conf_kind kind, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct vs_conf_section *s = &c->sections[i];
+
+		if (s->kind == kind && (kind == VS_CONF_DEFAULTS || strcmp(s->name, name) == 0))
+			return s;
+	}
+	return NULL;
+}
+
+static int section_kind(const char *word, enum vs_conf_kind *kind)
+{
+	for (size_t i = 0; i < ELEMENTSOF(kind_names); i++) {
+		if (strcmp(kind_names[i], word) == 0) {
+			*kind = (enum vs_conf_kind)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_section(struct conf_parser *p, char *line)
+{
+	_cleanup_free_ char *name = NULL;
+	enum vs_conf_kind kind;
+	struct vs_conf_section *s, *dup;
+	char *end = strchr(line, ']'), *word, *arg;
+	int rc;
+
+	if (!end || *strip(end + 1) != '\0')
+		return vs_error_set(p->err, -EINVAL, "%s:%d: section header must end with ']'", p->path, p->line);
+	*end = '\0';
+	word = strip(line + 1);
+	arg = word + strcspn(word, " \t");
+	if (*arg)
+		*arg++ = '\0';
+	arg = strip(arg);
+	if (section_kind(word, &kind) < 0)
+		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown section [%s] (expected [defaults], [pf NAME] or [pool NAME])",
+				    p->path, p->line, word);
+	if ((kind == VS_CONF_DEFAULTS) != (*arg == '\0'))
+		return vs_error_set(p->err, -EINVAL, "%s:%d: [%s] %s", p->path, p->line, word,
+				    kind == VS_CONF_DEFAULTS ? "takes no name" : "needs a name");
+	if (kind != VS_CONF_DEFAULTS && (rc = section_name(p, kind, arg, &name)) < 0)
+		return rc;
+	dup = section_find(p->conf, kind, name);
+	if (dup)
+		return vs_error_set(p->err, -EINVAL, "%s:%d: section [%s%s%s] given twice (first at line %d)", p->path,
+				    p->line, word, name ? " " : "", name ? name : "", dup->line);
+	rc = vs_grow((void **)&p->conf->sections, &p->conf->alloc, p->conf->n + 1, sizeof(*s));
+	if (rc < 0)
+		return rc;
+	s = &p->conf->sections[p->conf->n++];
+	s->kind = kind;
+	s->name = TAKE_PTR(name);
+	s->line = p->line;
+	vs_vf_config_init(&s->defaults, -1);
+	s->allow_spoofchk_off = s->allow_trust_on = -1;
+	p->cur = s;
+	p->seen = 0;
+	return 0;
+}
+
+static int parse_assignment(struct conf_parser *p, char *line)
+{
+	char *eq = strchr(line, '='), *key, *value;
+	struct vs_error sub = { 0 };
+	size_t i;
+	int rc;
+
+	if (!eq)
+		return vs_error_set(p->err, -EINVAL, "%s:%d: expected 'key = value' or '[section]'", p->path, p->line);
+	*eq = '\0';
+	key = strip(line);
+	value = strip(eq + 1);
+	for (i = 0; i < ELEMENTSOF(conf_keys) && strcmp(conf_keys[i].name, key) != 0; i++)
+		;
+	if (i == ELEMENTSOF(conf_keys))
+		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown key '%s'", p->path, p->line, key);
+	if (!p->cur)
+		return vs_error_set(p->err, -EINVAL, "%s:%d: '%s' outside a section (start with [defaults], [pf NAME] or [pool NAME])",
+				    p->path, p->line, key);
+	if (!(conf_keys[i].kinds & KIND(p->cur->kind)))
+		return vs_error_set(p->err, -EINVAL, "%s:%d: '%s' is not allowed in [%s]", p->path, p->line, key,
+				    kind_names[p->cur->kind]);
+	if (p->seen & (1ull << i))
+		return vs_error_set(p->err, -EINVAL, "%s:%d: '%s' given twice in this section", p->path, p->line, key);
+	p->seen |= 1ull << i;
+	rc = conf_keys[i].set(p->cur, key, value, &sub);
+	if (rc < 0)
+		return vs_error_set(p->err, rc, "%s:%d: %s", p->path, p->line, sub.msg);
+	return 0;
+}
+
+static int parse_line(struct conf_parser *p, char *line)
+{
+	line[strcspn(line, "#;")] = '\0';
+	line = strip(line);
+	if (*line == '\0')
+		return 0;
+	if (*line == '[')
+		return parse_section(p, line);
+	return parse_assignment(p, line);
+}
+
+int vs_conf_parse_string(const char *text, const char *path, struct vs_conf *out, struct vs_error *err)
+{
+	struct conf_parser p = { .conf = out, .path = path, .err = err };
+	_cleanup_free_ char *copy = strdup(text);
+	char *line, *next;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->path = strdup(path);
+	if (!copy || !out->path)
+		return -ENOMEM;
+	for (line = copy; line && rc == 0; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		p.line++;
+		rc = parse_line(&p, line);
+	}
+	if (rc < 0)
+		vs_conf_free(out);
+	return rc;
+}
+
+#define VS_CONF_MAX (1 << 20)
+
+int vs_conf_load(const char *path, struct vs_conf *out, struct vs_error *err)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *buf = NULL;
+	size_t n;
+
+	if (!f && errno == ENOENT)
+		return vs_conf_parse_string("", path, out, err);
+	if (!f)
+		return vs_error_set(err, -errno, "%s: %s", path, strerror(errno));
+	buf = malloc(VS_CONF_MAX + 1);
+	if (!buf)
+		return -ENOMEM;
+	n = fread(buf, 1, VS_CONF_MAX + 1, f);
+	if (ferror(f))
+		return vs_error_set(err, -EIO, "%s: read error", path);
+	if (n > VS_CONF_MAX)
+		return vs_error_set(err, -EFBIG, "%s: larger than %d bytes", path, VS_CONF_MAX);
+	if (memchr(buf, '\0', n))
+		return vs_error_set(err, -EINVAL, "%s: contains a NUL byte: not a text file", path);
+	buf[n] = '\0';
+	return vs_conf_parse_string(buf, path, out, err);
+}
+
+/* ---- the merge ---- */
+
+/* Host sections in increasing precedence; rank 0 = no match. */
+static int section_rank(const struct vs_conf_section *s, const struct vs_vf_where *w)
+{
+	char vd[16];
+
+	switch (s->kind) {
+	case VS_CONF_DEFAULTS:
+		return 1;
+	case VS_CONF_PF:
+		snprintf(vd, sizeof(vd), "%04x:%04x", w->pf_vendor, w->pf_device);
+		if (strcasecmp(s->name, vd) == 0)
+			return 2;
+		if ((w->pf_netdev && strcmp(s->name, w->pf_netdev) == 0) ||
+		    (w->pf_address && strcmp(s->name, w->pf_address) == 0))
+			return 3;
+		return 0;
+	case VS_CONF_POOL:
+		return w->network && strcmp(s->name, w->network) == 0 ? 4 : 0;
+	}
+	return 0;
+}
+
+static bool rule_matches(const struct vs_policy_rule *r, const struct vs_vf_where *w)
+{
+	switch (r->sel) {
+	case VS_SEL_ALL: return true;
+	case VS_SEL_NETWORK: return w->network && strcmp(r->match, w->network) == 0;
+	case VS_SEL_GUEST_MAC: return w->guest_mac && strcasecmp(r->match, w->guest_mac) == 0;
+	case VS_SEL_ADDRESS: return w->address && strcmp(r->match, w->address) == 0;
+	}
+	return false;
+}
+
+struct gate {
+	const char *key;
+	const char *what;             /* the refused request */
+	size_t off;                   /* gate in struct vs_conf_section */
+	size_t field;                 /* setting in struct vs_vf_config */
+	int refused_value;
+};
+
+static const struct gate gates[] = {
+	{ "allow-spoofchk-off", "spoofchk off", offsetof(struct vs_conf_section, allow_spoofchk_off), FIELD(spoofchk), 0 },
+	{ "allow-trust-on", "trust on", offsetof(struct vs_conf_section, allow_trust_on), FIELD(trust), 1 },
+};
+
+static void section_label(const struct vs_conf_section *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "[%s%s%s]", kind_names[s->kind], s->name ? " " : "", s->name ? s->name : "");
+}
+
+static int gate_check(const struct vs_conf *conf, const struct gate *g, const struct vs_vf_where *w, struct vs_error *err)
+{
+	const struct vs_conf_section *decided = NULL;
+	int best = 0, allow = 0;
+	char label[300];
+
+	for (size_t i = 0; i < conf->n; i++) {
+		const struct vs_conf_section *s = &conf->sections[i];
+		int rank = section_rank(s, w), v = *(const int *)((const char *)s + g->off);
+
+		if (rank > best && v >= 0) {
+			best = rank;
+			allow = v;
+			decided = s;
+		}
+	}
+	if (allow)
+		return 0;
+	if (decided) {
+		section_label(decided, label, sizeof(label));
+		return vs_error_set(err, -EPERM, "VF %s (%s#%d): %s is not allowed: %s = no in %s (%s:%d)",
+				    w->address, w->pf_netdev ? w->pf_netdev : w->pf_address, w->index, g->what,
+				    g->key, label, conf->path ? conf->path : "", decided->line);
+	}
+	return vs_error_set(err, -EPERM, "VF %s (%s#%d): %s is not allowed by the host: set %s = yes in [pf %s]%s%s%s of %s",
+			    w->address, w->pf_netdev ? w->pf_netdev : w->pf_address, w->index, g->what, g->key,
+			    w->pf_netdev ? w->pf_netdev : w->pf_address, w->network ? " or [pool " : "",
+			    w->network ? w->network : "", w->network ? "]" : "", conf->path ? conf->path : vs_conf_path());
+}
+
+int vs_policy_resolve(const struct vs_conf *conf, const struct vs_policy *pol,
+		      const struct vs_vf_where *w, struct vs_vf_config *out, struct vs_error *err)
+{
+	struct vs_vf_config guest;
+	int rc;
+
+	vs_vf_config_init(out, w->index);
+	vs_vf_config_init(&guest, w->index);
+	for (int rank = 1; rank <= 4; rank++)
+		for (size_t i = 0; i < conf->n; i++)
+			if (section_rank(&conf->sections[i], w) == rank)
+				vs_vf_config_merge(out, &conf->sections[i].defaults);
+	for (int sel = VS_SEL_ALL; sel <= VS_SEL_ADDRESS; sel++)
+		for (size_t i = 0; pol && i < pol->n; i++)
+			if ((int)pol->rules[i].sel == sel && rule_matches(&pol->rules[i], w))
+				vs_vf_config_merge(&guest, &pol->rules[i].cfg);
+	for (size_t i = 0; i < ELEMENTSOF(gates); i++) {
+		/* Asking for what the host already presets is not asking for more. */
+		if (*(const int *)((const char *)&guest + gates[i].field) != gates[i].refused_value ||
+		    *(const int *)((const char *)out + gates[i].field) == gates[i].refused_value)
+			continue;
+		rc = gate_check(conf, &gates[i], w, err);
+		if (rc < 0)
+			return rc;
+	}
+	vs_vf_config_merge(out, &guest);
+	return 0;
+}

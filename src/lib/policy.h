@@ -1,0 +1,138 @@
+/* VF policy: what a guest asks for (an element in the domain's <metadata>),
+ * what the host allows and presets (/etc/virt-sriov/virt-sriov.conf), and
+ * the merge of both into one vs_vf_config per VF.
+ *
+ * The guest's element, in its own namespace:
+ *
+ *   <vsp:policy xmlns:vsp="https://virt-sriov.org/xmlns/policy/1">
+ *     <vsp:vf spoofchk="off"/>                              (every VF of the guest)
+ *     <vsp:vf network="vfpool" max-tx-rate="1000"/>         (VFs from that pool)
+ *     <vsp:vf guest-mac="52:54:00:6d:90:03" trust="on"/>     (the interface with that MAC)
+ *     <vsp:vf address="0000:03:10.1" vlan="42" mac="..."/>  (that VF)
+ *   </vsp:policy>
+ *
+ * A more specific selector wins field by field (all < network < guest-mac <
+ * address); among rules of the same kind the later one wins. */
+#pragma once
+
+#include <libxml/tree.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "inventory.h"
+#include "util.h"
+
+#define VS_POLICY_NS "https://virt-sriov.org/xmlns/policy/1"
+#define VS_POLICY_PREFIX "vsp"      /* the key given to virDomainSetMetadata */
+#define VS_POLICY_ELEMENT "policy"
+#define VS_CONF_DEFAULT_PATH VS_SYSCONFDIR "/virt-sriov/virt-sriov.conf"
+
+/* ---- per-VF settings by name (shared by policy, config file and CLI) ---- */
+
+/* Names as written in XML attributes, the config file and after `--`:
+ * mac vlan qos vlan-proto spoofchk trust link-state min-tx-rate
+ * max-tx-rate query-rss.  Returns 0, -ENOENT for an unknown name, -EINVAL
+ * (err names the setting and the value) for a bad value. */
+int vs_setting_parse(struct vs_vf_config *cfg, const char *name, const char *value, struct vs_error *err);
+/* Call fn for each field set in cfg, with its name and its value as text. */
+typedef int (*vs_setting_fn)(const char *name, const char *value, void *data);
+int vs_setting_foreach(const struct vs_vf_config *cfg, vs_setting_fn fn, void *data);
+/* The names, NULL-terminated (for --help and docs). */
+extern const char *const vs_setting_names[];
+/* Copy every field set in src over dst (dst->index kept). */
+void vs_vf_config_merge(struct vs_vf_config *dst, const struct vs_vf_config *src);
+/* Copy from src the fields that are set in mask and not yet set in dst
+ * (what to save before applying mask, keeping what was saved before). */
+void vs_vf_config_pick(struct vs_vf_config *dst, const struct vs_vf_config *src, const struct vs_vf_config *mask);
+
+/* ---- the guest's policy ---- */
+
+enum vs_selector {
+	VS_SEL_ALL,        /* ascending precedence */
+	VS_SEL_NETWORK,
+	VS_SEL_GUEST_MAC,
+	VS_SEL_ADDRESS,
+};
+
+struct vs_policy_rule {
+	enum vs_selector sel;
+	char *match;                  /* network name, MAC or PCI address; NULL for all */
+	struct vs_vf_config cfg;
+};
+
+struct vs_policy {
+	struct vs_policy_rule *rules;
+	size_t n, alloc;
+};
+
+void vs_policy_free(struct vs_policy *p);
+/* Parse our element (node must be it).  -EINVAL with err naming the line,
+ * the attribute and the value. */
+int vs_policy_parse_node(xmlNodePtr node, struct vs_policy *out, struct vs_error *err);
+/* Find and parse our element under /domain/metadata; an absent element is
+ * an empty policy (returns 0). */
+int vs_policy_from_domain(xmlDocPtr doc, struct vs_policy *out, struct vs_error *err);
+/* Parse the element from a string: in our namespace (as a state file
+ * keeps it), or without one (as virDomainGetMetadata returns it). */
+int vs_policy_parse_string(const char *xml, struct vs_policy *out, struct vs_error *err);
+/* Serialize as one element in our namespace.  Caller frees *out. */
+int vs_policy_format(const struct vs_policy *p, char **out);
+/* The same without a namespace, as virDomainSetMetadata wants it (libvirt
+ * puts the element in the namespace it is given). */
+int vs_policy_format_bare(const struct vs_policy *p, char **out);
+/* The rule with this selector (creating it when create is set); NULL when absent. */
+struct vs_policy_rule *vs_policy_rule_get(struct vs_policy *p, enum vs_selector sel, const char *match, bool create);
+int vs_policy_rule_remove(struct vs_policy *p, enum vs_selector sel, const char *match);
+const char *vs_selector_name(enum vs_selector sel);
+
+/* ---- the host's configuration file ---- */
+
+enum vs_conf_kind {
+	VS_CONF_DEFAULTS,             /* [defaults] */
+	VS_CONF_PF,                   /* [pf NAME]: netdev, PCI address or vendor:device */
+	VS_CONF_POOL,                 /* [pool NAME]: a libvirt network */
+};
+
+struct vs_conf_section {
+	enum vs_conf_kind kind;
+	char *name;                   /* NULL for [defaults] */
+	int line;
+	struct vs_vf_config defaults; /* settings every VF of this PF / pool gets */
+	int allow_spoofchk_off;       /* -1 not said here, 0 no, 1 yes */
+	int allow_trust_on;
+};
+
+struct vs_conf {
+	char *path;
+	struct vs_conf_section *sections;
+	size_t n, alloc;
+};
+
+void vs_conf_free(struct vs_conf *c);
+/* Parse text; `path` names the file in errors ("PATH:LINE: ...").  Unknown
+ * sections and keys, duplicates and bad values are errors (-EINVAL). */
+int vs_conf_parse_string(const char *text, const char *path, struct vs_conf *out, struct vs_error *err);
+/* Load a file; a missing file is an empty configuration (every gate shut). */
+int vs_conf_load(const char *path, struct vs_conf *out, struct vs_error *err);
+/* $VIRT_SRIOV_CONF, else VS_CONF_DEFAULT_PATH. */
+const char *vs_conf_path(void);
+
+/* ---- the merge ---- */
+
+/* Where a VF sits, for matching sections and selectors.  Unknown: NULL. */
+struct vs_vf_where {
+	const char *address;          /* the VF */
+	int index;
+	const char *pf_netdev;
+	const char *pf_address;
+	unsigned pf_vendor, pf_device;
+	const char *network;          /* pool it came from */
+	const char *guest_mac;        /* the guest interface's MAC */
+};
+
+/* out = host defaults ([defaults] < [pf] < [pool]) with the guest's policy
+ * over them; the guest's spoofchk off / trust on are checked against the
+ * gates (most specific of [pool], [pf], [defaults]; shut by default).
+ * -EPERM with err naming the VF, the setting and where to allow it. */
+int vs_policy_resolve(const struct vs_conf *conf, const struct vs_policy *pol,
+		      const struct vs_vf_where *w, struct vs_vf_config *out, struct vs_error *err);

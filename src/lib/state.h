@@ -1,0 +1,65 @@
+/* The hook's memory between a guest's start and its release: one JSON file
+ * per guest, named by its UUID (never by its name), under
+ * VS_RUNSTATEDIR/virt-sriov ($VIRT_SRIOV_STATE_DIR for tests).  Files are
+ * written to a temporary name, fsync'ed and renamed, mode 0600 in a 0700
+ * directory, so that a crash leaves either the old or the new file. */
+#pragma once
+
+#include <json-c/json.h>
+#include <net/if.h>
+#include <stdbool.h>
+
+#include "inventory.h"
+#include "util.h"
+
+#define VS_UUID_LEN 36
+#define VS_STATE_VERSION 1
+
+struct vs_state_vf {
+	char address[VS_PCI_ADDR_MAX];
+	char pf[IFNAMSIZ];            /* PF netdev the settings are sent to */
+	char pf_address[VS_PCI_ADDR_MAX];
+	int index;
+	char *network;                /* pool it came from; NULL for a domain device */
+	struct vs_vf_config saved;    /* what to put back: only the fields changed */
+	struct vs_vf_config applied;
+};
+
+struct vs_state {
+	char uuid[VS_UUID_LEN + 1];
+	char *name;                   /* for messages only */
+	char *policy;                 /* the guest's policy element, for the network hook */
+	struct vs_state_vf *vfs;
+	size_t n, alloc;
+};
+
+/* Canonical 8-4-4-4-12 hex form only: it becomes a file name. */
+bool vs_uuid_valid(const char *s);
+
+/* $VIRT_SRIOV_STATE_DIR, else VS_RUNSTATEDIR "/virt-sriov". */
+const char *vs_state_dir(void);
+
+void vs_state_free(struct vs_state *st);
+/* -ENOENT when the guest has no state file. */
+int vs_state_load(const char *dir, const char *uuid, struct vs_state *st, struct vs_error *err);
+/* Creates dir (0700) when missing.  Atomic replace. */
+int vs_state_save(const char *dir, const struct vs_state *st, struct vs_error *err);
+int vs_state_remove(const char *dir, const char *uuid, struct vs_error *err);
+/* UUIDs that have a state file, sorted; NULL-terminated, free with vs_strv_free.
+ * A missing directory is an empty list. */
+int vs_state_list(const char *dir, char ***uuids, struct vs_error *err);
+
+/* Exclusive lock over the directory's state (guests starting side by side),
+ * waiting at most timeout_ms.  *fd is closed to unlock. */
+int vs_state_lock(const char *dir, int timeout_ms, int *fd, struct vs_error *err);
+
+struct vs_state_vf *vs_state_find_vf(struct vs_state *st, const char *address);
+/* Append a VF entry (zeroed configs); NULL on no memory. */
+struct vs_state_vf *vs_state_add_vf(struct vs_state *st, const char *address);
+void vs_state_remove_vf(struct vs_state *st, struct vs_state_vf *vf);
+
+/* VF settings as JSON with the names of `list --json` (mac, vlan, qos,
+ * vlan_proto, spoofchk, trust, link_state, min_tx_rate, max_tx_rate,
+ * query_rss); only the fields that are set. */
+json_object *vs_vf_config_to_json(const struct vs_vf_config *c);
+int vs_vf_config_from_json(json_object *o, struct vs_vf_config *c);
