@@ -1,0 +1,80 @@
+#!/bin/sh
+# make check-vm: prepare the cache, build the initramfs from the build
+# tree's programs, boot each scenario, print "N passed, N failed".
+# Usage: check-vm.sh [SCENARIO...]   (default: $VM_SCENARIOS, else all)
+# Environment: top_builddir (required), VM_CACHE (default
+# $top_builddir/tests/vm/cache), VM_SCENARIOS, VM_LOGDIR.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+: "${top_builddir:?set top_builddir to the build tree}"
+: "${VM_CACHE:=$top_builddir/tests/vm/cache}"
+: "${VM_LOGDIR:=$top_builddir/tests/vm/logs}"
+# The default list: scenarios whose product commands exist. A scenario
+# missing here is named in docs/testing-vm.md with the reason.
+: "${VM_SCENARIOS:=smoke nvme nvme-noiommu igb hook netdevsim}"
+[ $# -gt 0 ] && VM_SCENARIOS=$*
+
+start=$(date +%s)
+missing=''
+for tool in apt-get dpkg-deb busybox cpio depmod modinfo ldd jq ip timeout qemu-system-x86_64; do
+	command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+	echo "check-vm: missing:$missing (install the packages in scripts/deps.txt)" >&2
+	exit 1
+fi
+[ "$(id -u)" -eq 0 ] || echo "check-vm: warning: not root; apt downloads may fail" >&2
+"$here/prepare.sh" "$VM_CACHE"
+# shellcheck source=/dev/null
+. "$VM_CACHE/vm.env"
+
+progs=$top_builddir/virt-sriov
+[ -x "$top_builddir/virt-sriov-hook" ] && progs="$progs $top_builddir/virt-sriov-hook"
+mkdir -p "$top_builddir/tests/vm"
+initrd=$top_builddir/tests/vm/initramfs.cpio
+# shellcheck disable=SC2086
+"$here/mkinitramfs.sh" "$VM_CACHE/vm.env" "$initrd" $progs
+mkdir -p "$VM_LOGDIR"
+prep_done=$(date +%s)
+
+passed=0 failed=0 bad=
+for sc in $VM_SCENARIOS; do
+	VM_QEMU=system VM_APPEND='' VM_DEVICES='' VM_TIMEOUT=300 VM_MEM=1024
+	conf=$here/scenarios/$sc.conf
+	if [ ! -f "$conf" ]; then
+		echo "FAIL: $sc: no $conf"; failed=$((failed + 1)); bad="$bad $sc"; continue
+	fi
+	# shellcheck source=/dev/null
+	. "$conf"
+	case $VM_QEMU in
+	qemu10) qemu=$VM_QEMU10 ;;
+	*) qemu=$VM_QEMU_SYSTEM ;;
+	esac
+	if [ -z "$qemu" ]; then
+		echo "FAIL: $sc: no $VM_QEMU QEMU (see the prepare: lines above)"
+		failed=$((failed + 1)) bad="$bad $sc"
+		continue
+	fi
+	t0=$(date +%s)
+	out=$VM_LOGDIR/$sc.out
+	rc=0
+	# shellcheck disable=SC2086
+	"$here/run.sh" -q "$qemu" -k "$VM_KERNEL" -i "$initrd" -s "$sc" \
+		-t "$VM_TIMEOUT" -m "$VM_MEM" -a "$VM_APPEND" -l "$VM_LOGDIR/$sc.log" \
+		-- $VM_DEVICES >"$out" || rc=$?
+	sed "s/^/[$sc] /" "$out"
+	p=$(grep -c '^PASS' "$out" || true)
+	f=$(grep -c '^FAIL' "$out" || true)
+	# A guest that failed without a FAIL line still counts as a failure.
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	passed=$((passed + p)) failed=$((failed + f))
+	[ "$f" -ne 0 ] && bad="$bad $sc"
+	echo "[$sc] $p passed, $f failed in $(($(date +%s) - t0)) s"
+done
+
+end=$(date +%s)
+echo "check-vm: preparation $((prep_done - start)) s, total $((end - start)) s"
+[ -n "$bad" ] && echo "check-vm: failing scenarios:$bad (logs in $VM_LOGDIR)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

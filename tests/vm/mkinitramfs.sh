@@ -1,0 +1,65 @@
+#!/bin/sh
+# Build the test guest's initramfs (an uncompressed cpio: the fastest for
+# the kernel to unpack under TCG): busybox, iproute2's ip, jq, the kernel
+# modules the scenarios load, the project's programs with their shared
+# libraries, the guest init and the scenarios.
+# Usage: mkinitramfs.sh VM_ENV OUT.cpio PROGRAM...
+#   VM_ENV   the vm.env written by prepare.sh
+#   PROGRAM  project binaries from the build tree (copied to /usr/bin)
+set -eu
+
+vm_env=${1:?usage: mkinitramfs.sh VM_ENV OUT.cpio PROGRAM...}
+out=${2:?usage: mkinitramfs.sh VM_ENV OUT.cpio PROGRAM...}
+shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=/dev/null
+. "$vm_env"
+. "$here/rootfs.sh"
+
+# Loaded by the scenarios; the crc/crct10dif generics are the crypto
+# back ends nvme's t10-pi asks for at run time (softdeps, not in depends=).
+MODULES="igb igbvf nvme vfio vfio-pci vfio_iommu_type1 psample
+	crc64_rocksoft_generic crct10dif_generic"
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/vs-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+rootfs_init "$root"
+rootfs_add_elf "$root" "$(command -v ip)" /usr/sbin/ip
+rootfs_add_elf "$root" "$(command -v jq)" /usr/bin/jq
+rootfs_add_elf "$root" /usr/bin/date /vs/bin/date
+for prog in "$@"; do
+	rootfs_add_elf "$root" "$prog" "/usr/bin/$(basename "$prog")"
+done
+rootfs_add_busybox "$root"
+# shellcheck disable=SC2086
+rootfs_add_modules "$root" "$VM_MODROOT" "$KVER" $MODULES
+[ -n "${VM_NETDEVSIM_KO:-}" ] && rootfs_add_extra_module "$root" "$KVER" "$VM_NETDEVSIM_KO"
+rootfs_depmod "$root" "$VM_MODROOT" "$KVER"
+# libpci names vendors and devices from pci.ids.
+[ -f /usr/share/misc/pci.ids ] && rootfs_copy "$root" /usr/share/misc/pci.ids
+
+install -m 755 "$here/guest/init" "$root/init"
+mkdir -p "$root/vs/scenarios"
+cp "$here/guest/lib.sh" "$root/vs/lib.sh"
+cp "$here"/scenarios/*.sh "$root/vs/scenarios/"
+[ -f "$here/../lsan.supp" ] && cp "$here/../lsan.supp" "$root/vs/lsan.supp"
+# The hook scenario replays libvirt's captured hook inputs.
+if [ -d "$here/../data/hook" ]; then
+	mkdir -p "$root/vs/data"
+	cp -r "$here/../data/hook" "$root/vs/data/hook"
+fi
+cat >"$root/vs/guest-env" <<'EOF'
+export VIRT_SRIOV=/usr/bin/virt-sriov
+export VIRT_SRIOV_HOOK=/usr/bin/virt-sriov-hook
+# Sanitizer builds: leaks are the host suite's business, and libvirt's
+# one-time allocations would drown the scenario's output.
+export ASAN_OPTIONS=detect_leaks=0
+export LSAN_OPTIONS=suppressions=/vs/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+EOF
+echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+echo "root:x:0:" >"$root/etc/group"
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,85 @@
+# virt-sriov vf set against what hook scripts do today (one ip exec per VF
+# and attribute, or per VF), on the 7 igb VFs. Same emulator on both sides:
+# compare the ratios, not the times (TCG).
+. /vs/lib.sh
+load igb igbvf
+PF=eth0
+$IP link set $PF up
+echo 7 >"$(pf_dev $PF)/sriov_numvfs"
+wait_for 20 sh -c "[ \$(ls -d $(pf_dev $PF)/virtfn*/net/* 2>/dev/null | wc -l) -eq 7 ]"
+R=${BENCH_REPEATS:-7}
+
+# Three settings (VLAN, spoof check, trust) on all 7 VFs.
+ip_per_attr() {
+	for i in 0 1 2 3 4 5 6; do
+		$IP link set $PF vf $i vlan 100 && $IP link set $PF vf $i spoofchk off &&
+			$IP link set $PF vf $i trust on || return 1
+	done
+}
+ip_per_vf() {
+	for i in 0 1 2 3 4 5 6; do
+		$IP link set $PF vf $i vlan 100 spoofchk off trust on || return 1
+	done
+}
+ip_batch() {
+	for i in 0 1 2 3 4 5 6; do
+		echo "link set $PF vf $i vlan 100 spoofchk off trust on"
+	done >/tmp/ip.batch
+	$IP -batch /tmp/ip.batch
+}
+bench "3 settings x 7 VFs: ip, one exec per VF and setting (21 execs)" $R ip_per_attr
+bench "3 settings x 7 VFs: ip, one exec per VF (7 execs)" $R ip_per_vf
+bench "3 settings x 7 VFs: ip -batch (1 exec, 7 requests)" $R ip_batch
+if require_command vf set; then
+	bench "3 settings x 7 VFs: virt-sriov vf set $PF#0-6 (1 exec, 1 request)" $R \
+		vs vf set "$PF#0-6" --vlan 100 --spoofchk off --trust on &&
+		pass "virt-sriov vf set benchmark ran"
+fi
+
+# Four settings with a MAC of each VF's own: one exec per VF for both.
+ip_mac_per_attr() {
+	for i in 0 1 2 3 4 5 6; do
+		$IP link set $PF vf $i mac 52:54:00:00:02:0$i && $IP link set $PF vf $i vlan 100 &&
+			$IP link set $PF vf $i spoofchk off && $IP link set $PF vf $i trust on || return 1
+	done
+}
+vs_mac_per_vf() {
+	for i in 0 1 2 3 4 5 6; do
+		vs vf set "$PF#$i" --mac 52:54:00:00:02:0$i --vlan 100 --spoofchk off --trust on || return 1
+	done
+}
+bench "MAC + 3 settings x 7 VFs: ip, one exec per VF and setting (28 execs)" $R ip_mac_per_attr
+if has_command vf set; then
+	bench "MAC + 3 settings x 7 VFs: virt-sriov, one exec per VF (7 execs)" $R vs_mac_per_vf
+fi
+
+# The hook against the shell hook admins write today, for one guest with a
+# plain <hostdev> VF (l2hd: MAC, VLAN 5 QoS 2, spoofchk off, trust on):
+# one start (prepare) and one stop (release) each.
+D=/vs/data/hook
+if [ -x "${VIRT_SRIOV_HOOK:-}" ] && [ -d "$D" ]; then
+	mkdir -p /tmp/hooks/qemu.d && cp "$VIRT_SRIOV_HOOK" /tmp/hooks/qemu.d/virt-sriov
+	vs_hook() {
+		env -i LC_ALL=C PATH=/usr/sbin:/usr/bin HOME=/ VIRT_SRIOV_STATE_DIR=/run/vs-bench \
+			VIRT_SRIOV_CONF=$D/host.conf /tmp/hooks/qemu.d/virt-sriov l2hd "$1" "$2" - <"$3"
+	}
+	hook_cycle() {
+		vs_hook prepare begin $D/policy/l2hd_prepare.xml &&
+			vs_hook release end $D/captures-real-vf/014_qemu_l2hd_release_end.xml
+	}
+	# What a shell hook does: save the VF's line, one ip exec per setting,
+	# and at release one per setting again from the saved line.
+	shell_cycle() {
+		$IP -d link show dev $PF | grep '^ *vf 1 ' >/tmp/saved || return 1
+		$IP link set $PF vf 1 mac 52:54:00:e2:e0:10 && $IP link set $PF vf 1 vlan 5 qos 2 &&
+			$IP link set $PF vf 1 spoofchk off && $IP link set $PF vf 1 trust on || return 1
+		mac=$(sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p' /tmp/saved)
+		$IP link set $PF vf 1 mac "$mac" && $IP link set $PF vf 1 vlan 0 &&
+			$IP link set $PF vf 1 spoofchk on && $IP link set $PF vf 1 trust off
+	}
+	bench "guest start+stop, 1 VF, 4 settings: shell hook (1 ip show + 8 ip link set)" $R shell_cycle
+	bench "guest start+stop, 1 VF, 4 settings: virt-sriov-hook prepare + release (2 execs)" $R hook_cycle &&
+		pass "virt-sriov-hook benchmark ran"
+else
+	fail "virt-sriov-hook and its inputs in the initramfs"
+fi
