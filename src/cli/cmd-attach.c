@@ -1,9 +1,178 @@
 #include "config.h"
 
-#include "cli.h"
+#include <getopt.h>
+#include <string.h>
 
-/* Placeholder until the issue that delivers this command lands. */
+#include "attach.h"
+#include "attach-cli.h"
+#include "cli.h"
+#include "libvirt.h"
+#include "output.h"
+#include "policy.h"
+
+enum { OPT_PF = 1000, OPT_NETWORK, OPT_VF, OPT_INTERFACE, OPT_LIVE, OPT_CONFIG, OPT_FORCE, OPT_VLAN, OPT_SETTING };
+
+static void usage(const char *prog)
+{
+	printf("Usage: %s attach DOMAIN (--pf PF | --network NET | --vf VF) [--interface]\n"
+	       "         [--mac M] [--vlan ID[:QOS[:PROTO]]] [--spoofchk on|off] [--trust on|off]\n"
+	       "         [--link-state auto|enable|disable] [--min-tx-rate MBPS] [--max-tx-rate MBPS]\n"
+	       "         [--query-rss on|off] [--live] [--config] [--force] [--json]\n"
+	       "--pf picks the lowest free VF of PF (under a lock: concurrent attaches get distinct\n"
+	       "VFs); --vf names one (address or PF#N); --network lets that hostdev pool pick.\n"
+	       "Default: --live for a running guest, --config otherwise.  The host's\n"
+	       "virt-sriov.conf decides whether spoofchk off and trust on are allowed.\n",
+	       prog);
+}
+
+struct attach_args {
+	struct vs_attach_req req;
+	int sources;
+};
+
+static int set_option(struct attach_args *a, int c, const char *name, char *value, struct vs_error *err)
+{
+	switch (c) {
+	case OPT_PF: a->req.pf = value; a->sources++; return 0;
+	case OPT_NETWORK: a->req.network = value; a->sources++; return 0;
+	case OPT_VF: a->req.vf = value; a->sources++; return 0;
+	case OPT_INTERFACE: a->req.kind = VS_ATTACH_INTERFACE; return 0;
+	case OPT_LIVE: a->req.flags |= VIR_DOMAIN_AFFECT_LIVE; return 0;
+	case OPT_CONFIG: a->req.flags |= VIR_DOMAIN_AFFECT_CONFIG; return 0;
+	case OPT_FORCE: a->req.force = true; return 0;
+	case OPT_VLAN: return vs_cli_parse_vlan(&a->req.cfg, value, err);
+	default: return vs_setting_parse(&a->req.cfg, name, value, err);
+	}
+}
+
+/* Combinations refused before anything is looked at. */
+static int check_args(struct attach_args *a, struct vs_error *err)
+{
+	const struct vs_vf_config *c = &a->req.cfg;
+
+	if (a->sources != 1)
+		return vs_error_set(err, -EINVAL, "give exactly one of --pf, --network, --vf");
+	if (a->req.network && a->req.kind == VS_ATTACH_INTERFACE)
+		return vs_error_set(err, -EINVAL, "--network always attaches an <interface>: drop --interface");
+	if (a->req.network)
+		a->req.kind = VS_ATTACH_NETWORK;
+	if (a->req.kind != VS_ATTACH_HOSTDEV && (c->qos >= 0 || c->vlan_proto >= 0))
+		return vs_error_set(err, -EINVAL, "--vlan with QoS or protocol: libvirt sets an <interface>'s VLAN tag only; "
+				    "attach a plain <hostdev> (without --interface) for those");
+	if (a->req.kind == VS_ATTACH_HOSTDEV && c->vlan_proto >= 0 && c->vlan < 0)
+		return vs_error_set(err, -EINVAL, "--vlan-proto needs --vlan");
+	return 0;
+}
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_args *a)
+{
+	struct option opts[32] = {
+		{ "pf", required_argument, NULL, OPT_PF }, { "network", required_argument, NULL, OPT_NETWORK },
+		{ "vf", required_argument, NULL, OPT_VF }, { "interface", no_argument, NULL, OPT_INTERFACE },
+		{ "live", no_argument, NULL, OPT_LIVE }, { "config", no_argument, NULL, OPT_CONFIG },
+		{ "force", no_argument, NULL, OPT_FORCE }, { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	size_t n = 9;
+	struct vs_error err = { 0 };
+	int c, idx;
+
+	for (const char *const *s = vs_setting_names; *s; s++)
+		opts[n++] = (struct option){ *s, required_argument, NULL, strcmp(*s, "vlan") ? OPT_SETTING : OPT_VLAN };
+	vs_vf_config_init(&a->req.cfg, -1);
+	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
+		if (c == 'h') {
+			usage(cli->prog);
+			return VS_EXIT_OK;
+		}
+		if (c == 'j') {
+			cli->json = true;
+			continue;
+		}
+		if (c == '?' || set_option(a, c, opts[idx].name, optarg, &err) < 0)
+			return c == '?' ? VS_EXIT_USAGE : vs_cli_fail(VS_EXIT_USAGE, "attach: %s", err.msg);
+	}
+	if (argc - optind != 1)
+		return vs_cli_fail(VS_EXIT_USAGE, "attach: expected one DOMAIN (see attach --help)");
+	a->req.domain = argv[optind];
+	if (check_args(a, &err) < 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "attach: %s", err.msg);
+	return -1;
+}
+
+static json_object *result_json(const struct vs_attach_result *r)
+{
+	json_object *o = json_object_new_object();
+	char vf[VS_PCI_ADDR_MAX + 16] = "";
+
+	if (r->index >= 0)
+		snprintf(vf, sizeof(vf), "%s#%d", r->pf[0] ? r->pf : r->pf_address, r->index);
+	vs_json_set(o, "domain", vs_json_str(r->domain));
+	vs_json_set(o, "uuid", vs_json_str(r->uuid));
+	vs_json_set(o, "kind", vs_json_str(vs_attach_kind_name(r->kind)));
+	vs_json_set(o, "address", vs_json_str(r->address));
+	vs_json_set(o, "vf", vs_json_str(vf));
+	vs_json_set(o, "pf", vs_json_str(r->pf));
+	vs_json_set(o, "pf_address", vs_json_str(r->pf_address));
+	vs_json_set(o, "index", vs_json_int(r->index));
+	vs_json_set(o, "mac", vs_json_str(r->mac));
+	vs_json_set(o, "network", vs_json_str(r->network));
+	vs_json_set(o, "live", json_object_new_boolean(r->flags & VIR_DOMAIN_AFFECT_LIVE));
+	vs_json_set(o, "config", json_object_new_boolean(r->flags & VIR_DOMAIN_AFFECT_CONFIG));
+	vs_json_set(o, "settings", vs_cli_settings_json(&r->settings));
+	vs_json_set(o, "applied", json_object_new_boolean(r->applied));
+	vs_json_set(o, "stored", json_object_new_boolean(r->stored));
+	return o;
+}
+
+static void print_result(const struct vs_attach_result *r)
+{
+	static const char *const element[] = {
+		[VS_ATTACH_HOSTDEV] = "<hostdev>", [VS_ATTACH_INTERFACE] = "<interface type='hostdev'>",
+		[VS_ATTACH_NETWORK] = "<interface type='network'>",
+	};
+	_cleanup_free_ char *settings = vs_cli_settings_text(&r->settings);
+	const char *where = vs_cli_flags_text(r->flags);
+
+	if (r->kind == VS_ATTACH_NETWORK)
+		printf("attached an interface on pool %s (MAC %s) to guest %s as %s (%s)%s\n", r->network, r->mac,
+		       r->domain, element[r->kind], where,
+		       r->flags & VIR_DOMAIN_AFFECT_LIVE ? "" : ": the pool picks its VF when the guest starts");
+	else
+		printf("attached VF %s (%s#%d, MAC %s) to guest %s as %s (%s)\n", r->address,
+		       r->pf[0] ? r->pf : r->pf_address, r->index, r->mac[0] ? r->mac : "unknown", r->domain,
+		       element[r->kind], where);
+	if (settings && *settings)
+		printf("  VF settings (host defaults, guest policy, command line) %s: %s\n",
+		       r->applied ? "applied now" : "applied by the hook when the guest starts", settings);
+}
+
 int vs_cmd_attach(struct vs_cli *cli, int argc, char **argv)
 {
-	return vs_cli_fail(VS_EXIT_FAILURE, "'attach' is not implemented yet");
+	struct attach_args a = { 0 };
+	struct vs_attach_result res;
+	struct vs_cli_attach ctx;
+	struct vs_error err = { 0 };
+	int r = parse_args(cli, argc, argv, &a);
+
+	if (r >= 0)
+		return r;
+	if (cli->dry_run)
+		return vs_cli_fail(VS_EXIT_USAGE, "attach: --dry-run is not supported (see `virt-sriov list` for free VFs)");
+	r = vs_cli_attach_open(cli, &ctx);
+	if (r != VS_EXIT_OK)
+		return r;
+	r = vs_attach(&ctx.env, &a.req, &res, &err);
+	vs_cli_attach_close(&ctx);
+	if (r < 0)
+		return vs_cli_fail_err(&err, "attach");
+	if (cli->json) {
+		json_object *o = result_json(&res);
+
+		vs_json_print(o);
+		json_object_put(o);
+	} else {
+		print_result(&res);
+	}
+	return VS_EXIT_OK;
 }
