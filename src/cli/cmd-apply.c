@@ -1,9 +1,228 @@
+/* virt-sriov apply [--no-libvirt] [--config FILE] [--timeout SEC] [-n] [--json]
+ *
+ * The host brought to /etc/virt-sriov/virt-sriov.conf: one line per change
+ * made, nothing when nothing differs. */
 #include "config.h"
 
-#include "cli.h"
+#include <getopt.h>
+#include <string.h>
 
-/* Placeholder until the issue that delivers this command lands. */
+#include "cli.h"
+#include "hostsetup.h"
+#include "libvirt.h"
+#include "netlink.h"
+#include "output.h"
+#include "vfctl.h"
+
+struct apply_args {
+	const char *config;
+	bool no_libvirt;
+	unsigned timeout_ms;
+};
+
+struct apply_run {
+	struct vs_cli *cli;
+	struct vs_nl *nl;             /* NULL: rtnetlink not available */
+	struct vs_error nl_err;
+	virConnectPtr conn;
+	json_object *changes;         /* --json */
+};
+
+static void usage(const char *prog)
+{
+	printf("Usage: %s apply [--no-libvirt] [--config FILE] [--timeout SEC] [-n] [--json]\n"
+	       "Bring the host to %s (see virt-sriov.conf(5)):\n"
+	       "sriov_drivers_autoprobe, VF counts, VF drivers, static VF settings, then pools.\n"
+	       "Prints one line per change; nothing when nothing differs.\n"
+	       "  --no-libvirt    leave pools alone and do not ask libvirt which guest holds\n"
+	       "                  a VF (the boot step, before libvirt starts)\n"
+	       "  --config FILE   read FILE instead ($VIRT_SRIOV_CONF works too)\n"
+	       "  --timeout SEC   how long to wait for new VFs (default %d)\n"
+	       "  -n, --dry-run   print what would change, change nothing\n", prog, VS_CONF_DEFAULT_PATH,
+	       VS_NUMVFS_TIMEOUT_MS / 1000);
+}
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct apply_args *a)
+{
+	static const struct option opts[] = {
+		{ "no-libvirt", no_argument, NULL, 'L' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long sec;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "nh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'L': a->no_libvirt = true; break;
+		case 'C': a->config = optarg; break;
+		case 'n': cli->dry_run = true; break;
+		case 'j': cli->json = true; break;
+		case 'h': usage(cli->prog); return VS_EXIT_OK;
+		case 't':
+			if (vs_parse_ulong(optarg, 10, &sec) < 0 || sec == 0 || sec > 3600)
+				return vs_cli_fail(VS_EXIT_USAGE, "apply: --timeout '%s' is not a number of seconds (1-3600)",
+						   optarg);
+			a->timeout_ms = (unsigned)sec * 1000;
+			break;
+		default: return VS_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return vs_cli_fail(VS_EXIT_USAGE, "apply: unexpected argument '%s' (see apply --help)", argv[optind]);
+	if (!a->config)
+		a->config = vs_conf_path();
+	return -1;
+}
+
+static int scan(void *data, struct vs_host **out, struct vs_error *err)
+{
+	struct apply_run *run = data;
+	struct vs_scan_opts opts = { .sysfs = &run->cli->sysfs, .nl = run->nl };
+	int r = vs_inventory_scan(&opts, out, err);
+
+	if (r >= 0 && run->conn)
+		r = vs_libvirt_fill_usage(run->conn, *out, err);
+	return r < 0 ? r : 0;
+}
+
+static int set_vfs(void *data, const char *ifname, struct vs_vf_config *cfgs, size_t n, struct vs_error *err)
+{
+	struct apply_run *run = data;
+	struct vs_vfctl_outcome o = { 0 };
+	int r;
+
+	if (!run->nl)
+		return vs_error_set(err, -ENOTCONN, "%s: VF settings: %s", ifname, run->nl_err.msg);
+	r = vs_vfctl_apply(run->nl, ifname, cfgs, n, &o, err);
+	vs_vfctl_outcome_free(&o);
+	return r;
+}
+
+static int add_setting(const char *name, const char *value, void *data)
+{
+	return vs_json_set(data, name, json_object_new_string(value));
+}
+
+static json_object *change_json(const struct vs_change *c)
+{
+	json_object *o = json_object_new_object(), *settings;
+	char text[1024];
+
+	vs_change_describe(c, text, sizeof(text));
+	vs_json_set(o, "step", json_object_new_string(vs_setup_step_name(c->step)));
+	vs_json_set(o, "pf", json_object_new_string(c->pf));
+	vs_json_set(o, "pf_netdev", vs_json_str(c->pf_netdev));
+	vs_json_set(o, "vf", c->vf >= 0 ? json_object_new_int(c->vf) : NULL);
+	vs_json_set(o, "vf_address", vs_json_str(c->vf_address));
+	if (c->step == VS_STEP_AUTOPROBE || c->step == VS_STEP_NUMVFS) {
+		vs_json_set(o, "from", vs_json_int(c->from));
+		vs_json_set(o, "to", json_object_new_int(c->to));
+	} else if (c->step == VS_STEP_DRIVER) {
+		vs_json_set(o, "from", vs_json_str(c->driver_from));
+		vs_json_set(o, "to", json_object_new_string(c->driver_to));
+	} else if (c->step == VS_STEP_SETTINGS) {
+		settings = json_object_new_object();
+		vs_setting_foreach(&c->cfg, add_setting, settings);
+		vs_json_set(o, "settings", settings);
+	} else {
+		vs_json_set(o, "pool", json_object_new_string(c->pool));
+	}
+	vs_json_set(o, "current_unknown", json_object_new_boolean(c->unknown));
+	vs_json_set(o, "line", json_object_new_int(c->line));
+	vs_json_set(o, "text", json_object_new_string(text));
+	return o;
+}
+
+static void report(void *data, const struct vs_change *c)
+{
+	struct apply_run *run = data;
+	char text[1024];
+
+	if (run->changes) {
+		json_object_array_add(run->changes, change_json(c));
+		return;
+	}
+	vs_change_describe(c, text, sizeof(text));
+	printf("%s\n", text);
+	fflush(stdout);
+}
+
+static int connect_libvirt(struct apply_run *run, const struct apply_args *a)
+{
+	struct vs_error err = { 0 };
+
+	if (a->no_libvirt)
+		return VS_EXIT_OK;
+	if (vs_libvirt_open(vs_cli_uri(run->cli), run->cli->dry_run, &run->conn, &err) < 0)
+		return vs_cli_fail(VS_EXIT_FAILURE, "apply: %s (at boot, before libvirt runs, use --no-libvirt)", err.msg);
+	return VS_EXIT_OK;
+}
+
+static int finish(struct apply_run *run, int r, const struct vs_error *err)
+{
+	json_object *doc;
+
+	if (run->changes) {
+		doc = json_object_new_object();
+		vs_json_set(doc, "dry_run", json_object_new_boolean(run->cli->dry_run));
+		vs_json_set(doc, "changes", json_object_get(run->changes));
+		vs_json_set(doc, "error", r < 0 ? json_object_new_string(err->msg) : NULL);
+		vs_json_print(doc);
+		json_object_put(doc);
+	}
+	if (r < 0)
+		return vs_cli_fail_err(err, "apply");
+	return VS_EXIT_OK;
+}
+
+static int apply_conf(struct apply_run *run, const struct apply_args *a, const struct vs_conf *conf)
+{
+	struct vs_template_paths paths;
+	struct vs_sriov_ctx sriov;
+	struct vs_error err = { 0 };
+	struct vs_setup_env env = {
+		.conf = conf, .paths = &paths, .sriov = &sriov, .dry_run = run->cli->dry_run,
+		.timeout_ms = a->timeout_ms, .scan = scan, .set_vfs = set_vfs, .report = report, .data = run,
+	};
+	int status = connect_libvirt(run, a), r;
+
+	if (status != VS_EXIT_OK)
+		return status;
+	env.conn = run->conn;
+	vs_template_paths_default(&paths, NULL);
+	vs_sriov_ctx_init(&sriov, &run->cli->sysfs);
+	sriov.dry_run = run->cli->dry_run;
+	if (vs_nl_open(&run->nl, &run->nl_err) < 0)
+		run->nl = NULL;
+	if (run->cli->json)
+		run->changes = json_object_new_array();
+	r = vs_setup_run(&env, &err);
+	return finish(run, r, &err);
+}
+
 int vs_cmd_apply(struct vs_cli *cli, int argc, char **argv)
 {
-	return vs_cli_fail(VS_EXIT_FAILURE, "'apply' is not implemented yet");
+	struct apply_args a = { 0 };
+	struct apply_run run = { .cli = cli };
+	struct vs_conf conf;
+	struct vs_error err = { 0 };
+	int status = parse_args(cli, argc, argv, &a);
+
+	if (status >= 0)
+		return status;
+	if (vs_conf_load(a.config, &conf, &err) < 0)
+		return vs_cli_fail_err(&err, a.config);
+	status = apply_conf(&run, &a, &conf);
+	json_object_put(run.changes);
+	if (run.nl)
+		vs_nl_close(run.nl);
+	if (run.conn)
+		virConnectClose(run.conn);
+	vs_conf_free(&conf);
+	return status;
 }

@@ -415,8 +415,8 @@ static int pool_lookup(virConnectPtr conn, virNetworkPtr *net, struct vs_pool_re
 	return pool_fail(res, VS_STAGE_LOOKUP, err, "looking up pool");
 }
 
-static int pool_autostart_start(virNetworkPtr net, bool autostart, bool dry_run, struct vs_pool_result *res,
-				struct vs_error *err)
+static int pool_autostart_start(virNetworkPtr net, bool autostart, bool start, bool dry_run,
+				struct vs_pool_result *res, struct vs_error *err)
 {
 	int on = 0, active = 0;
 
@@ -430,8 +430,9 @@ static int pool_autostart_start(virNetworkPtr net, bool autostart, bool dry_run,
 			return pool_fail(res, VS_STAGE_AUTOSTART, err, "setting autostart on pool");
 		res->changes |= VS_POOL_AUTOSTART;
 	}
-	/* a dry run did not really stop it for the update */
-	if (!active || (res->changes & VS_POOL_DESTROYED)) {
+	/* a dry run did not really stop it for the update; a pool stopped
+	 * for an update is started again even when start is false */
+	if ((!active && start) || (res->changes & VS_POOL_DESTROYED)) {
 		if (!dry_run && virNetworkCreate(net) < 0)
 			return pool_fail(res, VS_STAGE_START, err, "starting pool");
 		res->changes |= VS_POOL_STARTED;
@@ -441,6 +442,12 @@ static int pool_autostart_start(virNetworkPtr net, bool autostart, bool dry_run,
 
 int vs_libvirt_pool_apply(virConnectPtr conn, const char *xml, bool autostart, bool dry_run,
 			  struct vs_pool_result *res, struct vs_error *err)
+{
+	return vs_libvirt_pool_apply_start(conn, xml, autostart, true, dry_run, res, err);
+}
+
+int vs_libvirt_pool_apply_start(virConnectPtr conn, const char *xml, bool autostart, bool start, bool dry_run,
+				struct vs_pool_result *res, struct vs_error *err)
 {
 	_cleanup_xmldoc_ xmlDocPtr want = NULL;
 	_cleanup_network_ virNetworkPtr net = NULL;
@@ -460,7 +467,7 @@ int vs_libvirt_pool_apply(virConnectPtr conn, const char *xml, bool autostart, b
 	if (r >= 0)
 		r = pool_define(conn, &net, want, xml, dry_run, res, err);
 	if (r >= 0)
-		r = pool_autostart_start(net, autostart, dry_run, res, err);
+		r = pool_autostart_start(net, autostart, start, dry_run, res, err);
 	return r;
 }
 

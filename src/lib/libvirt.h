@@ -60,6 +60,11 @@ struct vs_pool_result {
 int vs_libvirt_pool_apply(virConnectPtr conn, const char *xml, bool autostart, bool dry_run,
 			  struct vs_pool_result *res, struct vs_error *err);
 
+/* The same; with start false an inactive pool is left inactive (virt-sriov
+ * apply: the configuration says whether to start it now). */
+int vs_libvirt_pool_apply_start(virConnectPtr conn, const char *xml, bool autostart, bool start, bool dry_run,
+				struct vs_pool_result *res, struct vs_error *err);
+
 /* Stop and undefine a hostdev pool; refuses while it has ports (VFs handed
  * to guests) unless force. */
 int vs_libvirt_pool_remove(virConnectPtr conn, const char *name, bool force, bool dry_run,

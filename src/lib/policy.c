@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "policy.h"
+#include "vfset.h"
 #include "xmlgen.h"
 
 /* ---- settings table ---- */
@@ -493,52 +494,135 @@ int vs_policy_format_bare(const struct vs_policy *p, char **out)
 /* ---- host configuration file ---- */
 
 #define KIND(k) (1u << (k))
-#define ANY_KIND (KIND(VS_CONF_DEFAULTS) | KIND(VS_CONF_PF) | KIND(VS_CONF_POOL))
+#define HOOK_KINDS (KIND(VS_CONF_DEFAULTS) | KIND(VS_CONF_PF) | KIND(VS_CONF_POOL))
+#define SETTING_KINDS (HOOK_KINDS | KIND(VS_CONF_VFS))
+#define NO_LINE ((size_t)-1)
+
+struct conf_key;
+typedef int (*conf_set_fn)(struct vs_conf_section *s, const struct conf_key *k, const char *value,
+			   struct vs_error *err);
 
 struct conf_key {
 	const char *name;
 	unsigned kinds;               /* sections where the key is allowed */
-	int (*set)(struct vs_conf_section *s, const char *key, const char *value, struct vs_error *err);
+	conf_set_fn set;
+	size_t off;                   /* the field it sets (setters that need one) */
+	size_t line_off;              /* where its line is kept; NO_LINE none */
 };
 
-static int set_setting(struct vs_conf_section *s, const char *key, const char *value, struct vs_error *err)
-{
-	return vs_setting_parse(&s->defaults, key, value, err);
-}
+#define SECTION(f) offsetof(struct vs_conf_section, f)
 
-static int set_gate(struct vs_conf_section *s, const char *key, const char *value, struct vs_error *err)
+static int set_setting(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
 {
-	int *field = strcmp(key, "allow-trust-on") == 0 ? &s->allow_trust_on : &s->allow_spoofchk_off;
+	int r = vs_setting_parse(&s->defaults, k->name, value, err);
 
-	if (word_lookup(bool_words, ELEMENTSOF(bool_words), value, field) < 0)
-		return vs_error_set(err, -EINVAL, "%s '%s' is not valid (expected yes or no)", key, value);
+	if (r < 0)
+		return r;
+	/* a MAC names one interface: the same one on several VFs is a mistake */
+	if (!strcmp(k->name, "mac") && s->n_vf_set != 1)
+		return vs_error_set(err, -EINVAL, "mac '%s': a MAC is for one VF, [vfs %s] names %zu VFs", value, s->name,
+				    s->n_vf_set);
+	if (!strcmp(k->name, "mac") && vs_mac_check(s->defaults.mac, err) < 0)
+		return -EINVAL;
 	return 0;
 }
 
-/* Issue-specific keys (VF counts, drivers, pool members) join this table.
- * A MAC is per VF, so it has no host-wide default. */
+static int set_yes_no(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
+{
+	if (word_lookup(bool_words, ELEMENTSOF(bool_words), value, (int *)((char *)s + k->off)) < 0)
+		return vs_error_set(err, -EINVAL, "%s '%s' is not valid (expected yes or no)", k->name, value);
+	return 0;
+}
+
+static int set_numvfs(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
+{
+	long v;
+
+	if (vs_parse_long(value, 10, &v) < 0 || v < 0 || v > 65535)
+		return vs_error_set(err, -EINVAL, "%s '%s' is not a VF count (0-65535)", k->name, value);
+	s->numvfs = (int)v;
+	return 0;
+}
+
+static bool driver_name_valid(const char *d)
+{
+	size_t n = strlen(d);
+
+	return n > 0 && n < VS_DRIVER_MAX && strcspn(d, "/ \t") == n && strcmp(d, ".") && strcmp(d, "..");
+}
+
+static int set_driver(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
+{
+	if (!driver_name_valid(value))
+		return vs_error_set(err, -EINVAL, "%s '%s' is not a driver name (vfio-pci, host or a module's name)",
+				    k->name, value);
+	s->driver = strdup(value);
+	return s->driver ? 0 : -ENOMEM;
+}
+
+static bool ifname_valid(const char *s);
+
+/* A pool is made from one PF: its netdev or its address, not a kind. */
+static int set_pool_pf(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
+{
+	char buf[VS_PCI_ADDR_MAX];
+
+	if (vs_pci_address_normalize(value, buf) == 0)
+		value = buf;
+	else if (!ifname_valid(value))
+		return vs_error_set(err, -EINVAL, "%s '%s': expected the PF's netdev name or PCI address", k->name, value);
+	s->pf = strdup(value);
+	return s->pf ? 0 : -ENOMEM;
+}
+
+static int set_pool_vfs(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
+{
+	struct vs_error sub = { 0 };
+
+	if (vs_parse_index_set(value, &s->vf_set, &s->n_vf_set, &sub) < 0)
+		return vs_error_set(err, -EINVAL, "%s %s", k->name, sub.msg);
+	return 0;
+}
+
+static int set_gate(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
+{
+	return set_yes_no(s, k, value, err);
+}
+
+/* The hook's keys (settings, gates) and virt-sriov apply's (the rest).
+ * A MAC is per VF: only [vfs] naming one VF takes it. */
 static const struct conf_key conf_keys[] = {
-	{ "vlan",               ANY_KIND, set_setting },
-	{ "qos",                ANY_KIND, set_setting },
-	{ "vlan-proto",         ANY_KIND, set_setting },
-	{ "spoofchk",           ANY_KIND, set_setting },
-	{ "trust",              ANY_KIND, set_setting },
-	{ "link-state",         ANY_KIND, set_setting },
-	{ "min-tx-rate",        ANY_KIND, set_setting },
-	{ "max-tx-rate",        ANY_KIND, set_setting },
-	{ "query-rss",          ANY_KIND, set_setting },
-	{ "allow-spoofchk-off", ANY_KIND, set_gate },
-	{ "allow-trust-on",     ANY_KIND, set_gate },
+	{ "mac",                KIND(VS_CONF_VFS), set_setting, 0, SECTION(settings_line) },
+	{ "vlan",               SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
+	{ "qos",                SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
+	{ "vlan-proto",         SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
+	{ "spoofchk",           SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
+	{ "trust",              SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
+	{ "link-state",         SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
+	{ "min-tx-rate",        SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
+	{ "max-tx-rate",        SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
+	{ "query-rss",          SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
+	{ "allow-spoofchk-off", HOOK_KINDS, set_gate, SECTION(allow_spoofchk_off), NO_LINE },
+	{ "allow-trust-on",     HOOK_KINDS, set_gate, SECTION(allow_trust_on), NO_LINE },
+	{ "numvfs",             KIND(VS_CONF_PF), set_numvfs, 0, SECTION(numvfs_line) },
+	{ "drivers-autoprobe",  KIND(VS_CONF_PF), set_yes_no, SECTION(autoprobe), SECTION(autoprobe_line) },
+	{ "driver",             KIND(VS_CONF_VFS), set_driver, 0, SECTION(driver_line) },
+	{ "pf",                 KIND(VS_CONF_POOL), set_pool_pf, 0, SECTION(pf_line) },
+	{ "vfs",                KIND(VS_CONF_POOL), set_pool_vfs, 0, SECTION(vfs_line) },
+	{ "autostart",          KIND(VS_CONF_POOL), set_yes_no, SECTION(autostart), NO_LINE },
+	{ "start",              KIND(VS_CONF_POOL), set_yes_no, SECTION(start), NO_LINE },
 };
 
 static const char *const kind_names[] = {
-	[VS_CONF_DEFAULTS] = "defaults", [VS_CONF_PF] = "pf", [VS_CONF_POOL] = "pool",
+	[VS_CONF_DEFAULTS] = "defaults", [VS_CONF_PF] = "pf", [VS_CONF_POOL] = "pool", [VS_CONF_VFS] = "vfs",
 };
+
+static void section_clear(struct vs_conf_section *s);
 
 void vs_conf_free(struct vs_conf *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		free(c->sections[i].name);
+		section_clear(&c->sections[i]);
 	free(c->sections);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
@@ -549,6 +633,26 @@ const char *vs_conf_path(void)
 	const char *p = getenv("VIRT_SRIOV_CONF");
 
 	return p && *p ? p : VS_CONF_DEFAULT_PATH;
+}
+
+void vs_conf_section_label(const struct vs_conf_section *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "[%s%s%s]", kind_names[s->kind], s->name ? " " : "", s->name ? s->name : "");
+}
+
+int vs_conf_pf_match(const char *name, const struct vs_pf *pf)
+{
+	char vd[16];
+
+	snprintf(vd, sizeof(vd), "%04x:%04x", pf->vendor_id, pf->device_id);
+	if (strcasecmp(name, vd) == 0)
+		return 1;
+	if (strcmp(name, pf->address) == 0)
+		return 2;
+	for (char **n = pf->netdevs; n && *n; n++)
+		if (strcmp(name, *n) == 0)
+			return 2;
+	return 0;
 }
 
 struct conf_parser {
@@ -593,21 +697,60 @@ static bool is_vendor_device(const char *s)
 }
 
 /* PF names are kept canonical: a PCI address normalized, vendor:device and
- * netdev as given. */
-static int section_name(struct conf_parser *p, enum vs_conf_kind kind, const char *name, char **out)
+ * netdev as given.  `label` is the section kind for the message. */
+static int pf_name(struct conf_parser *p, const char *label, const char *name, char **out)
 {
 	char buf[VS_PCI_ADDR_MAX];
 
-	if (kind == VS_CONF_POOL && !vs_libvirt_name_valid(name))
-		return vs_error_set(p->err, -EINVAL, "%s:%d: [pool %s]: not a valid network name", p->path, p->line, name);
-	if (kind == VS_CONF_PF && vs_pci_address_normalize(name, buf) == 0)
+	if (vs_pci_address_normalize(name, buf) == 0)
 		name = buf;
-	else if (kind == VS_CONF_PF && !is_vendor_device(name) && !ifname_valid(name))
+	else if (!is_vendor_device(name) && !ifname_valid(name))
 		return vs_error_set(p->err, -EINVAL,
-				    "%s:%d: [pf %s]: expected a netdev name, a PCI address or vendor:device",
-				    p->path, p->line, name);
+				    "%s:%d: [%s %s]: expected a netdev name, a PCI address or vendor:device",
+				    p->path, p->line, label, name);
 	*out = strdup(name);
 	return *out ? 0 : -ENOMEM;
+}
+
+/* A VF set longer than this is a mistake, and expanding it costs memory. */
+#define VFS_SET_MAX 256
+
+/* [vfs PF#SET]: the VFs of a PF, in the command line's notation. */
+static int vfs_name(struct conf_parser *p, struct vs_conf_section *s, const char *name)
+{
+	const char *hash = strrchr(name, '#');
+	_cleanup_free_ char *pf = NULL;
+	struct vs_error sub = { 0 };
+	int r;
+
+	if (!hash || hash == name || strlen(hash + 1) > VFS_SET_MAX)
+		return vs_error_set(p->err, -EINVAL, "%s:%d: [vfs %s]: expected PF#SET (em1#0-5, 0000:01:00.0#6, "
+				    "8086:1521#0,2)", p->path, p->line, name);
+	pf = strndup(name, (size_t)(hash - name));
+	if (!pf)
+		return -ENOMEM;
+	r = pf_name(p, "vfs", pf, &s->pf);
+	if (r < 0)
+		return r;
+	if (vs_parse_index_set(hash + 1, &s->vf_set, &s->n_vf_set, &sub) < 0)
+		return vs_error_set(p->err, -EINVAL, "%s:%d: [vfs %s]: %s", p->path, p->line, name, sub.msg);
+	if (asprintf(&s->name, "%s%s", s->pf, hash) < 0) {
+		s->name = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int section_name(struct conf_parser *p, struct vs_conf_section *s, const char *name)
+{
+	if (s->kind == VS_CONF_VFS)
+		return vfs_name(p, s, name);
+	if (s->kind == VS_CONF_POOL && !vs_libvirt_name_valid(name))
+		return vs_error_set(p->err, -EINVAL, "%s:%d: [pool %s]: not a valid network name", p->path, p->line, name);
+	if (s->kind == VS_CONF_PF)
+		return pf_name(p, "pf", name, &s->name);
+	s->name = strdup(name);
+	return s->name ? 0 : -ENOMEM;
 }
 
 static struct vs_conf_section *section_find(const struct vs_conf *c, enum vs_conf_kind kind, const char *name)
@@ -632,52 +775,103 @@ static int section_kind(const char *word, enum vs_conf_kind *kind)
 	return -EINVAL;
 }
 
-static int parse_section(struct conf_parser *p, char *line)
+static void section_init(struct vs_conf_section *s, enum vs_conf_kind kind, int line)
 {
-	_cleanup_free_ char *name = NULL;
-	enum vs_conf_kind kind;
-	struct vs_conf_section *s, *dup;
-	char *end = strchr(line, ']'), *word, *arg;
-	int rc;
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->line = line;
+	vs_vf_config_init(&s->defaults, -1);
+	s->allow_spoofchk_off = s->allow_trust_on = -1;
+	s->numvfs = s->autoprobe = s->autostart = s->start = -1;
+}
+
+static void section_clear(struct vs_conf_section *s)
+{
+	free(s->name);
+	free(s->pf);
+	free(s->vf_set);
+	free(s->driver);
+}
+
+/* Split "[word arg]" in place; -EINVAL when the line is not a header. */
+static int split_header(struct conf_parser *p, char *line, char **word, char **arg)
+{
+	char *end = strchr(line, ']');
 
 	if (!end || *strip(end + 1) != '\0')
 		return vs_error_set(p->err, -EINVAL, "%s:%d: section header must end with ']'", p->path, p->line);
 	*end = '\0';
-	word = strip(line + 1);
-	arg = word + strcspn(word, " \t");
-	if (*arg)
-		*arg++ = '\0';
-	arg = strip(arg);
+	*word = strip(line + 1);
+	*arg = *word + strcspn(*word, " \t");
+	if (**arg)
+		*(*arg)++ = '\0';
+	*arg = strip(*arg);
+	return 0;
+}
+
+static int parse_section(struct conf_parser *p, char *line)
+{
+	struct vs_conf_section tmp, *dup;
+	enum vs_conf_kind kind;
+	char *word = NULL, *arg = NULL;
+	int rc = split_header(p, line, &word, &arg);
+
+	if (rc < 0)
+		return rc;
 	if (section_kind(word, &kind) < 0)
-		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown section [%s] (expected [defaults], [pf NAME] or [pool NAME])",
-				    p->path, p->line, word);
+		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown section [%s] (expected [defaults], [pf NAME], "
+				    "[vfs PF#SET] or [pool NAME])", p->path, p->line, word);
 	if ((kind == VS_CONF_DEFAULTS) != (*arg == '\0'))
 		return vs_error_set(p->err, -EINVAL, "%s:%d: [%s] %s", p->path, p->line, word,
 				    kind == VS_CONF_DEFAULTS ? "takes no name" : "needs a name");
-	if (kind != VS_CONF_DEFAULTS && (rc = section_name(p, kind, arg, &name)) < 0)
-		return rc;
-	dup = section_find(p->conf, kind, name);
-	if (dup)
-		return vs_error_set(p->err, -EINVAL, "%s:%d: section [%s%s%s] given twice (first at line %d)", p->path,
-				    p->line, word, name ? " " : "", name ? name : "", dup->line);
-	rc = vs_grow((void **)&p->conf->sections, &p->conf->alloc, p->conf->n + 1, sizeof(*s));
+	section_init(&tmp, kind, p->line);
+	if (kind != VS_CONF_DEFAULTS && (rc = section_name(p, &tmp, arg)) < 0)
+		goto cleanup;
+	dup = section_find(p->conf, kind, tmp.name);
+	if (dup) {
+		rc = vs_error_set(p->err, -EINVAL, "%s:%d: section [%s%s%s] given twice (first at line %d)", p->path,
+				  p->line, word, tmp.name ? " " : "", tmp.name ? tmp.name : "", dup->line);
+		goto cleanup;
+	}
+	rc = vs_grow((void **)&p->conf->sections, &p->conf->alloc, p->conf->n + 1, sizeof(tmp));
 	if (rc < 0)
-		return rc;
-	s = &p->conf->sections[p->conf->n++];
-	s->kind = kind;
-	s->name = TAKE_PTR(name);
-	s->line = p->line;
-	vs_vf_config_init(&s->defaults, -1);
-	s->allow_spoofchk_off = s->allow_trust_on = -1;
-	p->cur = s;
+		goto cleanup;
+	p->cur = &p->conf->sections[p->conf->n++];
+	*p->cur = tmp;
 	p->seen = 0;
 	return 0;
+cleanup:
+	section_clear(&tmp);
+	return rc;
+}
+
+/* "[vfs]" or "[pf], [vfs]": where a key may be given. */
+static void kinds_text(unsigned kinds, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ELEMENTSOF(kind_names) && used < len; i++)
+		if (kinds & KIND(i))
+			used += (size_t)snprintf(buf + used, len - used, "%s[%s]", used ? ", " : "", kind_names[i]);
+}
+
+static const struct conf_key *key_find(const char *name, size_t *index)
+{
+	for (size_t i = 0; i < ELEMENTSOF(conf_keys); i++) {
+		if (strcmp(conf_keys[i].name, name) == 0) {
+			*index = i;
+			return &conf_keys[i];
+		}
+	}
+	return NULL;
 }
 
 static int parse_assignment(struct conf_parser *p, char *line)
 {
-	char *eq = strchr(line, '='), *key, *value;
+	char *eq = strchr(line, '='), *key, *value, where[64];
 	struct vs_error sub = { 0 };
+	const struct conf_key *k;
 	size_t i;
 	int rc;
 
@@ -686,28 +880,49 @@ static int parse_assignment(struct conf_parser *p, char *line)
 	*eq = '\0';
 	key = strip(line);
 	value = strip(eq + 1);
-	for (i = 0; i < ELEMENTSOF(conf_keys) && strcmp(conf_keys[i].name, key) != 0; i++)
-		;
-	if (i == ELEMENTSOF(conf_keys))
+	k = key_find(key, &i);
+	if (!k)
 		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown key '%s'", p->path, p->line, key);
 	if (!p->cur)
-		return vs_error_set(p->err, -EINVAL, "%s:%d: '%s' outside a section (start with [defaults], [pf NAME] or [pool NAME])",
-				    p->path, p->line, key);
-	if (!(conf_keys[i].kinds & KIND(p->cur->kind)))
-		return vs_error_set(p->err, -EINVAL, "%s:%d: '%s' is not allowed in [%s]", p->path, p->line, key,
-				    kind_names[p->cur->kind]);
+		return vs_error_set(p->err, -EINVAL, "%s:%d: '%s' outside a section (start with [defaults], [pf NAME], "
+				    "[vfs PF#SET] or [pool NAME])", p->path, p->line, key);
+	if (!(k->kinds & KIND(p->cur->kind))) {
+		kinds_text(k->kinds, where, sizeof(where));
+		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown key '%s' in [%s] (it belongs in %s)", p->path,
+				    p->line, key, kind_names[p->cur->kind], where);
+	}
 	if (p->seen & (1ull << i))
 		return vs_error_set(p->err, -EINVAL, "%s:%d: '%s' given twice in this section", p->path, p->line, key);
 	p->seen |= 1ull << i;
-	rc = conf_keys[i].set(p->cur, key, value, &sub);
+	rc = k->set(p->cur, k, value, &sub);
 	if (rc < 0)
-		return vs_error_set(p->err, rc, "%s:%d: %s", p->path, p->line, sub.msg);
+		return vs_error_set(p->err, rc, "%s:%d: %s", p->path, p->line, sub.code ? sub.msg : strerror(-rc));
+	if (k->line_off != NO_LINE && *(int *)((char *)p->cur + k->line_off) == 0)
+		*(int *)((char *)p->cur + k->line_off) = p->line;
 	return 0;
+}
+
+/* '#' and ';' start a comment at the start of a line or after a blank, and
+ * never inside a section header, so that "[vfs em1#0-5]" keeps its '#'. */
+static void cut_comment(char *line)
+{
+	char *from = line + strspn(line, " \t"), *close;
+
+	if (*from == '[' && (close = strchr(from, ']')))
+		from = close;
+	else
+		from = line;
+	for (char *c = from; *c; c++) {
+		if ((*c == '#' || *c == ';') && (c == line || isspace((unsigned char)c[-1]))) {
+			*c = '\0';
+			return;
+		}
+	}
 }
 
 static int parse_line(struct conf_parser *p, char *line)
 {
-	line[strcspn(line, "#;")] = '\0';
+	cut_comment(line);
 	line = strip(line);
 	if (*line == '\0')
 		return 0;
@@ -785,6 +1000,8 @@ static int section_rank(const struct vs_conf_section *s, const struct vs_vf_wher
 		return 0;
 	case VS_CONF_POOL:
 		return w->network && strcmp(s->name, w->network) == 0 ? 4 : 0;
+	case VS_CONF_VFS:
+		return 0; /* static settings of virt-sriov apply, not the hook's */
 	}
 	return 0;
 }
@@ -815,7 +1032,7 @@ static const struct gate gates[] = {
 
 static void section_label(const struct vs_conf_section *s, char *buf, size_t len)
 {
-	snprintf(buf, len, "[%s%s%s]", kind_names[s->kind], s->name ? " " : "", s->name ? s->name : "");
+	vs_conf_section_label(s, buf, len);
 }
 
 static int gate_check(const struct vs_conf *conf, const struct gate *g, const struct vs_vf_where *w, struct vs_error *err)

@@ -1,0 +1,53 @@
+# apply area: declarative host setup at boot (virt-sriov apply, issue 9):
+# the configuration's VF counts, drivers, static VF settings and pools, and
+# the systemd unit that runs it before libvirt.
+src_lib_libvirtsriov_a_SOURCES += src/lib/hostsetup.c src/lib/hostsetup.h
+
+# The unit names the installed binary: made at build time (bindir is only
+# final then), not by configure.
+EXTRA_DIST += systemd/virt-sriov.service.in
+CLEANFILES += systemd/virt-sriov.service
+nodist_noinst_DATA = systemd/virt-sriov.service
+systemd/virt-sriov.service: $(srcdir)/systemd/virt-sriov.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) systemd && \
+	sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+		$(srcdir)/systemd/virt-sriov.service.in >$@.tmp && mv $@.tmp $@
+
+# Where units go: `make systemdsystemunitdir=DIR` wins; else systemd's own
+# pkg-config answer under our prefix; else $(prefix)/lib/systemd/system.
+systemdsystemunitdir =
+VS_UNIT_DIR = d='$(systemdsystemunitdir)'; \
+	test -n "$$d" || d=`$(PKG_CONFIG) --define-variable=prefix='$(prefix)' \
+		--define-variable=rootprefix='$(prefix)' --define-variable=root_prefix='$(prefix)' \
+		--variable=systemdsystemunitdir systemd 2>/dev/null`; \
+	test -n "$$d" || d='$(prefix)/lib/systemd/system'
+install-data-local: install-virt-sriov-unit
+install-virt-sriov-unit: systemd/virt-sriov.service
+	@$(VS_UNIT_DIR); \
+	echo " $(MKDIR_P) '$(DESTDIR)'$$d"; $(MKDIR_P) "$(DESTDIR)$$d" && \
+	echo " $(INSTALL_DATA) systemd/virt-sriov.service '$(DESTDIR)'$$d"; \
+	$(INSTALL_DATA) systemd/virt-sriov.service "$(DESTDIR)$$d/virt-sriov.service"
+uninstall-local: uninstall-virt-sriov-unit
+uninstall-virt-sriov-unit:
+	@$(VS_UNIT_DIR); rm -f "$(DESTDIR)$$d/virt-sriov.service"
+.PHONY: install-virt-sriov-unit uninstall-virt-sriov-unit
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-conf-setup tests/unit/test-hostsetup
+TESTS += tests/unit/test-conf-setup tests/unit/test-hostsetup
+tests_unit_test_conf_setup_SOURCES = tests/unit/test-conf-setup.c
+tests_unit_test_conf_setup_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_conf_setup_LDADD = $(CMOCKA_TEST_LIBS)
+tests_unit_test_hostsetup_SOURCES = tests/unit/test-hostsetup.c tests/unit/host-tree.c tests/unit/host-tree.h
+tests_unit_test_hostsetup_CFLAGS = $(CMOCKA_TEST_CFLAGS) -DGEN_HOST_TREE='"$(abs_top_builddir)/tests/tools/gen-host-tree"'
+tests_unit_test_hostsetup_LDADD = $(CMOCKA_TEST_LIBS)
+endif
+
+# systemd-analyze verify checks the unit as built, ExecStart pointed at the
+# built binary; the others drive the generator.
+dist_check_SCRIPTS += tests/integration/apply-tree.sh tests/integration/apply-libvirtd.sh \
+	tests/integration/apply-systemd.sh
+TESTS += tests/integration/apply-tree.sh tests/integration/apply-libvirtd.sh tests/integration/apply-systemd.sh
+tests/unit/test-hostsetup.log tests/integration/apply-tree.log tests/integration/apply-libvirtd.log: \
+	tests/tools/gen-host-tree$(EXEEXT)
+tests/integration/apply-systemd.log tests/integration/apply-tree.log: systemd/virt-sriov.service

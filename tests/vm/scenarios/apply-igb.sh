@@ -1,0 +1,65 @@
+# virt-sriov apply --no-libvirt, as the boot unit runs it, on igb (82576):
+# from a configuration file alone the VFs are created, 0-5 bound to
+# vfio-pci, 6 left on igbvf with its static settings; checked with sysfs and
+# ip.  A second run changes nothing; a count change while VFs are on
+# vfio-pci and libvirt cannot be asked is refused.
+. /vs/lib.sh
+load igb igbvf vfio-pci
+
+PF=
+for n in /sys/class/net/*; do
+	[ "$(dev_driver "$n/device")" = igb ] && PF=$(basename "$n") && break
+done
+[ -n "$PF" ] || { fail "igb PF netdev exists"; exit 1; }
+pf=$(pf_dev "$PF")
+$IP link set "$PF" up
+require_command apply || exit 0
+
+cat >/tmp/vs.conf <<CONF
+[pf $PF]
+numvfs = 7
+drivers-autoprobe = no
+
+[vfs $PF#0-5]
+driver = vfio-pci
+
+[vfs $PF#6]
+driver = host
+mac = 02:00:00:00:01:06
+spoofchk = off
+trust = on
+CONF
+
+if vs apply --no-libvirt --config /tmp/vs.conf >/tmp/apply.out; then
+	pass "apply --no-libvirt"
+else
+	fail "apply --no-libvirt" "$(vs_stderr)"
+fi
+cat /tmp/apply.out
+# autoprobe, numvfs, 7 drivers, the settings of VF 6
+expect_eq "apply: one line per change" "$(wc -l </tmp/apply.out)" 10
+expect_eq "sysfs sriov_numvfs" "$(cat "$pf/sriov_numvfs")" 7
+expect_eq "sysfs sriov_drivers_autoprobe" "$(cat "$pf/sriov_drivers_autoprobe")" 0
+for i in 0 1 2 3 4 5; do
+	expect_eq "VF $i on vfio-pci" "$(dev_driver "$pf/virtfn$i")" vfio-pci
+	expect_eq "VF $i driver_override" "$(cat "$pf/virtfn$i/driver_override")" vfio-pci
+done
+expect_eq "VF 6 on igbvf" "$(dev_driver "$pf/virtfn6")" igbvf
+wait_for 10 sh -c "ls $pf/virtfn6/net/* >/dev/null 2>&1" || fail "VF 6 has an igbvf netdev"
+line=$(ip_vf "$PF" 6)
+expect_match "ip: VF 6 MAC" "$line" "link/ether 02:00:00:00:01:06"
+expect_match "ip: VF 6 spoof checking off" "$line" "spoof checking off"
+expect_match "ip: VF 6 trust on" "$line" "trust on"
+
+if vs apply --no-libvirt --config /tmp/vs.conf >/tmp/apply2.out; then
+	pass "second apply exits 0"
+else
+	fail "second apply exits 0" "$(vs_stderr)"
+fi
+expect_eq "second apply prints nothing" "$(cat /tmp/apply2.out)" ""
+
+sed -i 's/^numvfs = 7/numvfs = 6/; s/#6\]/#5]/; s/#0-5\]/#0-4]/' /tmp/vs.conf
+check_fails "count change refused while VFs are on vfio-pci, libvirt not asked" \
+	vs apply --no-libvirt --config /tmp/vs.conf
+expect_match "refusal names the PF and the VF" "$(vs_stderr)" "numvfs = 6 for $PF .* refused: VF 0 .* is on vfio-pci"
+expect_eq "count unchanged after the refusal" "$(cat "$pf/sriov_numvfs")" 7
