@@ -309,11 +309,37 @@ static int bind_verify(struct vs_sriov_ctx *ctx, const struct vs_bind_req *req, 
 			    req->vf, want, why, want, want);
 }
 
-int vs_sriov_bind(struct vs_sriov_ctx *ctx, const struct vs_bind_req *req, struct vs_error *err)
+/* With sriov_drivers_autoprobe=0 on the PF the kernel probes a VF only when
+ * it has a driver_override, so "back to the host" must name the VF driver
+ * instead of clearing the override. */
+static int host_driver_for_noautoprobe(struct vs_sriov_ctx *ctx, const struct vs_bind_req *req,
+				       struct vs_bind_req *out, struct vs_error *err)
 {
+	char pf[VS_PCI_ADDR_MAX];
+	long autoprobe;
+
+	*out = *req;
+	if (!is_host(req) ||
+	    vs_sysfs_link_base(ctx->sysfs, pf, sizeof(pf), "/sys/bus/pci/devices/%s/physfn", req->vf) < 0 ||
+	    vs_sysfs_read_long(ctx->sysfs, &autoprobe, "/sys/bus/pci/devices/%s/sriov_drivers_autoprobe", pf) < 0 ||
+	    autoprobe != 0)
+		return 0;
+	out->driver = vs_sriov_vf_driver_for(req->pf_driver);
+	if (!out->driver)
+		return vs_error_set(err, -EINVAL, "%s: sriov_drivers_autoprobe is 0 on its PF %s and the VF driver of %s "
+				    "is not known: name it with --driver", req->vf, pf, req->pf_driver ? req->pf_driver : "the PF");
+	return 0;
+}
+
+int vs_sriov_bind(struct vs_sriov_ctx *ctx, const struct vs_bind_req *orig, struct vs_error *err)
+{
+	struct vs_bind_req host_req, *req = &host_req;
 	struct bind_state st;
 	int r;
 
+	r = host_driver_for_noautoprobe(ctx, orig, &host_req, err);
+	if (r < 0)
+		return r;
 	r = bind_refuse_early(ctx, req, err);
 	if (r < 0)
 		return r;

@@ -452,6 +452,38 @@ static void test_bind_host(void **state)
 	ht_remove(f.root);
 }
 
+/* The kernel probes a VF of a PF with sriov_drivers_autoprobe=0 only when it
+ * has an override: "host" must name the VF driver rather than clear it. */
+static void test_bind_host_without_autoprobe(void **state)
+{
+	struct vs_bind_req req = { .driver = "host", .pf_driver = "igb" };
+	char vf[32], drv[64], ovr[PATH_MAX];
+	struct vs_error err = { 0 };
+	struct vs_sriov_ctx ctx;
+	struct fake f;
+
+	FAKE(&f, &ctx, "--pf", "addr=" PF ",total=7,num=2,driver=igb,vfdriver=igbvf,vfio=1,autoprobe=0");
+	req.vf = vf_of(&f, 0, vf, sizeof(vf));
+	f.host_driver = "igbvf";
+	assert_int_equal(vs_sriov_bind(&ctx, &req, &err), 0);
+	assert_string_equal(driver_of(&f, vf, drv, sizeof(drv)), "igbvf");
+	snprintf(ovr, sizeof(ovr), "/sys/bus/pci/devices/%s/driver_override", vf);
+	assert_int_equal(ht_get(f.root, ovr, drv, sizeof(drv)), 5);
+	assert_string_equal(drv, "igbvf");
+	ht_remove(f.root);
+
+	/* a PF driver whose VF driver is unknown: refused before any write */
+	FAKE(&f, &ctx, "--pf", "addr=" PF ",total=7,num=2,driver=igb,vfdriver=igbvf,vfio=1,autoprobe=0");
+	req.vf = vf_of(&f, 0, vf, sizeof(vf));
+	req.pf_driver = "mystery";
+	vs_error_clear(&err);
+	assert_int_equal(vs_sriov_bind(&ctx, &req, &err), -EINVAL);
+	assert_contains(err.msg, "sriov_drivers_autoprobe is 0");
+	assert_contains(err.msg, "--driver");
+	assert_string_equal(driver_of(&f, vf, drv, sizeof(drv)), "vfio-pci");
+	ht_remove(f.root);
+}
+
 static void test_bind_vfio_not_loaded(void **state)
 {
 	char vf[32], drv[64], *before, *after;
@@ -527,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_create_waits_for_vfs),
 		cmocka_unit_test(test_change_goes_through_zero),
 		cmocka_unit_test(test_no_autoprobe_before_creating),
+		cmocka_unit_test(test_bind_host_without_autoprobe),
 		cmocka_unit_test(test_above_totalvfs_writes_nothing),
 		cmocka_unit_test(test_kernel_refusals),
 		cmocka_unit_test(test_timeout),
