@@ -20,7 +20,7 @@ const struct vs_command vs_commands[] = {
 	{ "policy",    vs_cmd_policy,    "set|show|clear DOMAIN [settings]", "per-guest VF policy in the domain metadata" },
 	{ "plan",      vs_cmd_plan,      "--domain-xml FILE [--op prepare|release]", "what the hook would do for a guest" },
 	{ "reconcile", vs_cmd_reconcile, "", "put back VFs whose guest is gone" },
-	{ "apply",     vs_cmd_apply,     "[--no-libvirt]", "bring the host to /etc/virt-sriov/virt-sriov.conf" },
+	{ "apply",     vs_cmd_apply,     "[--no-libvirt] [--config FILE] [--timeout SEC]", "bring the host to /etc/virt-sriov/virt-sriov.conf" },
 	{ NULL, NULL, NULL, NULL },
 };
 
