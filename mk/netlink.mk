@@ -10,7 +10,8 @@ TESTS += tests/unit/test-netlink tests/unit/test-vfctl
 tests_unit_test_netlink_SOURCES = tests/unit/test-netlink.c tests/unit/test-netlink-fake.c tests/unit/test-netlink-fake.h
 tests_unit_test_netlink_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_netlink_LDADD = $(CMOCKA_TEST_LIBS)
-tests_unit_test_vfctl_SOURCES = tests/unit/test-vfctl.c tests/unit/test-netlink-fake.c tests/unit/test-netlink-fake.h
+tests_unit_test_vfctl_SOURCES = tests/unit/test-vfctl.c tests/unit/test-netlink-fake.c tests/unit/test-netlink-fake.h \
+	tests/unit/test-fake-kernel.c tests/unit/test-fake-kernel.h
 tests_unit_test_vfctl_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_vfctl_LDADD = $(CMOCKA_TEST_LIBS)
 endif

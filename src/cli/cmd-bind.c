@@ -135,7 +135,7 @@ static int bind_all(struct vs_cli *cli, const struct vf_list *l, const char *dri
 int vs_cmd_bind(struct vs_cli *cli, int argc, char **argv)
 {
 	struct bind_args a = { 0 };
-	struct vs_scan_opts opts = { .sysfs = &cli->sysfs };
+	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true };
 	struct vs_error err = { 0 };
 	struct vf_list l = { 0 };
 	struct vs_host *host = NULL;

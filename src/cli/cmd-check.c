@@ -72,7 +72,7 @@ static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_rep
 
 int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 {
-	struct vs_scan_opts opts = { .sysfs = &cli->sysfs };
+	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true };
 	struct vs_check_ctx ctx = { .sysfs = &cli->sysfs };
 	struct vs_check_report rep = { 0 };
 	struct vs_error scan_err = { 0 }, pci_err = { 0 };

@@ -41,7 +41,8 @@ int vs_cmd_list(struct vs_cli *cli, int argc, char **argv)
 	r = parse_args(cli, argc, argv);
 	if (r != 0)
 		return r < 0 ? VS_EXIT_OK : r;
-	r = vs_cli_load_host(cli, argv + optind, VS_LOAD_SETTINGS | VS_LOAD_USAGE, &host);
+	r = vs_cli_load_host(cli, argv + optind, VS_LOAD_SETTINGS | VS_LOAD_USAGE | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
+			     &host);
 	if (r != VS_EXIT_OK)
 		return r;
 	vs_print_host_warnings(host);

@@ -124,7 +124,7 @@ static int apply(struct vs_cli *cli, const struct vs_pf *pf, const struct numvfs
 int vs_cmd_numvfs(struct vs_cli *cli, int argc, char **argv)
 {
 	struct numvfs_args a = { 0 };
-	struct vs_scan_opts opts = { .sysfs = &cli->sysfs };
+	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true };
 	struct vs_error err = { 0 };
 	struct vs_host *host = NULL;
 	struct vs_pf *pf;

@@ -54,7 +54,8 @@ static void print_vf_settings(const struct vs_vf *vf)
 
 static void print_vf(const struct vs_host *host, const struct vs_pf *pf, const struct vs_vf *vf)
 {
-	printf("VF %s (%s#%u)\n", vf->address, pf->netdev[0] ? pf->netdev : pf->address, vf->index);
+	printf("VF %s (%s#%u)\n", vf->address[0] ? vf->address : "-", pf->netdev[0] ? pf->netdev : pf->address,
+	       vf->index);
 	printf(ROW "%s%s%s%s\n", "PF:", pf->address, pf->netdev[0] ? " (" : "", pf->netdev, pf->netdev[0] ? ")" : "");
 	printf(ROW "%04x:%04x\n", "Device:", pf->vendor_id, pf->vf_device_id);
 	printf(ROW "%s\n", "Driver:", vf->driver[0] ? vf->driver : "(none)");
@@ -85,8 +86,9 @@ static int print_json(const struct vs_host *host, const struct vs_pf *pf, const 
 	return r;
 }
 
-/* The PF address of NAME (a PF, or one VF), and the VF's address if it is one. */
-static int locate(struct vs_cli *cli, const char *name, char *pf_addr, char *vf_addr)
+/* The PF address of NAME (a PF, or one VF), and the VF's number if it is
+ * one (-1 for a PF): netdevsim's VFs have no address. */
+static int locate(struct vs_cli *cli, const char *name, char *pf_addr, int *vf_index)
 {
 	struct vs_host *host = NULL;
 	struct vs_vf_ref *refs = NULL;
@@ -95,10 +97,10 @@ static int locate(struct vs_cli *cli, const char *name, char *pf_addr, char *vf_
 	size_t n = 0;
 	int r;
 
-	r = vs_cli_load_host(cli, NULL, 0, &host);
+	r = vs_cli_load_host(cli, NULL, VS_LOAD_NON_PCI, &host);
 	if (r != VS_EXIT_OK)
 		return r;
-	vf_addr[0] = '\0';
+	*vf_index = -1;
 	pf = vs_host_find_pf(host, name);
 	if (pf) {
 		snprintf(pf_addr, VS_PCI_ADDR_MAX, "%s", pf->address);
@@ -111,7 +113,7 @@ static int locate(struct vs_cli *cli, const char *name, char *pf_addr, char *vf_
 		r = vs_cli_fail(VS_EXIT_USAGE, "'%s' names %zu VFs; show takes one device", name, n);
 	} else {
 		snprintf(pf_addr, VS_PCI_ADDR_MAX, "%s", refs[0].pf->address);
-		snprintf(vf_addr, VS_PCI_ADDR_MAX, "%s", refs[0].vf->address);
+		*vf_index = (int)refs[0].vf->index;
 	}
 	free(refs);
 	vs_host_free(host);
@@ -120,20 +122,25 @@ static int locate(struct vs_cli *cli, const char *name, char *pf_addr, char *vf_
 
 static int show(struct vs_cli *cli, const char *name)
 {
-	char pf_addr[VS_PCI_ADDR_MAX], vf_addr[VS_PCI_ADDR_MAX];
+	char pf_addr[VS_PCI_ADDR_MAX];
 	char *only[] = { pf_addr, NULL };
+	int vf_index = -1;
 	struct vs_host *host = NULL;
 	struct vs_pf *pf = NULL;
 	struct vs_vf *vf = NULL;
 	int r;
 
-	r = locate(cli, name, pf_addr, vf_addr);
+	r = locate(cli, name, pf_addr, &vf_index);
 	if (r == VS_EXIT_OK)
-		r = vs_cli_load_host(cli, only, VS_LOAD_SETTINGS | VS_LOAD_USAGE, &host);
+		r = vs_cli_load_host(cli, only, VS_LOAD_SETTINGS | VS_LOAD_USAGE | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
+					     &host);
 	if (r != VS_EXIT_OK)
 		return r;
 	pf = vs_host_find_pf(host, pf_addr);
-	if (!pf || (vf_addr[0] && vs_host_find_vf(host, vf_addr, &pf, &vf) < 0)) {
+	for (size_t i = 0; pf && vf_index >= 0 && i < pf->n_vfs; i++)
+		if (pf->vfs[i].index == (unsigned)vf_index)
+			vf = &pf->vfs[i];
+	if (!pf || (vf_index >= 0 && !vf)) {
 		vs_host_free(host);
 		return vs_cli_fail(VS_EXIT_FAILURE, "%s: disappeared while reading it", name);
 	}

@@ -172,7 +172,7 @@ static void plan_print(const struct vs_vfctl_plan *p)
 	printf("%s (%s): RTM_SETLINK, one IFLA_VFINFO_LIST with %zu IFLA_VF_INFO\n", p->pf->netdev,
 	       p->pf->address, p->n);
 	for (size_t i = 0; i < p->n; i++) {
-		printf("  VF %d (%s)\n", p->cfgs[i].index, p->vfs[i]->address);
+		printf("  VF %d (%s)\n", p->cfgs[i].index, p->vfs[i]->address[0] ? p->vfs[i]->address : "no PCI address");
 		for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
 			if (!vs_nl_setting_present(&p->cfgs[i], s))
 				continue;
@@ -239,6 +239,24 @@ static void report_refusal(const struct vs_vfctl_plan *p, const struct vs_vfctl_
 	}
 }
 
+static void report_success(const struct vs_vfctl_plan *p, bool reset, const struct vs_vfctl_outcome *o)
+{
+	size_t same = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		same += o->unchanged[i] == (o->unchanged[i] | o->in_effect[i]);
+	if (o->requests == 0) {
+		printf("%s: %zu VF%s: every setting already in effect, nothing sent\n", p->pf->netdev, p->n,
+		       p->n == 1 ? "" : "s");
+		return;
+	}
+	printf("%s: %zu VF%s %s in %zu request%s", p->pf->netdev, p->n, p->n == 1 ? "" : "s", reset ? "reset" : "set",
+	       o->requests, o->requests == 1 ? "" : "s");
+	if (same)
+		printf(" (%zu already as asked, left out)", same);
+	putchar('\n');
+}
+
 static void report_reset_notes(const struct vs_vfctl_plan *p, const struct vs_vfctl_outcome *o)
 {
 	if (o->placeholder_mac)
@@ -259,7 +277,8 @@ static json_object *outcome_json(const struct vs_vfctl_plan *p, const struct vs_
 	vs_json_set(obj, "ok", json_object_new_boolean(err->code == 0));
 	vs_json_set(obj, "error", err->code ? vs_json_str(err->msg) : NULL);
 	vs_json_set(obj, "read_back", json_object_new_boolean(o->read_back || err->code == 0));
-	for (size_t i = 0; i < p->n && o->in_effect && (o->read_back || err->code == 0); i++) {
+	vs_json_set(obj, "requests", json_object_new_int64((int64_t)o->requests));
+	for (size_t i = 0; i < p->n && o->in_effect && o->unchanged && (o->read_back || err->code == 0); i++) {
 		json_object *vf = json_object_new_object();
 		char in[512], out[512];
 
@@ -268,6 +287,8 @@ static json_object *outcome_json(const struct vs_vfctl_plan *p, const struct vs_
 		vs_json_set(vf, "index", json_object_new_int(p->cfgs[i].index));
 		vs_json_set(vf, "in_effect", vs_json_str(in));
 		vs_json_set(vf, "not_in_effect", vs_json_str(out));
+		settings_list(&p->cfgs[i], o->unchanged[i], true, in, sizeof(in));
+		vs_json_set(vf, "already_in_effect", vs_json_str(in));
 		json_object_array_add(vfs, vf);
 	}
 	vs_json_set(obj, "vfs", vfs);
@@ -291,7 +312,7 @@ static int apply_one(struct vs_nl *nl, bool reset, const struct vs_vfctl_plan *p
 	if (r < 0 && o.error)
 		report_refusal(p, &o);
 	else if (r == 0 && !results)
-		printf("%s: %zu VF%s %s\n", p->pf->netdev, p->n, p->n == 1 ? "" : "s", reset ? "reset" : "set");
+		report_success(p, reset, &o);
 	vs_vfctl_outcome_free(&o);
 	return r < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
@@ -332,7 +353,9 @@ static int run(struct vs_cli *cli, struct vf_args *a)
 	size_t nrefs = 0, nplans = 0;
 	int r;
 
-	r = vs_cli_load_host(cli, NULL, 0, &host);
+	/* The inventory only resolves VFSETs here: no names, and netdevsim's
+	 * PFs count. */
+	r = vs_cli_load_host(cli, NULL, VS_LOAD_NON_PCI, &host);
 	if (r != VS_EXIT_OK)
 		return r;
 	r = resolve_all(host, a->sets, a->nsets, &refs, &nrefs);

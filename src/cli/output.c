@@ -244,7 +244,7 @@ static int add_vf_row(struct vs_table *t, const struct vs_pf *pf, const struct v
 	struct row_buf b;
 	const char *cells[N_COLS] = { 0 };
 
-	snprintf(b.dev, sizeof(b.dev), "  %s", vf->address);
+	snprintf(b.dev, sizeof(b.dev), "  %s", vf->address[0] ? vf->address : "-");
 	snprintf(b.vfs, sizeof(b.vfs), "%u", vf->index);
 	cells[COL_DEV] = b.dev;
 	cells[COL_VFS] = b.vfs;
@@ -380,6 +380,7 @@ json_object *vs_json_pf(const struct vs_pf *pf, bool usage_known)
 	json_object *obj = json_object_new_object();
 	struct json_field f[] = {
 		{ "address", vs_json_str(pf->address) },
+		{ "pci", json_object_new_boolean(!pf->non_pci) },
 		{ "netdev", vs_json_str(pf->netdev) },
 		{ "netdevs", string_array(pf->netdevs) },
 		{ "driver", vs_json_str(pf->driver) },
@@ -452,7 +453,8 @@ static void load_usage(struct vs_cli *cli, struct vs_host *host)
 
 int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, struct vs_host **out)
 {
-	struct vs_scan_opts opts = { .sysfs = &cli->sysfs };
+	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .non_pci = flags & VS_LOAD_NON_PCI,
+				     .no_names = !(flags & VS_LOAD_NAMES) };
 	struct vs_error err = { 0 }, nlerr = { 0 };
 	size_t n = 0;
 	int r;

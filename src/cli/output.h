@@ -49,6 +49,9 @@ struct vs_cli;
 enum {
 	VS_LOAD_SETTINGS = 1 << 0,   /* VF settings over rtnetlink */
 	VS_LOAD_USAGE = 1 << 1,      /* in_use_by from libvirt (-c URI) */
+	VS_LOAD_NON_PCI = 1 << 2,    /* also non-PCI PFs (netdevsim): vs_scan_opts.non_pci */
+	VS_LOAD_NAMES = 1 << 3,      /* vendor/device names from pci.ids (costly: only
+					for commands that print them) */
 };
 
 /* Scan (only: PF names, NULL-terminated or NULL), then add what `flags`

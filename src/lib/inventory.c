@@ -99,7 +99,7 @@ struct vs_pf *vs_host_find_pf(const struct vs_host *host, const char *name)
 
 int vs_host_find_vf(const struct vs_host *host, const char *address, struct vs_pf **pf, struct vs_vf **vf)
 {
-	for (size_t i = 0; i < host->n_pfs; i++) {
+	for (size_t i = 0; address && *address && i < host->n_pfs; i++) {
 		for (size_t j = 0; j < host->pfs[i].n_vfs; j++) {
 			if (strcmp(host->pfs[i].vfs[j].address, address) == 0) {
 				if (pf)
@@ -271,7 +271,7 @@ static void read_pf_attrs(struct scan *sc, struct vs_pf *pf)
 	pf->vf_device_id = v < 0 ? 0 : (unsigned)v;
 	read_link(sc, a, "driver", pf->driver, sizeof(pf->driver));
 	pf->iommu_group = read_group(sc, a);
-	if (sc->pci && pf->vendor_id)
+	if (sc->pci && pf->vendor_id && !sc->opts->no_names)
 		vs_pci_names(sc->pci, pf->vendor_id, pf->device_id, pf->vendor_name, sizeof(pf->vendor_name),
 			     pf->device_name, sizeof(pf->device_name));
 	read_capability(sc, pf);
@@ -402,9 +402,33 @@ static size_t expected_vfs(const struct vs_pf *pf, const struct vs_pf_vf_list *l
 	return n;
 }
 
+/* "5-6, 9": the VF numbers below `expected` whose settings are unknown. */
+static void unknown_ranges(struct vs_pf *pf, size_t expected, char *buf, size_t len)
+{
+	size_t used = 0;
+	long start = -1;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i <= expected && used < len; i++) {
+		const struct vs_vf *vf = i < expected ? vf_by_index(pf, (int)i) : NULL;
+		bool unknown = i < expected && (!vf || !vf->config_known);
+
+		if (unknown && start < 0)
+			start = (long)i;
+		if (unknown || start < 0)
+			continue;
+		if ((size_t)start + 1 == i)
+			used += (size_t)snprintf(buf + used, len - used, "%s%ld", used ? ", " : "", start);
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%ld-%zu", used ? ", " : "", start, i - 1);
+		start = -1;
+	}
+}
+
 static void merge_vf_list(struct scan *sc, struct vs_pf *pf, const struct vs_pf_vf_list *l)
 {
 	size_t missing = 0, expected = expected_vfs(pf, l);
+	char ranges[256];
 
 	for (size_t i = 0; i < l->n; i++) {
 		struct vs_vf *vf = vf_by_index(pf, l->vfs[i].index);
@@ -420,9 +444,11 @@ static void merge_vf_list(struct scan *sc, struct vs_pf *pf, const struct vs_pf_
 	pf->vf_configs_known = missing == 0 && !l->truncated;
 	if (pf->vf_configs_known)
 		return;
-	vs_host_warn(sc->host, "PF %s (%s): the kernel reported settings for %zu of %zu VFs%s; %zu VFs have unknown settings",
-		     pf->netdev, pf->address, l->n, expected, l->truncated ? " (truncated VF list)" : "",
-		     missing);
+	unknown_ranges(pf, expected, ranges, sizeof(ranges));
+	vs_host_warn(sc->host, "PF %s (%s): the kernel reported settings for %zu of %zu VFs%s; %zu VFs have unknown settings: VF %s",
+		     pf->netdev, pf->address, l->n, expected,
+		     l->truncated ? " (truncated VF list: the kernel's IFLA_VFINFO_LIST has a 16-bit length)" : "", missing,
+		     ranges);
 }
 
 static void read_vf_configs(struct scan *sc, struct vs_pf *pf)
@@ -455,6 +481,123 @@ static void read_vf_configs(struct scan *sc, struct vs_pf *pf)
 	vs_pf_vf_list_free(&list);
 }
 
+/* ---- PFs that are no PCI device (netdevsim), found through their netdevs ---- */
+
+#define NET "/sys/class/net"
+
+static struct vs_pf *new_pf(struct scan *sc, size_t *alloc)
+{
+	struct vs_host *h = sc->host;
+	struct vs_pf *pf;
+
+	if (vs_grow((void **)&h->pfs, alloc, h->n_pfs + 1, sizeof(*h->pfs)) < 0)
+		return NULL;
+	pf = &h->pfs[h->n_pfs++];
+	memset(pf, 0, sizeof(*pf));
+	return pf;
+}
+
+/* The netdev's device, when it is a non-PCI device with sriov_numvfs. */
+static bool nonpci_device(struct scan *sc, const char *netdev, char *dev, size_t len)
+{
+	const struct vs_sysfs *fs = sc->opts->sysfs;
+	char bus[64];
+
+	if (vs_sysfs_link_base(fs, dev, len, NET "/%s/device", netdev) < 0)
+		return false;
+	if (vs_sysfs_link_base(fs, bus, sizeof(bus), NET "/%s/device/subsystem", netdev) == 0 && !strcmp(bus, "pci"))
+		return false;
+	return vs_sysfs_exists(fs, NET "/%s/device/sriov_numvfs", netdev) == 1;
+}
+
+/* An integer attribute at a path relative to the root; -1 when absent. */
+static int nonpci_int(struct scan *sc, const struct vs_pf *pf, const char *path)
+{
+	char buf[64];
+	long v;
+	int r = vs_sysfs_read(sc->opts->sysfs, buf, sizeof(buf), "%s", path);
+
+	if (r == -ENOENT)
+		return -1;
+	if (r < 0 || vs_parse_long(buf, 10, &v) < 0 || v < 0 || v > 0xffffff) {
+		vs_host_warn(sc->host, "PF %s: %s: %s", pf->address, path, r < 0 ? strerror(-r) : "not a number");
+		return -1;
+	}
+	return (int)v;
+}
+
+/* The limit of netdevsim's VFs is in debugfs (DEBUGFS/BUS/DEV/max_vfs). */
+static void read_nonpci_attrs(struct scan *sc, struct vs_pf *pf, const char *netdev)
+{
+	char bus[64], path[PATH_MAX];
+
+	snprintf(path, sizeof(path), NET "/%s/device/sriov_numvfs", netdev);
+	pf->numvfs = nonpci_int(sc, pf, path);
+	snprintf(path, sizeof(path), NET "/%s/device/numa_node", netdev);
+	pf->numa_node = nonpci_int(sc, pf, path);
+	pf->totalvfs = -1;
+	if (vs_sysfs_link_base(sc->opts->sysfs, bus, sizeof(bus), NET "/%s/device/subsystem", netdev) == 0) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s/max_vfs", bus, pf->address);
+		pf->totalvfs = nonpci_int(sc, pf, path);
+	}
+	pf->vf_offset = pf->vf_stride = pf->drivers_autoprobe = pf->iommu_group = -1;
+	if (vs_sysfs_link_base(sc->opts->sysfs, pf->driver, sizeof(pf->driver), NET "/%s/device/driver", netdev) < 0)
+		pf->driver[0] = '\0';
+	if (vs_sysfs_list(sc->opts->sysfs, &pf->netdevs, NET "/%s/device/net", netdev) <= 0) {
+		vs_strv_free(pf->netdevs);
+		pf->netdevs = NULL;
+	}
+	vs_strlcpy(pf->netdev, pf->netdevs ? pf->netdevs[0] : netdev, sizeof(pf->netdev));
+}
+
+/* Its VFs are numbers only: no device, driver, group or netdev. */
+static int nonpci_vfs(struct vs_pf *pf)
+{
+	if (pf->numvfs <= 0)
+		return 0;
+	pf->vfs = calloc((size_t)pf->numvfs, sizeof(*pf->vfs));
+	if (!pf->vfs)
+		return -ENOMEM;
+	for (int i = 0; i < pf->numvfs; i++) {
+		pf->vfs[i].index = (unsigned)i;
+		pf->vfs[i].iommu_group = -1;
+		vs_vf_config_init(&pf->vfs[i].config, i);
+	}
+	pf->n_vfs = (size_t)pf->numvfs;
+	return 0;
+}
+
+static int scan_nonpci(struct scan *sc, size_t *alloc)
+{
+	char **nets = NULL, dev[VS_PCI_ADDR_MAX];
+	int r = vs_sysfs_list(sc->opts->sysfs, &nets, NET);
+
+	if (r < 0) {
+		if (r != -ENOENT)
+			vs_host_warn(sc->host, "cannot list " NET ": %s; PFs that are no PCI device not listed",
+				     strerror(-r));
+		return 0;
+	}
+	r = 0;
+	for (char **n = nets; r == 0 && *n; n++) {
+		struct vs_pf *pf;
+
+		if (!nonpci_device(sc, *n, dev, sizeof(dev)) || vs_host_find_pf(sc->host, dev))
+			continue; /* a second port of a device already taken */
+		pf = new_pf(sc, alloc);
+		if (!pf) {
+			r = -ENOMEM;
+			break;
+		}
+		pf->non_pci = true;
+		vs_strlcpy(pf->address, dev, sizeof(pf->address));
+		read_nonpci_attrs(sc, pf, *n);
+		r = nonpci_vfs(pf);
+	}
+	vs_strv_free(nets);
+	return r;
+}
+
 /* ---- the device pass: PFs, and VFs that claim a PF ---- */
 
 struct claim {
@@ -470,13 +613,10 @@ struct pass {
 
 static int add_pf(struct scan *sc, struct pass *p, const char *dev)
 {
-	struct vs_host *h = sc->host;
-	struct vs_pf *pf;
+	struct vs_pf *pf = new_pf(sc, &p->pfs_alloc);
 
-	if (vs_grow((void **)&h->pfs, &p->pfs_alloc, h->n_pfs + 1, sizeof(*h->pfs)) < 0)
+	if (!pf)
 		return -ENOMEM;
-	pf = &h->pfs[h->n_pfs++];
-	memset(pf, 0, sizeof(*pf));
 	vs_strlcpy(pf->address, dev, sizeof(pf->address));
 	read_netdevs(sc, dev, &pf->netdevs);
 	if (pf->netdevs)
@@ -578,11 +718,15 @@ static int scan_pfs(struct scan *sc, char **devs, struct vs_error *err)
 	int r;
 
 	r = device_pass(sc, &p, devs);
+	if (r == 0 && sc->opts->non_pci)
+		r = scan_nonpci(sc, &p.pfs_alloc);
 	if (r == 0 && sc->host->n_pfs)
 		qsort(sc->host->pfs, sc->host->n_pfs, sizeof(*sc->host->pfs), pf_addr_cmp);
 	if (r == 0)
 		r = filter_pfs(sc, err);
 	for (size_t i = 0; r == 0 && i < sc->host->n_pfs; i++) {
+		if (sc->host->pfs[i].non_pci)
+			continue; /* read when found */
 		read_pf_attrs(sc, &sc->host->pfs[i]);
 		r = read_vfs(sc, &sc->host->pfs[i]);
 	}

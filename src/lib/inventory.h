@@ -1,5 +1,6 @@
-/* The host's SR-IOV inventory: every PF (PCI device with sriov_totalvfs),
- * its VFs ordered by number, and what is known about each.
+/* The host's SR-IOV inventory: every PF (PCI device with sriov_totalvfs;
+ * on request also a non-PCI device with sriov_numvfs behind a netdev, as
+ * netdevsim's), its VFs ordered by number, and what is known about each.
  *
  * Values that cannot be known carry a sentinel (-1, "" or NULL) and are
  * printed as null; a PF whose VF settings could not be read completely has
@@ -50,7 +51,8 @@ struct vs_vf {
 };
 
 struct vs_pf {
-	char address[VS_PCI_ADDR_MAX];
+	char address[VS_PCI_ADDR_MAX];  /* non_pci: the device's name ("netdevsim1") */
+	bool non_pci;                 /* VFs are no devices: address "", no driver, group or netdev */
 	char netdev[IFNAMSIZ];        /* "" when none (NVMe, unbound) */
 	char **netdevs;               /* every netdev of the PF (NULL-terminated; netdev is the first) */
 	char driver[VS_DRIVER_MAX];
@@ -82,6 +84,10 @@ struct vs_scan_opts {
 	const struct vs_sysfs *sysfs;
 	struct vs_nl *nl;             /* NULL: VF settings not read */
 	const char *only[16];         /* PF names (netdev or address) to keep; NULL-terminated */
+	bool non_pci;                 /* also PFs found through a netdev whose device is not PCI
+					 but has sriov_numvfs (netdevsim); totalvfs from debugfs */
+	bool no_names;                /* no libpci name lookup (reading pci.ids costs ~1/6 s):
+					 for commands that print no vendor/device names */
 };
 
 int vs_inventory_scan(const struct vs_scan_opts *opts, struct vs_host **out, struct vs_error *err);
@@ -90,5 +96,5 @@ int vs_host_warn(struct vs_host *host, const char *fmt, ...) _printf_(2, 3);
 
 /* Look up a PF by netdev name or PCI address; NULL when absent. */
 struct vs_pf *vs_host_find_pf(const struct vs_host *host, const char *name);
-/* Look up a VF by PCI address; returns 0 or -ENOENT. */
+/* Look up a VF by PCI address (never matches a VF without one); returns 0 or -ENOENT. */
 int vs_host_find_vf(const struct vs_host *host, const char *address, struct vs_pf **pf, struct vs_vf **vf);

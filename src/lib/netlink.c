@@ -35,6 +35,7 @@
 
 #define VS_NL_RCVTIMEO_SEC 2
 #define VS_NL_MAX_DATAGRAMS 4096 /* bound on one exchange, with the timeout */
+#define VS_NL_RCVBUF (4 << 20)    /* room for one RTM_NEWLINK of 1024+ VFs and its ACK */
 
 static int nlerr_to_errno(int nlerr)
 {
@@ -173,24 +174,63 @@ static bool same_rate(const struct vs_vf_config *w, const struct vs_vf_config *h
 	       (w->max_tx_rate < 0 || w->max_tx_rate == h->max_tx_rate);
 }
 
+/* Bytes each put_* adds to a request: what splits a long request into
+ * IFLA_VFINFO_LISTs that fit 16 bits. */
+static size_t attr_size(size_t payload) { return (size_t)nla_total_size((int)payload); }
+static size_t size_mac(const struct vs_vf_config *c) { (void)c; return attr_size(sizeof(struct ifla_vf_mac)); }
+static size_t size_rate(const struct vs_vf_config *c) { (void)c; return attr_size(sizeof(struct ifla_vf_rate)); }
+static size_t size_pair(const struct vs_vf_config *c) { (void)c; return attr_size(2 * sizeof(uint32_t)); }
+
+static size_t size_vlan(const struct vs_vf_config *c)
+{
+	if (vlan_proto_of(c) == ETH_P_8021Q)
+		return attr_size(sizeof(struct ifla_vf_vlan));
+	return attr_size(attr_size(sizeof(struct ifla_vf_vlan_info)));
+}
+
 struct setting_desc {
 	const char *name;
 	const char *attr;
 	bool (*present)(const struct vs_vf_config *c);
 	int (*put)(struct nl_msg *m, const struct vs_vf_config *c);
+	size_t (*size)(const struct vs_vf_config *c);
 	void (*fmt)(const struct vs_vf_config *c, char *buf, size_t len);
 	bool (*same)(const struct vs_vf_config *want, const struct vs_vf_config *have);
 };
 
 static const struct setting_desc settings[VS_NL_SETTING_MAX] = {
-	[VS_NL_MAC] = { "mac", "IFLA_VF_MAC", present_mac, put_mac, fmt_mac, same_mac },
-	[VS_NL_VLAN] = { "vlan", "IFLA_VF_VLAN", present_vlan, put_vlan, fmt_vlan, same_vlan },
-	[VS_NL_RATE] = { "tx-rate", "IFLA_VF_RATE", present_rate, put_rate, fmt_rate, same_rate },
-	[VS_NL_SPOOFCHK] = { "spoofchk", "IFLA_VF_SPOOFCHK", present_spoofchk, put_spoofchk, fmt_spoofchk, same_spoofchk },
-	[VS_NL_LINK_STATE] = { "link-state", "IFLA_VF_LINK_STATE", present_link, put_link, fmt_link, same_link },
-	[VS_NL_QUERY_RSS] = { "query-rss", "IFLA_VF_RSS_QUERY_EN", present_rss, put_rss, fmt_rss, same_rss },
-	[VS_NL_TRUST] = { "trust", "IFLA_VF_TRUST", present_trust, put_trust, fmt_trust, same_trust },
+	[VS_NL_MAC] = { "mac", "IFLA_VF_MAC", present_mac, put_mac, size_mac, fmt_mac, same_mac },
+	[VS_NL_VLAN] = { "vlan", "IFLA_VF_VLAN", present_vlan, put_vlan, size_vlan, fmt_vlan, same_vlan },
+	[VS_NL_RATE] = { "tx-rate", "IFLA_VF_RATE", present_rate, put_rate, size_rate, fmt_rate, same_rate },
+	[VS_NL_SPOOFCHK] = { "spoofchk", "IFLA_VF_SPOOFCHK", present_spoofchk, put_spoofchk, size_pair, fmt_spoofchk,
+			     same_spoofchk },
+	[VS_NL_LINK_STATE] = { "link-state", "IFLA_VF_LINK_STATE", present_link, put_link, size_pair, fmt_link,
+			       same_link },
+	[VS_NL_QUERY_RSS] = { "query-rss", "IFLA_VF_RSS_QUERY_EN", present_rss, put_rss, size_pair, fmt_rss, same_rss },
+	[VS_NL_TRUST] = { "trust", "IFLA_VF_TRUST", present_trust, put_trust, size_pair, fmt_trust, same_trust },
 };
+
+size_t vs_nl_vf_info_size(const struct vs_vf_config *c)
+{
+	size_t n = NLA_HDRLEN;
+
+	for (int s = 0; s < VS_NL_SETTING_MAX; s++)
+		if (settings[s].present(c))
+			n += settings[s].size(c);
+	return n;
+}
+
+size_t vs_nl_setvfs_fit(const struct vs_vf_config *cfgs, size_t n)
+{
+	size_t used = NLA_HDRLEN, i;
+
+	for (i = 0; i < n; i++) {
+		used += vs_nl_vf_info_size(&cfgs[i]);
+		if (used > VS_NL_VFINFO_LIST_MAX)
+			break;
+	}
+	return i;
+}
 
 bool vs_nl_setting_present(const struct vs_vf_config *c, enum vs_nl_setting s)
 {
@@ -463,6 +503,42 @@ static int parse_vf_list(struct nlattr *list, const char *ifname, struct vs_pf_v
 	return 0;
 }
 
+/* The kernel closed the nest with its length modulo 65536 and put the
+ * rest of the entries after it.  Walk IFLA_VF_INFO entries from the list's
+ * start to the end of the message; the result counts only when it has
+ * exactly num_vf entries and its length agrees with the stored one. */
+static bool recover_wrapped(const struct nlmsghdr *h, struct nlattr *list, struct vs_pf_vf_list *out)
+{
+	const char *end = (const char *)h + h->nlmsg_len, *p = (const char *)nla_data(list);
+	struct vs_vf_config *vfs;
+	size_t n = 0, want = (size_t)out->num_vf;
+
+	if (out->num_vf <= 0 || (size_t)(end - p) < want * NLA_HDRLEN)
+		return false;
+	vfs = calloc(want, sizeof(*vfs));
+	if (!vfs)
+		return false;
+	while (n < want && end - p >= NLA_HDRLEN) {
+		struct nlattr *a = (struct nlattr *)p;
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > end - p || parse_vf_entry(a, &vfs[n]) < 0)
+			break;
+		n++;
+		p += NLA_ALIGN(a->nla_len);
+		if (p > end)
+			break;
+	}
+	if (n != want || ((size_t)(p - (const char *)list) & 0xffff) != list->nla_len) {
+		free(vfs);
+		return false;
+	}
+	free(out->vfs);
+	out->vfs = vfs;
+	out->n = n;
+	out->wrapped = true;
+	return true;
+}
+
 /* The first occurrence of each top-level attribute counts: after a list
  * whose 16-bit length wrapped, what follows is the rest of that list. */
 static int top_attrs(const struct nlmsghdr *h, struct nlattr **num_vf, struct nlattr **list)
@@ -518,6 +594,8 @@ int vs_nl_parse_link(const void *msg, size_t len, const char *ifname, struct vs_
 	/* Without IFLA_NUM_VF a list cannot be known complete. */
 	if ((out->num_vf >= 0 && out->n < (size_t)out->num_vf) || (list && out->num_vf < 0))
 		out->truncated = true;
+	if (out->truncated && list && recover_wrapped(msg, list, out))
+		out->truncated = false;
 	return 0;
 }
 
@@ -756,9 +834,14 @@ static const struct vs_nl_ops sock_ops = { sock_send, sock_recv, sock_close };
 static void sock_options(int fd)
 {
 	struct timeval tv = { .tv_sec = VS_NL_RCVTIMEO_SEC };
-	int one = 1;
+	int one = 1, rcvbuf = VS_NL_RCVBUF;
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* libnl leaves 32 KiB: the answer about a PF with a few hundred VFs
+	 * fills that, and the kernel then drops the ACK behind it (ENOBUFS).
+	 * FORCE needs CAP_NET_ADMIN; without it the kernel caps at rmem_max. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	/* Both are optional: older kernels answer without extack text. */
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));

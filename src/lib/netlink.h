@@ -39,6 +39,8 @@ struct vs_pf_vf_list {
 	size_t n;
 	int num_vf;      /* IFLA_NUM_VF as the kernel reported it; -1 absent */
 	bool truncated;  /* fewer VF entries than num_vf: list not complete */
+	bool wrapped;    /* the list's 16-bit length had wrapped; every entry
+			    was recovered from the bytes after it */
 };
 void vs_pf_vf_list_free(struct vs_pf_vf_list *l);
 
@@ -89,6 +91,15 @@ void vs_nl_setting_format(const struct vs_vf_config *c, enum vs_nl_setting s, ch
 /* Does `have` (read from the kernel) carry the value `want` asks for? */
 bool vs_nl_setting_in_effect(const struct vs_vf_config *want, const struct vs_vf_config *have, enum vs_nl_setting s);
 
+/* IFLA_VFINFO_LIST carries a 16-bit length, header included. */
+#define VS_NL_VFINFO_LIST_MAX 65535u
+/* Bytes one VF's IFLA_VF_INFO takes in a request (nest header included). */
+size_t vs_nl_vf_info_size(const struct vs_vf_config *c);
+/* How many of cfgs, from the first, fit one IFLA_VFINFO_LIST: a longer
+ * request is sent as several RTM_SETLINKs (vs_nl_build_setvfs refuses a
+ * list that does not fit with -E2BIG). */
+size_t vs_nl_setvfs_fit(const struct vs_vf_config *cfgs, size_t n);
+
 /* Pure builders: one complete message in a malloc'd buffer.  Rates go as
  * IFLA_VF_RATE, which needs both values: -EINVAL when only one is set. */
 int vs_nl_build_getlink(const char *ifname, uint32_t seq, void **buf, size_t *len);
@@ -97,6 +108,9 @@ int vs_nl_build_setvfs(const char *ifname, const struct vs_vf_config *cfgs, size
 
 /* Pure parsers.  parse_link reads one RTM_NEWLINK (or one of our own
  * RTM_SETLINK requests) into out; -EBADMSG with err naming ifname on a
- * malformed message.  parse_ack reads one NLMSG_ERROR. */
+ * malformed message.  A VF list whose 16-bit length wrapped (the kernel
+ * does not refuse to overflow it) is read in full when the entries that
+ * follow add up to IFLA_NUM_VF and to the wrapped length modulo 65536;
+ * otherwise it is marked truncated.  parse_ack reads one NLMSG_ERROR. */
 int vs_nl_parse_link(const void *msg, size_t len, const char *ifname, struct vs_pf_vf_list *out, struct vs_error *err);
 int vs_nl_parse_ack(const void *msg, size_t len, struct vs_nl_ack *ack);

@@ -129,7 +129,7 @@ int vs_vfctl_parse_setting(struct vs_vf_config *c, const char *name, const char 
 
 static int validate_target(const struct vs_pf *pf, int index, struct vs_error *err)
 {
-	if (pf->totalvfs <= 0)
+	if (pf->non_pci ? pf->numvfs < 0 : pf->totalvfs <= 0)
 		return vs_error_set(err, -ENODEV, "%s: not an SR-IOV PF (no sriov_totalvfs)", pf->address);
 	if (!pf->netdev[0])
 		return vs_error_set(err, -ENODEV, "%s: the PF has no netdev: VF settings go through the PF's netdev",
@@ -314,7 +314,8 @@ void vs_vfctl_plans_free(struct vs_vfctl_plan *plans, size_t n)
 void vs_vfctl_outcome_free(struct vs_vfctl_outcome *o)
 {
 	free(o->in_effect);
-	o->in_effect = NULL;
+	free(o->unchanged);
+	o->in_effect = o->unchanged = NULL;
 	o->n = 0;
 }
 
@@ -330,146 +331,27 @@ static const struct vs_vf_config *find_vf(const struct vs_pf_vf_list *l, int ind
 
 /* IFLA_VF_RATE carries both rates: take the one not given from the kernel,
  * as iproute2 does. */
-static int fill_rates(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n, struct vs_error *err)
+static int fill_rates(const char *ifname, const struct vs_pf_vf_list *cur, struct vs_vf_config *cfgs, size_t n,
+		      struct vs_error *err)
 {
-	struct vs_pf_vf_list cur = { .num_vf = -1 };
-	bool have = false;
-	int r = 0;
-
-	for (size_t i = 0; i < n && r == 0; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct vs_vf_config *c = &cfgs[i];
 		const struct vs_vf_config *k;
 
 		if ((c->min_tx_rate < 0) == (c->max_tx_rate < 0))
 			continue;
-		if (!have && vs_nl_get_vfs(nl, ifname, &cur, NULL) == 0)
-			have = true;
-		k = have ? find_vf(&cur, c->index) : NULL;
-		if (!k || (c->min_tx_rate < 0 ? k->min_tx_rate : k->max_tx_rate) < 0) {
-			r = vs_error_set(err, -ENODATA, "%s: VF %d: --%s alone: the current %s cannot be read from %s; give both rates",
-					 ifname, c->index, c->min_tx_rate < 0 ? "max-tx-rate" : "min-tx-rate",
-					 c->min_tx_rate < 0 ? "min-tx-rate" : "max-tx-rate", ifname);
-			break;
-		}
+		k = find_vf(cur, c->index);
+		if (!k || (c->min_tx_rate < 0 ? k->min_tx_rate : k->max_tx_rate) < 0)
+			return vs_error_set(err, -ENODATA, "%s: VF %d: --%s alone: the current %s cannot be read from %s; give both rates",
+					    ifname, c->index, c->min_tx_rate < 0 ? "max-tx-rate" : "min-tx-rate",
+					    c->min_tx_rate < 0 ? "min-tx-rate" : "max-tx-rate", ifname);
 		if (c->min_tx_rate < 0)
 			c->min_tx_rate = k->min_tx_rate;
 		else
 			c->max_tx_rate = k->max_tx_rate;
 	}
-	vs_pf_vf_list_free(&cur);
-	return r;
+	return 0;
 }
-
-static unsigned present_mask(const struct vs_vf_config *c)
-{
-	unsigned m = 0;
-
-	for (int s = 0; s < VS_NL_SETTING_MAX; s++)
-		if (vs_nl_setting_present(c, s))
-			m |= 1u << s;
-	return m;
-}
-
-static void read_back(struct vs_nl *nl, const char *ifname, const struct vs_vf_config *cfgs, size_t n,
-		      struct vs_vfctl_outcome *o)
-{
-	struct vs_pf_vf_list cur;
-
-	if (vs_nl_get_vfs(nl, ifname, &cur, NULL) < 0)
-		return;
-	o->read_back = cur.n > 0;
-	for (size_t i = 0; i < n && o->read_back; i++) {
-		const struct vs_vf_config *k = find_vf(&cur, cfgs[i].index);
-
-		if (!k) {
-			o->read_back = false;
-			break;
-		}
-		for (int s = 0; s < VS_NL_SETTING_MAX; s++)
-			if (vs_nl_setting_present(&cfgs[i], s) && vs_nl_setting_in_effect(&cfgs[i], k, s))
-				o->in_effect[i] |= 1u << s;
-	}
-	if (!o->read_back)
-		memset(o->in_effect, 0, n * sizeof(*o->in_effect));
-	vs_pf_vf_list_free(&cur);
-}
-
-/* The kernel goes VF by VF and setting by setting and stops at the first
- * refusal: the first requested setting not in effect is the refused one.
- * Without a read-back, only the very first can be named. */
-static void find_refused(const struct vs_vf_config *cfgs, size_t n, struct vs_vfctl_outcome *o)
-{
-	o->refused_vf = o->refused_setting = -1;
-	for (size_t i = 0; i < n; i++) {
-		for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
-			if (!vs_nl_setting_present(&cfgs[i], s) || (o->read_back && (o->in_effect[i] & (1u << s))))
-				continue;
-			o->refused_vf = cfgs[i].index;
-			o->refused_setting = s;
-			return;
-		}
-	}
-}
-
-static int refusal_error(const char *ifname, const struct vs_vf_config *cfgs, size_t n,
-			 const struct vs_vfctl_outcome *o, struct vs_error *err)
-{
-	const struct vs_vf_config *c = NULL;
-	char value[96];
-	const char *ext_open = o->extack[0] ? " (" : "", *ext_close = o->extack[0] ? ")" : "";
-
-	for (size_t i = 0; i < n && o->refused_vf >= 0; i++)
-		if (cfgs[i].index == o->refused_vf)
-			c = &cfgs[i];
-	if (!c)
-		return vs_error_set(err, o->error, "%s: RTM_SETLINK refused: %s%s%s%s; every requested setting reads back as in effect",
-				    ifname, strerror(-o->error), ext_open, o->extack, ext_close);
-	vs_nl_setting_format(c, o->refused_setting, value, sizeof(value));
-	return vs_error_set(err, o->error, "%s: VF %d: %s %s: %s%s%s%s%s", ifname, c->index,
-			    vs_nl_setting_name(o->refused_setting), value, strerror(-o->error), ext_open, o->extack,
-			    ext_close, o->read_back ? "" : " (the first setting of the request; VF settings cannot be read back)");
-}
-
-static int outcome_start(struct vs_vfctl_outcome *o, size_t n)
-{
-	free(o->in_effect);
-	o->in_effect = calloc(n ? n : 1, sizeof(*o->in_effect));
-	o->n = n;
-	o->error = 0;
-	o->extack[0] = '\0';
-	o->refused_vf = o->refused_setting = -1;
-	o->read_back = false;
-	return o->in_effect ? 0 : -ENOMEM;
-}
-
-int vs_vfctl_apply(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
-		   struct vs_vfctl_outcome *o, struct vs_error *err)
-{
-	struct vs_error nlerr = { 0 };
-	struct vs_nl_ack ack;
-	int r;
-
-	if (outcome_start(o, n) < 0)
-		return vs_error_set(err, -ENOMEM, "%s: out of memory", ifname);
-	r = fill_rates(nl, ifname, cfgs, n, err);
-	if (r < 0)
-		return r;
-	r = vs_nl_set_vfs_ack(nl, ifname, cfgs, n, &ack, &nlerr);
-	if (r == 0) {
-		for (size_t i = 0; i < n; i++)
-			o->in_effect[i] = present_mask(&cfgs[i]);
-		return 0;
-	}
-	if (ack.error == 0) /* never reached the kernel's verdict */
-		return vs_error_set(err, r, "%s", nlerr.msg);
-	o->error = ack.error;
-	snprintf(o->extack, sizeof(o->extack), "%s", ack.msg);
-	read_back(nl, ifname, cfgs, n, o);
-	find_refused(cfgs, n, o);
-	return refusal_error(ifname, cfgs, n, o, err);
-}
-
-/* ---- reset ---- */
 
 static void drop_setting(struct vs_vf_config *c, int s)
 {
@@ -483,6 +365,199 @@ static void drop_setting(struct vs_vf_config *c, int s)
 	case VS_NL_TRUST: c->trust = -1; break;
 	}
 }
+
+/* Settings of want that `have` (read from the kernel; NULL unknown) carries. */
+static unsigned in_effect_mask(const struct vs_vf_config *want, const struct vs_vf_config *have)
+{
+	unsigned m = 0;
+
+	for (int s = 0; s < VS_NL_SETTING_MAX && have; s++)
+		if (vs_nl_setting_present(want, s) && vs_nl_setting_in_effect(want, have, s))
+			m |= 1u << s;
+	return m;
+}
+
+static unsigned present_mask(const struct vs_vf_config *c)
+{
+	return in_effect_mask(c, c);
+}
+
+/* The request: only settings that do not have the wanted value yet.  A
+ * driver may report a value it refuses to set (igb: link-state auto), and
+ * the kernel stops a VF's entry at the first refusal, so sending what is
+ * already in effect can only make things worse. */
+struct send {
+	struct vs_vf_config *cfgs;
+	size_t n;
+};
+
+static int build_send(const struct vs_pf_vf_list *cur, const struct vs_vf_config *cfgs, size_t n,
+		      struct vs_vfctl_outcome *o, struct send *s)
+{
+	s->n = 0;
+	s->cfgs = calloc(n ? n : 1, sizeof(*s->cfgs));
+	if (!s->cfgs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct vs_vf_config c = cfgs[i];
+
+		o->unchanged[i] = in_effect_mask(&cfgs[i], find_vf(cur, cfgs[i].index));
+		for (int b = 0; b < VS_NL_SETTING_MAX; b++)
+			if (o->unchanged[i] & (1u << b))
+				drop_setting(&c, b);
+		if (!vs_vf_config_is_empty(&c))
+			s->cfgs[s->n++] = c;
+	}
+	return 0;
+}
+
+/* After a refusal: what is in effect now, for every VF asked for. */
+static void read_back(struct vs_nl *nl, const char *ifname, const struct vs_vf_config *cfgs, size_t n,
+		      struct vs_pf_vf_list *now, struct vs_vfctl_outcome *o)
+{
+	if (vs_nl_get_vfs(nl, ifname, now, NULL) < 0)
+		return;
+	o->read_back = now->n > 0;
+	for (size_t i = 0; i < n && o->read_back; i++) {
+		const struct vs_vf_config *k = find_vf(now, cfgs[i].index);
+
+		o->read_back = k != NULL;
+		if (k)
+			o->in_effect[i] = in_effect_mask(&cfgs[i], k);
+	}
+	if (!o->read_back)
+		memset(o->in_effect, 0, n * sizeof(*o->in_effect));
+}
+
+/* The kernel goes VF by VF through the refused request, and inside one VF
+ * through the settings in a fixed order (do_setvfinfo: MAC, VLAN, rate,
+ * spoofchk, link-state, query-rss, trust; the order of enum vs_nl_setting),
+ * and stops at the first refusal: the first setting sent that is not in
+ * effect is the refused one.  Without a read-back, only the very first can
+ * be named. */
+static void find_refused(const struct vs_vf_config *sent, size_t n, const struct vs_pf_vf_list *now,
+			 struct vs_vfctl_outcome *o)
+{
+	o->refused_vf = o->refused_setting = -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned in = o->read_back ? in_effect_mask(&sent[i], find_vf(now, sent[i].index)) : 0;
+
+		for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
+			if (!vs_nl_setting_present(&sent[i], s) || (in & (1u << s)))
+				continue;
+			o->refused_vf = sent[i].index;
+			o->refused_setting = s;
+			o->refused = sent[i];
+			return;
+		}
+	}
+}
+
+static int refusal_error(const char *ifname, const struct vs_vfctl_outcome *o, struct vs_error *err)
+{
+	const char *ext_open = o->extack[0] ? " (" : "", *ext_close = o->extack[0] ? ")" : "";
+	char value[96];
+
+	if (o->refused_vf < 0)
+		return vs_error_set(err, o->error, "%s: RTM_SETLINK refused: %s%s%s%s; every setting sent reads back as in effect",
+				    ifname, strerror(-o->error), ext_open, o->extack, ext_close);
+	vs_nl_setting_format(&o->refused, o->refused_setting, value, sizeof(value));
+	return vs_error_set(err, o->error, "%s: VF %d: %s %s: %s%s%s%s%s", ifname, o->refused_vf,
+			    vs_nl_setting_name(o->refused_setting), value, strerror(-o->error), ext_open, o->extack,
+			    ext_close, o->read_back ? "" : " (the first setting of the request; VF settings cannot be read back)");
+}
+
+static int outcome_start(struct vs_vfctl_outcome *o, size_t n)
+{
+	free(o->in_effect);
+	free(o->unchanged);
+	o->in_effect = calloc(n ? n : 1, sizeof(*o->in_effect));
+	o->unchanged = calloc(n ? n : 1, sizeof(*o->unchanged));
+	o->n = n;
+	o->error = 0;
+	o->extack[0] = '\0';
+	o->refused_vf = o->refused_setting = -1;
+	o->read_back = false;
+	o->requests = 0;
+	return o->in_effect && o->unchanged ? 0 : -ENOMEM;
+}
+
+/* One RTM_SETLINK per IFLA_VFINFO_LIST that fits 16 bits (one for any
+ * request of a few hundred VFs).  On a refusal, *first and *count give the
+ * VFs of the refused request; 1 tells the kernel refused, <0 the exchange
+ * failed. */
+static int send_requests(struct vs_nl *nl, const char *ifname, const struct send *s, struct vs_vfctl_outcome *o,
+			 size_t *first, size_t *count, struct vs_error *err)
+{
+	struct vs_nl_ack ack;
+
+	for (size_t off = 0, k; off < s->n; off += k) {
+		size_t fit = vs_nl_setvfs_fit(s->cfgs + off, s->n - off);
+		int r;
+
+		k = fit ? fit : 1;
+		r = vs_nl_set_vfs_ack(nl, ifname, s->cfgs + off, k, &ack, err);
+		o->requests++;
+		if (r == 0)
+			continue;
+		if (ack.error == 0) /* never reached the kernel's verdict */
+			return r;
+		o->error = ack.error;
+		snprintf(o->extack, sizeof(o->extack), "%s", ack.msg);
+		*first = off;
+		*count = k;
+		return 1;
+	}
+	return 0;
+}
+
+static int apply_sent(struct vs_nl *nl, const char *ifname, const struct vs_vf_config *cfgs, size_t n,
+		      const struct send *s, struct vs_vfctl_outcome *o, struct vs_error *err)
+{
+	struct vs_pf_vf_list now = { .num_vf = -1 };
+	struct vs_error nlerr = { 0 };
+	size_t first = 0, count = 0;
+	int r = send_requests(nl, ifname, s, o, &first, &count, &nlerr);
+
+	if (r < 0)
+		return vs_error_set(err, r, "%s", nlerr.msg);
+	if (r == 0) {
+		for (size_t i = 0; i < n; i++)
+			o->in_effect[i] = present_mask(&cfgs[i]);
+		return 0;
+	}
+	read_back(nl, ifname, cfgs, n, &now, o);
+	find_refused(s->cfgs + first, count, &now, o);
+	vs_pf_vf_list_free(&now);
+	return refusal_error(ifname, o, err);
+}
+
+int vs_vfctl_apply(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
+		   struct vs_vfctl_outcome *o, struct vs_error *err)
+{
+	struct vs_pf_vf_list cur = { .num_vf = -1 };
+	struct send s = { 0 };
+	int r;
+
+	if (outcome_start(o, n) < 0)
+		return vs_error_set(err, -ENOMEM, "%s: out of memory", ifname);
+	/* Unreadable (no VF list, as on a veth): everything is sent. */
+	r = vs_nl_get_vfs(nl, ifname, &cur, NULL);
+	if (r == -ENODEV)
+		return vs_error_set(err, r, "%s: the kernel has no netdev %s: nothing sent", ifname, ifname);
+	if (r < 0)
+		memset(&cur, 0, sizeof(cur));
+	r = fill_rates(ifname, &cur, cfgs, n, err);
+	if (r == 0 && build_send(&cur, cfgs, n, o, &s) < 0)
+		r = vs_error_set(err, -ENOMEM, "%s: out of memory", ifname);
+	if (r == 0)
+		r = apply_sent(nl, ifname, cfgs, n, &s, o, err);
+	free(s.cfgs);
+	vs_pf_vf_list_free(&cur);
+	return r;
+}
+
+/* ---- reset ---- */
 
 static bool zero_mac_refused(const struct vs_vf_config *cfgs, size_t n, const struct vs_vfctl_outcome *o)
 {

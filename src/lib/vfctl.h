@@ -52,17 +52,25 @@ struct vs_vfctl_outcome {
 	char extack[256];
 	int refused_vf;            /* VF number the kernel refused; -1 none/unknown */
 	int refused_setting;       /* enum vs_nl_setting; -1 unknown */
+	struct vs_vf_config refused; /* that VF's entry as sent */
 	bool read_back;            /* in_effect comes from the kernel */
 	unsigned *in_effect;       /* per cfgs[i]: bit (1u << setting) when in effect */
+	unsigned *unchanged;       /* per cfgs[i]: settings that already had the value: not sent */
 	size_t n;
+	size_t requests;           /* RTM_SETLINKs sent (0: nothing to change) */
 	unsigned skipped;          /* reset: settings the driver does not support, dropped */
 	bool placeholder_mac;      /* reset: the driver refused zeros, 02:00:00:00:00:00 used */
 };
 void vs_vfctl_outcome_free(struct vs_vfctl_outcome *o);
 
-/* One RTM_SETLINK for the PF's netdev.  A rate given alone is completed
- * from the current value (IFLA_VF_RATE needs both).  On a refusal, reads
- * back and fills o; err reads "PF: VF N: SETTING VALUE: strerror (extack)". */
+/* Apply cfgs on the PF's netdev.  First one RTM_GETLINK: a rate given
+ * alone is completed from the current value (IFLA_VF_RATE needs both), and
+ * settings that already have the wanted value are not sent (o->unchanged;
+ * a VF with nothing left is left out).  The rest goes as one RTM_SETLINK,
+ * or as several when one IFLA_VFINFO_LIST cannot hold it (16-bit length:
+ * about 520 VFs with every setting, 2340 with two).  On a refusal, reads back and fills o; the refused setting is the
+ * first one sent, in the kernel's order, that is not in effect; err reads
+ * "PF: VF N: SETTING VALUE: strerror (extack)". */
 int vs_vfctl_apply(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
 		   struct vs_vfctl_outcome *o, struct vs_error *err);
 

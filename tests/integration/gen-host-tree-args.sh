@@ -56,7 +56,13 @@ expect 2 "unknown profile 'r731'" --profile r731
 expect 2 "big:0x5" --profile big:0x5
 expect 2 "big:99x256" --profile big:99x256
 expect 2 "give --profile or --pf"
+expect 2 "netdev=NAME is required" --netdevsim 1,numvfs=4
+expect 2 "numvfs=9 is above max=8" --netdevsim 1,numvfs=9,max=8,netdev=eth9
+expect 2 "bad 'numvfs=x'" --netdevsim 1,numvfs=x,netdev=eth9
+expect 2 "expected ID,numvfs=N,netdev=NAME" --netdevsim eth9
 # consistent specs that collide
+expect 1 "netdev em1 is given twice" --profile r730 --netdevsim 1,netdev=em1
+expect 1 "given twice" --netdevsim 1,netdev=eth9 --netdevsim 1,netdev=eth8
 expect 1 "two devices at 0000:01:00.0" --profile r730 --pf addr=0000:01:00.0
 expect 1 "two devices at 0000:05:10.0" --pf $A,num=1 --pf addr=0000:05:10.0,total=0
 expect 1 "netdev em1 is given twice" --profile r730 --pf addr=0000:07:00.0,netdev=em1

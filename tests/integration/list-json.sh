@@ -111,4 +111,22 @@ expect 2 "show without argument" show
 expect 1 "show em1#7" show 'em1#7'
 grep -q "em1" "$W/x.err" && grep -q "7" "$W/x.err" || fail "show em1#7: $(cat "$W/x.err")"
 
+# ---- netdevsim: a PF that is no PCI device, 1024 VFs without addresses ----
+N=$W/nsim
+"$GEN" --netdevsim 1,numvfs=1024,netdev=nsim9,max=1024 "$N" >/dev/null
+set +e
+"$VS" --sysfs-root "$N" -c test:///default --json list nsim9 >"$W/nsim.json" 2>"$W/nsim.err"
+rc=$?
+set -e
+[ $rc -eq 0 ] || fail "list nsim9: exit $rc: $(cat "$W/nsim.err")"
+jq -e '.pfs | length == 1' "$W/nsim.json" >/dev/null || fail "list nsim9: not one PF"
+jq -e '.pfs[0] | .address == "netdevsim1" and .pci == false and .netdev == "nsim9" and .numvfs == 1024
+	and .totalvfs == 1024 and (.vfs | length) == 1024 and .complete == false' "$W/nsim.json" >/dev/null ||
+	fail "list nsim9: PF fields: $(jq -c '.pfs[0] | del(.vfs)' "$W/nsim.json")"
+jq -e '[.pfs[0].vfs[] | select(.address == null and .config_known == false and .trust == null)] | length == 1024' \
+	"$W/nsim.json" >/dev/null || fail "list nsim9: VFs without address, settings unknown"
+jq -e '[.pfs[0].vfs[].index] == [range(0; 1024)]' "$W/nsim.json" >/dev/null || fail "list nsim9: VF indexes"
+# no such netdev in this kernel: the warning names the PF and how many VFs
+grep -q "nsim9 (netdevsim1).*1024 VFs" "$W/nsim.err" || fail "list nsim9: warning: $(cat "$W/nsim.err")"
+
 [ "$fails" = 0 ] && echo "PASS: list --json structure, warnings and exit codes" || exit 1

@@ -101,8 +101,10 @@ if command -v strace >/dev/null; then
 			"$VS" --sysfs-root "$W/tree" "$@" >/dev/null 2>&1
 		echo "$(grep -c RTM_SETLINK "$W/trace") $(grep -c RTM_GETLINK "$W/trace")"
 	}
+	# RTM_GETLINK for the current values, one RTM_SETLINK for the 4 VFs,
+	# RTM_GETLINK to read back after the refusal
 	got=$(sends vf set 'vpf0#0-3' --spoofchk off --trust on)
-	[ "$got" = "1 1" ] || fail "vf set of 4 VFs: want 1 RTM_SETLINK and 1 read-back RTM_GETLINK, got $got"
+	[ "$got" = "1 2" ] || fail "vf set of 4 VFs: want 1 RTM_SETLINK and 2 RTM_GETLINK (before, read-back), got $got"
 	got=$(sends vf set 'vpf0#0-3' --vlan 5000)
 	[ "$got" = "0 0" ] || fail "refused value: something was sent ($got)"
 	got=$(sends vf set 'vpf0#0-3' --mac 52:54:00:00:00:01)

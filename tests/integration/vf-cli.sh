@@ -83,5 +83,16 @@ else
 	echo "note: jq missing, JSON dry run not checked"
 fi
 
+# netdevsim: PF#range by number, all 256 VFs in one request
+"$GEN" --netdevsim 1,numvfs=256,netdev=nsim9 "$W/nsim" >/dev/null
+"$VS" --sysfs-root "$W/nsim" -n vf set 'nsim9#0-255' --spoofchk off --trust on >"$W/out" 2>"$W/err" ||
+	{ echo "FAIL: netdevsim dry run: $(cat "$W/err")"; fails=$((fails + 1)); }
+grep -q 'nsim9 (netdevsim1): RTM_SETLINK, one IFLA_VFINFO_LIST with 256 IFLA_VF_INFO' "$W/out" &&
+	[ "$(grep -c 'IFLA_VF_TRUST *trust on' "$W/out")" = 256 ] ||
+	{ echo "FAIL: netdevsim dry run: $(head -3 "$W/out")"; fails=$((fails + 1)); }
+"$VS" --sysfs-root "$W/nsim" -n vf set 'nsim9#256' --trust on >/dev/null 2>"$W/err" &&
+	{ echo "FAIL: netdevsim VF 256 accepted"; fails=$((fails + 1)); }
+grep -q "nsim9" "$W/err" || { echo "FAIL: netdevsim VF 256: $(cat "$W/err")"; fails=$((fails + 1)); }
+
 [ $fails -eq 0 ] || exit 1
 echo "PASS: vf set/reset usage, validation and dry run"

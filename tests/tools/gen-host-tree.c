@@ -72,10 +72,19 @@ struct dev {
 	char driver[NAME_MAX_], netdev[IFNAME_MAX];
 };
 
+/* A netdevsim device (--netdevsim): an SR-IOV PF that is no PCI device. */
+struct nsim {
+	unsigned id;
+	int numvfs, max;
+	char netdev[IFNAME_MAX];
+};
+
 struct gen {
 	const char *out;
 	struct spec *specs;
 	size_t n_specs;
+	struct nsim *nsims;
+	size_t n_nsims;
 	struct dev *devs;
 	size_t n_devs, alloc;
 	bool iommu, vfio_pci;
@@ -986,11 +995,96 @@ static void write_skeleton(const struct gen *g)
 		driver_dir(g, "bus/pci/drivers/vfio-pci");
 }
 
+/* ---------- netdevsim: VFs on a device of the netdevsim bus ---------- */
+
+/* "ID,numvfs=N,netdev=NAME[,max=M]" */
+static void add_nsim(struct gen *g, const char *text)
+{
+	struct nsim n = { .numvfs = 0, .max = -1 };
+	char buf[256], *save = NULL, *tok, *end;
+	unsigned long id;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	tok = strtok_r(buf, ",", &save);
+	id = tok ? strtoul(tok, &end, 10) : 0;
+	if (!tok || *end || end == tok || id > 65535)
+		die(2, "--netdevsim %s: expected ID,numvfs=N,netdev=NAME[,max=M]", text);
+	n.id = (unsigned)id;
+	while ((tok = strtok_r(NULL, ",", &save))) {
+		char *eq = strchr(tok, '=');
+		long v;
+
+		if (!eq)
+			die(2, "--netdevsim %s: '%s' is not key=value", text, tok);
+		*eq++ = 0;
+		if (!strcmp(tok, "netdev") && parse_ifname(eq, IFNAME_MAX - 1))
+			snprintf(n.netdev, sizeof(n.netdev), "%s", eq);
+		else if ((!strcmp(tok, "numvfs") || !strcmp(tok, "max")) && parse_num(eq, 10, &v) && v >= 0 && v <= 65535)
+			*(!strcmp(tok, "max") ? &n.max : &n.numvfs) = (int)v;
+		else
+			die(2, "--netdevsim %s: bad '%s=%s' (keys: numvfs, netdev, max)", text, tok, eq);
+	}
+	if (!n.netdev[0])
+		die(2, "--netdevsim %s: netdev=NAME is required", text);
+	if (n.max < 0)
+		n.max = n.numvfs > 4 ? n.numvfs : 4; /* netdevsim's default limit is 4 */
+	if (n.numvfs > n.max)
+		die(2, "--netdevsim %s: numvfs=%d is above max=%d", text, n.numvfs, n.max);
+	g->nsims = xrealloc(g->nsims, (g->n_nsims + 1) * sizeof(*g->nsims));
+	g->nsims[g->n_nsims++] = n;
+}
+
+static void check_nsims(const struct gen *g)
+{
+	for (size_t i = 0; i < g->n_nsims; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (g->nsims[j].id == g->nsims[i].id || !strcmp(g->nsims[j].netdev, g->nsims[i].netdev))
+				die(1, "netdevsim%u: id or netdev %s given twice", g->nsims[i].id, g->nsims[i].netdev);
+		for (size_t d = 0; d < g->n_devs; d++)
+			if (!strcmp(g->devs[d].netdev, g->nsims[i].netdev))
+				die(1, "netdev %s is given twice (%s and netdevsim%u)", g->nsims[i].netdev, g->devs[d].addr,
+				    g->nsims[i].id);
+	}
+}
+
+/* As the kernel lays it out: /sys/devices/netdevsimN with sriov_numvfs (no
+ * sriov_totalvfs, no virtfn links: the VFs are no devices), the PF netdev
+ * under it, the limit in debugfs netdevsim/netdevsimN/max_vfs. */
+static void write_nsim(struct gen *g, const struct nsim *n)
+{
+	char dev[64], ndir[128], name[32];
+	int ifindex = g->next_ifindex++;
+
+	snprintf(name, sizeof(name), "netdevsim%u", n->id);
+	snprintf(dev, sizeof(dev), "devices/%s", name);
+	mkdir_p(P(g, "sys/%s", dev));
+	mkdir_p(P(g, "sys/bus/netdevsim/devices"));
+	mkdir_p(P(g, "sys/bus/netdevsim/drivers"));
+	driver_dir(g, "bus/netdevsim/drivers/netdevsim");
+	write_attr(P(g, "sys/%s/sriov_numvfs", dev), "%d\n", n->numvfs);
+	write_data(P(g, "sys/%s/new_port", dev), "", 0);
+	write_data(P(g, "sys/%s/del_port", dev), "", 0);
+	sys_link(g, dev, "subsystem", "bus/netdevsim");
+	sys_link(g, dev, "driver", "bus/netdevsim/drivers/netdevsim");
+	sys_link(g, "bus/netdevsim/devices", name, dev);
+	snprintf(ndir, sizeof(ndir), "%s/net/%s", dev, n->netdev);
+	mkdir_p(P(g, "sys/%s", ndir));
+	write_attr(P(g, "sys/%s/address", ndir), "02:5e:ee:%02x:%02x:%02x\n", n->id & 0xff, (ifindex >> 8) & 0xff,
+		   ifindex & 0xff);
+	write_attr(P(g, "sys/%s/ifindex", ndir), "%d\n", ifindex);
+	write_attr(P(g, "sys/%s/operstate", ndir), "up\n");
+	write_attr(P(g, "sys/%s/type", ndir), "1\n");
+	sys_link(g, ndir, "device", dev);
+	sys_link(g, "class/net", n->netdev, ndir);
+	mkdir_p(P(g, "sys/kernel/debug/netdevsim/%s", name));
+	write_attr(P(g, "sys/kernel/debug/netdevsim/%s/max_vfs", name), "%d\n", n->max);
+}
+
 /* ---------- main ---------- */
 
 static void usage(FILE *f)
 {
-	fputs("Usage: gen-host-tree [--profile NAME]... [--pf SPEC]... [--no-iommu] [--no-vfio-pci] OUTDIR\n"
+	fputs("Usage: gen-host-tree [--profile NAME]... [--pf SPEC]... [--netdevsim NSIM]... [--no-iommu] [--no-vfio-pci] OUTDIR\n"
 	      "Write a generated Linux sysfs host tree under OUTDIR (sys/, proc/cmdline).\n\n"
 	      "Profiles:\n", f);
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
@@ -1002,6 +1096,9 @@ static void usage(FILE *f)
 	fputs("  (offset/stride default 128/4 as on an I350; VFs get netdevs only with vfnetdev=)\n"
 	      "\n--no-iommu: no DMAR table, IOMMU groups or intel_iommu=on\n"
 	      "--no-vfio-pci: no vfio-pci driver directory (unless a device uses it)\n"
+	      "--netdevsim ID,numvfs=N,netdev=NAME[,max=M]: a netdevsim device netdevsimID (not PCI) with\n"
+	      "    sriov_numvfs N, its PF netdev NAME, and debugfs netdevsim/netdevsimID/max_vfs M\n"
+	      "    (default: N, at least 4); its VFs have no devices and no PCI addresses\n"
 	      "Large trees (big:8x256 is about 2,000 devices) write much faster on tmpfs (/dev/shm).\n", f);
 }
 
@@ -1010,6 +1107,7 @@ static void parse_args(struct gen *g, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "profile", required_argument, NULL, 'p' }, { "pf", required_argument, NULL, 'f' },
 		{ "no-iommu", no_argument, NULL, 'I' }, { "no-vfio-pci", no_argument, NULL, 'V' },
+		{ "netdevsim", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	int c;
 
@@ -1019,14 +1117,15 @@ static void parse_args(struct gen *g, int argc, char **argv)
 		case 'f': add_spec(g, optarg); break;
 		case 'I': g->iommu = false; break;
 		case 'V': g->vfio_pci = false; break;
+		case 'N': add_nsim(g, optarg); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
 	}
 	if (optind != argc - 1)
 		die(2, "need exactly one OUTDIR (see --help)");
-	if (g->n_specs == 0)
-		die(2, "nothing to write: give --profile or --pf");
+	if (g->n_specs == 0 && g->n_nsims == 0)
+		die(2, "nothing to write: give --profile or --pf (or --netdevsim)");
 	g->out = argv[optind];
 }
 
@@ -1039,6 +1138,7 @@ int main(int argc, char **argv)
 	add_bridges(&g);
 	check_collisions(&g);
 	check_netdevs(&g);
+	check_nsims(&g);
 	assign_paths_groups(&g);
 	mkdir_p(g.out);
 	if (access(P(&g, "sys"), F_OK) == 0)
@@ -1046,6 +1146,9 @@ int main(int argc, char **argv)
 	write_skeleton(&g);
 	for (size_t i = 0; i < g.n_devs; i++)
 		write_dev(&g, i);
+	for (size_t i = 0; i < g.n_nsims; i++)
+		write_nsim(&g, &g.nsims[i]);
+	free(g.nsims);
 	free(g.devs);
 	free(g.specs);
 	return 0;

@@ -245,6 +245,51 @@ static void test_setlink_batch64(void **state)
 	build_and_compare(cfgs, 64, "enp5s0f0", &w);
 }
 
+/* vs_nl_setvfs_fit agrees with the builder: the count it gives builds, one
+ * more VF does not (E2BIG), for each kind of entry. */
+static void test_setvfs_fit(void **state)
+{
+	static struct vs_vf_config cfgs[4096];
+	static const int kinds[] = { 0, 1, 2, 3 };
+
+	for (size_t k = 0; k < ELEMENTSOF(kinds); k++) {
+		struct vs_error err = { 0 };
+		void *buf = NULL;
+		size_t len = 0, fit;
+
+		for (int i = 0; i < 4096; i++) {
+			cfgs[i] = cfg(i);
+			cfgs[i].spoofchk = 0;
+			cfgs[i].trust = 1;
+			if (kinds[k] >= 1) { /* a reset: every setting */
+				cfgs[i].has_mac = true;
+				cfgs[i].vlan = 0;
+				cfgs[i].link_state = 0;
+				cfgs[i].min_tx_rate = cfgs[i].max_tx_rate = 0;
+			}
+			if (kinds[k] >= 2) /* 802.1ad goes as a nested IFLA_VF_VLAN_LIST */
+				cfgs[i].vlan_proto = ETH_P_8021AD;
+			if (kinds[k] >= 3)
+				cfgs[i].query_rss = 1;
+		}
+		fit = vs_nl_setvfs_fit(cfgs, 4096);
+		assert_true(fit > 400 && fit < 4096);
+		assert_int_equal(vs_nl_build_setvfs("em1", cfgs, fit, 7, &buf, &len, &err), 0);
+		free(buf);
+		buf = NULL;
+		assert_int_equal(vs_nl_build_setvfs("em1", cfgs, fit + 1, 7, &buf, &len, &err), -E2BIG);
+		assert_null(buf);
+	}
+	/* 1024 VFs with two settings: one list */
+	assert_int_equal(vs_nl_setvfs_fit(cfgs, 1024) < 1024, true);
+	for (int i = 0; i < 1024; i++) {
+		cfgs[i] = cfg(i);
+		cfgs[i].spoofchk = 0;
+		cfgs[i].trust = 1;
+	}
+	assert_int_equal(vs_nl_setvfs_fit(cfgs, 1024), 1024);
+}
+
 static void test_getlink(void **state)
 {
 	struct wbuf w;
@@ -415,7 +460,9 @@ static void test_parse_truncated(void **state)
 }
 
 /* The kernel's list of 400 VFs is longer than 65535 bytes: its nla_len
- * wraps, and what follows the short list is the rest of the VF entries. */
+ * wraps, and what follows the short list is the rest of the VF entries.
+ * They add up to IFLA_NUM_VF and to the stored length modulo 65536: the
+ * whole list is read. */
 static void test_parse_wrapped_list(void **state)
 {
 	struct vs_pf_vf_list l;
@@ -425,10 +472,49 @@ static void test_parse_wrapped_list(void **state)
 	assert_true(w.len > 65536);
 	assert_int_equal(vs_nl_parse_link(w.b, w.len, "enp5s0f0", &l, NULL), 0);
 	assert_int_equal(l.num_vf, 400);
-	assert_true(l.n < 400);
-	assert_true(l.truncated);
+	assert_int_equal(l.n, 400);
+	assert_false(l.truncated);
+	assert_true(l.wrapped);
 	for (size_t i = 0; i < l.n; i++)
 		assert_vf_matches(&l.vfs[i], (int)i);
+	vs_pf_vf_list_free(&l);
+	w_free(&w);
+}
+
+/* A wrapped list that cannot be recovered stays truncated, with the VFs
+ * the stored length covers: fewer entries than IFLA_NUM_VF says (a kernel
+ * that stopped filling), or a stored length that does not agree. */
+static void test_parse_wrapped_unrecoverable(void **state)
+{
+	struct vs_pf_vf_list l;
+	struct wbuf w;
+	size_t n_short;
+	uint16_t bad;
+
+	w_newlink(&w, "enp5s0f0", 401, 400);
+	assert_int_equal(vs_nl_parse_link(w.b, w.len, "enp5s0f0", &l, NULL), 0);
+	assert_true(l.truncated);
+	assert_false(l.wrapped);
+	assert_true(l.n > 0 && l.n < 400);
+	n_short = l.n;
+	for (size_t i = 0; i < l.n; i++)
+		assert_vf_matches(&l.vfs[i], (int)i);
+	vs_pf_vf_list_free(&l);
+	w_free(&w);
+
+	w_newlink(&w, "enp5s0f0", 400, 400);
+	/* the list follows IFLA_IFNAME "enp5s0f0", IFLA_MTU and IFLA_NUM_VF */
+	{
+		size_t off = NLMSG_LENGTH(sizeof(struct ifinfomsg)) + 16 + 8 + 8;
+
+		memcpy(&bad, w.b + off, 2);
+		bad = (uint16_t)(bad - 4);
+		memcpy(w.b + off, &bad, 2);
+	}
+	assert_int_equal(vs_nl_parse_link(w.b, w.len, "enp5s0f0", &l, NULL), 0);
+	assert_true(l.truncated);
+	assert_false(l.wrapped);
+	assert_true(l.n <= n_short);
 	vs_pf_vf_list_free(&l);
 	w_free(&w);
 }
@@ -792,7 +878,9 @@ int main(void)
 		cmocka_unit_test(test_parse_one_vf_8021ad),
 		cmocka_unit_test(test_parse_256),
 		cmocka_unit_test(test_parse_truncated),
+		cmocka_unit_test(test_setvfs_fit),
 		cmocka_unit_test(test_parse_wrapped_list),
+		cmocka_unit_test(test_parse_wrapped_unrecoverable),
 		cmocka_unit_test(test_parse_no_vfs),
 		cmocka_unit_test(test_parse_missing_attributes),
 		cmocka_unit_test(test_parse_short_attributes),

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test-fake-kernel.h"
 #include "test-netlink-fake.h"
 #include "vfctl.h"
 
@@ -210,112 +211,156 @@ static void test_plan_groups_by_pf(void **state)
 	vs_vfctl_plans_free(plans, n);
 }
 
-/* A kernel-like read-back: every VF at the given settings. */
-static void queue_readback(struct fake_nl *f, const struct vs_vf_config *vfs, size_t n)
+/* ---- against the fake kernel: state, fixed order, in-order stop ---- */
+
+static struct vs_vf_config want(int index)
 {
-	struct wbuf w;
-	size_t list;
-
-	w_init(&w);
-	w_link_msg(&w, RTM_NEWLINK, 0, 0);
-	w_attr_str(&w, IFLA_IFNAME, "em1");
-	w_attr_u32(&w, IFLA_NUM_VF, (uint32_t)n);
-	list = w_nest_start(&w, IFLA_VFINFO_LIST);
-	for (size_t i = 0; i < n; i++) {
-		const struct vs_vf_config *c = &vfs[i];
-		struct ifla_vf_mac m;
-		uint32_t vf = (uint32_t)c->index, vlan[3] = { vf, (uint32_t)c->vlan, (uint32_t)c->qos };
-		uint32_t rate[3] = { vf, (uint32_t)c->min_tx_rate, (uint32_t)c->max_tx_rate };
-		uint32_t spoof[2] = { vf, (uint32_t)c->spoofchk }, trust[2] = { vf, (uint32_t)c->trust };
-		size_t info = w_nest_start(&w, IFLA_VF_INFO);
-
-		memset(&m, 0, sizeof(m));
-		m.vf = vf;
-		memcpy(m.mac, c->mac, 6);
-		w_attr(&w, IFLA_VF_MAC, &m, sizeof(m));
-		w_attr(&w, IFLA_VF_VLAN, vlan, sizeof(vlan));
-		w_attr(&w, IFLA_VF_RATE, rate, sizeof(rate));
-		w_attr(&w, IFLA_VF_SPOOFCHK, spoof, sizeof(spoof));
-		/* no IFLA_VF_LINK_STATE: as a driver that lacks it */
-		w_attr(&w, IFLA_VF_TRUST, trust, sizeof(trust));
-		w_nest_end(&w, info);
-	}
-	w_nest_end(&w, list);
-	w_msg_end(&w);
-	w_ack(&w, 0, NULL, 0);
-	fake_queue(f, &w);
-	w_free(&w);
+	return cfg(index);
 }
 
-static struct vs_vf_config kernel_vf(int index, int spoofchk, int trust)
+/* The VF settings of request i, decoded by the fake from the raw bytes. */
+static size_t entries_of(const struct fake_kernel *k, size_t i, uint32_t *types, uint32_t *vfs)
 {
-	struct vs_vf_config c = cfg(index);
+	size_t list_len;
 
-	c.has_mac = true;
-	c.vlan = c.qos = 0;
-	c.min_tx_rate = c.max_tx_rate = 0;
-	c.spoofchk = spoofchk;
-	c.trust = trust;
-	return c;
+	return fk_setlink_entries(k, i, types, vfs, FK_MAX_VFS, &list_len);
+}
+
+static size_t last_setlink(const struct fake_kernel *k)
+{
+	for (size_t i = k->nreq; i > 0; i--)
+		if (((struct nlmsghdr *)k->req[i - 1])->nlmsg_type == RTM_SETLINK)
+			return i - 1;
+	fail_msg("no RTM_SETLINK sent");
+	return 0;
 }
 
 static void test_apply_ok(void **state)
 {
-	struct vs_vf_config cfgs[2] = { cfg(0), cfg(1) };
+	static struct fake_kernel k;
+	struct vs_vf_config cfgs[2] = { want(0), want(1) };
 	struct vs_vfctl_outcome o = { 0 };
-	struct fake_nl f;
+	uint32_t types[2], vfs[2];
 
-	fake_init(&f);
+	fk_init(&k, 4);
 	for (int i = 0; i < 2; i++) {
 		cfgs[i].spoofchk = 0;
 		cfgs[i].trust = 1;
 	}
-	fake_queue_ack(&f, 0, NULL);
-	assert_int_equal(vs_vfctl_apply(&f.nl, "em1", cfgs, 2, &o, NULL), 0);
-	assert_int_equal(f.nreq, 1); /* one request for both VFs, no read-back */
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", cfgs, 2, &o, NULL), 0);
+	/* the current values, then one request for both VFs */
+	assert_int_equal(k.nreq, 2);
+	assert_int_equal(((struct nlmsghdr *)k.req[0])->nlmsg_type, RTM_GETLINK);
+	assert_int_equal(k.nsetlink, 1);
+	assert_int_equal(o.requests, 1);
+	assert_int_equal(entries_of(&k, 1, types, vfs), 2);
+	assert_int_equal(types[1], FK_BIT(IFLA_VF_SPOOFCHK) | FK_BIT(IFLA_VF_TRUST));
 	assert_int_equal(o.in_effect[1], (1u << VS_NL_SPOOFCHK) | (1u << VS_NL_TRUST));
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(k.vfs[i].spoofchk, 0);
+		assert_int_equal(k.vfs[i].trust, 1);
+	}
+	assert_int_equal(k.vfs[2].trust, 0);
 	vs_vfctl_outcome_free(&o);
-	fake_free(&f);
+	fk_free(&k);
 }
 
-/* VF 0 took both settings, VF 1 refused spoofchk: the kernel stopped there. */
-static void test_apply_refused_read_back(void **state)
+/* Settings that already have the value are not in the request bytes; a VF
+ * with nothing left is not in it at all; nothing left: nothing sent. */
+static void test_apply_leaves_out_unchanged(void **state)
 {
-	struct vs_vf_config cfgs[3] = { cfg(0), cfg(1), cfg(2) };
-	struct vs_vf_config now[3] = { kernel_vf(0, 0, 1), kernel_vf(1, 1, 0), kernel_vf(2, 1, 0) };
+	static struct fake_kernel k;
+	struct vs_vf_config cfgs[3] = { want(0), want(1), want(2) };
 	struct vs_vfctl_outcome o = { 0 };
-	struct vs_error err = { 0 };
-	struct vs_pf_vf_list sent;
-	struct fake_nl f;
+	uint32_t types[3], vfs[3];
 
-	fake_init(&f);
+	fk_init(&k, 3);
+	k.vfs[0].trust = 1;          /* VF 0: trust already on */
+	k.vfs[1].trust = 1;          /* VF 1: both already as asked */
+	k.vfs[1].spoofchk = 0;
 	for (int i = 0; i < 3; i++) {
 		cfgs[i].spoofchk = 0;
 		cfgs[i].trust = 1;
 	}
-	fake_queue_ack(&f, -EOPNOTSUPP, NULL);
-	queue_readback(&f, now, 3);
-	assert_int_equal(vs_vfctl_apply(&f.nl, "em1", cfgs, 3, &o, &err), -EOPNOTSUPP);
-	assert_string_equal(err.msg, "em1: VF 1: spoofchk off: Operation not supported");
-	assert_true(o.read_back);
-	assert_int_equal(o.refused_vf, 1);
-	assert_int_equal(o.refused_setting, VS_NL_SPOOFCHK);
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", cfgs, 3, &o, NULL), 0);
+	assert_int_equal(entries_of(&k, last_setlink(&k), types, vfs), 2);
+	assert_int_equal(vfs[0], 0);
+	assert_int_equal(types[0], FK_BIT(IFLA_VF_SPOOFCHK));
+	assert_int_equal(vfs[1], 2);
+	assert_int_equal(types[1], FK_BIT(IFLA_VF_SPOOFCHK) | FK_BIT(IFLA_VF_TRUST));
+	assert_int_equal(o.unchanged[0], 1u << VS_NL_TRUST);
+	assert_int_equal(o.unchanged[1], (1u << VS_NL_SPOOFCHK) | (1u << VS_NL_TRUST));
 	assert_int_equal(o.in_effect[0], (1u << VS_NL_SPOOFCHK) | (1u << VS_NL_TRUST));
-	assert_int_equal(o.in_effect[1], 0);
-	assert_int_equal(o.in_effect[2], 0);
-	/* SETLINK with 3 VFs, then the RTM_GETLINK read-back */
-	assert_int_equal(f.nreq, 2);
-	assert_int_equal(((struct nlmsghdr *)f.req[0])->nlmsg_type, RTM_SETLINK);
-	assert_int_equal(((struct nlmsghdr *)f.req[1])->nlmsg_type, RTM_GETLINK);
-	assert_int_equal(vs_nl_parse_link(f.req[0], f.req_len[0], "em1", &sent, NULL), 0);
-	assert_int_equal(sent.n, 3);
-	vs_pf_vf_list_free(&sent);
 	vs_vfctl_outcome_free(&o);
-	fake_free(&f);
+
+	/* a second run has nothing to do */
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", cfgs, 3, &o, NULL), 0);
+	assert_int_equal(o.requests, 0);
+	assert_int_equal(k.nsetlink, 1);
+	vs_vfctl_outcome_free(&o);
+	fk_free(&k);
 }
 
-/* veth-like: no VF list to read back; the first setting is named, with
- * the extack text. */
+/* igb: no per-VF link state.  In one entry the kernel sets spoofchk, then
+ * stops at link-state: trust (after it in the kernel's order) is not set,
+ * and VFs after the refused one are not touched.  The message names
+ * link-state, not trust. */
+static void test_refusal_names_setting_in_kernel_order(void **state)
+{
+	static struct fake_kernel k;
+	struct vs_vf_config cfgs[3] = { want(4), want(5), want(6) };
+	struct vs_vfctl_outcome o = { 0 };
+	struct vs_error err = { 0 };
+
+	fk_init(&k, 7);
+	k.refuse = FK_BIT(IFLA_VF_LINK_STATE);
+	for (int i = 0; i < 3; i++) {
+		cfgs[i].trust = 1;             /* given first on the command line */
+		cfgs[i].link_state = IFLA_VF_LINK_STATE_DISABLE;
+		cfgs[i].spoofchk = 0;
+	}
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", cfgs, 3, &o, &err), -EOPNOTSUPP);
+	assert_string_equal(err.msg, "em1: VF 4: link-state disable: Operation not supported");
+	assert_true(o.read_back);
+	assert_int_equal(o.refused_vf, 4);
+	assert_int_equal(o.refused_setting, VS_NL_LINK_STATE);
+	assert_int_equal(k.vfs[4].spoofchk, 0);  /* before link-state: applied */
+	assert_int_equal(k.vfs[4].trust, 0);     /* after it: never reached */
+	assert_int_equal(k.vfs[5].spoofchk, 1);  /* next VF: never reached */
+	assert_int_equal(o.in_effect[0], 1u << VS_NL_SPOOFCHK);
+	assert_int_equal(o.in_effect[1], 0);
+	vs_vfctl_outcome_free(&o);
+	fk_free(&k);
+}
+
+/* The refused setting is found over what was SENT: VF 0's trust was
+ * already on (not sent), VF 1 is refused at trust. */
+static void test_refusal_after_left_out_setting(void **state)
+{
+	static struct fake_kernel k;
+	struct vs_vf_config cfgs[3] = { want(0), want(1), want(2) };
+	struct vs_vfctl_outcome o = { 0 };
+	struct vs_error err = { 0 };
+
+	fk_init(&k, 3);
+	k.refuse = FK_BIT(IFLA_VF_TRUST);
+	k.vfs[0].trust = 1;
+	for (int i = 0; i < 3; i++) {
+		cfgs[i].spoofchk = 0;
+		cfgs[i].trust = 1;
+	}
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", cfgs, 3, &o, &err), -EOPNOTSUPP);
+	assert_string_equal(err.msg, "em1: VF 1: trust on: Operation not supported");
+	assert_int_equal(k.vfs[0].spoofchk, 0);
+	assert_int_equal(k.vfs[1].spoofchk, 0);
+	assert_int_equal(k.vfs[2].spoofchk, 1);
+	assert_int_equal(o.in_effect[0], (1u << VS_NL_SPOOFCHK) | (1u << VS_NL_TRUST));
+	vs_vfctl_outcome_free(&o);
+	fk_free(&k);
+}
+
+/* veth-like: no VF list to read; everything is sent and the first setting
+ * of the request is named, with the extack text. */
 static void test_apply_refused_no_read_back(void **state)
 {
 	struct vs_vf_config c = cfg(0);
@@ -326,8 +371,9 @@ static void test_apply_refused_no_read_back(void **state)
 	fake_init(&f);
 	c.link_state = IFLA_VF_LINK_STATE_ENABLE;
 	c.trust = 1;
+	fake_queue_ack(&f, -EOPNOTSUPP, NULL);   /* RTM_GETLINK: nothing to read */
 	fake_queue_ack(&f, -EOPNOTSUPP, "not here");
-	queue_readback(&f, NULL, 0);
+	fake_queue_ack(&f, -EOPNOTSUPP, NULL);   /* read-back */
 	assert_int_equal(vs_vfctl_apply(&f.nl, "em1", &c, 1, &o, &err), -EOPNOTSUPP);
 	assert_false(o.read_back);
 	assert_string_equal(err.msg, "em1: VF 0: link-state enable: Operation not supported (not here) "
@@ -339,30 +385,25 @@ static void test_apply_refused_no_read_back(void **state)
 /* --max-tx-rate alone: min comes from the kernel, as iproute2 does. */
 static void test_rate_completed_from_kernel(void **state)
 {
-	struct vs_vf_config c = cfg(0), now = kernel_vf(0, 1, 0);
+	static struct fake_kernel k;
+	struct vs_vf_config c = cfg(0);
 	struct vs_vfctl_outcome o = { 0 };
 	struct vs_error err = { 0 };
-	struct vs_pf_vf_list sent;
 	struct fake_nl f;
 
-	fake_init(&f);
+	fk_init(&k, 1);
+	k.vfs[0].min_rate = 10;
+	k.vfs[0].max_rate = 20;
 	c.max_tx_rate = 100;
-	now.min_tx_rate = 10;
-	now.max_tx_rate = 20;
-	queue_readback(&f, &now, 1);
-	fake_queue_ack(&f, 0, NULL);
-	assert_int_equal(vs_vfctl_apply(&f.nl, "em1", &c, 1, &o, &err), 0);
-	assert_int_equal(f.nreq, 2);
-	assert_int_equal(vs_nl_parse_link(f.req[1], f.req_len[1], "em1", &sent, NULL), 0);
-	assert_int_equal(sent.vfs[0].min_tx_rate, 10);
-	assert_int_equal(sent.vfs[0].max_tx_rate, 100);
-	vs_pf_vf_list_free(&sent);
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", &c, 1, &o, &err), 0);
+	assert_int_equal(k.vfs[0].min_rate, 10);
+	assert_int_equal(k.vfs[0].max_rate, 100);
 	vs_vfctl_outcome_free(&o);
-	fake_free(&f);
+	fk_free(&k);
 
 	/* nothing to read the other rate from: refused, no RTM_SETLINK sent */
 	fake_init(&f);
-	queue_readback(&f, NULL, 0);
+	fake_queue_ack(&f, -EOPNOTSUPP, NULL);
 	c = cfg(0);
 	c.min_tx_rate = 5;
 	assert_int_equal(vs_vfctl_apply(&f.nl, "em1", &c, 1, &o, &err), -ENODATA);
@@ -377,50 +418,134 @@ static void test_rate_completed_from_kernel(void **state)
 static void test_reset_placeholder_mac(void **state)
 {
 	static const unsigned char placeholder[6] = VS_VFCTL_PLACEHOLDER_MAC;
-	struct vs_vf_config c, now = kernel_vf(0, 0, 1);
+	static struct fake_kernel k;
+	struct vs_vf_config c;
 	struct vs_vfctl_outcome o = { 0 };
-	struct vs_pf_vf_list sent;
-	struct fake_nl f;
 
-	fake_init(&f);
+	fk_init(&k, 1);
+	k.refuse_zero_mac = true;
+	k.vfs[0].mac[0] = 0x52;
+	k.vfs[0].spoofchk = 0;
 	vs_vfctl_reset_config(&c, 0);
-	now.mac[0] = 0x52; /* MAC not cleared: refused */
-	fake_queue_ack(&f, -EINVAL, NULL);
-	queue_readback(&f, &now, 1);
-	fake_queue_ack(&f, 0, NULL);
-	assert_int_equal(vs_vfctl_reset(&f.nl, "em1", &c, 1, &o, NULL), 0);
+	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", &c, 1, &o, NULL), 0);
 	assert_true(o.placeholder_mac);
-	assert_int_equal(f.nreq, 3);
-	assert_int_equal(vs_nl_parse_link(f.req[2], f.req_len[2], "em1", &sent, NULL), 0);
-	assert_memory_equal(sent.vfs[0].mac, placeholder, 6);
-	assert_int_equal(sent.vfs[0].spoofchk, 1);
-	vs_pf_vf_list_free(&sent);
+	assert_int_equal(k.nsetlink, 2);
+	assert_memory_equal(k.vfs[0].mac, placeholder, 6);
+	assert_int_equal(k.vfs[0].spoofchk, 1);
 	vs_vfctl_outcome_free(&o);
-	fake_free(&f);
+	fk_free(&k);
 }
 
-/* A driver without link-state (igb): reset drops it and goes on. */
+/* igb after vf set: reset must not send link-state (igb reports auto and
+ * refuses to set it); every other setting comes back in ONE request. */
+static void test_reset_igb(void **state)
+{
+	static struct fake_kernel k;
+	struct vs_vf_config c[4];
+	struct vs_vfctl_outcome o = { 0 };
+	uint32_t types[4], vfs[4];
+
+	fk_init(&k, 7);
+	k.refuse = FK_BIT(IFLA_VF_LINK_STATE);
+	for (int i = 0; i < 4; i++) {
+		k.vfs[i].mac[0] = 0x52;
+		k.vfs[i].mac[5] = (unsigned char)i;
+		k.vfs[i].vlan = 200;
+		k.vfs[i].spoofchk = 0;
+		k.vfs[i].trust = 1;
+		vs_vfctl_reset_config(&c[i], i);
+	}
+	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", c, 4, &o, NULL), 0);
+	assert_int_equal(k.nsetlink, 1);
+	assert_int_equal(o.skipped, 0);
+	assert_int_equal(entries_of(&k, last_setlink(&k), types, vfs), 4);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(types[i], FK_BIT(IFLA_VF_MAC) | FK_BIT(IFLA_VF_VLAN) | FK_BIT(IFLA_VF_SPOOFCHK) |
+						   FK_BIT(IFLA_VF_TRUST));
+		assert_int_equal(k.vfs[i].vlan, 0);
+		assert_int_equal(k.vfs[i].spoofchk, 1);
+		assert_int_equal(k.vfs[i].trust, 0);
+		assert_int_equal(k.vfs[i].mac[0], 0);
+	}
+	vs_vfctl_outcome_free(&o);
+	fk_free(&k);
+}
+
+/* A driver without trust that does not report it either: reset finds it
+ * refused (the last in the kernel's order), drops it and goes on. */
 static void test_reset_skips_unsupported(void **state)
 {
-	struct vs_vf_config c, now = kernel_vf(0, 1, 0);
+	static struct fake_kernel k;
+	struct vs_vf_config c[2];
 	struct vs_vfctl_outcome o = { 0 };
-	struct vs_pf_vf_list sent;
-	struct fake_nl f;
+	uint32_t types[2], vfs[2];
 
-	fake_init(&f);
-	vs_vfctl_reset_config(&c, 0);
-	fake_queue_ack(&f, -EOPNOTSUPP, NULL);
-	queue_readback(&f, &now, 1); /* all in effect up to link state, which it lacks */
-	fake_queue_ack(&f, 0, NULL);
-	assert_int_equal(vs_vfctl_reset(&f.nl, "em1", &c, 1, &o, NULL), 0);
-	assert_int_equal(o.skipped, 1u << VS_NL_LINK_STATE);
-	assert_int_equal(f.nreq, 3);
-	assert_int_equal(vs_nl_parse_link(f.req[2], f.req_len[2], "em1", &sent, NULL), 0);
-	assert_int_equal(sent.vfs[0].link_state, -1);
-	assert_int_equal(sent.vfs[0].trust, 0);
-	vs_pf_vf_list_free(&sent);
+	fk_init(&k, 2);
+	k.refuse = FK_BIT(IFLA_VF_TRUST);
+	for (int i = 0; i < 2; i++) {
+		k.vfs[i].trust = -1;
+		k.vfs[i].spoofchk = 0;
+		vs_vfctl_reset_config(&c[i], i);
+	}
+	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", c, 2, &o, NULL), 0);
+	assert_int_equal(o.skipped, 1u << VS_NL_TRUST);
+	assert_int_equal(k.nsetlink, 2);
+	/* the retry: VF 0 was done before the refusal, VF 1 without trust */
+	assert_int_equal(entries_of(&k, last_setlink(&k), types, vfs), 1);
+	assert_int_equal(vfs[0], 1);
+	assert_int_equal(types[0], FK_BIT(IFLA_VF_SPOOFCHK));
+	assert_int_equal(k.vfs[0].spoofchk, 1);
+	assert_int_equal(k.vfs[1].spoofchk, 1);
 	vs_vfctl_outcome_free(&o);
-	fake_free(&f);
+	fk_free(&k);
+}
+
+/* 1024 VFs: two settings fit one IFLA_VFINFO_LIST (one request); a reset
+ * with every setting does not, and is split into lists under 64 KiB. */
+static void test_large_requests(void **state)
+{
+	static struct fake_kernel k;
+	static struct vs_vf_config c[FK_MAX_VFS];
+	static uint32_t types[FK_MAX_VFS], vfs[FK_MAX_VFS];
+	struct vs_vfctl_outcome o = { 0 };
+	size_t total = 0, list_len;
+
+	fk_init(&k, FK_MAX_VFS);
+	for (int i = 0; i < FK_MAX_VFS; i++) {
+		c[i] = cfg(i);
+		c[i].spoofchk = 0;
+		c[i].trust = 1;
+	}
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", c, FK_MAX_VFS, &o, NULL), 0);
+	assert_int_equal(k.nsetlink, 1);
+	assert_int_equal(fk_setlink_entries(&k, last_setlink(&k), types, vfs, FK_MAX_VFS, &list_len), FK_MAX_VFS);
+	for (int i = 0; i < FK_MAX_VFS; i++)
+		assert_int_equal(k.vfs[i].trust, 1);
+	vs_vfctl_outcome_free(&o);
+
+	for (int i = 0; i < FK_MAX_VFS; i++) {
+		k.vfs[i].mac[0] = 0x52;
+		k.vfs[i].vlan = 7;
+		k.vfs[i].max_rate = 100;
+		vs_vfctl_reset_config(&c[i], i);
+	}
+	k.nsetlink = 0;
+	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", c, FK_MAX_VFS, &o, NULL), 0);
+	assert_int_equal(o.requests, 2);
+	for (size_t r = 0; r < k.nreq; r++) {
+		if (((struct nlmsghdr *)k.req[r])->nlmsg_type != RTM_SETLINK)
+			continue;
+		total += fk_setlink_entries(&k, r, types, vfs, FK_MAX_VFS, &list_len);
+		assert_true(list_len <= 65535);
+	}
+	assert_true(total >= FK_MAX_VFS); /* the first run's request counted too */
+	for (int i = 0; i < FK_MAX_VFS; i++) {
+		assert_int_equal(k.vfs[i].trust, 0);
+		assert_int_equal(k.vfs[i].vlan, 0);
+		assert_int_equal(k.vfs[i].max_rate, 0);
+	}
+	vs_vfctl_outcome_free(&o);
+	fk_free(&k);
 }
 
 int main(void)
@@ -432,11 +557,15 @@ int main(void)
 		cmocka_unit_test(test_validation_other),
 		cmocka_unit_test(test_plan_groups_by_pf),
 		cmocka_unit_test(test_apply_ok),
-		cmocka_unit_test(test_apply_refused_read_back),
+		cmocka_unit_test(test_apply_leaves_out_unchanged),
+		cmocka_unit_test(test_refusal_names_setting_in_kernel_order),
+		cmocka_unit_test(test_refusal_after_left_out_setting),
 		cmocka_unit_test(test_apply_refused_no_read_back),
 		cmocka_unit_test(test_rate_completed_from_kernel),
 		cmocka_unit_test(test_reset_placeholder_mac),
+		cmocka_unit_test(test_reset_igb),
 		cmocka_unit_test(test_reset_skips_unsupported),
+		cmocka_unit_test(test_large_requests),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

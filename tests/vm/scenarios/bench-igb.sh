@@ -30,10 +30,29 @@ ip_batch() {
 bench "3 settings x 7 VFs: ip, one exec per VF and setting (21 execs)" $R ip_per_attr
 bench "3 settings x 7 VFs: ip, one exec per VF (7 execs)" $R ip_per_vf
 bench "3 settings x 7 VFs: ip -batch (1 exec, 7 requests)" $R ip_batch
+# vf set leaves out what already has the value: each run flips every
+# setting so that all three are sent every time, as ip sends them.
+flip() { n=$(($(cat /tmp/flip 2>/dev/null || echo 0) + 1)); echo $n >/tmp/flip; [ $((n % 2)) -eq 1 ]; }
+vs_flip3() {
+	if flip; then vs vf set "$PF#0-6" --vlan 100 --spoofchk off --trust on
+	else vs vf set "$PF#0-6" --vlan 101 --spoofchk on --trust off; fi
+}
+# The same flipping for ip: a changed value costs the driver more than
+# the same one again.
+ip_batch_flip() {
+	if flip; then v=100 s=off t=on; else v=101 s=on t=off; fi
+	for i in 0 1 2 3 4 5 6; do
+		echo "link set $PF vf $i vlan $v spoofchk $s trust $t"
+	done >/tmp/ip.batch
+	$IP -batch /tmp/ip.batch
+}
+bench "3 settings x 7 VFs, values flipped each run: ip -batch (1 exec, 7 requests)" $R ip_batch_flip
 if require_command vf set; then
-	bench "3 settings x 7 VFs: virt-sriov vf set $PF#0-6 (1 exec, 1 request)" $R \
-		vs vf set "$PF#0-6" --vlan 100 --spoofchk off --trust on &&
+	bench "3 settings x 7 VFs, values flipped each run: virt-sriov vf set $PF#0-6 (1 exec, 1 request)" $R vs_flip3 &&
 		pass "virt-sriov vf set benchmark ran"
+	vs vf set "$PF#0-6" --vlan 100 --spoofchk off --trust on >/dev/null
+	bench "3 settings x 7 VFs already in effect: virt-sriov vf set (1 exec, RTM_GETLINK only)" $R \
+		vs vf set "$PF#0-6" --vlan 100 --spoofchk off --trust on
 fi
 
 # Four settings with a MAC of each VF's own: one exec per VF for both.
@@ -44,8 +63,9 @@ ip_mac_per_attr() {
 	done
 }
 vs_mac_per_vf() {
+	if flip; then m=02 v=100 s=off t=on; else m=03 v=101 s=on t=off; fi
 	for i in 0 1 2 3 4 5 6; do
-		vs vf set "$PF#$i" --mac 52:54:00:00:02:0$i --vlan 100 --spoofchk off --trust on || return 1
+		vs vf set "$PF#$i" --mac 52:54:00:00:$m:0$i --vlan $v --spoofchk $s --trust $t || return 1
 	done
 }
 bench "MAC + 3 settings x 7 VFs: ip, one exec per VF and setting (28 execs)" $R ip_mac_per_attr

@@ -28,7 +28,27 @@ ip_batch() {
 }
 bench "spoofchk off + trust on x 256 VFs: ip, one exec per VF (256 execs)" $R ip_per_vf
 bench "spoofchk off + trust on x 256 VFs: ip -batch (1 exec, 256 requests)" $R ip_batch
+# vf set leaves out what already has the value: each run flips both
+# settings so that every VF's two attributes are sent every time.
+flip() { n=$(($(cat /tmp/flip 2>/dev/null || echo 0) + 1)); echo $n >/tmp/flip; [ $((n % 2)) -eq 1 ]; }
+vs_flip() {
+	if flip; then vs vf set "$PF#0-255" --spoofchk on --trust off
+	else vs vf set "$PF#0-255" --spoofchk off --trust on; fi
+}
+ip_batch_flip() {
+	if flip; then s=on t=off; else s=off t=on; fi
+	i=0
+	while [ $i -lt 256 ]; do
+		echo "link set $PF vf $i spoofchk $s trust $t"
+		i=$((i + 1))
+	done >/tmp/ip.batch
+	$IP -batch /tmp/ip.batch
+}
+bench "spoofchk + trust x 256 VFs, values flipped each run: ip -batch (1 exec, 256 requests)" $R ip_batch_flip
 if require_command vf set; then
-	bench "spoofchk off + trust on x 256 VFs: virt-sriov vf set $PF#0-255 (1 exec, 1 request)" $R \
-		vs vf set "$PF#0-255" --spoofchk off --trust on && pass "virt-sriov vf set benchmark ran"
+	bench "spoofchk + trust x 256 VFs, values flipped each run: virt-sriov vf set $PF#0-255 (1 exec, 1 request)" $R vs_flip &&
+		pass "virt-sriov vf set benchmark ran"
+	vs vf set "$PF#0-255" --spoofchk off --trust on >/dev/null
+	bench "spoofchk off + trust on x 256 VFs already in effect: virt-sriov vf set (RTM_GETLINK only)" $R \
+		vs vf set "$PF#0-255" --spoofchk off --trust on
 fi

@@ -29,9 +29,13 @@ for N in 256 1024; do
 	last=$((N - 1))
 	if require_command vf set; then
 		t0=$(date +%s)
-		check "vf set $PF#0-$last --spoofchk off --trust on (one request)" \
-			vs vf set "$PF#0-$last" --spoofchk off --trust on
+		if out=$(vs vf set "$PF#0-$last" --spoofchk off --trust on); then
+			pass "vf set $PF#0-$last --spoofchk off --trust on"
+		else
+			fail "vf set $PF#0-$last --spoofchk off --trust on" "$(vs_stderr)"
+		fi
 		echo "INFO: vf set of $N VFs took $(($(date +%s) - t0)) s"
+		expect_match "vf set: all $N VFs in one RTM_SETLINK" "$out" "^$PF: $N VFs set in 1 request"
 		shown=$(ip_checked_vfs)
 		expect_match "ip: every VF it shows (of $N) has spoofchk off, trust on" "$shown" '^[0-9]+$'
 	fi
