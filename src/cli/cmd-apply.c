@@ -82,7 +82,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct apply_ar
 static int scan(void *data, struct vs_host **out, struct vs_error *err)
 {
 	struct apply_run *run = data;
-	struct vs_scan_opts opts = { .sysfs = &run->cli->sysfs, .nl = run->nl };
+	struct vs_scan_opts opts = { .sysfs = &run->cli->sysfs, .nl = run->nl, .no_names = true };
 	int r = vs_inventory_scan(&opts, out, err);
 
 	if (r >= 0 && run->conn)
