@@ -113,30 +113,6 @@ static virDomainPtr lookup(virConnectPtr conn, const char *name)
 	return dom;
 }
 
-/* The stored element, or an empty policy when the domain has none. */
-static int get_policy(virDomainPtr dom, unsigned flags, struct vs_policy *pol, struct vs_error *err)
-{
-	_cleanup_free_ char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VS_POLICY_NS, flags);
-
-	if (!xml)
-		return vs_libvirt_code() == VIR_ERR_NO_DOMAIN_METADATA
-			       ? 0
-			       : vs_error_set(err, -EIO, "cannot read the policy: %s", vs_libvirt_message());
-	return vs_policy_parse_string(xml, pol, err);
-}
-
-static int put_policy(virDomainPtr dom, unsigned flags, const struct vs_policy *pol, struct vs_error *err)
-{
-	_cleanup_free_ char *xml = NULL;
-
-	if (pol->n && vs_policy_format_bare(pol, &xml) < 0)
-		return -ENOMEM;
-	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml, xml ? VS_POLICY_PREFIX : NULL,
-				 VS_POLICY_NS, flags) < 0)
-		return vs_error_set(err, -EIO, "cannot store the policy: %s", vs_libvirt_message());
-	return 0;
-}
-
 static int print_rule_setting(const char *name, const char *value, void *data)
 {
 	return json_object_object_add(data, name, json_object_new_string(value));
@@ -206,11 +182,11 @@ static int run(struct vs_cli *cli, const struct policy_args *a, virConnectPtr co
 
 	if (!dom)
 		return vs_error_set(err, -ENOENT, "policy: no domain '%s': %s", a->domain, vs_libvirt_message());
-	r = get_policy(dom, a->flags & VIR_DOMAIN_AFFECT_LIVE ? VIR_DOMAIN_AFFECT_LIVE : a->flags, &pol, err);
+	r = vs_libvirt_policy_get(dom, a->flags & VIR_DOMAIN_AFFECT_LIVE ? VIR_DOMAIN_AFFECT_LIVE : a->flags, &pol, err);
 	if (r == 0 && strcmp(a->verb, "show") == 0)
 		r = show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO;
 	else if (r == 0 && (r = change(a, &pol, err)) == 0)
-		r = cli->dry_run ? (show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO) : put_policy(dom, a->flags, &pol, err);
+		r = cli->dry_run ? (show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO) : vs_libvirt_policy_put(dom, a->flags, &pol, err);
 	vs_policy_free(&pol);
 	virDomainFree(dom);
 	return r;

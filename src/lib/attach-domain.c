@@ -59,33 +59,6 @@ int vs_attach_guest(virDomainPtr dom, struct vs_guest *g, struct vs_error *err)
 
 /* ---- the guest's policy (domain metadata) ---- */
 
-/* One of VIR_DOMAIN_AFFECT_LIVE / _CONFIG; an absent element is empty. */
-int vs_attach_policy_get(virDomainPtr dom, unsigned flag, struct vs_policy *pol, struct vs_error *err)
-{
-	_cleanup_free_ char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VS_POLICY_NS, flag);
-
-	memset(pol, 0, sizeof(*pol));
-	if (!xml)
-		return vs_libvirt_code() == VIR_ERR_NO_DOMAIN_METADATA
-			       ? 0
-			       : vs_error_set(err, -EIO, "guest %s: cannot read its VF policy: %s", virDomainGetName(dom),
-					      vs_libvirt_message());
-	return vs_policy_parse_string(xml, pol, err);
-}
-
-static int policy_put(virDomainPtr dom, unsigned flag, const struct vs_policy *pol, struct vs_error *err)
-{
-	_cleanup_free_ char *xml = NULL;
-
-	if (pol->n && vs_policy_format_bare(pol, &xml) < 0)
-		return -ENOMEM;
-	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml, xml ? VS_POLICY_PREFIX : NULL, VS_POLICY_NS,
-				 flag) < 0)
-		return vs_error_set(err, -EIO, "guest %s: cannot store its VF policy: %s", virDomainGetName(dom),
-				    vs_libvirt_message());
-	return 0;
-}
-
 /* Replace (cfg set) or remove (cfg NULL) the rule sel/match in the policy
  * of every definition in flags.  *changed: 1 when a rule was there or put. */
 int vs_attach_policy_edit(virDomainPtr dom, unsigned flags, enum vs_selector sel, const char *match,
@@ -101,7 +74,7 @@ int vs_attach_policy_edit(virDomainPtr dom, unsigned flags, enum vs_selector sel
 
 		if (!(flags & which[i]))
 			continue;
-		r = vs_attach_policy_get(dom, which[i], &pol, err);
+		r = vs_libvirt_policy_get(dom, which[i], &pol, err);
 		had = r == 0 && vs_policy_rule_get(&pol, sel, match, false) != NULL;
 		if (had)
 			vs_policy_rule_remove(&pol, sel, match);
@@ -113,7 +86,7 @@ int vs_attach_policy_edit(virDomainPtr dom, unsigned flags, enum vs_selector sel
 				vs_vf_config_merge(&rule->cfg, cfg);
 		}
 		if (r == 0 && (had || (cfg && !vs_vf_config_is_empty(cfg))))
-			r = policy_put(dom, which[i], &pol, err);
+			r = vs_libvirt_policy_put(dom, which[i], &pol, err);
 		if (r == 0 && changed)
 			*changed = *changed || had || (cfg && !vs_vf_config_is_empty(cfg));
 		vs_policy_free(&pol);
@@ -139,7 +112,7 @@ static int resolve(const struct vs_attach_env *env, const struct vs_guest *g, un
 	struct vs_policy pol;
 	struct vs_policy_rule *rule;
 	unsigned which = flags & VIR_DOMAIN_AFFECT_CONFIG ? VIR_DOMAIN_AFFECT_CONFIG : VIR_DOMAIN_AFFECT_LIVE;
-	int r = vs_attach_policy_get(g->dom, which, &pol, err);
+	int r = vs_libvirt_policy_get(g->dom, which, &pol, err);
 
 	if (r < 0)
 		return r;
@@ -230,7 +203,7 @@ int vs_attach_remember_policy(const struct vs_attach_env *env, const struct vs_g
 	struct vs_state st = { 0 };
 	struct vs_policy pol;
 	char *text = NULL;
-	int r = vs_attach_policy_get(g->dom, VIR_DOMAIN_AFFECT_LIVE, &pol, err);
+	int r = vs_libvirt_policy_get(g->dom, VIR_DOMAIN_AFFECT_LIVE, &pol, err);
 
 	if (r == 0 && pol.n && vs_policy_format(&pol, &text) < 0)
 		r = -ENOMEM;
@@ -563,7 +536,7 @@ static int network_check(const struct vs_attach_env *env, const struct vs_guest 
 	if (r == 0)
 		r = vs_error_set(err, -EINVAL, "network '%s' is not a hostdev pool (<forward mode='hostdev'>): see `virt-sriov network apply`",
 				 network);
-	if (r < 0 || (r = vs_attach_policy_get(g->dom, which, &pol, err)) < 0)
+	if (r < 0 || (r = vs_libvirt_policy_get(g->dom, which, &pol, err)) < 0)
 		return r;
 	pr = vs_policy_rule_get(&pol, VS_SEL_GUEST_MAC, mac, true);
 	if (pr)

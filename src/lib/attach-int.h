@@ -14,7 +14,6 @@ struct vs_guest {
 
 virDomainPtr vs_attach_lookup(virConnectPtr conn, const char *name, struct vs_error *err);
 int vs_attach_guest(virDomainPtr dom, struct vs_guest *g, struct vs_error *err);
-int vs_attach_policy_get(virDomainPtr dom, unsigned flag, struct vs_policy *pol, struct vs_error *err);
 int vs_attach_policy_edit(virDomainPtr dom, unsigned flags, enum vs_selector sel, const char *match,
 			  const struct vs_vf_config *cfg, bool *changed, struct vs_error *err);
 void vs_attach_strip_l2(struct vs_vf_config *c);

@@ -5,6 +5,7 @@
 #include <libvirt/virterror.h>
 
 #include "libvirt.h"
+#include "policy.h"
 #include "xmlgen.h"
 
 static inline void vs_domainp(virDomainPtr *d) { if (*d) virDomainFree(*d); }
@@ -659,5 +660,33 @@ int vs_libvirt_pool_remove(virConnectPtr conn, const char *name, bool force, boo
 			return pool_fail(res, VS_STAGE_UNDEFINE, err, "undefining pool");
 		res->changes |= VS_POOL_UNDEFINED;
 	}
+	return 0;
+}
+
+/* ---- the guest's VF policy, kept in its <metadata> ---- */
+
+int vs_libvirt_policy_get(virDomainPtr dom, unsigned flags, struct vs_policy *pol, struct vs_error *err)
+{
+	_cleanup_free_ char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VS_POLICY_NS, flags);
+
+	memset(pol, 0, sizeof(*pol));
+	if (!xml)
+		return vs_libvirt_code() == VIR_ERR_NO_DOMAIN_METADATA
+			       ? 0
+			       : vs_error_set(err, -EIO, "guest %s: cannot read its VF policy: %s", virDomainGetName(dom),
+					      vs_libvirt_message());
+	return vs_policy_parse_string(xml, pol, err);
+}
+
+int vs_libvirt_policy_put(virDomainPtr dom, unsigned flags, const struct vs_policy *pol, struct vs_error *err)
+{
+	_cleanup_free_ char *xml = NULL;
+
+	if (pol->n && vs_policy_format_bare(pol, &xml) < 0)
+		return -ENOMEM;
+	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml, xml ? VS_POLICY_PREFIX : NULL, VS_POLICY_NS,
+				 flags) < 0)
+		return vs_error_set(err, -EIO, "guest %s: cannot store its VF policy: %s", virDomainGetName(dom),
+				    vs_libvirt_message());
 	return 0;
 }

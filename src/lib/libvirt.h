@@ -87,3 +87,10 @@ struct vs_pool_info {
 /* Every hostdev pool, sorted by name. */
 int vs_libvirt_pool_list(virConnectPtr conn, struct vs_pool_info **out, size_t *n, struct vs_error *err);
 void vs_pool_info_free(struct vs_pool_info *p, size_t n);
+
+/* The guest's VF policy in its <metadata> (policy.h).  flags: one of
+ * VIR_DOMAIN_AFFECT_LIVE / _CONFIG to read; any to write.  An absent element
+ * is an empty policy; writing an empty policy removes the element. */
+struct vs_policy;
+int vs_libvirt_policy_get(virDomainPtr dom, unsigned flags, struct vs_policy *pol, struct vs_error *err);
+int vs_libvirt_policy_put(virDomainPtr dom, unsigned flags, const struct vs_policy *pol, struct vs_error *err);
