@@ -1,0 +1,137 @@
+#!/bin/sh
+# make check-e2e: a real libvirtd inside a QEMU VM with an emulated igb NIC
+# starts nested guests on its real VFs, with virt-sriov installed as a user
+# installs it. Prints the checks' PASS/FAIL lines and "N passed, N failed".
+# Usage: check-e2e.sh [SCENARIO...]   (default: $E2E_SCENARIOS, else all)
+# Environment: top_builddir, top_srcdir (required); VM_CACHE (kernel and
+# QEMU 10, shared with check-vm: default $top_builddir/tests/vm/cache);
+# E2E_CACHE (the Debian root: default $top_builddir/tests/e2e/cache);
+# E2E_SCENARIOS; E2E_LOGDIR (default $top_builddir/tests/e2e/logs);
+# E2E_CONFIGURE_FLAGS (extra configure options for the installed build);
+# E2E_TIMEOUT (seconds for the whole VM run, default 1200).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+: "${top_builddir:?set top_builddir to the build tree}"
+: "${top_srcdir:?set top_srcdir to the source tree}"
+: "${VM_CACHE:=$top_builddir/tests/vm/cache}"
+: "${E2E_CACHE:=$top_builddir/tests/e2e/cache}"
+: "${E2E_LOGDIR:=$top_builddir/tests/e2e/logs}"
+: "${E2E_SCENARIOS:=pool net hostdev forbidden attach crash timing}"
+: "${E2E_CONFIGURE_FLAGS:=}"
+: "${E2E_TIMEOUT:=1200}"
+[ $# -gt 0 ] && E2E_SCENARIOS=$*
+work=$top_builddir/tests/e2e
+
+start=$(date +%s)
+log() { echo "check-e2e: $*" >&2; }
+die() { echo "check-e2e: error: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+missing=''
+for tool in debootstrap mke2fs chroot unshare busybox cpio depmod modinfo ldd timeout make; do
+	command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+[ -z "$missing" ] || die "missing:$missing (install the packages in scripts/deps.txt)"
+[ "$(id -u)" -eq 0 ] || die "needs root (apt downloads, debootstrap, chroot)"
+# The installed build is configured out of tree below the build tree, which
+# configure refuses when the source tree is configured in place.
+[ ! -f "$top_srcdir/config.status" ] ||
+	die "$top_srcdir is configured in place: use an out-of-tree build (mkdir b && cd b && ../configure)"
+
+# 1. Kernel and QEMU 10 (the VM tier's cache), the Debian root with libvirt.
+"$here/../vm/prepare.sh" "$VM_CACHE" --no-netdevsim
+# shellcheck source=/dev/null
+. "$VM_CACHE/vm.env"
+[ -n "$VM_QEMU10" ] || die "no QEMU 10 with -device igb (see the prepare: lines above)"
+"$here/mkbase.sh" "$E2E_CACHE"
+t_cache=$(date +%s)
+
+# 2. The project, built for and installed into / as a user does:
+#    configure --prefix=/usr --sysconfdir=/etc ..., make install DESTDIR.
+# Its own build tree: the paths are compiled in (configuration file, state
+# directory, templates), so the test build's binaries would look elsewhere.
+build=$work/build
+mkdir -p "$build"
+if [ ! -f "$build/config.status" ]; then
+	log "configure --prefix=/usr --sysconfdir=/etc --localstatedir=/var --runstatedir=/run $E2E_CONFIGURE_FLAGS"
+	# shellcheck disable=SC2086
+	(cd "$build" && "$top_srcdir/configure" -q --prefix=/usr --sysconfdir=/etc \
+		--localstatedir=/var --runstatedir=/run $E2E_CONFIGURE_FLAGS) >"$work/configure.log" 2>&1 ||
+		{ tail -n 20 "$work/configure.log" >&2; die "configure failed (log: $work/configure.log)"; }
+fi
+make -C "$build" -j"$(nproc)" all >"$work/build.log" 2>&1 ||
+	{ tail -n 20 "$work/build.log" >&2; die "build failed (log: $work/build.log)"; }
+root=$work/root
+rm -rf "$root"
+# Hard links: instant, and nothing below writes into a file of the base
+# (installed files are new; changed ones are removed first).
+cp -al "$E2E_CACHE/base" "$root"
+make -C "$build" install DESTDIR="$root" prefix=/usr sysconfdir=/etc \
+	localstatedir=/var runstatedir=/run >"$work/install.log" 2>&1 ||
+	{ tail -n 20 "$work/install.log" >&2; die "make install failed (log: $work/install.log)"; }
+# A sanitizer build needs its runtime libraries, which Debian's root lacks.
+for prog in "$root/usr/bin/virt-sriov" "$root/usr/libexec/virt-sriov-hook"; do
+	ldd "$prog" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | while read -r lib; do
+		[ -e "$root$lib" ] || [ -e "$root/usr$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
+	done
+done
+
+# 3. The test host's own setup: modules, libvirt's configuration (RECIPES
+# §1: no systemd, no polkit, no virtlogd), virt-sriov.conf, the checks.
+. "$here/../vm/rootfs.sh"
+rootfs_add_modules "$root" "$VM_MODROOT" "$KVER" igb igbvf vfio vfio-pci vfio_iommu_type1
+rootfs_depmod "$root" "$VM_MODROOT" "$KVER"
+put() { rm -f "$root$1"; mkdir -p "$root$(dirname "$1")"; cat >"$root$1"; }
+put /etc/libvirt/libvirtd.conf <<'CONF'
+auth_unix_rw = "none"
+unix_sock_group = "root"
+log_outputs = "1:file:/var/log/libvirt/libvirtd.log"
+# The hook's run time is read from util.command's debug lines.
+log_filters = "1:util.command 1:util.hook"
+CONF
+put /etc/libvirt/qemu.conf <<'CONF'
+user = "root"
+group = "root"
+security_driver = "none"
+cgroup_controllers = [ ]
+namespaces = [ ]
+stdio_handler = "file"
+remember_owner = 0
+CONF
+put /etc/virt-sriov/virt-sriov.conf <"$here/guest/virt-sriov.conf"
+mkdir -p "$root/vs/scenarios" "$root/vs/domains"
+install -m 755 "$here/guest/init" "$root/vs/init"
+cp "$here/../vm/guest/lib.sh" "$root/vs/lib.sh"
+cp "$here/guest/e2e-lib.sh" "$root/vs/e2e-lib.sh"
+cp "$here"/scenarios/*.sh "$root/vs/scenarios/"
+cp "$here"/guest/domains/*.xml "$root/vs/domains/"
+
+# 4. The disk image, without mounting anything; the initramfs.
+img=$work/root.img
+size=$(( $(du -sm "$root" | cut -f1) * 13 / 10 + 256 ))
+rm -f "$img"
+mke2fs -q -F -t ext4 -O ^has_journal -d "$root" "$img" "${size}M" ||
+	die "mke2fs -d $root failed"
+"$here/mkinitramfs.sh" "$VM_CACHE/vm.env" "$work/initramfs.cpio"
+t_image=$(date +%s)
+
+# 5. Boot: the VM tier's run.sh, with the igb behind an emulated IOMMU and
+# the image as a throw-away (snapshot=on) virtio disk.
+mkdir -p "$E2E_LOGDIR"
+out=$E2E_LOGDIR/e2e.out
+list=$(echo "$E2E_SCENARIOS" | tr ' ' ,)
+rc=0
+"$here/../vm/run.sh" -q "$VM_QEMU10" -k "$VM_KERNEL" -i "$work/initramfs.cpio" -s e2e \
+	-t "$E2E_TIMEOUT" -m 3072 -a "intel_iommu=on vs.e2e=$list" -l "$E2E_LOGDIR/e2e.log" -- \
+	-machine q35 -device intel-iommu \
+	-device pcie-root-port,id=rp1,chassis=1 \
+	-device igb,bus=rp1,mac=52:54:00:00:01:00 \
+	-drive "file=$img,if=virtio,format=raw,snapshot=on" >"$out" || rc=$?
+cat "$out"
+p=$(grep -c '^PASS' "$out" || true)
+f=$(grep -c '^FAIL' "$out" || true)
+[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+end=$(date +%s)
+echo "check-e2e: caches $((t_cache - start)) s, build+install+image $((t_image - t_cache)) s, VM $((end - t_image)) s, total $((end - start)) s"
+[ "$f" -ne 0 ] && echo "check-e2e: the VM's console is in $E2E_LOGDIR/e2e.log"
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]
