@@ -28,3 +28,4 @@ endif
 
 dist_man1_MANS = docs/virt-sriov.1
 EXTRA_DIST += scripts
+EXTRA_DIST += tests/integration/lib.sh

@@ -816,28 +816,9 @@ void vs_change_describe(const struct vs_change *c, char *buf, size_t len)
 
 /* ---- doing it ---- */
 
-static int write_attr(struct vs_sriov_ctx *ctx, const char *value, const char *fmt, ...) _printf_(3, 4);
-static int write_attr(struct vs_sriov_ctx *ctx, const char *value, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	if (ctx->note)
-		ctx->note(ctx, path, value);
-	if (ctx->dry_run)
-		return 0;
-	return ctx->write ? ctx->write(ctx, path, value) : vs_sysfs_write(ctx->sysfs, value, "%s", path);
-}
-
 static int do_autoprobe(const struct vs_setup_env *env, const struct vs_change *c, struct vs_error *err)
 {
-	int r = write_attr(env->sriov, c->to ? "1" : "0", "/sys/bus/pci/devices/%s/sriov_drivers_autoprobe", c->pf);
+	int r = vs_sriov_write(env->sriov, c->to ? "1" : "0", "/sys/bus/pci/devices/%s/sriov_drivers_autoprobe", c->pf);
 
 	return r < 0 ? vs_error_set(err, r, "%s: writing sriov_drivers_autoprobe=%d: %s", c->pf, c->to, strerror(-r)) : 0;
 }

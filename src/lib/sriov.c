@@ -13,7 +13,7 @@ void vs_sriov_ctx_init(struct vs_sriov_ctx *ctx, const struct vs_sysfs *sysfs)
 	ctx->poll_ms = VS_NUMVFS_POLL_MS;
 }
 
-static _printf_(3, 4) int do_write(struct vs_sriov_ctx *ctx, const char *value, const char *fmt, ...)
+int vs_sriov_write(struct vs_sriov_ctx *ctx, const char *value, const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	va_list ap;
@@ -86,7 +86,7 @@ static int numvfs_write(struct vs_sriov_ctx *ctx, const char *pf, int n, int now
 	int r;
 
 	snprintf(value, sizeof(value), "%d", n);
-	r = do_write(ctx, value, "/sys/bus/pci/devices/%s/sriov_numvfs", pf);
+	r = vs_sriov_write(ctx, value, "/sys/bus/pci/devices/%s/sriov_numvfs", pf);
 	if (r < 0)
 		return vs_error_set(err, r, "%s: writing sriov_numvfs=%d failed: %s (%s); the PF now has %d VFs",
 				    pf, n, numvfs_meaning(r), strerror(-r), now);
@@ -145,7 +145,7 @@ static int create_vfs(struct vs_sriov_ctx *ctx, const struct vs_numvfs_req *req,
 	int r;
 
 	if (req->no_autoprobe) {
-		r = do_write(ctx, "0", "/sys/bus/pci/devices/%s/sriov_drivers_autoprobe", req->pf);
+		r = vs_sriov_write(ctx, "0", "/sys/bus/pci/devices/%s/sriov_drivers_autoprobe", req->pf);
 		if (r < 0)
 			return vs_error_set(err, r, "%s: writing sriov_drivers_autoprobe=0 failed: %s; the PF now has 0 VFs",
 					    req->pf, strerror(-r));
@@ -347,19 +347,19 @@ int vs_sriov_bind(struct vs_sriov_ctx *ctx, const struct vs_bind_req *orig, stru
 	if (r < 0 || bind_done(req, &st))
 		return r;
 	/* "\n" is how the kernel is told to forget an override */
-	r = do_write(ctx, is_host(req) ? "\n" : req->driver, "/sys/bus/pci/devices/%s/driver_override", req->vf);
+	r = vs_sriov_write(ctx, is_host(req) ? "\n" : req->driver, "/sys/bus/pci/devices/%s/driver_override", req->vf);
 	if (r < 0)
 		return vs_error_set(err, r, "%s: writing driver_override=%s: %s", req->vf, req->driver, strerror(-r));
 	/* bound right but without the override: keep the binding, pin it */
 	if (!is_host(req) && !strcmp(st.driver, req->driver))
 		return 0;
 	if (st.driver[0]) {
-		r = do_write(ctx, req->vf, "/sys/bus/pci/devices/%s/driver/unbind", req->vf);
+		r = vs_sriov_write(ctx, req->vf, "/sys/bus/pci/devices/%s/driver/unbind", req->vf);
 		if (r < 0)
 			return vs_error_set(err, r, "%s: unbinding from %s: %s (driver_override is now set)",
 					    req->vf, st.driver, strerror(-r));
 	}
-	r = do_write(ctx, req->vf, "/sys/bus/pci/drivers_probe");
+	r = vs_sriov_write(ctx, req->vf, "/sys/bus/pci/drivers_probe");
 	if (ctx->dry_run)
 		return 0;
 	return bind_verify(ctx, req, r, err);

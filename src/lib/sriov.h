@@ -73,5 +73,9 @@ struct vs_bind_req {
  * -ENODEV when the probe did not bind it (err says what to do). */
 int vs_sriov_bind(struct vs_sriov_ctx *ctx, const struct vs_bind_req *req, struct vs_error *err);
 
+/* Write one sysfs attribute through the context: told to ctx->note, skipped
+ * on dry_run, through ctx->write when set (tests), else to sysfs. */
+int vs_sriov_write(struct vs_sriov_ctx *ctx, const char *value, const char *fmt, ...) _printf_(3, 4);
+
 /* The VF driver that usually goes with a PF driver ("igb" -> "igbvf"); NULL unknown. */
 const char *vs_sriov_vf_driver_for(const char *pf_driver);

@@ -11,6 +11,7 @@
 # need a probe are proven by tests/unit/test-hostsetup (a fake kernel) and
 # in the VM; here a numvfs change must be reported as a timeout, never as done.
 set -eu
+. "$top_srcdir/tests/integration/lib.sh"
 
 GEN=${top_builddir:-.}/tests/tools/gen-host-tree
 [ -x "${VIRT_SRIOV:-}" ] || { echo "FAIL: \$VIRT_SRIOV not built"; exit 1; }
@@ -157,20 +158,7 @@ bad '[vfs em1#0]\ndriver = mlx5_core\n' "4: driver = mlx5_core: the driver is no
 
 # --- a running guest holds em1's VF 2: its count stays, the guest is named
 vf2=$(basename "$(readlink "$D/0000:01:00.0/virtfn2")")
-cat >"$W/guests.xml" <<XML
-<node>
-  <domain type='test'>
-    <name>guest1</name>
-    <memory>131072</memory>
-    <os><type>hvm</type></os>
-    <devices>
-      <hostdev mode='subsystem' type='pci' managed='yes'>
-        <source><address domain='0x0000' bus='0x01' slot='0x$(echo "$vf2" | cut -d: -f3 | cut -d. -f1)' function='0x${vf2##*.}'/></source>
-      </hostdev>
-    </devices>
-  </domain>
-</node>
-XML
+write_guest_holding_vf "$vf2" "$W/guests.xml"
 conf '[pf em1]\nnumvfs = 3\n'
 snap r730 >"$W/before"
 for mode in -n ""; do

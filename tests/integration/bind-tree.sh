@@ -4,6 +4,7 @@
 # reach while the VF is on vfio-pci), and a real run against a tree where no
 # kernel reacts, which must be reported as a failed bind, never as success.
 set -eu
+. "$top_srcdir/tests/integration/lib.sh"
 
 GEN=${top_builddir:-.}/tests/tools/gen-host-tree
 [ -x "${VIRT_SRIOV:-}" ] || { echo "FAIL: \$VIRT_SRIOV not built"; exit 1; }
@@ -60,20 +61,7 @@ run t -c "$NOWHERE" -n bind em1#1 --driver vfio-pci
 grep -q 'warning: cannot tell which guests' "$W/err" || fail "no warning about libvirt"
 
 # a running guest holds the VF
-cat >"$W/guests.xml" <<XML
-<node>
-  <domain type='test'>
-    <name>guest1</name>
-    <memory>131072</memory>
-    <os><type>hvm</type></os>
-    <devices>
-      <hostdev mode='subsystem' type='pci' managed='yes'>
-        <source><address domain='0x0000' bus='0x$(echo "$vf0" | cut -d: -f2)' slot='0x$(echo "$vf0" | cut -d: -f3 | cut -d. -f1)' function='0x${vf0##*.}'/></source>
-      </hostdev>
-    </devices>
-  </domain>
-</node>
-XML
+write_guest_holding_vf "$vf0" "$W/guests.xml"
 run t -c "test://$W/guests.xml" bind "$vf0" --driver host
 [ "$rc" -eq 1 ] || fail "held VF: exit $rc, want 1"
 grep -q "$vf0 .*used by guest 'guest1'" "$W/err" || fail "held VF: message: $(cat "$W/err")"

@@ -5,6 +5,7 @@
 # proven in the VM tests.  Guests come from libvirt's test driver, loaded
 # from a file that puts a running guest on a VF.
 set -eu
+. "$top_srcdir/tests/integration/lib.sh"
 
 GEN=${top_builddir:-.}/tests/tools/gen-host-tree
 [ -x "${VIRT_SRIOV:-}" ] || { echo "FAIL: \$VIRT_SRIOV not built"; exit 1; }
@@ -23,20 +24,7 @@ snap() { (cd "$T" && find . -printf '%p %y %l %m\n' | sort && find . -type f -ex
 
 "$GEN" --pf addr=0000:01:00.0,total=7,num=4,netdev=em1 --pf addr=0000:02:00.0,total=7,num=0,netdev=em3 "$T"
 vf0=$(basename "$(readlink "$P/virtfn0")")
-cat >"$W/guests.xml" <<XML
-<node>
-  <domain type='test'>
-    <name>guest1</name>
-    <memory>131072</memory>
-    <os><type>hvm</type></os>
-    <devices>
-      <hostdev mode='subsystem' type='pci' managed='yes'>
-        <source><address domain='0x${vf0%%:*}' bus='0x$(echo "$vf0" | cut -d: -f2)' slot='0x$(echo "$vf0" | cut -d: -f3 | cut -d. -f1)' function='0x${vf0##*.}'/></source>
-      </hostdev>
-    </devices>
-  </domain>
-</node>
-XML
+write_guest_holding_vf "$vf0" "$W/guests.xml"
 FREE="test:///default"
 HELD="test://$W/guests.xml"
 snap >"$W/before"
