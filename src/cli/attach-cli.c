@@ -39,24 +39,6 @@ void vs_cli_attach_close(struct vs_cli_attach *ctx)
 	memset(ctx, 0, sizeof(*ctx));
 }
 
-int vs_cli_parse_vlan(struct vs_vf_config *cfg, const char *spec, struct vs_error *err)
-{
-	static const char *const names[] = { "vlan", "qos", "vlan-proto" };
-	_cleanup_free_ char *copy = strdup(spec);
-	char *save = NULL, *part;
-	int r = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	part = strtok_r(copy, ":", &save);
-	if (!part)
-		return vs_error_set(err, -EINVAL, "vlan '%s' is not valid (expected ID[:QOS[:PROTO]])", spec);
-	for (size_t i = 0; part && r == 0; i++, part = strtok_r(NULL, ":", &save))
-		r = i < ELEMENTSOF(names) ? vs_setting_parse(cfg, names[i], part, err)
-					  : vs_error_set(err, -EINVAL, "vlan '%s': too many ':' parts", spec);
-	return r;
-}
-
 struct text_buf { char *s; size_t len; };
 
 static int add_text(const char *name, const char *value, void *data)

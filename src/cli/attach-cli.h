@@ -21,8 +21,6 @@ struct vs_cli_attach {
 int vs_cli_attach_open(struct vs_cli *cli, struct vs_cli_attach *ctx);
 void vs_cli_attach_close(struct vs_cli_attach *ctx);
 
-/* "ID[:QOS[:PROTO]]" as in `ip link set ... vf N vlan ID qos Q proto P`. */
-int vs_cli_parse_vlan(struct vs_vf_config *cfg, const char *spec, struct vs_error *err);
 /* "spoofchk=off trust=on" (malloc'ed, "" when nothing is set). */
 char *vs_cli_settings_text(const struct vs_vf_config *cfg);
 json_object *vs_cli_settings_json(const struct vs_vf_config *cfg);

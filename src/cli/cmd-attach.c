@@ -77,8 +77,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_a
 	struct vs_error err = { 0 };
 	int c, idx;
 
-	for (const char *const *s = vs_setting_names; *s; s++)
-		opts[n++] = (struct option){ *s, required_argument, NULL, strcmp(*s, "vlan") ? OPT_SETTING : OPT_VLAN };
+	vs_cli_setting_options(opts, &n, OPT_SETTING, OPT_VLAN);
 	vs_vf_config_init(&a->req.cfg, -1);
 	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
 		if (c == 'h') {

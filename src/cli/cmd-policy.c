@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "libvirt.h"
+#include "output.h"
 #include "policy.h"
 #include "state.h"
 
@@ -39,18 +40,6 @@ static void usage(const char *prog)
 }
 
 /* "ID[:QOS[:PROTO]]" as in `ip link set ... vf N vlan ID qos Q proto P`. */
-static int parse_vlan(struct vs_vf_config *cfg, char *spec, struct vs_error *err)
-{
-	const char *names[] = { "vlan", "qos", "vlan-proto" };
-	char *save = NULL, *part = strtok_r(spec, ":", &save);
-	int r = 0;
-
-	for (size_t i = 0; part && r == 0; i++, part = strtok_r(NULL, ":", &save))
-		r = i < ELEMENTSOF(names) ? vs_setting_parse(cfg, names[i], part, err)
-					  : vs_error_set(err, -EINVAL, "vlan: too many ':' parts");
-	return r;
-}
-
 static int set_option(struct policy_args *a, int c, const char *name, char *value, struct vs_error *err)
 {
 	for (size_t i = 0; i < ELEMENTSOF(selector_opts); i++) {
@@ -65,7 +54,7 @@ static int set_option(struct policy_args *a, int c, const char *name, char *valu
 	switch (c) {
 	case OPT_CONFIG: a->flags |= VIR_DOMAIN_AFFECT_CONFIG; return 0;
 	case OPT_LIVE: a->flags |= VIR_DOMAIN_AFFECT_LIVE; return 0;
-	case OPT_VLAN: return parse_vlan(&a->cfg, value, err);
+	case OPT_VLAN: return vs_cli_parse_vlan(&a->cfg, value, err);
 	default: return vs_setting_parse(&a->cfg, name, value, err);
 	}
 }
@@ -82,8 +71,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct policy_a
 	struct vs_error err = { 0 };
 	int c, idx;
 
-	for (const char *const *s = vs_setting_names; *s; s++)
-		opts[n++] = (struct option){ *s, required_argument, NULL, strcmp(*s, "vlan") ? OPT_SETTING : OPT_VLAN };
+	vs_cli_setting_options(opts, &n, OPT_SETTING, OPT_VLAN);
 	vs_vf_config_init(&a->cfg, -1);
 	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
 		if (c == 'h') {

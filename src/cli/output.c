@@ -8,6 +8,7 @@
 #include "libvirt.h"
 #include "netlink.h"
 #include "output.h"
+#include "policy.h"
 
 json_object *vs_json_str(const char *s)
 {
@@ -476,4 +477,28 @@ int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, stru
 	if (flags & VS_LOAD_USAGE)
 		load_usage(cli, *out);
 	return VS_EXIT_OK;
+}
+
+int vs_cli_parse_vlan(struct vs_vf_config *cfg, const char *spec, struct vs_error *err)
+{
+	static const char *const names[] = { "vlan", "qos", "vlan-proto" };
+	_cleanup_free_ char *copy = strdup(spec);
+	char *save = NULL, *part;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	part = strtok_r(copy, ":", &save);
+	if (!part)
+		return vs_error_set(err, -EINVAL, "vlan '%s' is not valid (expected ID[:QOS[:PROTO]])", spec);
+	for (size_t i = 0; part && r == 0; i++, part = strtok_r(NULL, ":", &save))
+		r = i < ELEMENTSOF(names) ? vs_setting_parse(cfg, names[i], part, err)
+					  : vs_error_set(err, -EINVAL, "vlan '%s': too many ':' parts", spec);
+	return r;
+}
+
+void vs_cli_setting_options(struct option *opts, size_t *n, int setting_val, int vlan_val)
+{
+	for (const char *const *s = vs_setting_names; *s; s++)
+		opts[(*n)++] = (struct option){ *s, required_argument, NULL, strcmp(*s, "vlan") ? setting_val : vlan_val };
 }

@@ -2,6 +2,8 @@
  * "unknown" sentinels, aligned text tables, warnings on stderr. */
 #pragma once
 
+#include <getopt.h>
+
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -58,3 +60,9 @@ enum {
  * ask for.  rtnetlink or libvirt being unavailable is a host warning, not
  * a failure.  Returns an exit status; on failure the error is printed. */
 int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, struct vs_host **out);
+
+/* --vlan ID[:QOS[:PROTO]] into cfg, with the setting names of policy.h. */
+int vs_cli_parse_vlan(struct vs_vf_config *cfg, const char *spec, struct vs_error *err);
+/* Append one required-argument long option per VF setting name (policy.h)
+ * at opts[*n]: val vlan_val for "vlan", setting_val for the others. */
+void vs_cli_setting_options(struct option *opts, size_t *n, int setting_val, int vlan_val);

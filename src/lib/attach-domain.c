@@ -433,19 +433,16 @@ static int check_named(const struct vs_choose_in *in, size_t i, struct vs_error 
 static int pick(const struct vs_attach_env *env, const struct vs_attach_req *req, struct vs_choose_in *in,
 		struct vs_vf_facts **facts, size_t *pos, struct vs_error *err)
 {
-	_cleanup_free_ struct vs_vf_ref *refs = NULL;
+	struct vs_vf_ref ref;
 	struct vs_choose_out out;
-	size_t n = 0;
 	int r;
 
 	if (req->vf) {
-		r = vs_vfset_resolve(env->host, req->vf, &refs, &n, err);
-		if (r == 0 && n != 1)
-			r = vs_error_set(err, -EINVAL, "--vf %s names %zu VFs: give one", req->vf, n);
+		r = vs_vfset_resolve_one(env->host, req->vf, &ref, err);
 		if (r < 0)
 			return r;
-		in->pf = refs[0].pf;
-		*pos = (size_t)(refs[0].vf - refs[0].pf->vfs);
+		in->pf = ref.pf;
+		*pos = (size_t)(ref.vf - ref.pf->vfs);
 	} else if (!(in->pf = vs_host_find_pf(env->host, req->pf))) {
 		return vs_error_set(err, -ENOENT, "no SR-IOV PF '%s' on this host (see `virt-sriov list`)", req->pf);
 	}

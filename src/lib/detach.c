@@ -132,19 +132,17 @@ static int ambiguous(const struct cands *cs, const char *mac, const char *guest,
 static int select_cands(const struct vs_attach_env *env, const struct vs_detach_req *req, const char *guest,
 			struct cands *cs, struct vs_error *err)
 {
-	_cleanup_free_ struct vs_vf_ref *refs = NULL;
+	struct vs_vf_ref ref;
 	const struct vs_pf *pf = NULL;
 	char want[VS_PCI_ADDR_MAX] = "", mac[18] = "";
-	size_t n = 0, k = 0;
+	size_t k = 0;
 	int r;
 
 	if (req->vf) {
-		r = vs_vfset_resolve(env->host, req->vf, &refs, &n, err);
-		if (r == 0 && n != 1)
-			r = vs_error_set(err, -EINVAL, "--vf %s names %zu VFs: give one", req->vf, n);
+		r = vs_vfset_resolve_one(env->host, req->vf, &ref, err);
 		if (r < 0)
 			return r;
-		vs_strlcpy(want, refs[0].vf->address, sizeof(want));
+		vs_strlcpy(want, ref.vf->address, sizeof(want));
 	}
 	if (req->mac) {
 		vs_strlcpy(mac, req->mac, sizeof(mac));

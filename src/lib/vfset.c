@@ -185,3 +185,17 @@ int vs_vfset_resolve(const struct vs_host *host, const char *spec, struct vs_vf_
 		return -ENOMEM;
 	return resolve_indexes(host, spec, pfname, hash + 1, out, n, err);
 }
+
+int vs_vfset_resolve_one(const struct vs_host *host, const char *spec, struct vs_vf_ref *out, struct vs_error *err)
+{
+	_cleanup_free_ struct vs_vf_ref *refs = NULL;
+	size_t n = 0;
+	int r = vs_vfset_resolve(host, spec, &refs, &n, err);
+
+	if (r < 0)
+		return r;
+	if (n != 1)
+		return vs_error_set(err, -EINVAL, "--vf %s names %zu VFs: give one", spec, n);
+	*out = refs[0];
+	return 0;
+}

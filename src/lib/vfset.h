@@ -22,3 +22,6 @@ int vs_parse_index_set(const char *spec, unsigned **out, size_t *n, struct vs_er
 /* Resolve one VFSET against the inventory.  Every VF must exist (index below
  * sriov_numvfs); otherwise -ENOENT and err names the PF and the index. */
 int vs_vfset_resolve(const struct vs_host *host, const char *spec, struct vs_vf_ref **out, size_t *n, struct vs_error *err);
+
+/* The same for a spec that must name exactly one VF (e.g. --vf). */
+int vs_vfset_resolve_one(const struct vs_host *host, const char *spec, struct vs_vf_ref *out, struct vs_error *err);

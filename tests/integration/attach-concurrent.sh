@@ -10,6 +10,7 @@
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}" "${VIRT_SRIOV:?}"
 . "$top_srcdir/tests/integration/libvirtd-harness.sh"
+. "$top_srcdir/tests/integration/lib.sh"
 
 command -v jq >/dev/null 2>&1 || { echo "SKIP: jq missing" >&2; exit 77; }
 command -v flock >/dev/null 2>&1 || { echo "SKIP: flock (util-linux) missing" >&2; exit 77; }
@@ -17,15 +18,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vs-attach-conc.XXXXXX")
 vs_test_cleanup() { rm -rf "$T"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$top_builddir/tests/tools/gen-host-tree" \
-	--pf addr=0000:03:00.0,netdev=em1,total=32,num=20,vfio=17,vfnetdev=em1 "$T/tree" >/dev/null ||
-	fail gen-host-tree
-export VIRT_SRIOV_SYSFS_ROOT="$T/tree" VIRT_SRIOV_STATE_DIR="$T/state" VIRT_SRIOV_CONF="$T/host.conf"
-export VIRT_SRIOV_TEMPLATE_DIR="$top_srcdir/xml-templates"
-: >"$T/host.conf"
-
-mkdir -p "$T/daemon"
-vs_libvirtd_start "$T/daemon"
+start_attach_fixture "$T"
 rc=$?
 [ $rc -eq 0 ] || exit $rc
 virsh_() { virsh -q -c "$VS_LIBVIRT_URI" "$@"; }

@@ -23,3 +23,20 @@ write_guest_holding_vf() {
 </node>
 XML
 }
+
+# start_attach_fixture DIR: a host tree with em1's 20 VFs (0-16 on
+# vfio-pci, 17-19 on igbvf with their netdev up) under DIR/tree, virt-sriov's
+# environment pointed at DIR (state, empty host.conf, templates), and a
+# private libvirtd (source libvirtd-harness.sh first).  Returns the
+# harness's status: 0, or 77 where no daemon can be had.
+start_attach_fixture() {
+	"$top_builddir/tests/tools/gen-host-tree" \
+		--pf addr=0000:03:00.0,netdev=em1,total=32,num=20,vfio=17,vfnetdev=em1 "$1/tree" >/dev/null ||
+		{ echo "FAIL: gen-host-tree" >&2; return 1; }
+	VIRT_SRIOV_SYSFS_ROOT="$1/tree" VIRT_SRIOV_STATE_DIR="$1/state" VIRT_SRIOV_CONF="$1/host.conf"
+	VIRT_SRIOV_TEMPLATE_DIR="$top_srcdir/xml-templates"
+	export VIRT_SRIOV_SYSFS_ROOT VIRT_SRIOV_STATE_DIR VIRT_SRIOV_CONF VIRT_SRIOV_TEMPLATE_DIR
+	: >"$1/host.conf"
+	mkdir -p "$1/daemon"
+	vs_libvirtd_start "$1/daemon"
+}

@@ -117,6 +117,21 @@ static void test_bad(void **state)
 	}
 }
 
+static void test_resolve_one(void **state)
+{
+	struct vs_error err = { 0 };
+	struct vs_vf_ref ref;
+
+	assert_int_equal(vs_vfset_resolve_one(host, "em2#6", &ref, &err), 0);
+	assert_string_equal(ref.vf->address, "0000:01:13.1");
+	assert_string_equal(ref.pf->netdev, "em2");
+	assert_int_equal(vs_vfset_resolve_one(host, "em1#0-1", &ref, &err), -EINVAL);
+	assert_string_equal(err.msg, "--vf em1#0-1 names 2 VFs: give one");
+	vs_error_clear(&err);
+	assert_int_equal(vs_vfset_resolve_one(host, "em1#9", &ref, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "em1"));
+}
+
 static void test_index_set(void **state)
 {
 	unsigned *v = NULL;
@@ -144,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_resolve_one),
 		cmocka_unit_test(test_index_set),
 	};
 
