@@ -1,6 +1,7 @@
 # Core: shared helpers, sysfs access, and the command-line front end.
 src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/util.c src/lib/util.h \
+	src/lib/vfconfig.c src/lib/vfconfig.h \
 	src/lib/sysfs.c src/lib/sysfs.h \
 	src/lib/inventory.h src/lib/netlink.h
 

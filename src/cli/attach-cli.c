@@ -41,11 +41,11 @@ void vs_cli_attach_close(struct vs_cli_attach *ctx)
 
 struct text_buf { char *s; size_t len; };
 
-static int add_text(const char *name, const char *value, void *data)
+static int add_text(const struct vs_vf_field *f, const char *value, void *data)
 {
 	struct text_buf *b = data;
 	char *n = NULL;
-	int len = asprintf(&n, "%s%s%s=%s", b->s ? b->s : "", b->len ? " " : "", name, value);
+	int len = asprintf(&n, "%s%s%s=%s", b->s ? b->s : "", b->len ? " " : "", f->name, value);
 
 	if (len < 0)
 		return -ENOMEM;
@@ -59,7 +59,7 @@ char *vs_cli_settings_text(const struct vs_vf_config *cfg)
 {
 	struct text_buf b = { 0 };
 
-	if (vs_setting_foreach(cfg, add_text, &b) < 0) {
+	if (vs_vf_config_foreach(cfg, add_text, &b) < 0) {
 		free(b.s);
 		return NULL;
 	}

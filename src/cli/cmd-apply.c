@@ -103,9 +103,9 @@ static int set_vfs(void *data, const char *ifname, struct vs_vf_config *cfgs, si
 	return r;
 }
 
-static int add_setting(const char *name, const char *value, void *data)
+static int add_setting(const struct vs_vf_field *f, const char *value, void *data)
 {
-	return vs_json_set(data, name, json_object_new_string(value));
+	return vs_json_set(data, f->name, json_object_new_string(value));
 }
 
 static json_object *change_json(const struct vs_change *c)
@@ -127,7 +127,7 @@ static json_object *change_json(const struct vs_change *c)
 		vs_json_set(o, "to", json_object_new_string(c->driver_to));
 	} else if (c->step == VS_STEP_SETTINGS) {
 		settings = json_object_new_object();
-		vs_setting_foreach(&c->cfg, add_setting, settings);
+		vs_vf_config_foreach(&c->cfg, add_setting, settings);
 		vs_json_set(o, "settings", settings);
 	} else {
 		vs_json_set(o, "pool", json_object_new_string(c->pool));

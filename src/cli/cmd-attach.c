@@ -10,7 +10,7 @@
 #include "output.h"
 #include "policy.h"
 
-enum { OPT_PF = 1000, OPT_NETWORK, OPT_VF, OPT_INTERFACE, OPT_LIVE, OPT_CONFIG, OPT_FORCE, OPT_VLAN, OPT_SETTING };
+enum { OPT_PF = 1000, OPT_NETWORK, OPT_VF, OPT_INTERFACE, OPT_LIVE, OPT_CONFIG, OPT_FORCE, OPT_SETTING };
 
 static void usage(const char *prog)
 {
@@ -40,8 +40,7 @@ static int set_option(struct attach_args *a, int c, const char *name, char *valu
 	case OPT_LIVE: a->req.flags |= VIR_DOMAIN_AFFECT_LIVE; return 0;
 	case OPT_CONFIG: a->req.flags |= VIR_DOMAIN_AFFECT_CONFIG; return 0;
 	case OPT_FORCE: a->req.force = true; return 0;
-	case OPT_VLAN: return vs_cli_parse_vlan(&a->req.cfg, value, err);
-	default: return vs_setting_parse(&a->req.cfg, name, value, err);
+	default: return vs_vf_config_parse(&a->req.cfg, name, value, err);
 	}
 }
 
@@ -77,7 +76,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_a
 	struct vs_error err = { 0 };
 	int c, idx;
 
-	vs_cli_setting_options(opts, &n, OPT_SETTING, OPT_VLAN);
+	vs_cli_setting_options(opts, &n, OPT_SETTING);
 	vs_vf_config_init(&a->req.cfg, -1);
 	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
 		if (c == 'h') {
@@ -89,13 +88,15 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_a
 			continue;
 		}
 		if (c == '?' || set_option(a, c, opts[idx].name, optarg, &err) < 0)
-			return c == '?' ? VS_EXIT_USAGE : vs_cli_fail(VS_EXIT_USAGE, "attach: %s", err.msg);
+			return c == '?' ? VS_EXIT_USAGE : vs_cli_usage_error("attach", &err);
 	}
 	if (argc - optind != 1)
 		return vs_cli_fail(VS_EXIT_USAGE, "attach: expected one DOMAIN (see attach --help)");
 	a->req.domain = argv[optind];
 	if (check_args(a, &err) < 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "attach: %s", err.msg);
+	if (vs_cli_check_settings(&a->req.cfg, "attach") != VS_EXIT_OK)
+		return VS_EXIT_USAGE;
 	return -1;
 }
 

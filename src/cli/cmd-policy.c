@@ -10,7 +10,7 @@
 #include "policy.h"
 #include "state.h"
 
-enum { OPT_CONFIG = 1000, OPT_LIVE, OPT_VF, OPT_GUEST_MAC, OPT_NETWORK, OPT_VLAN, OPT_SETTING };
+enum { OPT_CONFIG = 1000, OPT_LIVE, OPT_VF, OPT_GUEST_MAC, OPT_NETWORK, OPT_SETTING };
 
 struct policy_args {
 	const char *verb;
@@ -54,8 +54,7 @@ static int set_option(struct policy_args *a, int c, const char *name, char *valu
 	switch (c) {
 	case OPT_CONFIG: a->flags |= VIR_DOMAIN_AFFECT_CONFIG; return 0;
 	case OPT_LIVE: a->flags |= VIR_DOMAIN_AFFECT_LIVE; return 0;
-	case OPT_VLAN: return vs_cli_parse_vlan(&a->cfg, value, err);
-	default: return vs_setting_parse(&a->cfg, name, value, err);
+	default: return vs_vf_config_parse(&a->cfg, name, value, err);
 	}
 }
 
@@ -71,7 +70,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct policy_a
 	struct vs_error err = { 0 };
 	int c, idx;
 
-	vs_cli_setting_options(opts, &n, OPT_SETTING, OPT_VLAN);
+	vs_cli_setting_options(opts, &n, OPT_SETTING);
 	vs_vf_config_init(&a->cfg, -1);
 	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
 		if (c == 'h') {
@@ -83,7 +82,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct policy_a
 			continue;
 		}
 		if (c == '?' || set_option(a, c, opts[idx].name, optarg, &err) < 0)
-			return c == '?' ? VS_EXIT_USAGE : vs_cli_fail(VS_EXIT_USAGE, "policy: %s", err.msg);
+			return c == '?' ? VS_EXIT_USAGE : vs_cli_usage_error("policy", &err);
 	}
 	if (argc - optind != 2)
 		return vs_cli_fail(VS_EXIT_USAGE, "policy: expected show|set|clear and DOMAIN (see policy --help)");
@@ -101,9 +100,9 @@ static virDomainPtr lookup(virConnectPtr conn, const char *name)
 	return dom;
 }
 
-static int print_rule_setting(const char *name, const char *value, void *data)
+static int print_rule_setting(const struct vs_vf_field *f, const char *value, void *data)
 {
-	return json_object_object_add(data, name, json_object_new_string(value));
+	return json_object_object_add(data, f->name, json_object_new_string(value));
 }
 
 static int show(const struct vs_cli *cli, const struct policy_args *a, const struct vs_policy *pol)
@@ -127,7 +126,7 @@ static int show(const struct vs_cli *cli, const struct policy_args *a, const str
 
 		json_object_object_add(r, "selector", json_object_new_string(vs_selector_name(pol->rules[i].sel)));
 		json_object_object_add(r, "match", pol->rules[i].match ? json_object_new_string(pol->rules[i].match) : NULL);
-		vs_setting_foreach(&pol->rules[i].cfg, print_rule_setting, s);
+		vs_vf_config_foreach(&pol->rules[i].cfg, print_rule_setting, s);
 		json_object_object_add(r, "settings", s);
 		json_object_array_add(rules, r);
 	}
@@ -155,9 +154,11 @@ static int change(const struct policy_args *a, struct vs_policy *pol, struct vs_
 	if (!rule)
 		return vs_error_set(err, -ENOENT, "policy: domain %s has no rule for %s %s", a->domain,
 				    vs_selector_name(a->sel), a->match ? a->match : "");
-	if (set)
+	if (set) {
 		vs_vf_config_merge(&rule->cfg, &a->cfg);
-	else
+		if (vs_vf_config_check(&rule->cfg, err) < 0)
+			return -EINVAL;
+	} else
 		vs_policy_rule_remove(pol, a->sel, a->match);
 	return 0;
 }

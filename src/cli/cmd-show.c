@@ -35,7 +35,7 @@ static const char *or_unknown(const char *s)
 static void print_vf_settings(const struct vs_vf *vf)
 {
 	const struct vs_vf_config *c = &vf->config;
-	char mac[18] = "unknown";
+	char mac[18] = "unknown", proto[16], spoof[16], trust[16], link[16], rss[16];
 
 	if (!vf->config_known) {
 		printf(ROW "%s\n", "Settings:", "unknown (see warnings)");
@@ -44,12 +44,12 @@ static void print_vf_settings(const struct vs_vf *vf)
 	if (c->has_mac)
 		vs_format_mac(c->mac, mac);
 	printf(ROW "%s\n", "MAC:", mac);
-	printf(ROW "%d (qos %d, %s)\n", "VLAN:", c->vlan, c->qos, or_unknown(vs_vlan_proto_name(c->vlan_proto)));
-	printf(ROW "%s\n", "Spoof check:", or_unknown(vs_on_off(c->spoofchk)));
-	printf(ROW "%s\n", "Trust:", or_unknown(vs_on_off(c->trust)));
-	printf(ROW "%s\n", "Link state:", or_unknown(vs_link_state_name(c->link_state)));
+	printf(ROW "%d (qos %d, %s)\n", "VLAN:", c->vlan, c->qos, or_unknown(vs_setting_text(c, "vlan-proto", proto, sizeof(proto))));
+	printf(ROW "%s\n", "Spoof check:", or_unknown(vs_setting_text(c, "spoofchk", spoof, sizeof(spoof))));
+	printf(ROW "%s\n", "Trust:", or_unknown(vs_setting_text(c, "trust", trust, sizeof(trust))));
+	printf(ROW "%s\n", "Link state:", or_unknown(vs_setting_text(c, "link-state", link, sizeof(link))));
 	printf(ROW "%lld / %lld Mbps\n", "TX rate min/max:", c->min_tx_rate, c->max_tx_rate);
-	printf(ROW "%s\n", "Query RSS:", or_unknown(vs_on_off(c->query_rss)));
+	printf(ROW "%s\n", "Query RSS:", or_unknown(vs_setting_text(c, "query-rss", rss, sizeof(rss))));
 }
 
 static void print_vf(const struct vs_host *host, const struct vs_pf *pf, const struct vs_vf *vf)

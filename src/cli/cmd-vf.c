@@ -21,20 +21,7 @@ struct vf_args {
 	int nsets;
 };
 
-static const struct option vf_opts[] = {
-	{ "mac", required_argument, NULL, 'm' },
-	{ "vlan", required_argument, NULL, 'v' },
-	{ "spoofchk", required_argument, NULL, 's' },
-	{ "trust", required_argument, NULL, 't' },
-	{ "link-state", required_argument, NULL, 'l' },
-	{ "min-tx-rate", required_argument, NULL, 'r' },
-	{ "max-tx-rate", required_argument, NULL, 'R' },
-	{ "query-rss", required_argument, NULL, 'q' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
+enum { OPT_SETTING = 1000 };
 
 static void vf_usage(FILE *out, const char *prog)
 {
@@ -46,23 +33,19 @@ static void vf_usage(FILE *out, const char *prog)
 		"VFSET: a VF address, PF#N or PF#0-3,7 (PF: netdev or PCI address).\n", prog, prog);
 }
 
-/* The option's long name, for vs_vfctl_parse_setting. */
-static const char *setting_of(int c)
-{
-	for (const struct option *o = vf_opts; o->name; o++)
-		if (o->val == c && o->has_arg == required_argument)
-			return o->name;
-	return NULL;
-}
-
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args *a)
 {
-	struct vs_error err = { 0 };
-	const char *name;
-	int c, r;
+	struct option opts[32] = {
+		{ "json", no_argument, NULL, 'j' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	const char *what = a->reset ? "vf reset" : "vf set";
+	size_t n = 3;
+	int c, idx, r;
 
+	vs_cli_setting_options(opts, &n, OPT_SETTING);
 	vs_vf_config_init(&a->tmpl, 0);
-	while ((c = getopt_long(argc, argv, "nh", vf_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nh", opts, &idx)) != -1) {
 		if (c == 'j' || c == 'n') {
 			*(c == 'j' ? &cli->json : &cli->dry_run) = true;
 			continue;
@@ -71,23 +54,21 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args 
 			vf_usage(stdout, cli->prog);
 			return -1;
 		}
-		name = setting_of(c);
-		if (!name)
+		if (c != OPT_SETTING)
 			return vs_cli_fail(VS_EXIT_USAGE, "vf: see vf --help");
 		if (a->reset)
-			return vs_cli_fail(VS_EXIT_USAGE, "vf reset: --%s: reset takes no settings", name);
-		r = vs_vfctl_parse_setting(&a->tmpl, name, optarg, &err);
-		if (r < 0)
-			return vs_cli_fail(r == -ERANGE ? VS_EXIT_FAILURE : VS_EXIT_USAGE, "vf %s: %s",
-					   a->reset ? "reset" : "set", err.msg);
+			return vs_cli_fail(VS_EXIT_USAGE, "vf reset: --%s: reset takes no settings", opts[idx].name);
+		r = vs_cli_parse_setting(&a->tmpl, opts[idx].name, optarg, what);
+		if (r != VS_EXIT_OK)
+			return r;
 	}
 	a->sets = argv + optind;
 	a->nsets = argc - optind;
 	if (a->nsets == 0)
-		return vs_cli_fail(VS_EXIT_USAGE, "vf %s: expected a VFSET (see vf --help)", a->reset ? "reset" : "set");
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: expected a VFSET (see vf --help)", what);
 	if (!a->reset && vs_vf_config_is_empty(&a->tmpl))
 		return vs_cli_fail(VS_EXIT_USAGE, "vf set: no setting given (see vf --help)");
-	return VS_EXIT_OK;
+	return a->reset ? VS_EXIT_OK : vs_cli_check_settings(&a->tmpl, what);
 }
 
 static int resolve_all(const struct vs_host *host, char **sets, int nsets, struct vs_vf_ref **refs, size_t *n)
@@ -131,15 +112,15 @@ static json_object *attrs_json(const struct vs_vf_config *c)
 	json_object *arr = json_object_new_array();
 	char value[96];
 
-	for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
+	for (int s = 0; s < VS_ATTR_MAX; s++) {
 		json_object *a;
 
-		if (!vs_nl_setting_present(c, s))
+		if (!vs_vf_attr_present(c, s))
 			continue;
 		a = json_object_new_object();
-		vs_nl_setting_format(c, s, value, sizeof(value));
-		vs_json_set(a, "attribute", vs_json_str(vs_nl_setting_attr(c, s)));
-		vs_json_set(a, "setting", vs_json_str(vs_nl_setting_name(s)));
+		vs_vf_attr_format(c, s, value, sizeof(value));
+		vs_json_set(a, "attribute", vs_json_str(vs_vf_attr_kernel_name(c, s)));
+		vs_json_set(a, "setting", vs_json_str(vs_vf_attr_name(s)));
 		vs_json_set(a, "value", vs_json_str(value));
 		json_object_array_add(arr, a);
 	}
@@ -173,11 +154,11 @@ static void plan_print(const struct vs_vfctl_plan *p)
 	       p->pf->address, p->n);
 	for (size_t i = 0; i < p->n; i++) {
 		printf("  VF %d (%s)\n", p->cfgs[i].index, p->vfs[i]->address[0] ? p->vfs[i]->address : "no PCI address");
-		for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
-			if (!vs_nl_setting_present(&p->cfgs[i], s))
+		for (int s = 0; s < VS_ATTR_MAX; s++) {
+			if (!vs_vf_attr_present(&p->cfgs[i], s))
 				continue;
-			vs_nl_setting_format(&p->cfgs[i], s, value, sizeof(value));
-			printf("    %-20s %s %s\n", vs_nl_setting_attr(&p->cfgs[i], s), vs_nl_setting_name(s), value);
+			vs_vf_attr_format(&p->cfgs[i], s, value, sizeof(value));
+			printf("    %-20s %s %s\n", vs_vf_attr_kernel_name(&p->cfgs[i], s), vs_vf_attr_name(s), value);
 		}
 	}
 }
@@ -211,13 +192,13 @@ static void settings_list(const struct vs_vf_config *c, unsigned mask, bool want
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (int s = 0; s < VS_NL_SETTING_MAX && used < len; s++) {
+	for (int s = 0; s < VS_ATTR_MAX && used < len; s++) {
 		char value[96];
 
-		if (!vs_nl_setting_present(c, s) || (((mask >> s) & 1) != want_in))
+		if (!vs_vf_attr_present(c, s) || (((mask >> s) & 1) != want_in))
 			continue;
-		vs_nl_setting_format(c, s, value, sizeof(value));
-		used += (size_t)snprintf(buf + used, len - used, "%s%s %s", used ? ", " : "", vs_nl_setting_name(s), value);
+		vs_vf_attr_format(c, s, value, sizeof(value));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s %s", used ? ", " : "", vs_vf_attr_name(s), value);
 	}
 }
 
@@ -261,10 +242,10 @@ static void report_reset_notes(const struct vs_vfctl_plan *p, const struct vs_vf
 {
 	if (o->placeholder_mac)
 		vs_cli_warn("%s: the driver refused an all-zero MAC; VFs got 02:00:00:00:00:00 instead", p->pf->netdev);
-	for (int s = 0; s < VS_NL_SETTING_MAX; s++)
+	for (int s = 0; s < VS_ATTR_MAX; s++)
 		if (o->skipped & (1u << s))
 			vs_cli_warn("%s: %s not supported by the driver (EOPNOTSUPP): left as it is", p->pf->netdev,
-				    vs_nl_setting_name(s));
+				    vs_vf_attr_name(s));
 }
 
 static json_object *outcome_json(const struct vs_vfctl_plan *p, const struct vs_vfctl_outcome *o,

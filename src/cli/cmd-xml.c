@@ -105,10 +105,12 @@ static int build_hostdev_spec(const struct xml_opts *o, struct vs_hostdev_spec *
 	if (!o->interface && (o->mac || o->vlan >= 0))
 		return vs_cli_fail(VS_EXIT_USAGE, "--mac and --vlan need --interface (a plain <hostdev> has neither)");
 	if (o->mac) {
-		if (vs_parse_mac(o->mac, spec->mac) < 0)
-			return vs_cli_fail(VS_EXIT_USAGE, "--mac %s: not a MAC address", o->mac);
-		if (vs_mac_check(spec->mac, &err) < 0)
-			return vs_cli_fail(VS_EXIT_FAILURE, "--mac %s: %s", o->mac, err.msg);
+		struct vs_vf_config c;
+
+		vs_vf_config_init(&c, 0);
+		if (vs_vf_config_parse(&c, "mac", o->mac, &err) < 0 || vs_vf_config_check(&c, &err) < 0)
+			return vs_cli_usage_error("xml hostdev", &err);
+		memcpy(spec->mac, c.mac, sizeof(spec->mac));
 		spec->has_mac = true;
 	}
 	return 0;

@@ -137,28 +137,14 @@ void vs_print_host_warnings(const struct vs_host *host)
 
 /* ---- words ---- */
 
-const char *vs_link_state_name(int link_state)
+const char *vs_setting_text(const struct vs_vf_config *c, const char *name, char *buf, size_t len)
 {
-	switch (link_state) {
-	case IFLA_VF_LINK_STATE_AUTO: return "auto";
-	case IFLA_VF_LINK_STATE_ENABLE: return "enable";
-	case IFLA_VF_LINK_STATE_DISABLE: return "disable";
-	default: return NULL;
-	}
-}
+	const struct vs_vf_field *f = vs_vf_field_find(name);
 
-const char *vs_vlan_proto_name(int proto)
-{
-	switch (proto) {
-	case ETH_P_8021Q: return "802.1Q";
-	case ETH_P_8021AD: return "802.1ad";
-	default: return NULL;
-	}
-}
-
-const char *vs_on_off(int v)
-{
-	return v < 0 ? NULL : v ? "on" : "off";
+	if (!f || !vs_vf_field_is_set(f, c))
+		return NULL;
+	vs_vf_field_format(f, c, buf, len);
+	return buf;
 }
 
 /* ---- inventory as a table ---- */
@@ -174,6 +160,7 @@ static const char *const headers[N_COLS] = {
 /* Scratch space for one row's formatted numbers. */
 struct row_buf {
 	char dev[VS_PCI_ADDR_MAX + 4], vfs[32], group[16], numa[16], mac[18], vlan[48];
+	char spoof[16], trust[16], link[16];
 };
 
 static const char *num_or_unknown(char *buf, size_t len, long long v)
@@ -235,9 +222,9 @@ static void vf_settings(const struct vs_vf *vf, struct row_buf *b, const char **
 	cells[COL_MAC] = c->has_mac ? b->mac : "?";
 	vlan_text(c, b->vlan, sizeof(b->vlan));
 	cells[COL_VLAN] = b->vlan;
-	cells[COL_SPOOF] = unknown_if_null(vs_on_off(c->spoofchk));
-	cells[COL_TRUST] = unknown_if_null(vs_on_off(c->trust));
-	cells[COL_LINK] = unknown_if_null(vs_link_state_name(c->link_state));
+	cells[COL_SPOOF] = unknown_if_null(vs_setting_text(c, "spoofchk", b->spoof, sizeof(b->spoof)));
+	cells[COL_TRUST] = unknown_if_null(vs_setting_text(c, "trust", b->trust, sizeof(b->trust)));
+	cells[COL_LINK] = unknown_if_null(vs_setting_text(c, "link-state", b->link, sizeof(b->link)));
 }
 
 static int add_vf_row(struct vs_table *t, const struct vs_pf *pf, const struct vs_vf *vf, bool usage_known)
@@ -298,27 +285,29 @@ static int set_fields(json_object *obj, struct json_field *f, size_t n)
 	return r;
 }
 
-static json_object *vf_mac(const struct vs_vf *vf)
-{
-	char mac[18];
-
-	if (!vf->config_known || !vf->config.has_mac)
-		return NULL;
-	vs_format_mac(vf->config.mac, mac);
-	return json_object_new_string(mac);
-}
-
 static json_object *vf_in_use_by(const struct vs_vf *vf, bool usage_known)
 {
 	return usage_known ? vs_json_str(vf->in_use_by) : NULL;
 }
 
+/* The VF settings with the keys of vfconfig.h; every key present, null
+ * when not known. */
+static int set_settings(json_object *obj, const struct vs_vf *vf)
+{
+	for (size_t i = 0; i < vs_vf_n_fields; i++) {
+		const struct vs_vf_field *f = &vs_vf_fields[i];
+		json_object *v = vf->config_known ? vs_vf_field_json(f, &vf->config) : NULL;
+
+		if (vs_json_set(obj, f->json, v) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 json_object *vs_json_vf(const struct vs_pf *pf, const struct vs_vf *vf, bool usage_known)
 {
-	const struct vs_vf_config *c = &vf->config;
-	bool k = vf->config_known;
 	json_object *obj = json_object_new_object();
-	struct json_field f[] = {
+	struct json_field head[] = {
 		{ "index", json_object_new_int64(vf->index) },
 		{ "address", vs_json_str(vf->address) },
 		{ "driver", vs_json_str(vf->driver) },
@@ -326,21 +315,14 @@ json_object *vs_json_vf(const struct vs_pf *pf, const struct vs_vf *vf, bool usa
 		{ "iommu_group", vs_json_int(vf->iommu_group) },
 		{ "vendor_id", vs_json_hex4(pf->vendor_id) },
 		{ "device_id", vs_json_hex4(pf->vf_device_id) },
-		{ "mac", vf_mac(vf) },
-		{ "vlan", k ? vs_json_int(c->vlan) : NULL },
-		{ "qos", k ? vs_json_int(c->qos) : NULL },
-		{ "vlan_proto", k ? vs_json_str(vs_vlan_proto_name(c->vlan_proto)) : NULL },
-		{ "spoofchk", k ? vs_json_bool(c->spoofchk) : NULL },
-		{ "trust", k ? vs_json_bool(c->trust) : NULL },
-		{ "link_state", k ? vs_json_str(vs_link_state_name(c->link_state)) : NULL },
-		{ "min_tx_rate", k ? vs_json_int(c->min_tx_rate) : NULL },
-		{ "max_tx_rate", k ? vs_json_int(c->max_tx_rate) : NULL },
-		{ "query_rss", k ? vs_json_bool(c->query_rss) : NULL },
-		{ "config_known", json_object_new_boolean(k) },
+	};
+	struct json_field tail[] = {
+		{ "config_known", json_object_new_boolean(vf->config_known) },
 		{ "in_use_by", vf_in_use_by(vf, usage_known) },
 	};
 
-	if (!obj || set_fields(obj, f, ELEMENTSOF(f)) < 0) {
+	if (!obj || set_fields(obj, head, ELEMENTSOF(head)) < 0 || set_settings(obj, vf) < 0 ||
+	    set_fields(obj, tail, ELEMENTSOF(tail)) < 0) {
 		json_object_put(obj);
 		return NULL;
 	}
@@ -479,26 +461,67 @@ int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, stru
 	return VS_EXIT_OK;
 }
 
-int vs_cli_parse_vlan(struct vs_vf_config *cfg, const char *spec, struct vs_error *err)
+void vs_cli_setting_options(struct option *opts, size_t *n, int val)
 {
-	static const char *const names[] = { "vlan", "qos", "vlan-proto" };
-	_cleanup_free_ char *copy = strdup(spec);
-	char *save = NULL, *part;
-	int r = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	part = strtok_r(copy, ":", &save);
-	if (!part)
-		return vs_error_set(err, -EINVAL, "vlan '%s' is not valid (expected ID[:QOS[:PROTO]])", spec);
-	for (size_t i = 0; part && r == 0; i++, part = strtok_r(NULL, ":", &save))
-		r = i < ELEMENTSOF(names) ? vs_setting_parse(cfg, names[i], part, err)
-					  : vs_error_set(err, -EINVAL, "vlan '%s': too many ':' parts", spec);
-	return r;
+	for (size_t i = 0; i < vs_vf_n_fields; i++)
+		opts[(*n)++] = (struct option){ vs_vf_fields[i].name, required_argument, NULL, val };
 }
 
-void vs_cli_setting_options(struct option *opts, size_t *n, int setting_val, int vlan_val)
+/* The library names settings as the configuration file and the policy do
+ * ("vlan 5000: out of range"); on the command line they are options. */
+void vs_cli_optify(const char *msg, char *out, size_t len)
 {
-	for (const char *const *s = vs_setting_names; *s; s++)
-		opts[(*n)++] = (struct option){ *s, required_argument, NULL, strcmp(*s, "vlan") ? setting_val : vlan_val };
+	size_t used = 0;
+
+	for (const char *p = msg; *p && used + 1 < len;) {
+		const struct vs_vf_field *hit = NULL;
+
+		for (size_t i = 0; (p == msg || p[-1] == ' ') && i < vs_vf_n_fields; i++) {
+			size_t l = strlen(vs_vf_fields[i].name);
+
+			if (strncmp(p, vs_vf_fields[i].name, l) == 0 && (p[l] == ' ' || p[l] == '\0') &&
+			    (!hit || l > strlen(hit->name)))
+				hit = &vs_vf_fields[i];
+		}
+		if (hit && used + 3 < len) {
+			out[used++] = '-';
+			out[used++] = '-';
+		}
+		out[used++] = *p++;
+	}
+	out[used] = '\0';
+}
+
+int vs_cli_parse_setting(struct vs_vf_config *cfg, const char *name, const char *value, const char *what)
+{
+	struct vs_error err = { 0 };
+	char msg[sizeof(err.msg) + 64];
+	int r = vs_vf_config_parse(cfg, name, value, &err);
+
+	if (r == -ENOENT)
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: unknown setting --%s", what, name);
+	if (r < 0) {
+		vs_cli_optify(err.msg, msg, sizeof(msg));
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: %s", what, msg);
+	}
+	return VS_EXIT_OK;
+}
+
+int vs_cli_usage_error(const char *what, const struct vs_error *err)
+{
+	char msg[sizeof(err->msg) + 64];
+
+	vs_cli_optify(err->msg, msg, sizeof(msg));
+	return vs_cli_fail(VS_EXIT_USAGE, "%s: %s", what, msg);
+}
+
+int vs_cli_check_settings(const struct vs_vf_config *cfg, const char *what)
+{
+	struct vs_error err = { 0 };
+	char msg[sizeof(err.msg) + 64];
+
+	if (vs_vf_config_check(cfg, &err) == 0)
+		return VS_EXIT_OK;
+	vs_cli_optify(err.msg, msg, sizeof(msg));
+	return vs_cli_fail(VS_EXIT_USAGE, "%s: %s", what, msg);
 }

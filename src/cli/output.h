@@ -31,10 +31,9 @@ void vs_table_free(struct vs_table *t);
 /* "virt-sriov: warning: ..." for every warning of the host. */
 void vs_print_host_warnings(const struct vs_host *host);
 
-/* Words for VF settings ("auto", "802.1ad", "on"); NULL when unknown. */
-const char *vs_link_state_name(int link_state);
-const char *vs_vlan_proto_name(int proto);
-const char *vs_on_off(int v);
+/* A VF setting as it is written ("auto", "802.1ad", "on"), through
+ * vfconfig's table; NULL when not set or unknown. */
+const char *vs_setting_text(const struct vs_vf_config *c, const char *name, char *buf, size_t len);
 
 /* PF and VF as JSON objects, with the fields of PRODUCT.md "list --json"
  * and more; usage_known says whether in_use_by came from libvirt. */
@@ -61,8 +60,15 @@ enum {
  * a failure.  Returns an exit status; on failure the error is printed. */
 int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, struct vs_host **out);
 
-/* --vlan ID[:QOS[:PROTO]] into cfg, with the setting names of policy.h. */
-int vs_cli_parse_vlan(struct vs_vf_config *cfg, const char *spec, struct vs_error *err);
-/* Append one required-argument long option per VF setting name (policy.h)
- * at opts[*n]: val vlan_val for "vlan", setting_val for the others. */
-void vs_cli_setting_options(struct option *opts, size_t *n, int setting_val, int vlan_val);
+/* One long option per VF setting of vfconfig.h (required argument, val
+ * `val`), appended at opts[*n]. */
+void vs_cli_setting_options(struct option *opts, size_t *n, int val);
+/* --NAME VALUE into cfg; on error the message (exit status 2 returned)
+ * names the option.  `what` starts the message ("vf set"). */
+int vs_cli_parse_setting(struct vs_vf_config *cfg, const char *name, const char *value, const char *what);
+/* The rules between settings (vs_vf_config_check), as a usage error. */
+int vs_cli_check_settings(const struct vs_vf_config *cfg, const char *what);
+/* A usage error (exit status 2) from a library message, setting names as options. */
+int vs_cli_usage_error(const char *what, const struct vs_error *err);
+/* Setting names in a library message turned into options ("vlan 5" -> "--vlan 5"). */
+void vs_cli_optify(const char *msg, char *out, size_t len);

@@ -72,12 +72,12 @@ static void logline(int prio, const char *fmt, ...)
 	}
 }
 
-static int log_setting(const char *name, const char *value, void *data)
+static int log_setting(const struct vs_vf_field *f, const char *value, void *data)
 {
 	char *buf = data;
 	size_t n = strlen(buf);
 
-	snprintf(buf + n, 512 - n, " %s=%s", name, value);
+	snprintf(buf + n, 512 - n, " %s=%s", f->name, value);
 	return 0;
 }
 
@@ -90,7 +90,7 @@ static void log_plan(const struct vs_plan *plan)
 		const struct vs_plan_vf *pv = &plan->vfs[i];
 		char settings[512] = "";
 
-		vs_setting_foreach(&pv->cfg, log_setting, settings);
+		vs_vf_config_foreach(&pv->cfg, log_setting, settings);
 		logline(LOG_INFO, "%s: guest '%s': VF %s (%s#%d):%s%s", vs_hook_action_name(plan->action), guest,
 			pv->address, pv->pf, pv->index, back ? " put back" : "", settings);
 	}

@@ -553,48 +553,6 @@ static int plan_driver(const struct vs_plan_env *env, const struct vs_want *want
 	return 0;
 }
 
-/* Settings as text by name, for comparing wanted and current values with
- * the same formatting. */
-struct setting_text {
-	const char *name[16];
-	char value[16][40];
-	size_t n;
-};
-
-static int collect(const char *name, const char *value, void *data)
-{
-	struct setting_text *t = data;
-
-	if (t->n < ELEMENTSOF(t->name)) {
-		t->name[t->n] = name;
-		snprintf(t->value[t->n++], sizeof(t->value[0]), "%s", value);
-	}
-	return 0;
-}
-
-static const char *text_of(const struct setting_text *t, const char *name)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (!strcmp(t->name[i], name))
-			return t->value[i];
-	return NULL;
-}
-
-/* diff = the wanted settings that `now` does not already have. */
-static void settings_diff(const struct vs_vf_config *want, const struct vs_vf_config *now, struct vs_vf_config *diff)
-{
-	struct setting_text w = { 0 }, n = { 0 };
-
-	vs_setting_foreach(want, collect, &w);
-	vs_setting_foreach(now, collect, &n);
-	for (size_t i = 0; i < w.n; i++) {
-		const char *cur = text_of(&n, w.name[i]);
-
-		if (!cur || strcasecmp(cur, w.value[i]))
-			vs_setting_parse(diff, w.name[i], w.value[i], NULL);
-	}
-}
-
 static int plan_settings(const struct vs_plan_env *env, const struct vs_want_pf *w, const struct vs_pf *pf, int i,
 			 struct vs_changes *out)
 {
@@ -609,10 +567,7 @@ static int plan_settings(const struct vs_plan_env *env, const struct vs_want_pf 
 	if (vf && vf->in_use_by)
 		return 0;
 	vs_vf_config_init(&diff, i);
-	if (vf && vf->config_known)
-		settings_diff(&s->defaults, &vf->config, &diff);
-	else
-		vs_vf_config_merge(&diff, &s->defaults);
+	vs_vf_config_diff(&s->defaults, vf && vf->config_known ? &vf->config : NULL, &diff);
 	if (vs_vf_config_is_empty(&diff))
 		return 0;
 	c = change_add(out, VS_STEP_SETTINGS, pf, s, s->settings_line);
@@ -751,15 +706,6 @@ int vs_setup_plan(const struct vs_plan_env *env, const struct vs_want *want, con
 
 /* ---- one line per change ---- */
 
-static int append_setting(const char *name, const char *value, void *data)
-{
-	char *buf = data;
-	size_t used = strlen(buf);
-
-	snprintf(buf + used, 512 - used, "%s%s %s", used ? ", " : "", name, value);
-	return 0;
-}
-
 static void describe_pool(const struct vs_change *c, char *buf, size_t len)
 {
 	static const struct { unsigned bit; const char *word; } words[] = {
@@ -804,7 +750,7 @@ void vs_change_describe(const struct vs_change *c, char *buf, size_t len)
 			 c->unknown ? " (new VF)" : "");
 		return;
 	case VS_STEP_SETTINGS:
-		vs_setting_foreach(&c->cfg, append_setting, settings);
+		vs_vf_config_describe(&c->cfg, settings, sizeof(settings));
 		snprintf(buf, len, "%s: %s%s", who, settings, c->unknown ? " (current settings unknown)" : "");
 		return;
 	case VS_STEP_POOL:

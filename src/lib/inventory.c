@@ -25,22 +25,6 @@ struct scan {
 	struct vs_pci *pci;          /* NULL when libpci could not be opened */
 };
 
-void vs_vf_config_init(struct vs_vf_config *c, int index)
-{
-	memset(c, 0, sizeof(*c));
-	c->index = index;
-	c->vlan = c->qos = c->vlan_proto = -1;
-	c->spoofchk = c->trust = c->link_state = c->query_rss = -1;
-	c->min_tx_rate = c->max_tx_rate = -1;
-}
-
-bool vs_vf_config_is_empty(const struct vs_vf_config *c)
-{
-	return !c->has_mac && c->vlan < 0 && c->qos < 0 && c->vlan_proto < 0 &&
-	       c->spoofchk < 0 && c->trust < 0 && c->link_state < 0 &&
-	       c->query_rss < 0 && c->min_tx_rate < 0 && c->max_tx_rate < 0;
-}
-
 int vs_host_warn(struct vs_host *host, const char *fmt, ...)
 {
 	char *line;

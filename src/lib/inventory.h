@@ -13,31 +13,10 @@
 
 #include "sysfs.h"
 #include "util.h"
+#include "vfconfig.h"
 
 #define VS_PCI_ADDR_MAX 32 /* "0000:01:10.0"; long enough for odd domains */
 #define VS_DRIVER_MAX 64
-
-/* Per-VF settings, as the kernel reports them or as a request wants them.
- * Every field has a "not set / unknown" sentinel so one struct serves both:
- * -1 for numbers, has_mac = false for the MAC. */
-struct vs_vf_config {
-	int index;              /* VF number on its PF */
-	bool has_mac;
-	unsigned char mac[6];
-	int vlan;               /* 0-4094 */
-	int qos;                /* 0-7 */
-	int vlan_proto;         /* ETH_P_8021Q or ETH_P_8021AD, host order */
-	int spoofchk;           /* 0/1 */
-	int trust;              /* 0/1 */
-	int link_state;         /* IFLA_VF_LINK_STATE_AUTO/ENABLE/DISABLE */
-	int query_rss;          /* 0/1 */
-	long long min_tx_rate;  /* Mbps */
-	long long max_tx_rate;  /* Mbps */
-};
-
-void vs_vf_config_init(struct vs_vf_config *c, int index);
-/* true when no field other than index is set */
-bool vs_vf_config_is_empty(const struct vs_vf_config *c);
 
 struct vs_vf {
 	unsigned index;

@@ -49,17 +49,7 @@ static int nlerr_to_errno(int nlerr)
 	}
 }
 
-/* ---- the settings table: builder, describer and comparison agree ---- */
-
-static bool on_off_valid(int v) { return v == 0 || v == 1; }
-
-static bool present_mac(const struct vs_vf_config *c) { return c->has_mac; }
-static bool present_vlan(const struct vs_vf_config *c) { return c->vlan >= 0; }
-static bool present_rate(const struct vs_vf_config *c) { return c->min_tx_rate >= 0 || c->max_tx_rate >= 0; }
-static bool present_spoofchk(const struct vs_vf_config *c) { return c->spoofchk >= 0; }
-static bool present_link(const struct vs_vf_config *c) { return c->link_state >= 0; }
-static bool present_rss(const struct vs_vf_config *c) { return c->query_rss >= 0; }
-static bool present_trust(const struct vs_vf_config *c) { return c->trust >= 0; }
+/* ---- the encoder: one entry per attribute of vfconfig.h ---- */
 
 static int vlan_proto_of(const struct vs_vf_config *c)
 {
@@ -123,57 +113,6 @@ static int put_link(struct nl_msg *m, const struct vs_vf_config *c) { return put
 static int put_rss(struct nl_msg *m, const struct vs_vf_config *c) { return put_pair(m, IFLA_VF_RSS_QUERY_EN, c->index, c->query_rss); }
 static int put_trust(struct nl_msg *m, const struct vs_vf_config *c) { return put_pair(m, IFLA_VF_TRUST, c->index, c->trust); }
 
-static const char *link_state_name(int s)
-{
-	static const char *const names[] = { "auto", "enable", "disable" };
-
-	return s >= 0 && s < (int)ELEMENTSOF(names) ? names[s] : "unknown";
-}
-
-static void fmt_mac(const struct vs_vf_config *c, char *buf, size_t len) { char s[18]; vs_format_mac(c->mac, s); snprintf(buf, len, "%s", s); }
-static void fmt_spoofchk(const struct vs_vf_config *c, char *buf, size_t len) { snprintf(buf, len, "%s", c->spoofchk ? "on" : "off"); }
-static void fmt_link(const struct vs_vf_config *c, char *buf, size_t len) { snprintf(buf, len, "%s", link_state_name(c->link_state)); }
-static void fmt_rss(const struct vs_vf_config *c, char *buf, size_t len) { snprintf(buf, len, "%s", c->query_rss ? "on" : "off"); }
-static void fmt_trust(const struct vs_vf_config *c, char *buf, size_t len) { snprintf(buf, len, "%s", c->trust ? "on" : "off"); }
-
-static void fmt_vlan(const struct vs_vf_config *c, char *buf, size_t len)
-{
-	snprintf(buf, len, "%d qos %d proto %s", c->vlan, c->qos > 0 ? c->qos : 0,
-		 vlan_proto_of(c) == ETH_P_8021AD ? "802.1ad" : "802.1Q");
-}
-
-static void fmt_rate(const struct vs_vf_config *c, char *buf, size_t len)
-{
-	char mn[24] = "current", mx[24] = "current";
-
-	if (c->min_tx_rate >= 0)
-		snprintf(mn, sizeof(mn), "%lld", c->min_tx_rate);
-	if (c->max_tx_rate >= 0)
-		snprintf(mx, sizeof(mx), "%lld", c->max_tx_rate);
-	snprintf(buf, len, "min %s max %s Mbps", mn, mx);
-}
-
-static bool same_mac(const struct vs_vf_config *w, const struct vs_vf_config *h) { return h->has_mac && memcmp(w->mac, h->mac, 6) == 0; }
-static bool same_spoofchk(const struct vs_vf_config *w, const struct vs_vf_config *h) { return on_off_valid(h->spoofchk) && w->spoofchk == h->spoofchk; }
-static bool same_link(const struct vs_vf_config *w, const struct vs_vf_config *h) { return h->link_state >= 0 && w->link_state == h->link_state; }
-static bool same_rss(const struct vs_vf_config *w, const struct vs_vf_config *h) { return on_off_valid(h->query_rss) && w->query_rss == h->query_rss; }
-static bool same_trust(const struct vs_vf_config *w, const struct vs_vf_config *h) { return on_off_valid(h->trust) && w->trust == h->trust; }
-
-static bool same_vlan(const struct vs_vf_config *w, const struct vs_vf_config *h)
-{
-	/* VLAN 0 means "no VLAN": its QoS and protocol are not kept. */
-	if (h->vlan < 0 || w->vlan != h->vlan)
-		return false;
-	return w->vlan == 0 || ((w->qos > 0 ? w->qos : 0) == (h->qos > 0 ? h->qos : 0) &&
-				vlan_proto_of(w) == vlan_proto_of(h));
-}
-
-static bool same_rate(const struct vs_vf_config *w, const struct vs_vf_config *h)
-{
-	return (w->min_tx_rate < 0 || w->min_tx_rate == h->min_tx_rate) &&
-	       (w->max_tx_rate < 0 || w->max_tx_rate == h->max_tx_rate);
-}
-
 /* Bytes each put_* adds to a request: what splits a long request into
  * IFLA_VFINFO_LISTs that fit 16 bits. */
 static size_t attr_size(size_t payload) { return (size_t)nla_total_size((int)payload); }
@@ -188,35 +127,26 @@ static size_t size_vlan(const struct vs_vf_config *c)
 	return attr_size(attr_size(sizeof(struct ifla_vf_vlan_info)));
 }
 
-struct setting_desc {
-	const char *name;
-	const char *attr;
-	bool (*present)(const struct vs_vf_config *c);
+static const struct {
 	int (*put)(struct nl_msg *m, const struct vs_vf_config *c);
 	size_t (*size)(const struct vs_vf_config *c);
-	void (*fmt)(const struct vs_vf_config *c, char *buf, size_t len);
-	bool (*same)(const struct vs_vf_config *want, const struct vs_vf_config *have);
-};
-
-static const struct setting_desc settings[VS_NL_SETTING_MAX] = {
-	[VS_NL_MAC] = { "mac", "IFLA_VF_MAC", present_mac, put_mac, size_mac, fmt_mac, same_mac },
-	[VS_NL_VLAN] = { "vlan", "IFLA_VF_VLAN", present_vlan, put_vlan, size_vlan, fmt_vlan, same_vlan },
-	[VS_NL_RATE] = { "tx-rate", "IFLA_VF_RATE", present_rate, put_rate, size_rate, fmt_rate, same_rate },
-	[VS_NL_SPOOFCHK] = { "spoofchk", "IFLA_VF_SPOOFCHK", present_spoofchk, put_spoofchk, size_pair, fmt_spoofchk,
-			     same_spoofchk },
-	[VS_NL_LINK_STATE] = { "link-state", "IFLA_VF_LINK_STATE", present_link, put_link, size_pair, fmt_link,
-			       same_link },
-	[VS_NL_QUERY_RSS] = { "query-rss", "IFLA_VF_RSS_QUERY_EN", present_rss, put_rss, size_pair, fmt_rss, same_rss },
-	[VS_NL_TRUST] = { "trust", "IFLA_VF_TRUST", present_trust, put_trust, size_pair, fmt_trust, same_trust },
+} encoders[VS_ATTR_MAX] = {
+	[VS_ATTR_MAC] = { put_mac, size_mac },
+	[VS_ATTR_VLAN] = { put_vlan, size_vlan },
+	[VS_ATTR_RATE] = { put_rate, size_rate },
+	[VS_ATTR_SPOOFCHK] = { put_spoofchk, size_pair },
+	[VS_ATTR_LINK_STATE] = { put_link, size_pair },
+	[VS_ATTR_QUERY_RSS] = { put_rss, size_pair },
+	[VS_ATTR_TRUST] = { put_trust, size_pair },
 };
 
 size_t vs_nl_vf_info_size(const struct vs_vf_config *c)
 {
 	size_t n = NLA_HDRLEN;
 
-	for (int s = 0; s < VS_NL_SETTING_MAX; s++)
-		if (settings[s].present(c))
-			n += settings[s].size(c);
+	for (int a = 0; a < VS_ATTR_MAX; a++)
+		if (vs_vf_attr_present(c, a))
+			n += encoders[a].size(c);
 	return n;
 }
 
@@ -230,36 +160,6 @@ size_t vs_nl_setvfs_fit(const struct vs_vf_config *cfgs, size_t n)
 			break;
 	}
 	return i;
-}
-
-bool vs_nl_setting_present(const struct vs_vf_config *c, enum vs_nl_setting s)
-{
-	return s < VS_NL_SETTING_MAX && settings[s].present(c);
-}
-
-const char *vs_nl_setting_name(enum vs_nl_setting s)
-{
-	return s < VS_NL_SETTING_MAX ? settings[s].name : "?";
-}
-
-const char *vs_nl_setting_attr(const struct vs_vf_config *c, enum vs_nl_setting s)
-{
-	if (s == VS_NL_VLAN && vlan_proto_of(c) != ETH_P_8021Q)
-		return "IFLA_VF_VLAN_LIST";
-	return s < VS_NL_SETTING_MAX ? settings[s].attr : "?";
-}
-
-void vs_nl_setting_format(const struct vs_vf_config *c, enum vs_nl_setting s, char *buf, size_t len)
-{
-	if (s < VS_NL_SETTING_MAX)
-		settings[s].fmt(c, buf, len);
-	else
-		snprintf(buf, len, "?");
-}
-
-bool vs_nl_setting_in_effect(const struct vs_vf_config *want, const struct vs_vf_config *have, enum vs_nl_setting s)
-{
-	return s < VS_NL_SETTING_MAX && settings[s].same(want, have);
 }
 
 /* ---- builders ---- */
@@ -316,10 +216,10 @@ static int put_vf_info(struct nl_msg *m, const struct vs_vf_config *c)
 
 	if (!info)
 		return -NLE_NOMEM;
-	for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
-		if (!settings[s].present(c))
+	for (int a = 0; a < VS_ATTR_MAX; a++) {
+		if (!vs_vf_attr_present(c, a))
 			continue;
-		r = settings[s].put(m, c);
+		r = encoders[a].put(m, c);
 		if (r < 0)
 			return r;
 	}
@@ -332,7 +232,7 @@ static int check_vf_request(const char *ifname, const struct vs_vf_config *c, st
 		return vs_error_set(err, -EINVAL, "%s: VF %d: invalid VF index", ifname, c->index);
 	if (vs_vf_config_is_empty(c))
 		return vs_error_set(err, -EINVAL, "%s: VF %d: no setting to send", ifname, c->index);
-	if (present_rate(c) && (c->min_tx_rate < 0 || c->max_tx_rate < 0))
+	if (vs_vf_attr_present(c, VS_ATTR_RATE) && (c->min_tx_rate < 0 || c->max_tx_rate < 0))
 		return vs_error_set(err, -EINVAL, "%s: VF %d: IFLA_VF_RATE needs both min and max tx rate",
 				    ifname, c->index);
 	return 0;
@@ -421,7 +321,7 @@ static int flag_at(struct nlattr *a)
 {
 	int v = a ? u32_at(a, 4) : -1;
 
-	return on_off_valid(v) ? v : -1;
+	return v == 0 || v == 1 ? v : -1;
 }
 
 static int parse_vlan_list(struct nlattr *list, struct vs_vf_config *c)

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "inventory.h"
 #include "util.h"
+#include "vfconfig.h"
 
 struct vs_nl;
 
@@ -68,28 +68,6 @@ int vs_nl_set_vfs_ack(struct vs_nl *nl, const char *ifname, const struct vs_vf_c
 /* Send one prepared request and wait for its ACK/error (tests use it to
  * send deliberately malformed messages to the real kernel). */
 int vs_nl_request(struct vs_nl *nl, const void *req, size_t len, struct vs_nl_ack *ack);
-
-/* The settings one IFLA_VF_INFO can carry, in the order the kernel's
- * do_setvfinfo applies them (it stops at the first refusal). */
-enum vs_nl_setting {
-	VS_NL_MAC,
-	VS_NL_VLAN,
-	VS_NL_RATE,
-	VS_NL_SPOOFCHK,
-	VS_NL_LINK_STATE,
-	VS_NL_QUERY_RSS,
-	VS_NL_TRUST,
-	VS_NL_SETTING_MAX,
-};
-bool vs_nl_setting_present(const struct vs_vf_config *c, enum vs_nl_setting s);
-/* The command-line name ("link-state"). */
-const char *vs_nl_setting_name(enum vs_nl_setting s);
-/* The attribute that carries it in a request ("IFLA_VF_LINK_STATE"). */
-const char *vs_nl_setting_attr(const struct vs_vf_config *c, enum vs_nl_setting s);
-/* The value as the user writes it ("enable", "5 qos 0 proto 802.1Q"). */
-void vs_nl_setting_format(const struct vs_vf_config *c, enum vs_nl_setting s, char *buf, size_t len);
-/* Does `have` (read from the kernel) carry the value `want` asks for? */
-bool vs_nl_setting_in_effect(const struct vs_vf_config *want, const struct vs_vf_config *have, enum vs_nl_setting s);
 
 /* IFLA_VFINFO_LIST carries a 16-bit length, header included. */
 #define VS_NL_VFINFO_LIST_MAX 65535u

@@ -10,217 +10,23 @@
 #include "vfset.h"
 #include "xmlgen.h"
 
-/* ---- settings table ---- */
-
-enum setting_type { T_MAC, T_INT, T_BOOL, T_RATE, T_LINK, T_PROTO };
-
-struct setting {
-	const char *name;
-	enum setting_type type;
-	size_t off;                   /* field in struct vs_vf_config */
-	long max;                     /* T_INT upper bound */
+static const char *const yes_no_words[][2] = {
+	{ "yes", "no" }, { "on", "off" }, { "true", "false" },
 };
 
-#define FIELD(f) offsetof(struct vs_vf_config, f)
-static const struct setting settings[] = {
-	{ "mac",         T_MAC,   FIELD(has_mac),     0 },
-	{ "vlan",        T_INT,   FIELD(vlan),        4094 },
-	{ "qos",         T_INT,   FIELD(qos),         7 },
-	{ "vlan-proto",  T_PROTO, FIELD(vlan_proto),  0 },
-	{ "spoofchk",    T_BOOL,  FIELD(spoofchk),    0 },
-	{ "trust",       T_BOOL,  FIELD(trust),       0 },
-	{ "link-state",  T_LINK,  FIELD(link_state),  0 },
-	{ "min-tx-rate", T_RATE,  FIELD(min_tx_rate), 0 },
-	{ "max-tx-rate", T_RATE,  FIELD(max_tx_rate), 0 },
-	{ "query-rss",   T_BOOL,  FIELD(query_rss),   0 },
-};
-
-const char *const vs_setting_names[] = {
-	"mac", "vlan", "qos", "vlan-proto", "spoofchk", "trust", "link-state",
-	"min-tx-rate", "max-tx-rate", "query-rss", NULL,
-};
-
-struct word { const char *text; int value; };
-
-static const struct word bool_words[] = {
-	{ "on", 1 }, { "off", 0 }, { "yes", 1 }, { "no", 0 }, { "true", 1 }, { "false", 0 },
-};
-static const struct word link_words[] = {
-	{ "auto", IFLA_VF_LINK_STATE_AUTO },
-	{ "enable", IFLA_VF_LINK_STATE_ENABLE },
-	{ "disable", IFLA_VF_LINK_STATE_DISABLE },
-};
-static const struct word proto_words[] = {
-	{ "802.1Q", ETH_P_8021Q }, { "802.1ad", ETH_P_8021AD },
-};
-
-static int word_lookup(const struct word *w, size_t n, const char *text, int *out)
+/* yes|no (also on|off, true|false), any case: the gates and switches of
+ * virt-sriov.conf, in the grammar of the VF settings. */
+static int parse_yes_no(const char *text, int *out)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (strcasecmp(w[i].text, text) == 0) {
-			*out = w[i].value;
-			return 0;
+	for (size_t i = 0; i < ELEMENTSOF(yes_no_words); i++) {
+		for (int v = 0; v < 2; v++) {
+			if (strcasecmp(yes_no_words[i][v], text) == 0) {
+				*out = !v;
+				return 0;
+			}
 		}
 	}
 	return -EINVAL;
-}
-
-static const char *word_name(const struct word *w, size_t n, int value)
-{
-	for (size_t i = 0; i < n; i++)
-		if (w[i].value == value)
-			return w[i].text;
-	return NULL;
-}
-
-static const struct setting *setting_find(const char *name)
-{
-	for (size_t i = 0; i < ELEMENTSOF(settings); i++)
-		if (strcmp(settings[i].name, name) == 0)
-			return &settings[i];
-	return NULL;
-}
-
-static int parse_value(const struct setting *s, struct vs_vf_config *cfg, const char *value)
-{
-	void *field = (char *)cfg + s->off;
-	long v;
-	int w;
-
-	switch (s->type) {
-	case T_MAC:
-		if (vs_parse_mac(value, cfg->mac) < 0)
-			return -EINVAL;
-		cfg->has_mac = true;
-		return 0;
-	case T_INT:
-		if (vs_parse_long(value, 10, &v) < 0 || v < 0 || v > s->max)
-			return -EINVAL;
-		*(int *)field = (int)v;
-		return 0;
-	case T_RATE:
-		if (vs_parse_long(value, 10, &v) < 0 || v < 0 || v > 0xffffffffL)
-			return -EINVAL;
-		*(long long *)field = v;
-		return 0;
-	case T_BOOL:
-		return word_lookup(bool_words, ELEMENTSOF(bool_words), value, (int *)field);
-	case T_LINK:
-		return word_lookup(link_words, ELEMENTSOF(link_words), value, (int *)field);
-	case T_PROTO:
-		if (word_lookup(proto_words, ELEMENTSOF(proto_words), value, &w) < 0)
-			return -EINVAL;
-		*(int *)field = w;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static const char *expected(const struct setting *s)
-{
-	switch (s->type) {
-	case T_MAC: return "a MAC address like 52:54:00:12:34:56";
-	case T_INT: return s->max == 7 ? "0-7" : "0-4094";
-	case T_RATE: return "Mbit/s, 0-4294967295";
-	case T_BOOL: return "on or off";
-	case T_LINK: return "auto, enable or disable";
-	case T_PROTO: return "802.1Q or 802.1ad";
-	}
-	return "?";
-}
-
-int vs_setting_parse(struct vs_vf_config *cfg, const char *name, const char *value, struct vs_error *err)
-{
-	const struct setting *s = setting_find(name);
-
-	if (!s)
-		return -ENOENT;
-	if (!value || parse_value(s, cfg, value) < 0)
-		return vs_error_set(err, -EINVAL, "%s '%s' is not valid (expected %s)",
-				    name, value ? value : "", expected(s));
-	return 0;
-}
-
-static bool setting_is_set(const struct setting *s, const struct vs_vf_config *cfg)
-{
-	const void *field = (const char *)cfg + s->off;
-
-	switch (s->type) {
-	case T_MAC: return cfg->has_mac;
-	case T_RATE: return *(const long long *)field >= 0;
-	default: return *(const int *)field >= 0;
-	}
-}
-
-static void format_value(const struct setting *s, const struct vs_vf_config *cfg, char *buf, size_t len)
-{
-	const void *field = (const char *)cfg + s->off;
-	const char *w = NULL;
-	int v = *(const int *)field;
-
-	switch (s->type) {
-	case T_MAC: vs_format_mac(cfg->mac, buf); return;
-	case T_RATE: snprintf(buf, len, "%lld", *(const long long *)field); return;
-	case T_INT: snprintf(buf, len, "%d", v); return;
-	case T_BOOL: w = v ? "on" : "off"; break;
-	case T_LINK: w = word_name(link_words, ELEMENTSOF(link_words), v); break;
-	case T_PROTO: w = word_name(proto_words, ELEMENTSOF(proto_words), v); break;
-	}
-	if (w)
-		snprintf(buf, len, "%s", w);
-	else
-		snprintf(buf, len, "%d", v);
-}
-
-int vs_setting_foreach(const struct vs_vf_config *cfg, vs_setting_fn fn, void *data)
-{
-	char buf[32];
-	int r;
-
-	for (size_t i = 0; i < ELEMENTSOF(settings); i++) {
-		if (!setting_is_set(&settings[i], cfg))
-			continue;
-		format_value(&settings[i], cfg, buf, sizeof(buf));
-		r = fn(settings[i].name, buf, data);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-void vs_vf_config_merge(struct vs_vf_config *dst, const struct vs_vf_config *src)
-{
-	for (size_t i = 0; i < ELEMENTSOF(settings); i++) {
-		const struct setting *s = &settings[i];
-
-		if (!setting_is_set(s, src))
-			continue;
-		if (s->type == T_MAC) {
-			dst->has_mac = true;
-			memcpy(dst->mac, src->mac, 6);
-		} else if (s->type == T_RATE) {
-			*(long long *)((char *)dst + s->off) = *(const long long *)((const char *)src + s->off);
-		} else {
-			*(int *)((char *)dst + s->off) = *(const int *)((const char *)src + s->off);
-		}
-	}
-}
-
-void vs_vf_config_pick(struct vs_vf_config *dst, const struct vs_vf_config *src, const struct vs_vf_config *mask)
-{
-	for (size_t i = 0; i < ELEMENTSOF(settings); i++) {
-		const struct setting *s = &settings[i];
-		struct vs_vf_config one;
-
-		if (!setting_is_set(s, mask) || setting_is_set(s, dst) || !setting_is_set(s, src))
-			continue;
-		vs_vf_config_init(&one, dst->index);
-		memcpy((char *)&one + s->off, (const char *)src + s->off,
-		       s->type == T_RATE ? sizeof(long long) : s->type == T_MAC ? sizeof(bool) : sizeof(int));
-		if (s->type == T_MAC)
-			memcpy(one.mac, src->mac, 6);
-		vs_vf_config_merge(dst, &one);
-	}
 }
 
 /* ---- the guest's policy element ---- */
@@ -357,16 +163,17 @@ static int rule_attr(xmlNodePtr vf, xmlAttrPtr a, struct vs_policy_rule *r, stru
 			return vs_error_set(err, -EINVAL, "policy line %ld: %s '%s' is not valid", line, name, value);
 		return 0;
 	}
-	rc = vs_setting_parse(&r->cfg, name, (const char *)value, &sub);
+	rc = vs_vf_config_parse(&r->cfg, name, (const char *)value, &sub);
 	if (rc == -ENOENT)
 		return vs_error_set(err, -EINVAL, "policy line %ld: unknown attribute '%s' on <vf>", line, name);
 	if (rc < 0)
-		return vs_error_set(err, rc, "policy line %ld: %s", line, sub.msg);
+		return vs_error_set(err, -EINVAL, "policy line %ld: %s", line, sub.msg);
 	return 0;
 }
 
 static int parse_rule(xmlNodePtr vf, bool bare, struct vs_policy *out, struct vs_error *err)
 {
+	struct vs_error sub = { 0 };
 	struct vs_policy_rule *r;
 	int rc;
 
@@ -385,6 +192,10 @@ static int parse_rule(xmlNodePtr vf, bool bare, struct vs_policy *out, struct vs
 		if (rc < 0)
 			return rc;
 	}
+	/* the values `vf set` refuses (a multicast or zero MAC); the rules
+	 * between settings are checked on what a VF gets from all rules */
+	if (r->cfg.has_mac && vs_vf_config_check(&r->cfg, &sub) < 0)
+		return vs_error_set(err, -EINVAL, "policy line %ld: %s", xmlGetLineNo(vf), sub.msg);
 	return 0;
 }
 
@@ -445,6 +256,11 @@ static int add_attr(const char *name, const char *value, void *data)
 	return xmlNewProp((xmlNodePtr)data, BAD_CAST name, BAD_CAST value) ? 0 : -ENOMEM;
 }
 
+static int add_setting_attr(const struct vs_vf_field *f, const char *value, void *data)
+{
+	return add_attr(f->name, value, data);
+}
+
 static int format_rule(xmlNodePtr root, xmlNsPtr ns, const struct vs_policy_rule *r)
 {
 	xmlNodePtr vf = xmlNewChild(root, ns, BAD_CAST "vf", NULL);
@@ -453,7 +269,7 @@ static int format_rule(xmlNodePtr root, xmlNsPtr ns, const struct vs_policy_rule
 		return -ENOMEM;
 	if (r->sel != VS_SEL_ALL && add_attr(vs_selector_name(r->sel), r->match, vf) < 0)
 		return -ENOMEM;
-	return vs_setting_foreach(&r->cfg, add_attr, vf);
+	return vs_vf_config_foreach(&r->cfg, add_setting_attr, vf);
 }
 
 static int format_policy(const struct vs_policy *p, bool with_ns, char **out)
@@ -514,22 +330,27 @@ struct conf_key {
 
 static int set_setting(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
 {
-	int r = vs_setting_parse(&s->defaults, k->name, value, err);
+	struct vs_vf_config one;
+	int r;
 
+	vs_vf_config_init(&one, 0);
+	r = vs_vf_config_parse(&one, k->name, value, err);
+	/* values between keys are checked where the section is used */
+	if (r == 0 && one.has_mac)
+		r = vs_vf_config_check(&one, err);
 	if (r < 0)
-		return r;
+		return -EINVAL;
 	/* a MAC names one interface: the same one on several VFs is a mistake */
 	if (!strcmp(k->name, "mac") && s->n_vf_set != 1)
 		return vs_error_set(err, -EINVAL, "mac '%s': a MAC is for one VF, [vfs %s] names %zu VFs", value, s->name,
 				    s->n_vf_set);
-	if (!strcmp(k->name, "mac") && vs_mac_check(s->defaults.mac, err) < 0)
-		return -EINVAL;
+	vs_vf_config_merge(&s->defaults, &one);
 	return 0;
 }
 
 static int set_yes_no(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
 {
-	if (word_lookup(bool_words, ELEMENTSOF(bool_words), value, (int *)((char *)s + k->off)) < 0)
+	if (parse_yes_no(value, (int *)((char *)s + k->off)) < 0)
 		return vs_error_set(err, -EINVAL, "%s '%s' is not valid (expected yes or no)", k->name, value);
 	return 0;
 }
@@ -592,16 +413,6 @@ static int set_gate(struct vs_conf_section *s, const struct conf_key *k, const c
 /* The hook's keys (settings, gates) and virt-sriov apply's (the rest).
  * A MAC is per VF: only [vfs] naming one VF takes it. */
 static const struct conf_key conf_keys[] = {
-	{ "mac",                KIND(VS_CONF_VFS), set_setting, 0, SECTION(settings_line) },
-	{ "vlan",               SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
-	{ "qos",                SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
-	{ "vlan-proto",         SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
-	{ "spoofchk",           SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
-	{ "trust",              SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
-	{ "link-state",         SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
-	{ "min-tx-rate",        SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
-	{ "max-tx-rate",        SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
-	{ "query-rss",          SETTING_KINDS, set_setting, 0, SECTION(settings_line) },
 	{ "allow-spoofchk-off", HOOK_KINDS, set_gate, SECTION(allow_spoofchk_off), NO_LINE },
 	{ "allow-trust-on",     HOOK_KINDS, set_gate, SECTION(allow_trust_on), NO_LINE },
 	{ "numvfs",             KIND(VS_CONF_PF), set_numvfs, 0, SECTION(numvfs_line) },
@@ -856,15 +667,25 @@ static void kinds_text(unsigned kinds, char *buf, size_t len)
 			used += (size_t)snprintf(buf + used, len - used, "%s[%s]", used ? ", " : "", kind_names[i]);
 }
 
-static const struct conf_key *key_find(const char *name, size_t *index)
+/* A key of conf_keys, or a VF setting of vfconfig.h (in every section that
+ * gives VFs settings; a MAC only in [vfs], where it names one VF).  *index
+ * numbers both for the "given twice" check. */
+static const struct conf_key *key_find(const char *name, struct conf_key *buf, size_t *index)
 {
+	const struct vs_vf_field *f = vs_vf_field_find(name);
+
 	for (size_t i = 0; i < ELEMENTSOF(conf_keys); i++) {
 		if (strcmp(conf_keys[i].name, name) == 0) {
 			*index = i;
 			return &conf_keys[i];
 		}
 	}
-	return NULL;
+	if (!f)
+		return NULL;
+	*buf = (struct conf_key){ f->name, strcmp(f->name, "mac") ? SETTING_KINDS : KIND(VS_CONF_VFS), set_setting, 0,
+				  SECTION(settings_line) };
+	*index = ELEMENTSOF(conf_keys) + (size_t)(f - vs_vf_fields);
+	return buf;
 }
 
 static int parse_assignment(struct conf_parser *p, char *line)
@@ -872,6 +693,7 @@ static int parse_assignment(struct conf_parser *p, char *line)
 	char *eq = strchr(line, '='), *key, *value, where[64];
 	struct vs_error sub = { 0 };
 	const struct conf_key *k;
+	struct conf_key setting;
 	size_t i;
 	int rc;
 
@@ -880,7 +702,7 @@ static int parse_assignment(struct conf_parser *p, char *line)
 	*eq = '\0';
 	key = strip(line);
 	value = strip(eq + 1);
-	k = key_find(key, &i);
+	k = key_find(key, &setting, &i);
 	if (!k)
 		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown key '%s'", p->path, p->line, key);
 	if (!p->cur)
@@ -1026,8 +848,10 @@ struct gate {
 };
 
 static const struct gate gates[] = {
-	{ "allow-spoofchk-off", "spoofchk off", offsetof(struct vs_conf_section, allow_spoofchk_off), FIELD(spoofchk), 0 },
-	{ "allow-trust-on", "trust on", offsetof(struct vs_conf_section, allow_trust_on), FIELD(trust), 1 },
+	{ "allow-spoofchk-off", "spoofchk off", offsetof(struct vs_conf_section, allow_spoofchk_off),
+	  offsetof(struct vs_vf_config, spoofchk), 0 },
+	{ "allow-trust-on", "trust on", offsetof(struct vs_conf_section, allow_trust_on),
+	  offsetof(struct vs_vf_config, trust), 1 },
 };
 
 static void section_label(const struct vs_conf_section *s, char *buf, size_t len)
@@ -1069,6 +893,7 @@ int vs_policy_resolve(const struct vs_conf *conf, const struct vs_policy *pol,
 		      const struct vs_vf_where *w, struct vs_vf_config *out, struct vs_error *err)
 {
 	struct vs_vf_config guest;
+	struct vs_error sub = { 0 };
 	int rc;
 
 	vs_vf_config_init(out, w->index);
@@ -1091,5 +916,10 @@ int vs_policy_resolve(const struct vs_conf *conf, const struct vs_policy *pol,
 			return rc;
 	}
 	vs_vf_config_merge(out, &guest);
+	/* rules between settings hold for what the VF gets, whichever rule
+	 * or section gave each setting */
+	rc = vs_vf_config_check(out, &sub);
+	if (rc < 0)
+		return vs_error_set(err, -EINVAL, "VF %s: %s", w->address ? w->address : "?", sub.msg);
 	return 0;
 }

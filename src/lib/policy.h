@@ -27,24 +27,6 @@
 #define VS_POLICY_ELEMENT "policy"
 #define VS_CONF_DEFAULT_PATH VS_SYSCONFDIR "/virt-sriov/virt-sriov.conf"
 
-/* ---- per-VF settings by name (shared by policy, config file and CLI) ---- */
-
-/* Names as written in XML attributes, the config file and after `--`:
- * mac vlan qos vlan-proto spoofchk trust link-state min-tx-rate
- * max-tx-rate query-rss.  Returns 0, -ENOENT for an unknown name, -EINVAL
- * (err names the setting and the value) for a bad value. */
-int vs_setting_parse(struct vs_vf_config *cfg, const char *name, const char *value, struct vs_error *err);
-/* Call fn for each field set in cfg, with its name and its value as text. */
-typedef int (*vs_setting_fn)(const char *name, const char *value, void *data);
-int vs_setting_foreach(const struct vs_vf_config *cfg, vs_setting_fn fn, void *data);
-/* The names, NULL-terminated (for --help and docs). */
-extern const char *const vs_setting_names[];
-/* Copy every field set in src over dst (dst->index kept). */
-void vs_vf_config_merge(struct vs_vf_config *dst, const struct vs_vf_config *src);
-/* Copy from src the fields that are set in mask and not yet set in dst
- * (what to save before applying mask, keeping what was saved before). */
-void vs_vf_config_pick(struct vs_vf_config *dst, const struct vs_vf_config *src, const struct vs_vf_config *mask);
-
 /* ---- the guest's policy ---- */
 
 enum vs_selector {

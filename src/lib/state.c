@@ -77,14 +77,6 @@ void vs_state_remove_vf(struct vs_state *st, struct vs_state_vf *vf)
 	st->n--;
 }
 
-/* ---- VF settings <-> JSON ---- */
-
-static const char *const link_names[] = {
-	[IFLA_VF_LINK_STATE_AUTO] = "auto",
-	[IFLA_VF_LINK_STATE_ENABLE] = "enable",
-	[IFLA_VF_LINK_STATE_DISABLE] = "disable",
-};
-
 static int add(json_object *o, const char *key, json_object *v)
 {
 	if (!v)
@@ -92,85 +84,7 @@ static int add(json_object *o, const char *key, json_object *v)
 	return json_object_object_add(o, key, v) < 0 ? -ENOMEM : 0;
 }
 
-static int add_int(json_object *o, const char *key, long long v)
-{
-	return v < 0 ? 0 : add(o, key, json_object_new_int64(v));
-}
-
-static int add_bool(json_object *o, const char *key, int v)
-{
-	return v < 0 ? 0 : add(o, key, json_object_new_boolean(v));
-}
-
-static int add_strings(json_object *o, const struct vs_vf_config *c)
-{
-	char mac[18];
-	int r = 0;
-
-	if (c->has_mac) {
-		vs_format_mac(c->mac, mac);
-		r = add(o, "mac", json_object_new_string(mac));
-	}
-	if (r == 0 && c->link_state >= 0 && c->link_state < (int)ELEMENTSOF(link_names))
-		r = add(o, "link_state", json_object_new_string(link_names[c->link_state]));
-	if (r == 0 && c->vlan_proto >= 0)
-		r = add(o, "vlan_proto", json_object_new_string(c->vlan_proto == ETH_P_8021AD ? "802.1ad" : "802.1Q"));
-	return r;
-}
-
-json_object *vs_vf_config_to_json(const struct vs_vf_config *c)
-{
-	json_object *o = json_object_new_object();
-
-	if (!o)
-		return NULL;
-	if (add_strings(o, c) < 0 || add_int(o, "vlan", c->vlan) < 0 || add_int(o, "qos", c->qos) < 0 ||
-	    add_bool(o, "spoofchk", c->spoofchk) < 0 || add_bool(o, "trust", c->trust) < 0 ||
-	    add_int(o, "min_tx_rate", c->min_tx_rate) < 0 || add_int(o, "max_tx_rate", c->max_tx_rate) < 0 ||
-	    add_bool(o, "query_rss", c->query_rss) < 0) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
-}
-
-struct json_field {
-	const char *key;
-	json_type type;
-	size_t off;
-	bool wide;                    /* long long */
-	long long max;
-};
-
-#define CFG(f) offsetof(struct vs_vf_config, f)
-static const struct json_field json_fields[] = {
-	{ "vlan",        json_type_int,     CFG(vlan),        false, 4094 },
-	{ "qos",         json_type_int,     CFG(qos),         false, 7 },
-	{ "spoofchk",    json_type_boolean, CFG(spoofchk),    false, 1 },
-	{ "trust",       json_type_boolean, CFG(trust),       false, 1 },
-	{ "query_rss",   json_type_boolean, CFG(query_rss),   false, 1 },
-	{ "min_tx_rate", json_type_int,     CFG(min_tx_rate), true,  0xffffffffLL },
-	{ "max_tx_rate", json_type_int,     CFG(max_tx_rate), true,  0xffffffffLL },
-};
-
-static int field_from_json(json_object *o, const struct json_field *f, struct vs_vf_config *c)
-{
-	json_object *v;
-	long long n;
-
-	if (!json_object_object_get_ex(o, f->key, &v))
-		return 0;
-	if (!json_object_is_type(v, f->type))
-		return -EINVAL;
-	n = f->type == json_type_boolean ? json_object_get_boolean(v) : json_object_get_int64(v);
-	if (n < 0 || n > f->max)
-		return -EINVAL;
-	if (f->wide)
-		*(long long *)((char *)c + f->off) = n;
-	else
-		*(int *)((char *)c + f->off) = (int)n;
-	return 0;
-}
+/* ---- state <-> JSON ---- */
 
 static const char *get_string(json_object *o, const char *key)
 {
@@ -180,42 +94,6 @@ static const char *get_string(json_object *o, const char *key)
 		return NULL;
 	return json_object_get_string(v);
 }
-
-static int strings_from_json(json_object *o, struct vs_vf_config *c)
-{
-	const char *s;
-
-	if ((s = get_string(o, "mac"))) {
-		if (vs_parse_mac(s, c->mac) < 0)
-			return -EINVAL;
-		c->has_mac = true;
-	}
-	if ((s = get_string(o, "link_state"))) {
-		for (size_t i = 0; i < ELEMENTSOF(link_names); i++)
-			if (link_names[i] && strcmp(link_names[i], s) == 0)
-				c->link_state = (int)i;
-		if (c->link_state < 0)
-			return -EINVAL;
-	}
-	if ((s = get_string(o, "vlan_proto")))
-		c->vlan_proto = strcmp(s, "802.1ad") == 0 ? ETH_P_8021AD : ETH_P_8021Q;
-	return 0;
-}
-
-int vs_vf_config_from_json(json_object *o, struct vs_vf_config *c)
-{
-	int index = c->index;
-
-	vs_vf_config_init(c, index);
-	if (!json_object_is_type(o, json_type_object))
-		return -EINVAL;
-	for (size_t i = 0; i < ELEMENTSOF(json_fields); i++)
-		if (field_from_json(o, &json_fields[i], c) < 0)
-			return -EINVAL;
-	return strings_from_json(o, c);
-}
-
-/* ---- state <-> JSON ---- */
 
 static json_object *vf_to_json(const struct vs_state_vf *vf)
 {

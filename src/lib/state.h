@@ -57,9 +57,3 @@ struct vs_state_vf *vs_state_find_vf(struct vs_state *st, const char *address);
 /* Append a VF entry (zeroed configs); NULL on no memory. */
 struct vs_state_vf *vs_state_add_vf(struct vs_state *st, const char *address);
 void vs_state_remove_vf(struct vs_state *st, struct vs_state_vf *vf);
-
-/* VF settings as JSON with the names of `list --json` (mac, vlan, qos,
- * vlan_proto, spoofchk, trust, link_state, min_tx_rate, max_tx_rate,
- * query_rss); only the fields that are set. */
-json_object *vs_vf_config_to_json(const struct vs_vf_config *c);
-int vs_vf_config_from_json(json_object *o, struct vs_vf_config *c);

@@ -10,121 +10,6 @@
 
 #include "vfctl.h"
 
-/* ---- parsing command-line values ---- */
-
-/* A non-negative number; negative or huge is a refused value (-ERANGE),
- * not a syntax error, so that "-5" reads as "rates must be >= 0". */
-static int parse_count(const char *label, const char *s, long long max, long long *out, struct vs_error *err)
-{
-	long v;
-	int r = vs_parse_long(s, 10, &v);
-
-	if (r == -EINVAL)
-		return vs_error_set(err, -EINVAL, "%s %s: not a number", label, s);
-	if (r < 0 || v < 0 || v > max)
-		return vs_error_set(err, -ERANGE, "%s %s: out of range (0-%lld)", label, s, max);
-	*out = v;
-	return 0;
-}
-
-static int parse_on_off(const char *opt, const char *s, int *out, struct vs_error *err)
-{
-	if (strcmp(s, "on") == 0)
-		*out = 1;
-	else if (strcmp(s, "off") == 0)
-		*out = 0;
-	else
-		return vs_error_set(err, -EINVAL, "--%s %s: expected on or off", opt, s);
-	return 0;
-}
-
-static int p_mac(struct vs_vf_config *c, const char *v, struct vs_error *err)
-{
-	if (vs_parse_mac(v, c->mac) < 0)
-		return vs_error_set(err, -EINVAL, "--mac %s: not a MAC address (xx:xx:xx:xx:xx:xx)", v);
-	c->has_mac = true;
-	return 0;
-}
-
-static int parse_proto(const char *whole, const char *s, int *proto, struct vs_error *err)
-{
-	if (strcasecmp(s, "802.1Q") == 0)
-		*proto = ETH_P_8021Q;
-	else if (strcasecmp(s, "802.1ad") == 0)
-		*proto = ETH_P_8021AD;
-	else
-		return vs_error_set(err, -EINVAL, "--vlan %s: protocol '%s': expected 802.1Q or 802.1ad", whole, s);
-	return 0;
-}
-
-/* ID[:QOS[:PROTO]] */
-static int p_vlan(struct vs_vf_config *c, const char *v, struct vs_error *err)
-{
-	char buf[64], label[96], *qos, *proto;
-	long long id, q = -1;
-	int r;
-
-	if (vs_strlcpy(buf, v, sizeof(buf)) < 0)
-		return vs_error_set(err, -EINVAL, "--vlan %s: too long", v);
-	qos = strchr(buf, ':');
-	if (qos)
-		*qos++ = '\0';
-	proto = qos ? strchr(qos, ':') : NULL;
-	if (proto)
-		*proto++ = '\0';
-	snprintf(label, sizeof(label), qos ? "--vlan %s: ID" : "--vlan", v);
-	r = parse_count(label, buf, INT_MAX, &id, err);
-	snprintf(label, sizeof(label), "--vlan %s: QoS", v);
-	if (r == 0 && qos)
-		r = parse_count(label, qos, INT_MAX, &q, err);
-	if (r == 0 && proto)
-		r = parse_proto(v, proto, &c->vlan_proto, err);
-	if (r < 0)
-		return r;
-	c->vlan = (int)id;
-	c->qos = (int)q;
-	return 0;
-}
-
-static int p_spoofchk(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_on_off("spoofchk", v, &c->spoofchk, err); }
-static int p_trust(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_on_off("trust", v, &c->trust, err); }
-static int p_rss(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_on_off("query-rss", v, &c->query_rss, err); }
-static int p_min(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_count("--min-tx-rate", v, UINT32_MAX, &c->min_tx_rate, err); }
-static int p_max(struct vs_vf_config *c, const char *v, struct vs_error *err) { return parse_count("--max-tx-rate", v, UINT32_MAX, &c->max_tx_rate, err); }
-
-static int p_link(struct vs_vf_config *c, const char *v, struct vs_error *err)
-{
-	static const struct { const char *name; int state; } states[] = {
-		{ "auto", IFLA_VF_LINK_STATE_AUTO },
-		{ "enable", IFLA_VF_LINK_STATE_ENABLE },
-		{ "disable", IFLA_VF_LINK_STATE_DISABLE },
-	};
-
-	for (size_t i = 0; i < ELEMENTSOF(states); i++) {
-		if (strcmp(v, states[i].name) == 0) {
-			c->link_state = states[i].state;
-			return 0;
-		}
-	}
-	return vs_error_set(err, -EINVAL, "--link-state %s: expected auto, enable or disable", v);
-}
-
-static const struct {
-	const char *name;
-	int (*parse)(struct vs_vf_config *c, const char *v, struct vs_error *err);
-} parsers[] = {
-	{ "mac", p_mac }, { "vlan", p_vlan }, { "spoofchk", p_spoofchk }, { "trust", p_trust },
-	{ "link-state", p_link }, { "min-tx-rate", p_min }, { "max-tx-rate", p_max }, { "query-rss", p_rss },
-};
-
-int vs_vfctl_parse_setting(struct vs_vf_config *c, const char *name, const char *value, struct vs_error *err)
-{
-	for (size_t i = 0; i < ELEMENTSOF(parsers); i++)
-		if (strcmp(parsers[i].name, name) == 0)
-			return parsers[i].parse(c, value ? value : "", err);
-	return vs_error_set(err, -EINVAL, "unknown VF setting '%s'", name);
-}
-
 /* ---- validation ---- */
 
 static int validate_target(const struct vs_pf *pf, int index, struct vs_error *err)
@@ -140,96 +25,16 @@ static int validate_target(const struct vs_pf *pf, int index, struct vs_error *e
 	return 0;
 }
 
-static int validate_mac(const char *dev, const struct vs_vf_config *c, struct vs_error *err)
-{
-	static const unsigned char zero[6];
-	char s[18];
-
-	if (!c->has_mac)
-		return 0;
-	vs_format_mac(c->mac, s);
-	if (memcmp(c->mac, zero, 6) == 0)
-		return vs_error_set(err, -EINVAL, "%s: VF %d: --mac %s: all-zero MAC (vf reset clears the MAC)", dev,
-				    c->index, s);
-	if (c->mac[0] & 1)
-		return vs_error_set(err, -EINVAL, "%s: VF %d: --mac %s: multicast MAC, a VF needs a unicast one", dev,
-				    c->index, s);
-	return 0;
-}
-
-static int validate_vlan(const char *dev, const struct vs_vf_config *c, struct vs_error *err)
-{
-	if (c->vlan < 0 && (c->qos >= 0 || c->vlan_proto >= 0))
-		return vs_error_set(err, -EINVAL, "%s: VF %d: QoS or VLAN protocol without a VLAN ID", dev, c->index);
-	if (c->vlan < 0)
-		return 0;
-	if (c->vlan > 4094)
-		return vs_error_set(err, -ERANGE, "%s: VF %d: --vlan %d: out of range (0-4094)", dev, c->index, c->vlan);
-	if (c->qos > 7)
-		return vs_error_set(err, -ERANGE, "%s: VF %d: --vlan %d:%d: QoS out of range (0-7)", dev, c->index,
-				    c->vlan, c->qos);
-	if (c->qos > 0 && c->vlan == 0)
-		return vs_error_set(err, -EINVAL, "%s: VF %d: --vlan 0:%d: QoS needs a VLAN ID other than 0", dev,
-				    c->index, c->qos);
-	if (c->vlan_proto >= 0 && c->vlan_proto != ETH_P_8021Q && c->vlan_proto != ETH_P_8021AD)
-		return vs_error_set(err, -EINVAL, "%s: VF %d: VLAN protocol 0x%04x: expected 802.1Q or 802.1ad", dev,
-				    c->index, (unsigned)c->vlan_proto);
-	return 0;
-}
-
-static int validate_flags(const char *dev, const struct vs_vf_config *c, struct vs_error *err)
-{
-	const struct { const char *name; int v, max; } f[] = {
-		{ "spoofchk", c->spoofchk, 1 }, { "trust", c->trust, 1 }, { "query-rss", c->query_rss, 1 },
-		{ "link-state", c->link_state, IFLA_VF_LINK_STATE_DISABLE },
-	};
-
-	for (size_t i = 0; i < ELEMENTSOF(f); i++)
-		if (f[i].v > f[i].max)
-			return vs_error_set(err, -EINVAL, "%s: VF %d: --%s %d: out of range", dev, c->index, f[i].name,
-					    f[i].v);
-	return 0;
-}
-
-static int validate_rates(const char *dev, const struct vs_vf_config *c, struct vs_error *err)
-{
-	if (c->min_tx_rate > UINT32_MAX || c->max_tx_rate > UINT32_MAX)
-		return vs_error_set(err, -ERANGE, "%s: VF %d: tx rate out of range", dev, c->index);
-	/* The kernel's rule: max 0 means no limit, otherwise min <= max. */
-	if (c->min_tx_rate >= 0 && c->max_tx_rate > 0 && c->min_tx_rate > c->max_tx_rate)
-		return vs_error_set(err, -EINVAL, "%s: VF %d: --min-tx-rate %lld above --max-tx-rate %lld", dev,
-				    c->index, c->min_tx_rate, c->max_tx_rate);
-	return 0;
-}
-
 int vs_vfctl_validate(const struct vs_pf *pf, const struct vs_vf_config *c, struct vs_error *err)
 {
+	struct vs_error sub = { 0 };
 	int r = validate_target(pf, c->index, err);
 
 	if (r == 0 && vs_vf_config_is_empty(c))
 		r = vs_error_set(err, -EINVAL, "%s: VF %d: no setting given", pf->netdev, c->index);
-	if (r == 0)
-		r = validate_mac(pf->netdev, c, err);
-	if (r == 0)
-		r = validate_vlan(pf->netdev, c, err);
-	if (r == 0)
-		r = validate_flags(pf->netdev, c, err);
-	if (r == 0)
-		r = validate_rates(pf->netdev, c, err);
+	if (r == 0 && vs_vf_config_check(c, &sub) < 0)
+		r = vs_error_set(err, sub.code, "%s: VF %d: %s", pf->netdev, c->index, sub.msg);
 	return r;
-}
-
-void vs_vfctl_reset_config(struct vs_vf_config *c, int index)
-{
-	vs_vf_config_init(c, index);
-	c->has_mac = true; /* all zero */
-	c->vlan = 0;
-	c->qos = 0;
-	c->vlan_proto = ETH_P_8021Q;
-	c->spoofchk = 1;
-	c->trust = 0;
-	c->link_state = IFLA_VF_LINK_STATE_AUTO;
-	c->min_tx_rate = c->max_tx_rate = 0;
 }
 
 /* ---- grouping by PF ---- */
@@ -257,7 +62,7 @@ static int plan_add(struct vs_vfctl_plan *p, const struct vs_vf *vf, const struc
 	    vs_grow((void **)&p->vfs, &alloc_v, p->n + 1, sizeof(*p->vfs)) < 0)
 		return -ENOMEM;
 	if (reset)
-		vs_vfctl_reset_config(&p->cfgs[p->n], (int)vf->index);
+		vs_vf_config_reset(&p->cfgs[p->n], (int)vf->index);
 	else {
 		p->cfgs[p->n] = *tmpl;
 		p->cfgs[p->n].index = (int)vf->index;
@@ -342,7 +147,7 @@ static int fill_rates(const char *ifname, const struct vs_pf_vf_list *cur, struc
 			continue;
 		k = find_vf(cur, c->index);
 		if (!k || (c->min_tx_rate < 0 ? k->min_tx_rate : k->max_tx_rate) < 0)
-			return vs_error_set(err, -ENODATA, "%s: VF %d: --%s alone: the current %s cannot be read from %s; give both rates",
+			return vs_error_set(err, -ENODATA, "%s: VF %d: %s alone: the current %s cannot be read from %s; give both rates",
 					    ifname, c->index, c->min_tx_rate < 0 ? "max-tx-rate" : "min-tx-rate",
 					    c->min_tx_rate < 0 ? "min-tx-rate" : "max-tx-rate", ifname);
 		if (c->min_tx_rate < 0)
@@ -353,26 +158,13 @@ static int fill_rates(const char *ifname, const struct vs_pf_vf_list *cur, struc
 	return 0;
 }
 
-static void drop_setting(struct vs_vf_config *c, int s)
-{
-	switch (s) {
-	case VS_NL_MAC: c->has_mac = false; break;
-	case VS_NL_VLAN: c->vlan = c->qos = c->vlan_proto = -1; break;
-	case VS_NL_RATE: c->min_tx_rate = c->max_tx_rate = -1; break;
-	case VS_NL_SPOOFCHK: c->spoofchk = -1; break;
-	case VS_NL_LINK_STATE: c->link_state = -1; break;
-	case VS_NL_QUERY_RSS: c->query_rss = -1; break;
-	case VS_NL_TRUST: c->trust = -1; break;
-	}
-}
-
 /* Settings of want that `have` (read from the kernel; NULL unknown) carries. */
 static unsigned in_effect_mask(const struct vs_vf_config *want, const struct vs_vf_config *have)
 {
 	unsigned m = 0;
 
-	for (int s = 0; s < VS_NL_SETTING_MAX && have; s++)
-		if (vs_nl_setting_present(want, s) && vs_nl_setting_in_effect(want, have, s))
+	for (int s = 0; s < VS_ATTR_MAX && have; s++)
+		if (vs_vf_attr_present(want, s) && vs_vf_attr_in_effect(want, have, s))
 			m |= 1u << s;
 	return m;
 }
@@ -402,9 +194,9 @@ static int build_send(const struct vs_pf_vf_list *cur, const struct vs_vf_config
 		struct vs_vf_config c = cfgs[i];
 
 		o->unchanged[i] = in_effect_mask(&cfgs[i], find_vf(cur, cfgs[i].index));
-		for (int b = 0; b < VS_NL_SETTING_MAX; b++)
+		for (int b = 0; b < VS_ATTR_MAX; b++)
 			if (o->unchanged[i] & (1u << b))
-				drop_setting(&c, b);
+				vs_vf_config_drop(&c, b);
 		if (!vs_vf_config_is_empty(&c))
 			s->cfgs[s->n++] = c;
 	}
@@ -431,7 +223,7 @@ static void read_back(struct vs_nl *nl, const char *ifname, const struct vs_vf_c
 
 /* The kernel goes VF by VF through the refused request, and inside one VF
  * through the settings in a fixed order (do_setvfinfo: MAC, VLAN, rate,
- * spoofchk, link-state, query-rss, trust; the order of enum vs_nl_setting),
+ * spoofchk, link-state, query-rss, trust; the order of enum vs_vf_attr),
  * and stops at the first refusal: the first setting sent that is not in
  * effect is the refused one.  Without a read-back, only the very first can
  * be named. */
@@ -442,8 +234,8 @@ static void find_refused(const struct vs_vf_config *sent, size_t n, const struct
 	for (size_t i = 0; i < n; i++) {
 		unsigned in = o->read_back ? in_effect_mask(&sent[i], find_vf(now, sent[i].index)) : 0;
 
-		for (int s = 0; s < VS_NL_SETTING_MAX; s++) {
-			if (!vs_nl_setting_present(&sent[i], s) || (in & (1u << s)))
+		for (int s = 0; s < VS_ATTR_MAX; s++) {
+			if (!vs_vf_attr_present(&sent[i], s) || (in & (1u << s)))
 				continue;
 			o->refused_vf = sent[i].index;
 			o->refused_setting = s;
@@ -461,9 +253,9 @@ static int refusal_error(const char *ifname, const struct vs_vfctl_outcome *o, s
 	if (o->refused_vf < 0)
 		return vs_error_set(err, o->error, "%s: RTM_SETLINK refused: %s%s%s%s; every setting sent reads back as in effect",
 				    ifname, strerror(-o->error), ext_open, o->extack, ext_close);
-	vs_nl_setting_format(&o->refused, o->refused_setting, value, sizeof(value));
+	vs_vf_attr_format(&o->refused, o->refused_setting, value, sizeof(value));
 	return vs_error_set(err, o->error, "%s: VF %d: %s %s: %s%s%s%s%s", ifname, o->refused_vf,
-			    vs_nl_setting_name(o->refused_setting), value, strerror(-o->error), ext_open, o->extack,
+			    vs_vf_attr_name(o->refused_setting), value, strerror(-o->error), ext_open, o->extack,
 			    ext_close, o->read_back ? "" : " (the first setting of the request; VF settings cannot be read back)");
 }
 
@@ -564,7 +356,7 @@ static bool zero_mac_refused(const struct vs_vf_config *cfgs, size_t n, const st
 	static const unsigned char zero[6];
 
 	return n > 0 && o->error == -EINVAL && !o->placeholder_mac && cfgs[0].has_mac &&
-	       memcmp(cfgs[0].mac, zero, 6) == 0 && (o->refused_setting == VS_NL_MAC || o->refused_setting < 0);
+	       memcmp(cfgs[0].mac, zero, 6) == 0 && (o->refused_setting == VS_ATTR_MAC || o->refused_setting < 0);
 }
 
 /* 1: retry with changed cfgs; 0: give up. */
@@ -581,7 +373,7 @@ static int reset_adjust(struct vs_vf_config *cfgs, size_t n, struct vs_vfctl_out
 	if (o->error != -EOPNOTSUPP || !o->read_back || o->refused_setting < 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		drop_setting(&cfgs[i], o->refused_setting);
+		vs_vf_config_drop(&cfgs[i], o->refused_setting);
 	o->skipped |= 1u << o->refused_setting;
 	return !vs_vf_config_is_empty(&cfgs[0]);
 }
@@ -591,7 +383,7 @@ int vs_vfctl_reset(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cf
 {
 	int r = -EIO;
 
-	for (int attempt = 0; attempt <= VS_NL_SETTING_MAX + 1; attempt++) {
+	for (int attempt = 0; attempt <= VS_ATTR_MAX + 1; attempt++) {
 		struct vs_error e = { 0 };
 
 		r = vs_vfctl_apply(nl, ifname, cfgs, n, o, &e);

@@ -16,21 +16,11 @@
  * an all-zero one. */
 #define VS_VFCTL_PLACEHOLDER_MAC { 0x02, 0, 0, 0, 0, 0 }
 
-/* Parse one setting as written on the command line into c:
- * name is "mac", "vlan" (ID[:QOS[:PROTO]]), "spoofchk", "trust",
- * "link-state", "min-tx-rate", "max-tx-rate" or "query-rss".
- * -EINVAL (syntax: a usage error) with err naming the option and value. */
-int vs_vfctl_parse_setting(struct vs_vf_config *c, const char *name, const char *value, struct vs_error *err);
-
 /* Values in range, QoS only with a VLAN, min <= max rate (max 0 means no
  * limit, as for the kernel), the PF an SR-IOV PF with a netdev and the VF
  * index below its numvfs.  -EINVAL/-ERANGE/-ENODEV/-ENOENT with err
  * naming the PF, the VF and the value. */
 int vs_vfctl_validate(const struct vs_pf *pf, const struct vs_vf_config *c, struct vs_error *err);
-
-/* vf reset: spoofchk on, trust off, VLAN 0, link-state auto, rates 0,
- * MAC all-zero. */
-void vs_vfctl_reset_config(struct vs_vf_config *c, int index);
 
 /* One request per PF. */
 struct vs_vfctl_plan {
@@ -51,7 +41,7 @@ struct vs_vfctl_outcome {
 	int error;                 /* 0, or the kernel's negative errno */
 	char extack[256];
 	int refused_vf;            /* VF number the kernel refused; -1 none/unknown */
-	int refused_setting;       /* enum vs_nl_setting; -1 unknown */
+	int refused_setting;       /* enum vs_vf_attr; -1 unknown */
 	struct vs_vf_config refused; /* that VF's entry as sent */
 	bool read_back;            /* in_effect comes from the kernel */
 	unsigned *in_effect;       /* per cfgs[i]: bit (1u << setting) when in effect */

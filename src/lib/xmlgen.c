@@ -281,24 +281,19 @@ static int set_pci_address(xmlNodePtr n, const char *address, struct vs_error *e
 	return 0;
 }
 
-int vs_vlan_check(int vlan, struct vs_error *err)
+/* The MAC and VLAN a device is given follow the rules of every VF
+ * setting (vfconfig.h): one check for `vf set`, policies and the XML. */
+static int check_l2(int vlan, const unsigned char *mac, struct vs_error *err)
 {
-	if (vlan < 0 || vlan > 4094)
-		return vs_error_set(err, -ERANGE, "VLAN %d out of range 0-4094", vlan);
-	return 0;
-}
+	struct vs_vf_config c;
 
-int vs_mac_check(const unsigned char mac[6], struct vs_error *err)
-{
-	static const unsigned char zero[6];
-	char s[18];
-
-	vs_format_mac(mac, s);
-	if (mac[0] & 1)
-		return vs_error_set(err, -EINVAL, "MAC %s is a multicast address", s);
-	if (memcmp(mac, zero, sizeof(zero)) == 0)
-		return vs_error_set(err, -EINVAL, "MAC %s is all zeros", s);
-	return 0;
+	vs_vf_config_init(&c, 0);
+	c.vlan = vlan;
+	if (mac) {
+		c.has_mac = true;
+		memcpy(c.mac, mac, sizeof(c.mac));
+	}
+	return vs_vf_config_check(&c, err);
 }
 
 static int set_vlan(xmlDocPtr doc, const char *root, int vlan, struct vs_error *err)
@@ -313,7 +308,7 @@ static int set_vlan(xmlDocPtr doc, const char *root, int vlan, struct vs_error *
 		drop(doc, xp_empty);
 		return 0;
 	}
-	if (vs_vlan_check(vlan, err) < 0)
+	if (check_l2(vlan, NULL, err) < 0)
 		return -ERANGE;
 	if (!need_or_add(doc, xp_vlan, root, "vlan") || !(tag = need_or_add(doc, xp_tag, xp_vlan, "tag")))
 		return -ENOMEM;
@@ -411,7 +406,7 @@ static int fill_interface(xmlDocPtr doc, const struct vs_hostdev_spec *spec, str
 	if (!spec->has_mac) {
 		drop(doc, "/interface[@type='hostdev']/mac[not(@address) or @address='']");
 	} else {
-		if (vs_mac_check(spec->mac, err) < 0)
+		if (check_l2(-1, spec->mac, err) < 0)
 			return -EINVAL;
 		if (!(mac = need_or_add(doc, "/interface[@type='hostdev']/mac", root, "mac")))
 			return -ENOMEM;

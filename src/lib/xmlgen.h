@@ -112,9 +112,6 @@ int vs_pool_default_name(const struct vs_pf *pf, char *out, size_t len);
 /* libvirt refuses '/' in names; we also refuse empty and over-long ones. */
 bool vs_libvirt_name_valid(const char *name);
 
-/* Values libvirt would refuse, refused here first with the value named. */
-int vs_vlan_check(int vlan, struct vs_error *err);
-int vs_mac_check(const unsigned char mac[6], struct vs_error *err);
 
 /* A hostdev pool for one PF of the inventory: default name, optional VF
  * index set ("0-3,12") turned into VF addresses, optional VLAN.  Fills

@@ -152,7 +152,7 @@ bad '[pf em1]\nnumvf = 7\n' "4: unknown key 'numvf'"
 bad '[pf em9]\nnumvfs = 1\n' "3: [pf em9]: no SR-IOV PF 'em9' on this host"
 bad '[pf em1]\nnumvfs = 8\n' "4: numvfs = 8 for em1 (0000:01:00.0): the PF allows at most 7 (sriov_totalvfs)"
 bad '[vfs em1#0-3]\ndriver = vfio-pci\n[vfs em1#2-4]\ndriver = host\n' "5: [vfs em1#2-4]: VF 2 of em1 (0000:01:00.0) is also in [vfs em1#0-3] (line 3)"
-bad '[vfs em1#6]\nmac = 02:00:00:00:01\n' "4: mac '02:00:00:00:01' is not valid"
+bad '[vfs em1#6]\nmac = 02:00:00:00:01\n' "4: mac 02:00:00:00:01: not a MAC address"
 bad '[pf em1]\nnumvfs = 4\n[vfs em1#0-5]\ndriver = host\n' "5: [vfs em1#0-5]: VF 4 is beyond the 4 VFs em1 (0000:01:00.0) is set to have"
 bad '[vfs em1#0]\ndriver = mlx5_core\n' "4: driver = mlx5_core: the driver is not loaded"
 

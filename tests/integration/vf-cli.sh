@@ -38,20 +38,24 @@ expect 2 "expected a VFSET" vf set --trust on
 expect 2 "no setting given" vf set 'vpf0#0'
 expect 2 "--spoofchk maybe: expected on or off" vf set 'vpf0#0' --spoofchk maybe
 expect 2 "--link-state up" vf set 'vpf0#0' --link-state up
-expect 2 "--vlan 5:1:qinq: protocol 'qinq'" vf set 'vpf0#0' --vlan 5:1:qinq
+expect 2 "--vlan 5:1:qinq: protocol qinq: expected 802.1Q or 802.1ad" vf set 'vpf0#0' --vlan 5:1:qinq
+expect 2 "--trust maybe: expected on or off" vf set 'vpf0#0' --trust maybe
 expect 2 "--mac zz" vf set 'vpf0#0' --mac zz
 expect 2 "reset takes no settings" vf reset 'vpf0#0' --trust on
 expect 2 "--mac names 4 VFs" vf set 'vpf0#0-3' --mac 52:54:00:00:00:01
 expect 2 "'x' is not a VF index" vf set 'vpf0#x' --trust on
 
-# refused values: 1, naming PF, VF and value
-expect 1 "vpf0: VF 0: --vlan 4095: out of range (0-4094)" vf set 'vpf0#0-3' --vlan 4095
-expect 1 "vpf0: VF 1: --vlan 5:8: QoS out of range (0-7)" vf set 'vpf0#1' --vlan 5:8
-expect 1 "vpf0: VF 2: --vlan 0:3: QoS needs a VLAN ID other than 0" vf set 'vpf0#2' --vlan 0:3
-expect 1 "vpf0: VF 0: --mac 01:00:5e:00:00:01: multicast MAC" vf set 'vpf0#0' --mac 01:00:5e:00:00:01
-expect 1 "vpf0: VF 3: --mac 00:00:00:00:00:00: all-zero MAC" vf set 'vpf0#3' --mac 00:00:00:00:00:00
-expect 1 "vpf0: VF 0: --min-tx-rate 500 above --max-tx-rate 100" vf set 'vpf0#0' --min-tx-rate 500 --max-tx-rate 100
-expect 1 "--max-tx-rate -5: out of range" vf set 'vpf0#0' --max-tx-rate -5
+# out-of-range values and settings that contradict each other: usage
+# errors (2), refused before any device is looked at, naming option and value
+expect 2 "vf set: --vlan 4095: out of range (0-4094)" vf set 'vpf0#0-3' --vlan 4095
+expect 2 "vf set: --vlan 5:8: QoS 8: out of range (0-7)" vf set 'vpf0#1' --vlan 5:8
+expect 2 "vf set: --vlan 0 with QoS 3: QoS needs a VLAN ID other than 0" vf set 'vpf0#2' --vlan 0:3
+expect 2 "vf set: --mac 01:00:5e:00:00:01: multicast MAC" vf set 'vpf0#0' --mac 01:00:5e:00:00:01
+expect 2 "vf set: --mac 00:00:00:00:00:00: all-zero MAC" vf set 'vpf0#3' --mac 00:00:00:00:00:00
+expect 2 "vf set: --min-tx-rate 500 above --max-tx-rate 100" vf set 'vpf0#0' --min-tx-rate 500 --max-tx-rate 100
+expect 2 "--max-tx-rate -5: out of range" vf set 'vpf0#0' --max-tx-rate -5
+
+# refused by the host: 1, naming PF, VF and value
 expect 1 "there is no VF 4" vf set 'vpf0#4' --trust on
 expect 1 "has no netdev" vf set '0000:5e:00.0#0' --trust on
 

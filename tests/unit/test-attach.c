@@ -421,7 +421,7 @@ static void test_live_rollback(void **state)
 	env.host = t.host;
 	assert_int_equal(vs_libvirt_open("test:///default", false, &env.conn, NULL), 0);
 	vs_vf_config_init(&req.cfg, -1);
-	assert_int_equal(vs_setting_parse(&req.cfg, "trust", "on", NULL), 0);
+	assert_int_equal(vs_vf_config_parse(&req.cfg, "trust", "on", NULL), 0);
 
 	setenv("VIRT_SRIOV_TEMPLATE_DIR", TEMPLATE_DIR, 1);
 	assert_true(vs_attach(&env, &req, &res, &err) < 0);

@@ -279,7 +279,7 @@ static void test_plan_in_state(void **state)
 	em1 = vs_host_find_pf(host, "em1");
 	assert_non_null(em1);
 	em1->vfs[6].config_known = true;
-	assert_int_equal(vs_setting_parse(&em1->vfs[6].config, "mac", "02:00:00:00:01:06", NULL), 0);
+	assert_int_equal(vs_vf_config_parse(&em1->vfs[6].config, "mac", "02:00:00:00:01:06", NULL), 0);
 	em1->vfs[6].config.spoofchk = 0;
 	em1->vfs[6].config.trust = 0;
 	em1->vfs[6].config.min_tx_rate = 0;

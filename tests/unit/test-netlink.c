@@ -855,14 +855,14 @@ static void test_setting_table(void **state)
 
 	c.vlan = 9;
 	c.vlan_proto = ETH_P_8021AD;
-	assert_true(vs_nl_setting_present(&c, VS_NL_VLAN));
-	assert_false(vs_nl_setting_present(&c, VS_NL_MAC));
-	assert_string_equal(vs_nl_setting_attr(&c, VS_NL_VLAN), "IFLA_VF_VLAN_LIST");
-	vs_nl_setting_format(&c, VS_NL_VLAN, buf, sizeof(buf));
+	assert_true(vs_vf_attr_present(&c, VS_ATTR_VLAN));
+	assert_false(vs_vf_attr_present(&c, VS_ATTR_MAC));
+	assert_string_equal(vs_vf_attr_kernel_name(&c, VS_ATTR_VLAN), "IFLA_VF_VLAN_LIST");
+	vs_vf_attr_format(&c, VS_ATTR_VLAN, buf, sizeof(buf));
 	assert_string_equal(buf, "9 qos 0 proto 802.1ad");
 	c.link_state = IFLA_VF_LINK_STATE_ENABLE;
-	assert_string_equal(vs_nl_setting_name(VS_NL_LINK_STATE), "link-state");
-	vs_nl_setting_format(&c, VS_NL_LINK_STATE, buf, sizeof(buf));
+	assert_string_equal(vs_vf_attr_name(VS_ATTR_LINK_STATE), "link-state");
+	vs_vf_attr_format(&c, VS_ATTR_LINK_STATE, buf, sizeof(buf));
 	assert_string_equal(buf, "enable");
 }
 

@@ -30,27 +30,30 @@ static void test_settings_parse(void **state)
 	struct vs_error err = { 0 };
 
 	vs_vf_config_init(&c, 0);
-	assert_int_equal(vs_setting_parse(&c, "spoofchk", "off", &err), 0);
+	assert_int_equal(vs_vf_config_parse(&c, "spoofchk", "off", &err), 0);
 	assert_int_equal(c.spoofchk, 0);
-	assert_int_equal(vs_setting_parse(&c, "trust", "on", &err), 0);
+	assert_int_equal(vs_vf_config_parse(&c, "trust", "on", &err), 0);
 	assert_int_equal(c.trust, 1);
-	assert_int_equal(vs_setting_parse(&c, "link-state", "disable", &err), 0);
+	assert_int_equal(vs_vf_config_parse(&c, "link-state", "disable", &err), 0);
 	assert_int_equal(c.link_state, IFLA_VF_LINK_STATE_DISABLE);
-	assert_int_equal(vs_setting_parse(&c, "vlan-proto", "802.1ad", &err), 0);
+	assert_int_equal(vs_vf_config_parse(&c, "vlan-proto", "802.1ad", &err), 0);
 	assert_int_equal(c.vlan_proto, ETH_P_8021AD);
-	assert_int_equal(vs_setting_parse(&c, "max-tx-rate", "4294967295", &err), 0);
+	assert_int_equal(vs_vf_config_parse(&c, "max-tx-rate", "4294967295", &err), 0);
 	assert_true(c.max_tx_rate == 4294967295LL);
-	assert_int_equal(vs_setting_parse(&c, "mac", "52:54:00:AA:bb:01", &err), 0);
+	assert_int_equal(vs_vf_config_parse(&c, "mac", "52:54:00:AA:bb:01", &err), 0);
 	assert_true(c.has_mac);
 	assert_int_equal(c.mac[3], 0xaa);
 	assert_int_equal(err.code, 0);
 
-	assert_int_equal(vs_setting_parse(&c, "vlan", "4095", &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "vlan '4095'"));
-	assert_int_equal(vs_setting_parse(&c, "qos", "8", NULL), -EINVAL);
-	assert_int_equal(vs_setting_parse(&c, "max-tx-rate", "-1", NULL), -EINVAL);
-	assert_int_equal(vs_setting_parse(&c, "spoofchk", "maybe", NULL), -EINVAL);
-	assert_int_equal(vs_setting_parse(&c, "colour", "blue", NULL), -ENOENT);
+	assert_int_equal(vs_vf_config_parse(&c, "vlan", "4095", &err), -ERANGE);
+	assert_string_equal(err.msg, "vlan 4095: out of range (0-4094)");
+	assert_int_equal(vs_vf_config_parse(&c, "qos", "8", NULL), -ERANGE);
+	assert_int_equal(vs_vf_config_parse(&c, "max-tx-rate", "-1", NULL), -ERANGE);
+	/* one grammar: the words of the policy are the words of `vf set` */
+	assert_int_equal(vs_vf_config_parse(&c, "trust", "Yes", NULL), 0);
+	assert_int_equal(c.trust, 1);
+	assert_int_equal(vs_vf_config_parse(&c, "spoofchk", "maybe", NULL), -EINVAL);
+	assert_int_equal(vs_vf_config_parse(&c, "colour", "blue", NULL), -ENOENT);
 	/* a refused value leaves the field as it was */
 	assert_int_equal(c.spoofchk, 0);
 }
@@ -88,7 +91,7 @@ static void expect_policy_error(const char *body, const char *needle)
 
 static void test_policy_errors(void **state)
 {
-	expect_policy_error("<p:vf spoofchk='nope'/>\n", "line 2: spoofchk 'nope'");
+	expect_policy_error("<p:vf spoofchk='nope'/>\n", "line 2: spoofchk nope: expected on or off");
 	expect_policy_error("<p:vf colour='red'/>\n", "unknown attribute 'colour'");
 	expect_policy_error("<p:vf address='0000:03:10.1' network='x'/>\n", "two selectors");
 	expect_policy_error("<p:vf address='../../etc'/>\n", "address '../../etc' is not valid");
@@ -138,10 +141,10 @@ static void test_policy_roundtrip(void **state)
 
 	r = vs_policy_rule_get(&p, VS_SEL_ADDRESS, "0000:01:10.0", true);
 	assert_non_null(r);
-	vs_setting_parse(&r->cfg, "spoofchk", "off", NULL);
-	vs_setting_parse(&r->cfg, "link-state", "enable", NULL);
+	vs_vf_config_parse(&r->cfg, "spoofchk", "off", NULL);
+	vs_vf_config_parse(&r->cfg, "link-state", "enable", NULL);
 	r = vs_policy_rule_get(&p, VS_SEL_ALL, NULL, true);
-	vs_setting_parse(&r->cfg, "vlan-proto", "802.1ad", NULL);
+	vs_vf_config_parse(&r->cfg, "vlan-proto", "802.1ad", NULL);
 	/* the same selector finds the same rule */
 	assert_ptr_equal(vs_policy_rule_get(&p, VS_SEL_ADDRESS, "0:1:10.0", false), &p.rules[0]);
 	assert_int_equal(vs_policy_format(&p, &xml), 0);
@@ -216,7 +219,7 @@ static void test_conf_errors(void **state)
 	expect_conf_error("[defaults x]\n", "[defaults] takes no name");
 	expect_conf_error("[pf em1]\n[pf em1]\n", "/etc/x.conf:2: section [pf em1] given twice (first at line 1)");
 	expect_conf_error("[pf em1]\ntrust = on\ntrust = off\n", "/etc/x.conf:3: 'trust' given twice");
-	expect_conf_error("[pf em1]\nvlan = 5000\n", "/etc/x.conf:2: vlan '5000' is not valid");
+	expect_conf_error("[pf em1]\nvlan = 5000\n", "/etc/x.conf:2: vlan 5000: out of range (0-4094)");
 	expect_conf_error("[pf em1]\nallow-trust-on = perhaps\n", "allow-trust-on 'perhaps'");
 	expect_conf_error("[pf em1]\nmac = 52:54:00:00:00:01\n", "unknown key 'mac'");
 	expect_conf_error("[pf ../../x]\n", "[pf ../../x]: expected a netdev name");

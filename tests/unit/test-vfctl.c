@@ -79,13 +79,14 @@ static void test_parse_settings(void **state)
 		{ "spoofchk", "on", 0 }, { "spoofchk", "maybe", -EINVAL }, { "trust", "off", 0 }, { "query-rss", "1", -EINVAL },
 		{ "link-state", "enable", 0 }, { "link-state", "up", -EINVAL },
 		{ "min-tx-rate", "100", 0 }, { "max-tx-rate", "-5", -ERANGE }, { "max-tx-rate", "99999999999", -ERANGE },
-		{ "max-tx-rate", "fast", -EINVAL }, { "colour", "red", -EINVAL },
+		{ "max-tx-rate", "fast", -EINVAL }, { "colour", "red", -ENOENT },
+		{ "vlan", "4095", -ERANGE }, { "vlan", "5:8", -ERANGE }, { "trust", "YES", 0 }, { "vlan", "5:1:2:3", -EINVAL },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		struct vs_vf_config c = cfg(0);
 		struct vs_error err = { 0 };
-		int r = vs_vfctl_parse_setting(&c, cases[i].name, cases[i].value, &err);
+		int r = vs_vf_config_parse(&c, cases[i].name, cases[i].value, &err);
 
 		if (r != cases[i].r)
 			fail_msg("--%s %s: got %d want %d (%s)", cases[i].name, cases[i].value, r, cases[i].r, err.msg);
@@ -98,12 +99,12 @@ static void test_parse_vlan_fields(void **state)
 {
 	struct vs_vf_config c = cfg(0);
 
-	assert_int_equal(vs_vfctl_parse_setting(&c, "vlan", "100:5:802.1ad", NULL), 0);
+	assert_int_equal(vs_vf_config_parse(&c, "vlan", "100:5:802.1ad", NULL), 0);
 	assert_int_equal(c.vlan, 100);
 	assert_int_equal(c.qos, 5);
 	assert_int_equal(c.vlan_proto, ETH_P_8021AD);
 	c = cfg(0);
-	assert_int_equal(vs_vfctl_parse_setting(&c, "vlan", "7", NULL), 0);
+	assert_int_equal(vs_vf_config_parse(&c, "vlan", "7", NULL), 0);
 	assert_int_equal(c.qos, -1);
 	assert_int_equal(c.vlan_proto, -1);
 }
@@ -116,11 +117,9 @@ static void test_validation_table(void **state)
 		int vf;
 		const char *msg;
 	} cases[] = {
-		{ "mac", "01:00:5e:00:00:01", 0, "em1: VF 0: --mac 01:00:5e:00:00:01: multicast MAC" },
-		{ "mac", "00:00:00:00:00:00", 0, "em1: VF 0: --mac 00:00:00:00:00:00: all-zero MAC" },
-		{ "vlan", "4095", 1, "em1: VF 1: --vlan 4095: out of range (0-4094)" },
-		{ "vlan", "5:8", 2, "em1: VF 2: --vlan 5:8: QoS out of range (0-7)" },
-		{ "vlan", "0:3", 3, "em1: VF 3: --vlan 0:3: QoS needs a VLAN ID other than 0" },
+		{ "mac", "01:00:5e:00:00:01", 0, "em1: VF 0: mac 01:00:5e:00:00:01: multicast MAC" },
+		{ "mac", "00:00:00:00:00:00", 0, "em1: VF 0: mac 00:00:00:00:00:00: all-zero MAC" },
+		{ "vlan", "0:3", 3, "em1: VF 3: vlan 0 with QoS 3: QoS needs a VLAN ID other than 0" },
 		{ "spoofchk", "off", 8, "em1: VF 8: no such VF (sriov_numvfs is 8)" },
 	};
 
@@ -133,7 +132,7 @@ static void test_validation_table(void **state)
 
 		fake_init(&f);
 		fake_queue_ack(&f, 0, NULL);
-		assert_int_equal(vs_vfctl_parse_setting(&t, cases[i].opt, cases[i].value, NULL), 0);
+		assert_int_equal(vs_vf_config_parse(&t, cases[i].opt, cases[i].value, NULL), 0);
 		assert_true(plan_and_apply(&f, &t, &ref, 1, &err) < 0);
 		if (strncmp(err.msg, cases[i].msg, strlen(cases[i].msg)) != 0)
 			fail_msg("--%s %s: got '%s' want '%s...'", cases[i].opt, cases[i].value, err.msg, cases[i].msg);
@@ -151,7 +150,7 @@ static void test_validation_other(void **state)
 	c.min_tx_rate = 500;
 	c.max_tx_rate = 100;
 	assert_int_equal(vs_vfctl_validate(&pf_a, &c, &err), -EINVAL);
-	assert_string_equal(err.msg, "em1: VF 1: --min-tx-rate 500 above --max-tx-rate 100");
+	assert_string_equal(err.msg, "em1: VF 1: min-tx-rate 500 above max-tx-rate 100");
 	c.max_tx_rate = 0; /* 0: no limit, as the kernel reads it */
 	assert_int_equal(vs_vfctl_validate(&pf_a, &c, NULL), 0);
 
@@ -159,7 +158,14 @@ static void test_validation_other(void **state)
 	c.qos = 3;
 	vs_error_clear(&err);
 	assert_int_equal(vs_vfctl_validate(&pf_a, &c, &err), -EINVAL);
-	assert_string_equal(err.msg, "em1: VF 1: QoS or VLAN protocol without a VLAN ID");
+	assert_string_equal(err.msg, "em1: VF 1: qos or vlan-proto without a vlan ID");
+
+	/* a value set in code rather than parsed is checked all the same */
+	c = cfg(1);
+	c.vlan = 4095;
+	vs_error_clear(&err);
+	assert_int_equal(vs_vfctl_validate(&pf_a, &c, &err), -ERANGE);
+	assert_string_equal(err.msg, "em1: VF 1: vlan 4095: out of range (expected 0-4094)");
 
 	c = cfg(1);
 	c.trust = 1;
@@ -255,7 +261,7 @@ static void test_apply_ok(void **state)
 	assert_int_equal(o.requests, 1);
 	assert_int_equal(entries_of(&k, 1, types, vfs), 2);
 	assert_int_equal(types[1], FK_BIT(IFLA_VF_SPOOFCHK) | FK_BIT(IFLA_VF_TRUST));
-	assert_int_equal(o.in_effect[1], (1u << VS_NL_SPOOFCHK) | (1u << VS_NL_TRUST));
+	assert_int_equal(o.in_effect[1], (1u << VS_ATTR_SPOOFCHK) | (1u << VS_ATTR_TRUST));
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(k.vfs[i].spoofchk, 0);
 		assert_int_equal(k.vfs[i].trust, 1);
@@ -288,9 +294,9 @@ static void test_apply_leaves_out_unchanged(void **state)
 	assert_int_equal(types[0], FK_BIT(IFLA_VF_SPOOFCHK));
 	assert_int_equal(vfs[1], 2);
 	assert_int_equal(types[1], FK_BIT(IFLA_VF_SPOOFCHK) | FK_BIT(IFLA_VF_TRUST));
-	assert_int_equal(o.unchanged[0], 1u << VS_NL_TRUST);
-	assert_int_equal(o.unchanged[1], (1u << VS_NL_SPOOFCHK) | (1u << VS_NL_TRUST));
-	assert_int_equal(o.in_effect[0], (1u << VS_NL_SPOOFCHK) | (1u << VS_NL_TRUST));
+	assert_int_equal(o.unchanged[0], 1u << VS_ATTR_TRUST);
+	assert_int_equal(o.unchanged[1], (1u << VS_ATTR_SPOOFCHK) | (1u << VS_ATTR_TRUST));
+	assert_int_equal(o.in_effect[0], (1u << VS_ATTR_SPOOFCHK) | (1u << VS_ATTR_TRUST));
 	vs_vfctl_outcome_free(&o);
 
 	/* a second run has nothing to do */
@@ -323,11 +329,11 @@ static void test_refusal_names_setting_in_kernel_order(void **state)
 	assert_string_equal(err.msg, "em1: VF 4: link-state disable: Operation not supported");
 	assert_true(o.read_back);
 	assert_int_equal(o.refused_vf, 4);
-	assert_int_equal(o.refused_setting, VS_NL_LINK_STATE);
+	assert_int_equal(o.refused_setting, VS_ATTR_LINK_STATE);
 	assert_int_equal(k.vfs[4].spoofchk, 0);  /* before link-state: applied */
 	assert_int_equal(k.vfs[4].trust, 0);     /* after it: never reached */
 	assert_int_equal(k.vfs[5].spoofchk, 1);  /* next VF: never reached */
-	assert_int_equal(o.in_effect[0], 1u << VS_NL_SPOOFCHK);
+	assert_int_equal(o.in_effect[0], 1u << VS_ATTR_SPOOFCHK);
 	assert_int_equal(o.in_effect[1], 0);
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
@@ -354,7 +360,7 @@ static void test_refusal_after_left_out_setting(void **state)
 	assert_int_equal(k.vfs[0].spoofchk, 0);
 	assert_int_equal(k.vfs[1].spoofchk, 0);
 	assert_int_equal(k.vfs[2].spoofchk, 1);
-	assert_int_equal(o.in_effect[0], (1u << VS_NL_SPOOFCHK) | (1u << VS_NL_TRUST));
+	assert_int_equal(o.in_effect[0], (1u << VS_ATTR_SPOOFCHK) | (1u << VS_ATTR_TRUST));
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
 }
@@ -407,7 +413,7 @@ static void test_rate_completed_from_kernel(void **state)
 	c = cfg(0);
 	c.min_tx_rate = 5;
 	assert_int_equal(vs_vfctl_apply(&f.nl, "em1", &c, 1, &o, &err), -ENODATA);
-	assert_non_null(strstr(err.msg, "em1: VF 0: --min-tx-rate alone"));
+	assert_non_null(strstr(err.msg, "em1: VF 0: min-tx-rate alone"));
 	assert_int_equal(f.nreq, 1);
 	assert_int_equal(((struct nlmsghdr *)f.req[0])->nlmsg_type, RTM_GETLINK);
 	vs_vfctl_outcome_free(&o);
@@ -426,7 +432,7 @@ static void test_reset_placeholder_mac(void **state)
 	k.refuse_zero_mac = true;
 	k.vfs[0].mac[0] = 0x52;
 	k.vfs[0].spoofchk = 0;
-	vs_vfctl_reset_config(&c, 0);
+	vs_vf_config_reset(&c, 0);
 	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", &c, 1, &o, NULL), 0);
 	assert_true(o.placeholder_mac);
 	assert_int_equal(k.nsetlink, 2);
@@ -453,7 +459,7 @@ static void test_reset_igb(void **state)
 		k.vfs[i].vlan = 200;
 		k.vfs[i].spoofchk = 0;
 		k.vfs[i].trust = 1;
-		vs_vfctl_reset_config(&c[i], i);
+		vs_vf_config_reset(&c[i], i);
 	}
 	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", c, 4, &o, NULL), 0);
 	assert_int_equal(k.nsetlink, 1);
@@ -485,10 +491,10 @@ static void test_reset_skips_unsupported(void **state)
 	for (int i = 0; i < 2; i++) {
 		k.vfs[i].trust = -1;
 		k.vfs[i].spoofchk = 0;
-		vs_vfctl_reset_config(&c[i], i);
+		vs_vf_config_reset(&c[i], i);
 	}
 	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", c, 2, &o, NULL), 0);
-	assert_int_equal(o.skipped, 1u << VS_NL_TRUST);
+	assert_int_equal(o.skipped, 1u << VS_ATTR_TRUST);
 	assert_int_equal(k.nsetlink, 2);
 	/* the retry: VF 0 was done before the refusal, VF 1 without trust */
 	assert_int_equal(entries_of(&k, last_setlink(&k), types, vfs), 1);
@@ -527,7 +533,7 @@ static void test_large_requests(void **state)
 		k.vfs[i].mac[0] = 0x52;
 		k.vfs[i].vlan = 7;
 		k.vfs[i].max_rate = 100;
-		vs_vfctl_reset_config(&c[i], i);
+		vs_vf_config_reset(&c[i], i);
 	}
 	k.nsetlink = 0;
 	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", c, FK_MAX_VFS, &o, NULL), 0);

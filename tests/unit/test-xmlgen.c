@@ -285,12 +285,16 @@ static void test_refused_values(void **state)
 	assert_non_null(strstr(err.msg, "multicast"));
 
 	vs_error_clear(&err);
-	assert_int_equal(vs_vlan_check(4095, &err), -ERANGE);
-	assert_non_null(strstr(err.msg, "4095"));
+	spec.has_mac = false;
+	spec.vlan = 4095;
+	assert_int_equal(vs_xmlgen_hostdev(doc, "t", &spec, &err), -ERANGE);
+	assert_non_null(strstr(err.msg, "vlan 4095: out of range"));
+	spec.vlan = -1;
 
 	/* a plain hostdev cannot carry a MAC */
 	vs_error_clear(&err);
 	spec.interface = false;
+	spec.has_mac = true;
 	assert_int_equal(vs_parse_mac("52:54:00:00:00:01", spec.mac), 0);
 	assert_int_equal(vs_xmlgen_hostdev(doc, "t", &spec, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "0000:01:10.1"));
