@@ -16,6 +16,17 @@ virt_sriov_SOURCES = \
 	src/cli/cmd-apply.c
 virt_sriov_LDADD = $(VS_LIBS)
 
+# The state directory's one owner: the hook's state files, attach's lock and
+# reservations.
+src_lib_libvirtsriov_a_SOURCES += src/lib/statedir.c src/lib/statedir.h
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-statedir
+TESTS += tests/unit/test-statedir
+tests_unit_test_statedir_SOURCES = tests/unit/test-statedir.c
+tests_unit_test_statedir_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_statedir_LDADD = $(CMOCKA_TEST_LIBS)
+endif
+
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-util tests/unit/test-sysfs
 TESTS += tests/unit/test-util tests/unit/test-sysfs

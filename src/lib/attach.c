@@ -2,16 +2,14 @@
  * side of attach and detach is in attach-domain.c. */
 #include "config.h"
 
-#include <fcntl.h>
 #include <json-c/json.h>
 #include <net/if.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "attach.h"
+#include "statedir.h"
 #include "xmlgen.h"
 
 /* ---- choosing ---- */
@@ -225,51 +223,21 @@ int vs_attach_facts(const struct vs_sysfs *fs, const struct vs_pf *pf, struct vs
 
 /* ---- the lock ---- */
 
-static int ensure_dir(const char *dir, struct vs_error *err)
-{
-	struct stat sb;
-
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return vs_error_set(err, -errno, "%s: cannot create the state directory: %s", dir, strerror(errno));
-	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
-		return vs_error_set(err, -ENOTDIR, "%s: the state directory is not a directory", dir);
-	return 0;
-}
-
 int vs_attach_lock(const char *dir, int timeout_ms, int *fd, struct vs_error *err)
 {
-	const struct timespec tick = { 0, 10 * 1000 * 1000 };
-	char path[PATH_MAX];
-	int r = ensure_dir(dir, err);
+	struct vs_error sub = { 0 };
+	int r = vs_statedir_lock(dir, VS_ATTACH_LOCK, timeout_ms, fd, &sub);
 
-	if (r < 0)
-		return r;
-	if (snprintf(path, sizeof(path), "%s/%s", dir, VS_ATTACH_LOCK) >= (int)sizeof(path))
-		return vs_error_set(err, -ENAMETOOLONG, "%s: path too long", dir);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (*fd < 0)
-		return vs_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	/* polled rather than blocking: a hung holder gives a message, not a hang */
-	for (int waited = 0; flock(*fd, LOCK_EX | LOCK_NB) < 0; waited += 10) {
-		if (errno != EWOULDBLOCK || waited >= timeout_ms) {
-			r = errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
-			close(*fd);
-			*fd = -1;
-			return r == -ETIMEDOUT
-				       ? vs_error_set(err, r, "%s: another attach still holds the lock after %d ms", path, waited)
-				       : vs_error_set(err, r, "%s: cannot lock: %s", path, strerror(-r));
-		}
-		nanosleep(&tick, NULL);
-	}
-	return 0;
+	if (r == -ETIMEDOUT)
+		return vs_error_set(err, r, "%s/%s: another attach still holds the lock after %d ms", dir, VS_ATTACH_LOCK,
+				    timeout_ms);
+	return r < 0 ? vs_error_set(err, r, "%s", sub.msg) : 0;
 }
 
 /* ---- reservations ---- */
 
-static int reserved_path(const char *dir, char *buf, size_t len, const char *suffix)
-{
-	return snprintf(buf, len, "%s/%s%s", dir, VS_ATTACH_RESERVED, suffix) >= (int)len ? -ENAMETOOLONG : 0;
-}
+/* An entry is about 100 bytes: room for thousands of attaches in flight. */
+#define VS_ATTACH_RESERVED_MAX (1 << 20)
 
 static bool pid_alive(long pid)
 {
@@ -292,37 +260,45 @@ static int reservation_from_json(json_object *o, struct vs_reservation *r)
 	return 0;
 }
 
-/* Every entry of the file, in force or not. */
-static int load_all(const char *dir, struct vs_reservation **out, size_t *n, struct vs_error *err)
+static int parse_all(const char *text, struct vs_reservation **out, size_t *n)
 {
-	char path[PATH_MAX];
-	json_object *root;
+	json_object *root = json_tokener_parse(text);
 	size_t alloc = 0;
-	int r;
+	int r = 0;
 
-	*out = NULL;
-	*n = 0;
-	if (reserved_path(dir, path, sizeof(path), "") < 0)
-		return -ENAMETOOLONG;
-	if (access(path, F_OK) < 0 && errno == ENOENT)
-		return 0;
-	root = json_object_from_file(path);
+	/* a broken file must not block attaches forever: start afresh */
 	if (!root || !json_object_is_type(root, json_type_array)) {
 		json_object_put(root);
-		/* a broken file must not block attaches forever: start afresh */
 		return 0;
 	}
-	r = 0;
 	for (size_t i = 0; r == 0 && i < json_object_array_length(root); i++) {
 		r = vs_grow((void **)out, &alloc, *n + 1, sizeof(**out));
 		if (r == 0 && reservation_from_json(json_object_array_get_idx(root, i), &(*out)[*n]) == 0)
 			(*n)++;
 	}
 	json_object_put(root);
+	return r;
+}
+
+/* Every entry of the file, in force or not. */
+static int load_all(const char *dir, struct vs_reservation **out, size_t *n, struct vs_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct vs_error sub = { 0 };
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = vs_statedir_read(dir, VS_ATTACH_RESERVED, VS_ATTACH_RESERVED_MAX, &text, NULL, &sub);
+	if (r == -ENOENT || r == -EFBIG)       /* none yet, or broken as above */
+		return 0;
+	if (r < 0)
+		return vs_error_set(err, r, "%s", sub.msg);
+	r = parse_all(text, out, n);
 	if (r < 0) {
 		free(*out);
 		*out = NULL;
-		return vs_error_set(err, r, "%s: %s", path, strerror(-r));
+		return vs_error_set(err, r, "%s/%s: %s", dir, VS_ATTACH_RESERVED, strerror(-r));
 	}
 	return 0;
 }
@@ -362,18 +338,16 @@ static json_object *reservation_json(const struct vs_reservation *r)
 
 static int save_all(const char *dir, const struct vs_reservation *v, size_t n, struct vs_error *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
 	json_object *root = json_object_new_array();
-	int r = 0;
+	const char *text;
+	int r;
 
-	if (!root || reserved_path(dir, path, sizeof(path), "") < 0 || reserved_path(dir, tmp, sizeof(tmp), ".tmp") < 0) {
-		json_object_put(root);
+	if (!root)
 		return -ENOMEM;
-	}
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(root, reservation_json(&v[i]));
-	if (json_object_to_file_ext(tmp, root, JSON_C_TO_STRING_PLAIN) < 0 || rename(tmp, path) < 0)
-		r = vs_error_set(err, -EIO, "%s: cannot write the attach reservations", path);
+	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+	r = text ? vs_statedir_write(dir, VS_ATTACH_RESERVED, text, strlen(text), err) : -ENOMEM;
 	json_object_put(root);
 	return r;
 }

@@ -89,7 +89,8 @@ void vs_attach_facts_free(struct vs_vf_facts *facts, size_t n);
 /* ---- the lock and the reservations (in the state directory) ---- */
 
 /* flock on DIR/attach.lock, waiting at most timeout_ms (the directory is
- * created 0700 when missing).  Close *fd to unlock. */
+ * created 0700 when missing and checked as statedir.h says).  Close *fd to
+ * unlock. */
 int vs_attach_lock(const char *dir, int timeout_ms, int *fd, struct vs_error *err);
 /* Reservations still in force: the process is alive, or died less than
  * VS_ATTACH_GRACE_S ago.  Missing file: none.  Call with the lock held. */

@@ -1,17 +1,13 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "state.h"
+#include "statedir.h"
 #include "sysfs.h"
 
 #define VS_STATE_MAX (1 << 20)
@@ -211,215 +207,86 @@ static int state_from_json(json_object *o, const char *uuid, struct vs_state *st
 
 /* ---- files ---- */
 
-static int state_path(const char *dir, const char *uuid, char *buf, size_t len)
+/* UUID.json: checked, since the UUID comes from libvirt's XML and becomes
+ * a file name. */
+static int state_name(const char *uuid, char name[static VS_UUID_LEN + 6], struct vs_error *err)
 {
-	int n;
-
 	if (!vs_uuid_valid(uuid))
-		return -EINVAL;
-	n = snprintf(buf, len, "%s/%s.json", dir, uuid);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-static int read_all(int fd, char **out)
-{
-	_cleanup_free_ char *buf = malloc(VS_STATE_MAX + 1);
-	size_t total = 0;
-	ssize_t n;
-
-	if (!buf)
-		return -ENOMEM;
-	while ((n = read(fd, buf + total, VS_STATE_MAX + 1 - total)) > 0) {
-		total += (size_t)n;
-		if (total > VS_STATE_MAX)
-			return -EFBIG;
-	}
-	if (n < 0)
-		return -errno;
-	buf[total] = '\0';
-	*out = TAKE_PTR(buf);
+		return vs_error_set(err, -EINVAL, "state: '%s' is not a guest UUID", uuid);
+	snprintf(name, VS_UUID_LEN + 6, "%s.json", uuid);
 	return 0;
 }
 
 int vs_state_load(const char *dir, const char *uuid, struct vs_state *st, struct vs_error *err)
 {
-	char path[PATH_MAX];
-	_cleanup_close_ int fd = -1;
+	char name[VS_UUID_LEN + 6];
 	_cleanup_free_ char *text = NULL;
 	json_object *o;
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	r = state_path(dir, uuid, path, sizeof(path));
+	r = state_name(uuid, name, err);
+	if (r == 0)
+		r = vs_statedir_read(dir, name, VS_STATE_MAX, &text, NULL, err);
 	if (r < 0)
-		return vs_error_set(err, r, "state: '%s' is not a guest UUID", uuid);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : vs_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	r = read_all(fd, &text);
-	if (r < 0)
-		return vs_error_set(err, r, "%s: %s", path, strerror(-r));
+		return r;
 	o = json_tokener_parse(text);
 	r = o ? state_from_json(o, uuid, st) : -EINVAL;
 	json_object_put(o);
 	if (r < 0) {
 		vs_state_free(st);
-		return vs_error_set(err, r, "%s: not a valid virt-sriov state file", path);
+		return vs_error_set(err, r, "%s/%s: not a valid virt-sriov state file", dir, name);
 	}
-	return 0;
-}
-
-static int ensure_dir(const char *dir, struct vs_error *err)
-{
-	struct stat sb;
-
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return vs_error_set(err, -errno, "%s: cannot create state directory: %s", dir, strerror(errno));
-	if (lstat(dir, &sb) < 0)
-		return vs_error_set(err, -errno, "%s: %s", dir, strerror(errno));
-	if (!S_ISDIR(sb.st_mode))
-		return vs_error_set(err, -ENOTDIR, "%s: state directory is not a directory", dir);
-	return 0;
-}
-
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void fsync_dir(const char *dir)
-{
-	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0)
-		fsync(fd);
-}
-
-static int write_atomic(const char *dir, const char *path, const char *text, struct vs_error *err)
-{
-	char tmp[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	int r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return vs_error_set(err, -ENAMETOOLONG, "%s: path too long", path);
-	fd = mkostemp(tmp, O_CLOEXEC);      /* mode 0600 */
-	if (fd < 0)
-		return vs_error_set(err, -errno, "%s: cannot create: %s", tmp, strerror(errno));
-	r = write_all(fd, text, strlen(text));
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return vs_error_set(err, r, "%s: cannot write state: %s", path, strerror(-r));
-	}
-	fsync_dir(dir);
 	return 0;
 }
 
 int vs_state_save(const char *dir, const struct vs_state *st, struct vs_error *err)
 {
-	char path[PATH_MAX];
+	char name[VS_UUID_LEN + 6];
+	const char *text;
 	json_object *o;
 	int r;
 
-	r = state_path(dir, st->uuid, path, sizeof(path));
-	if (r < 0)
-		return vs_error_set(err, r, "state: '%s' is not a guest UUID", st->uuid);
-	r = ensure_dir(dir, err);
+	r = state_name(st->uuid, name, err);
 	if (r < 0)
 		return r;
 	o = state_to_json(st);
 	if (!o)
-		return vs_error_set(err, -ENOMEM, "%s: out of memory", path);
-	r = write_atomic(dir, path, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), err);
+		return vs_error_set(err, -ENOMEM, "%s/%s: out of memory", dir, name);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	r = vs_statedir_write(dir, name, text, strlen(text), err);
 	json_object_put(o);
 	return r;
 }
 
 int vs_state_remove(const char *dir, const char *uuid, struct vs_error *err)
 {
-	char path[PATH_MAX];
-	int r = state_path(dir, uuid, path, sizeof(path));
+	char name[VS_UUID_LEN + 6];
+	int r = state_name(uuid, name, err);
 
-	if (r < 0)
-		return vs_error_set(err, r, "state: '%s' is not a guest UUID", uuid);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return vs_error_set(err, -errno, "%s: %s", path, strerror(errno));
-	fsync_dir(dir);
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return r < 0 ? r : vs_statedir_remove(dir, name, err);
 }
 
 int vs_state_list(const char *dir, char ***uuids, struct vs_error *err)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **v = calloc(1, sizeof(*v));
-	size_t n = 0, alloc = 1;
-	int r = 0;
+	char **v;
+	int n = vs_statedir_list(dir, ".json", &v, err), k = 0;
 
-	if (!v || (!d && errno != ENOENT)) {
-		r = v ? vs_error_set(err, -errno, "%s: %s", dir, strerror(errno)) : -ENOMEM;
-		free(v);
-		return r;
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		if (vs_uuid_valid(v[i]))
+			v[k++] = v[i];
+		else
+			free(v[i]);
 	}
-	while (d && r == 0 && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (len != VS_UUID_LEN + 5 || strcmp(de->d_name + VS_UUID_LEN, ".json") != 0)
-			continue;
-		r = vs_grow((void **)&v, &alloc, n + 2, sizeof(*v));
-		if (r == 0 && !(v[n] = strndup(de->d_name, VS_UUID_LEN)))
-			r = -ENOMEM;
-		if (r == 0 && !vs_uuid_valid(v[n]))
-			free(v[n]);
-		else if (r == 0)
-			n++;
-		v[n] = NULL;
-	}
-	if (d)
-		closedir(d);
-	qsort(v, n, sizeof(*v), cmp_str);
+	v[k] = NULL;
 	*uuids = v;
-	return r < 0 ? (vs_strv_free(v), r) : (int)n;
+	return k;
 }
 
 int vs_state_lock(const char *dir, int timeout_ms, int *fd, struct vs_error *err)
 {
-	const struct timespec tick = { 0, 10 * 1000 * 1000 };
-	int r = ensure_dir(dir, err);
-
-	if (r < 0)
-		return r;
 	/* The directory itself is the lock: nothing is left behind in it. */
-	*fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (*fd < 0)
-		return vs_error_set(err, -errno, "%s: %s", dir, strerror(errno));
-	for (int waited = 0; flock(*fd, LOCK_EX | LOCK_NB) < 0; waited += 10) {
-		if (errno != EWOULDBLOCK || waited >= timeout_ms) {
-			r = errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
-			close(*fd);
-			*fd = -1;
-			return vs_error_set(err, r, "%s: cannot lock the state directory: %s", dir, strerror(-r));
-		}
-		nanosleep(&tick, NULL);
-	}
-	return 0;
+	return vs_statedir_lock(dir, NULL, timeout_ms, fd, err);
 }

@@ -1,8 +1,8 @@
 /* The hook's memory between a guest's start and its release: one JSON file
  * per guest, named by its UUID (never by its name), under
- * VS_RUNSTATEDIR/virt-sriov ($VIRT_SRIOV_STATE_DIR for tests).  Files are
- * written to a temporary name, fsync'ed and renamed, mode 0600 in a 0700
- * directory, so that a crash leaves either the old or the new file. */
+ * VS_RUNSTATEDIR/virt-sriov ($VIRT_SRIOV_STATE_DIR for tests).  The files
+ * are read and written through statedir.h: replaced atomically, mode 0600
+ * in a 0700 directory of ours, so a crash leaves the old file or the new. */
 #pragma once
 
 #include <json-c/json.h>

@@ -4,12 +4,14 @@
  * rows' usage maps, never from the code under test. */
 #include "config.h"
 
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <cmocka.h>
@@ -356,6 +358,71 @@ static void test_reservations(void **state)
 	done(&t);
 }
 
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* The file is replaced through a unique temporary name: a planted
+ * attach-reserved.json.tmp (the name once used) is not written through, a
+ * leftover of a crashed writer changes nothing, and nothing else is left. */
+static void test_reservations_atomic(void **state)
+{
+	struct tree t;
+	char dir[4200], path[4300], victim[4300];
+	long long now = (long long)time(NULL);
+	struct vs_reservation mine = { .address = "0000:03:10.0", .domain = "g1", .pid = getpid(), .since = now };
+	struct vs_reservation *v = NULL;
+	struct vs_error err = { 0 };
+	struct stat sb;
+	size_t n = 0;
+	int lock = -1;
+	FILE *fp;
+
+	(void)state;
+	GEN(&t, "--pf", "addr=0000:03:00.0,netdev=em1,total=8,num=1");
+	snprintf(dir, sizeof(dir), "%s/state", t.root);
+	snprintf(victim, sizeof(victim), "%s/victim", t.root);
+	assert_int_equal(vs_attach_lock(dir, 0, &lock, NULL), 0);
+	snprintf(path, sizeof(path), "%s/%s.tmp", dir, VS_ATTACH_RESERVED);
+	assert_int_equal(symlink(victim, path), 0);
+	snprintf(path, sizeof(path), "%s/%s.Xy12Zz", dir, VS_ATTACH_RESERVED);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("[{\"address\":\"0000:03:10.4\",\"domain\":\"crashed\",\"pid\":1,\"since\":0}", fp);
+	fclose(fp);
+
+	assert_int_equal(vs_reservation_update(dir, &mine, true, NULL), 0);
+	assert_int_equal(access(victim, F_OK), -1);
+	assert_int_equal(vs_reservations_load(dir, now, &v, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].domain, "g1");
+	free(v);
+	snprintf(path, sizeof(path), "%s/%s", dir, VS_ATTACH_RESERVED);
+	assert_int_equal(lstat(path, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(vs_reservation_update(dir, &mine, false, NULL), 0);
+	/* the file, the lock and the two planted above: no temporary of ours */
+	assert_int_equal(count_entries(dir), 4);
+
+	/* a reservations file that is a symlink is refused, not followed */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(victim, path), 0);
+	assert_true(vs_reservations_load(dir, now, &v, &n, &err) < 0);
+	assert_non_null(strstr(err.msg, "symlink"));
+	close(lock);
+	done(&t);
+}
+
 /* ---- never half-applied: a live attach libvirt refuses puts the VF back ---- */
 
 static void write_file(const char *path, const char *text)
@@ -461,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_facts_shared_group),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_reservations),
+		cmocka_unit_test(test_reservations_atomic),
 		cmocka_unit_test(test_live_rollback),
 	};
 
