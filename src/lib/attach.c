@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "attach.h"
-#include "xmlgen.h"
 
 /* ---- choosing ---- */
 
