@@ -1,7 +1,9 @@
-# Core: shared helpers, sysfs access, and the command-line front end.
+# Core: shared helpers, PCI addresses, sysfs access, and the command-line
+# front end.
 src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/util.c src/lib/util.h \
 	src/lib/vfconfig.c src/lib/vfconfig.h \
+	src/lib/pciaddr.c src/lib/pciaddr.h \
 	src/lib/sysfs.c src/lib/sysfs.h \
 	src/lib/inventory.h src/lib/netlink.h
 
@@ -28,11 +30,14 @@ tests_unit_test_statedir_LDADD = $(CMOCKA_TEST_LIBS)
 endif
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-util tests/unit/test-sysfs
-TESTS += tests/unit/test-util tests/unit/test-sysfs
+check_PROGRAMS += tests/unit/test-util tests/unit/test-pciaddr tests/unit/test-sysfs
+TESTS += tests/unit/test-util tests/unit/test-pciaddr tests/unit/test-sysfs
 tests_unit_test_util_SOURCES = tests/unit/test-util.c
 tests_unit_test_util_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_util_LDADD = $(CMOCKA_TEST_LIBS)
+tests_unit_test_pciaddr_SOURCES = tests/unit/test-pciaddr.c
+tests_unit_test_pciaddr_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_pciaddr_LDADD = $(CMOCKA_TEST_LIBS)
 tests_unit_test_sysfs_SOURCES = tests/unit/test-sysfs.c
 tests_unit_test_sysfs_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_sysfs_LDADD = $(CMOCKA_TEST_LIBS)

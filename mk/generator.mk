@@ -1,7 +1,7 @@
 # Generator area: the sysfs host tree generator used by tests, the demo and
 # the benchmark, and the checks of its trees against the real lspci.
 noinst_PROGRAMS += tests/tools/gen-host-tree
-tests_tools_gen_host_tree_SOURCES = tests/tools/gen-host-tree.c
+tests_tools_gen_host_tree_SOURCES = tests/tools/gen-host-tree.c src/lib/pciaddr.c src/lib/pciaddr.h
 
 GENERATOR_TESTS = \
 	tests/integration/gen-host-tree-args.sh \

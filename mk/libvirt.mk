@@ -1,6 +1,8 @@
-# libvirt area: libvirt API (in_use_by, hostdev pools), XML templates.
+# libvirt area: libvirt API (in_use_by, hostdev pools), the libxml2 helpers
+# (the hook reads its input with them too), XML templates.
 src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/libvirt.c src/lib/libvirt.h \
+	src/lib/xml.c src/lib/xml.h \
 	src/lib/xmlgen.c src/lib/xmlgen.h
 
 if HAVE_CMOCKA

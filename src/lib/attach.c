@@ -10,7 +10,6 @@
 
 #include "attach.h"
 #include "statedir.h"
-#include "xmlgen.h"
 
 /* ---- choosing ---- */
 

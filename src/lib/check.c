@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "pciaddr.h"
 
 struct check_def;
 typedef int (*check_fn)(const struct vs_check_ctx *ctx, struct vs_check_report *rep, const struct check_def *def);
@@ -278,10 +279,9 @@ static int check_sysfs(const struct vs_check_ctx *ctx, struct vs_check_report *r
 
 static bool is_pci_address(const char *s)
 {
-	unsigned d, b, dev, f;
-	char tail;
+	struct vs_pci_addr a;
 
-	return sscanf(s, "%x:%x:%x.%x%c", &d, &b, &dev, &f, &tail) == 4;
+	return vs_pci_addr_parse(s, &a) == 0;
 }
 
 /* The bridges above a device, nearest first, from its real sysfs path. */

@@ -11,7 +11,7 @@
 #include "attach-int.h"
 #include "libvirt.h"
 #include "vfset.h"
-#include "xmlgen.h"
+#include "xml.h"
 
 struct cand {
 	xmlNodePtr node;

@@ -6,7 +6,8 @@
 
 #include "hook.h"
 #include "netlink.h"
-#include "xmlgen.h"
+#include "pciaddr.h"
+#include "xml.h"
 
 /* ---- small helpers ---- */
 
@@ -312,32 +313,24 @@ struct candidates {
 	size_t n, alloc;
 };
 
-/* Bus/device/function as one number, as SR-IOV's offset and stride count. */
-static int routing_id(const char *address, unsigned *dom, unsigned *rid)
-{
-	unsigned b, s, f;
-
-	if (vs_pci_address_split(address, dom, &b, &s, &f) < 0)
-		return -EINVAL;
-	*rid = b << 8 | s << 3 | f;
-	return 0;
-}
-
 /* The VF's number from the PF's First VF Offset and VF Stride, checked
  * against the PF's virtfnN link.  (A whole inventory scan would also read
  * pci.ids through libpci: 15 ms of every guest start.) */
 static int vf_index(const struct vs_sysfs *fs, struct candidate *k)
 {
-	unsigned vd, vr, pd, pr;
-	long off, stride;
+	struct vs_pci_addr vf, pf;
+	long off, stride, from_first;
 	char link[VS_PCI_ADDR_MAX];
 
-	if (routing_id(k->address, &vd, &vr) < 0 || routing_id(k->pf_address, &pd, &pr) < 0 || vd != pd ||
+	if (vs_pci_addr_parse(k->address, &vf) < 0 || vs_pci_addr_parse(k->pf_address, &pf) < 0 ||
+	    vf.domain != pf.domain ||
 	    vs_sysfs_read_long(fs, &off, DEVICES "/%s/sriov_offset", k->pf_address) < 0 ||
-	    vs_sysfs_read_long(fs, &stride, DEVICES "/%s/sriov_stride", k->pf_address) < 0 || stride <= 0 ||
-	    (long)vr - (long)pr < off || ((long)vr - (long)pr - off) % stride)
+	    vs_sysfs_read_long(fs, &stride, DEVICES "/%s/sriov_stride", k->pf_address) < 0 || stride <= 0)
 		return -ENOENT;
-	k->index = (int)(((long)vr - (long)pr - off) / stride);
+	from_first = (long)vs_pci_addr_rid(&vf) - (long)vs_pci_addr_rid(&pf) - off;
+	if (from_first < 0 || from_first % stride)
+		return -ENOENT;
+	k->index = (int)(from_first / stride);
 	if (vs_sysfs_link_base(fs, link, sizeof(link), DEVICES "/%s/virtfn%d", k->pf_address, k->index) < 0 ||
 	    strcmp(link, k->address) != 0)
 		return -ENOENT;

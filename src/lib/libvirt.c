@@ -5,8 +5,9 @@
 #include <libvirt/virterror.h>
 
 #include "libvirt.h"
+#include "pciaddr.h"
 #include "policy.h"
-#include "xmlgen.h"
+#include "xml.h"
 
 static inline void vs_domainp(virDomainPtr *d) { if (*d) virDomainFree(*d); }
 static inline void vs_networkp(virNetworkPtr *n) { if (*n) virNetworkFree(*n); }
@@ -58,7 +59,7 @@ static struct vs_vf *find_vf(struct vs_host *host, const char *addr)
 		struct vs_pf *pf = &host->pfs[i];
 
 		for (size_t j = 0; j < pf->n_vfs; j++)
-			if (vs_pci_address_normalize(pf->vfs[j].address, norm) == 0 &&
+			if (vs_pci_addr_normalize(pf->vfs[j].address, norm) == 0 &&
 			    strcmp(norm, addr) == 0)
 				return &pf->vfs[j];
 	}

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "pci.h"
+#include "pciaddr.h"
 
 /* libpci's internal buffer for "<sysfs.path>/devices/<addr>/<attr>" */
 #define LIBPCI_OBJNAMELEN 1024
@@ -88,27 +89,12 @@ void vs_pci_close(struct vs_pci *pci)
 	free(pci);
 }
 
-/* Strict "DDDD:BB:DD.F" (domain up to 8 hex digits, as in sysfs names). */
-static int parse_address(const char *s, unsigned *dom, unsigned *bus, unsigned *dev, unsigned *fn)
-{
-	int end = 0;
-
-	if (strlen(s) > 16 || sscanf(s, "%8x:%2x:%2x.%1u%n", dom, bus, dev, fn, &end) != 4 ||
-	    s[end] != '\0' || *dev > 0x1f || *fn > 7)
-		return -EINVAL;
-	/* sscanf accepts signs and spaces; sysfs names have neither */
-	for (const char *p = s; *p; p++)
-		if (*p == ' ' || *p == '+' || *p == '-')
-			return -EINVAL;
-	return 0;
-}
-
 struct pci_dev *vs_pci_get(struct vs_pci *pci, const char *address)
 {
-	unsigned dom, bus, dev, fn;
+	struct vs_pci_addr a;
 	struct pci_dev *d;
 
-	if (!pci || !address || parse_address(address, &dom, &bus, &dev, &fn) < 0)
+	if (!pci || vs_pci_addr_parse(address, &a) < 0)
 		return NULL;
 	for (size_t i = 0; i < pci->n_devs; i++)
 		if (strcmp(pci->devs[i].address, address) == 0)
@@ -117,7 +103,7 @@ struct pci_dev *vs_pci_get(struct vs_pci *pci, const char *address)
 		return NULL;
 	if (vs_grow((void **)&pci->devs, &pci->devs_alloc, pci->n_devs + 1, sizeof(*pci->devs)) < 0)
 		return NULL;
-	d = pci_get_dev(pci->acc, (int)dom, (int)bus, (int)dev, (int)fn);
+	d = pci_get_dev(pci->acc, (int)a.domain, a.bus, a.slot, a.function);
 	if (!d)
 		return NULL;
 	snprintf(pci->devs[pci->n_devs].address, sizeof(pci->devs[0].address), "%s", address);

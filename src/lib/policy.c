@@ -74,7 +74,7 @@ static int selector_normalize(enum vs_selector sel, const char *in, char **out)
 
 	switch (sel) {
 	case VS_SEL_ADDRESS:
-		if (vs_pci_address_normalize(in, buf) < 0)
+		if (vs_pci_addr_normalize(in, buf) < 0)
 			return -EINVAL;
 		break;
 	case VS_SEL_GUEST_MAC:
@@ -388,7 +388,7 @@ static int set_pool_pf(struct vs_conf_section *s, const struct conf_key *k, cons
 {
 	char buf[VS_PCI_ADDR_MAX];
 
-	if (vs_pci_address_normalize(value, buf) == 0)
+	if (vs_pci_addr_normalize(value, buf) == 0)
 		value = buf;
 	else if (!ifname_valid(value))
 		return vs_error_set(err, -EINVAL, "%s '%s': expected the PF's netdev name or PCI address", k->name, value);
@@ -513,7 +513,7 @@ static int pf_name(struct conf_parser *p, const char *label, const char *name, c
 {
 	char buf[VS_PCI_ADDR_MAX];
 
-	if (vs_pci_address_normalize(name, buf) == 0)
+	if (vs_pci_addr_normalize(name, buf) == 0)
 		name = buf;
 	else if (!is_vendor_device(name) && !ifname_valid(name))
 		return vs_error_set(p->err, -EINVAL,

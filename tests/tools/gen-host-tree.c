@@ -36,6 +36,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "pciaddr.h"
+
 #define CFG_SIZE 4096
 #define NAME_MAX_ 32
 #define IFNAME_MAX 16
@@ -187,17 +189,15 @@ static bool parse_hexn(const char *v, size_t digits, unsigned *out)
 	return true;
 }
 
+/* The library's parser, so that a tree can only hold addresses virt-sriov
+ * itself reads; the generator's own domain limit is kept on top. */
 static bool parse_addr(const char *v, struct spec *s)
 {
-	unsigned d, b, sl, f;
-	int n = -1;
-	if (sscanf(v, "%x:%x:%x.%x%n", &d, &b, &sl, &f, &n) != 4 || n != (int)strlen(v))
+	struct vs_pci_addr a;
+
+	if (vs_pci_addr_parse(v, &a) < 0 || a.domain > 0xfffff)
 		return false;
-	if (d > 0xfffff)
-		return false;
-	if (b > 0xff || sl > 31 || f > 7 || strspn(v, "0123456789abcdefABCDEF:.") != strlen(v))
-		return false;
-	s->dom = d, s->bus = b, s->slot = sl, s->fn = f, s->has_addr = true;
+	s->dom = a.domain, s->bus = a.bus, s->slot = a.slot, s->fn = a.function, s->has_addr = true;
 	return true;
 }
 

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 
 #include "libvirt.h"
-#include "xmlgen.h"
 
 /* One PF 0000:01:00.0 with VFs 01:10.0 .. 01:10.5 (even/odd as igb). */
 static struct vs_host *fake_host(void)

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "policy.h"
-#include "xmlgen.h"
+#include "xml.h"
 
 #define NS "https://virt-sriov.org/xmlns/policy/1"
 

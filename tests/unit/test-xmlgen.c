@@ -387,16 +387,44 @@ static void test_parse_errors(void **state)
 	char path[PATH_MAX];
 	struct vs_error err = { 0 };
 	xmlDocPtr doc = NULL;
-	char addr[VS_PCI_ADDR_MAX];
 
 	snprintf(path, sizeof(path), "%s/tests/data/xml/templates/not-xml.xml", srcdir());
 	assert_int_equal(vs_xml_parse_file(path, &doc, &err), -EINVAL);
 	assert_null(doc);
 	assert_non_null(strstr(err.msg, "not-xml.xml"));
-	assert_int_equal(vs_pci_address_normalize("0000:1A:10.7", addr), 0);
-	assert_string_equal(addr, "0000:1a:10.7");
-	assert_int_equal(vs_pci_address_normalize("0000:01:20.0", addr), -EINVAL);
-	assert_int_equal(vs_pci_address_normalize("0000:01:10.0x", addr), -EINVAL);
+}
+
+/* <address> as libvirt writes it (0x..), as people write it (decimal), and
+ * what libvirt itself would refuse. */
+static int xml_address(const char *attrs, char out[VS_PCI_ADDR_LEN])
+{
+	char xml[256];
+	xmlDocPtr doc = NULL;
+	int r;
+
+	snprintf(xml, sizeof(xml), "<address type='pci' %s/>", attrs);
+	assert_int_equal(vs_xml_parse(xml, "address", &doc, NULL), 0);
+	r = vs_xml_pci_address(xmlDocGetRootElement(doc), out);
+	xmlFreeDoc(doc);
+	return r;
+}
+
+static void test_xml_pci_address(void **state)
+{
+	char out[VS_PCI_ADDR_LEN];
+
+	assert_int_equal(xml_address("domain='0x0000' bus='0x1A' slot='0x10' function='0x7'", out), 0);
+	assert_string_equal(out, "0000:1a:10.7");
+	assert_int_equal(xml_address("bus='1' slot='16' function='4'", out), 0);
+	assert_string_equal(out, "0000:01:10.4");
+	assert_int_equal(xml_address("domain='0x10000' bus='0x01' slot='0x00' function='0x1'", out), 0);
+	assert_string_equal(out, "10000:01:00.1");
+	assert_int_equal(xml_address("", out), -ENOENT);
+	assert_int_equal(vs_xml_pci_address(NULL, out), -ENOENT);
+	assert_int_equal(xml_address("bus='0x01' slot='0x20' function='0'", out), -EINVAL);
+	assert_int_equal(xml_address("bus='0x01' slot='0x10' function='8'", out), -EINVAL);
+	assert_int_equal(xml_address("bus='0x100' slot='0' function='0'", out), -EINVAL);
+	assert_int_equal(xml_address("bus='one' slot='0' function='0'", out), -EINVAL);
 }
 
 static bool same(const char *a, const char *b)
@@ -446,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_template_lookup),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_xml_same),
+		cmocka_unit_test(test_xml_pci_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
