@@ -1,8 +1,8 @@
 #!/bin/sh
 # The README's main job: virt-sriov on the bundled sample host, a Dell R730
-# like the seeds' (I350 ports em1-em4, em1/em2 with 7 VFs each; an 82599ES
-# pair with 63 VFs each at most), with libvirt's test driver instead of a
-# real daemon.  Usage: demo.sh BUILDDIR
+# (I350 ports em1-em4, em1/em2 with 7 VFs each; an 82599ES pair with 63 VFs
+# each at most), with libvirt's test driver instead of a real daemon.
+# Usage: demo.sh BUILDDIR
 set -u
 build=${1:?usage: demo.sh BUILDDIR}
 # templates from the source tree, as an installed copy would find them

@@ -75,8 +75,8 @@ for prog in "$root/usr/bin/virt-sriov" "$root/usr/libexec/virt-sriov-hook"; do
 	done
 done
 
-# 3. The test host's own setup: modules, libvirt's configuration (RECIPES
-# §1: no systemd, no polkit, no virtlogd), virt-sriov.conf, the checks.
+# 3. The test host's own setup: modules, libvirt's configuration (no
+# systemd, no polkit, no virtlogd), virt-sriov.conf, the checks.
 . "$here/../vm/rootfs.sh"
 rootfs_add_modules "$root" "$VM_MODROOT" "$KVER" igb igbvf vfio vfio-pci vfio_iommu_type1
 rootfs_depmod "$root" "$VM_MODROOT" "$KVER"

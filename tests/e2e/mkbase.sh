@@ -1,6 +1,6 @@
 #!/bin/sh
-# The end-to-end tests' Debian root filesystem (RECIPES.md §8), built once
-# into the cache and reused: debootstrap --variant=minbase bookworm from the
+# The end-to-end tests' Debian root filesystem, built once into the cache
+# and reused: debootstrap --variant=minbase bookworm from the
 # machine's own mirror (read at run time, never written here), then in the
 # chroot what a KVM host without systemd needs to run libvirt's QEMU driver,
 # plus the shared libraries the project links against (what a user gets

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The end-to-end VM's initramfs: just enough to mount the Debian root
 # filesystem from the virtio disk and switch_root to its /vs/init
-# (RECIPES.md §8: virtio_pci, virtio_blk, crc32c_generic - ext4 needs it at
-# mount time, it is no depends= - and ext4, with busybox-static).
+# (virtio_pci, virtio_blk, crc32c_generic - ext4 needs it at mount time, it
+# is no depends= - and ext4, with busybox-static).
 # Usage: mkinitramfs.sh VM_ENV OUT.cpio
 set -eu
 

@@ -5,22 +5,18 @@
 # before libvirt's daemons, running `apply --no-libvirt`.  A broken copy
 # must fail the same check, or the check proves nothing.
 set -eu
-: "${top_builddir:?}" "${VIRT_SRIOV:?}"
+. "${top_srcdir:?}/tests/integration/lib.sh"
 UNIT=$top_builddir/systemd/virt-sriov.service
 [ -f "$UNIT" ] || { echo "FAIL: $UNIT not built"; exit 1; }
-command -v systemd-analyze >/dev/null 2>&1 ||
-	{ echo "SKIP: systemd-analyze missing (apt-get install systemd)"; exit 77; }
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+need systemd-analyze "apt-get install systemd"
+tmpdir apply-systemd
 
 sed "s|^ExecStart=[^ ]*/virt-sriov |ExecStart=$VIRT_SRIOV |" "$UNIT" >"$W/virt-sriov.service"
 grep -q "^ExecStart=$VIRT_SRIOV apply --no-libvirt\$" "$W/virt-sriov.service" || fail "ExecStart: $(grep ExecStart "$UNIT")"
 rc=0
 systemd-analyze verify --man=no "$W/virt-sriov.service" >"$W/out" 2>&1 || rc=$?
 if [ $rc -ne 0 ] && grep -qi "failed to .*\(bus\|manager\|initialize\)" "$W/out"; then
-	cat "$W/out"; echo "SKIP: systemd-analyze cannot run here"; exit 77
+	cat "$W/out"; skip "systemd-analyze cannot run here"
 fi
 [ $rc -eq 0 ] || fail "verify: exit $rc"
 # a warning is a failure too: systemd ignores the line it warns about
@@ -46,5 +42,4 @@ case " $(key WantedBy) " in *" multi-user.target "*) ;; *) fail "WantedBy: $(key
 # the boot step must not wait for libvirt: it runs before it
 grep -q -- '--no-libvirt' "$W/virt-sriov.service" || fail "ExecStart without --no-libvirt"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "PASS: systemd unit verified"
+finish "systemd unit verified"

@@ -11,35 +11,23 @@
 # need a probe are proven by tests/unit/test-hostsetup (a fake kernel) and
 # in the VM; here a numvfs change must be reported as a timeout, never as done.
 set -eu
-. "$top_srcdir/tests/integration/lib.sh"
+. "${top_srcdir:?}/tests/integration/lib.sh"
 
-GEN=${top_builddir:-.}/tests/tools/gen-host-tree
-[ -x "${VIRT_SRIOV:-}" ] || { echo "FAIL: \$VIRT_SRIOV not built"; exit 1; }
-[ -x "$GEN" ] || { echo "FAIL: $GEN not built"; exit 1; }
-command -v jq >/dev/null 2>&1 || { echo "SKIP: jq missing"; exit 77; }
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+need_built "$VIRT_SRIOV" "$GEN"
+need jq
+tmpdir apply-tree
 conf() { printf "$1" >"$W/c.conf"; }
-run() { # run TREE ARGS... -> $rc, $W/out, $W/err
+run_conf() { # run_conf TREE ARGS... -> $rc, $W/out, $W/err (with --config $W/c.conf)
 	t=$1; shift
-	rc=0
-	"$VIRT_SRIOV" --sysfs-root "$W/$t" "$@" --config "$W/c.conf" >"$W/out" 2>"$W/err" || rc=$?
-}
-snap() { (cd "$W/$1" && find . -printf '%p %y %l %m\n' | sort && find . -type f -exec md5sum {} + | sort); }
-expect_out() { # expect_out WHAT LINE... : stdout is exactly these lines
-	what=$1; shift
-	printf '%s\n' "$@" >"$W/want"
-	cmp -s "$W/want" "$W/out" || { diff "$W/want" "$W/out" || true; fail "$what: output"; }
+	run_on "$t" "$@" --config "$W/c.conf"
 }
 
-for p in r730 hi1822 nvme; do "$GEN" --profile "$p" "$W/$p" >/dev/null; done
+for p in r730 hi1822 nvme; do host_tree "$W/$p" --profile "$p"; done
 
 # --- dry run: every step, in order; VFs still to be made are "new"
 conf '[pf 8086:1521]\ndrivers-autoprobe = no\n[pf em1]\nnumvfs = 7\ndrivers-autoprobe = yes\n[pf em3]\nnumvfs = 2\n[vfs em3#0]\ndriver = vfio-pci\n[vfs em3#1]\ndriver = host\nspoofchk = off\n[vfs em1#5-6]\ndriver = vfio-pci\n'
-snap r730 >"$W/before"
-run r730 apply --no-libvirt -n
+snap_keep "$W/r730"
+run_conf r730 apply --no-libvirt -n
 [ "$rc" -eq 0 ] || fail "r730 dry run: exit $rc: $(cat "$W/err")"
 expect_out "r730 dry run" \
 	"em2 (0000:01:00.1): sriov_drivers_autoprobe 1 -> 0" \
@@ -51,15 +39,14 @@ expect_out "r730 dry run" \
 	"em3#0: driver none -> vfio-pci (new VF)" \
 	"em3#1: driver none -> igbvf (new VF)" \
 	"em3#1: spoofchk off (current settings unknown)"
-run r730 --json apply --no-libvirt -n
+run_conf r730 --json apply --no-libvirt -n
 [ "$rc" -eq 0 ] || fail "r730 --json: exit $rc"
 jq -e '.dry_run == true and .error == null and (.changes | length) == 9' "$W/out" >/dev/null || fail "json: shape"
 jq -e '.changes[3] | .step == "numvfs" and .pf == "0000:01:00.2" and .pf_netdev == "em3" and .from == 0
 	and .to == 2 and .line == 7 and .vf == null' "$W/out" >/dev/null || fail "json: numvfs change"
 jq -e '.changes[8] | .step == "settings" and .vf == 1 and .settings.spoofchk == "off" and .current_unknown' \
 	"$W/out" >/dev/null || fail "json: settings change"
-snap r730 >"$W/after"
-cmp -s "$W/before" "$W/after" || fail "dry run wrote to the tree"
+unchanged "$W/r730" "dry run wrote to the tree"
 
 # --- already as configured: nothing printed, nothing written, for each profile
 conf '[pf em1]\nnumvfs = 7\ndrivers-autoprobe = yes\n[vfs em1#0-6]\ndriver = host\n[pf em3]\nnumvfs = 0\n[pf 8086:1521]\ndrivers-autoprobe = yes\n'
@@ -68,34 +55,33 @@ printf '[pf enp4s0]\nnumvfs = 2\n[vfs enp4s0#0-1]\ndriver = host\n[pf enp5s0]\nn
 printf '[pf 0000:5e:00.0]\nnumvfs = 4\ndrivers-autoprobe = yes\n[vfs 0000:5e:00.0#2-3]\ndriver = host\n' >"$W/nvme.conf"
 for p in r730 hi1822 nvme; do
 	cp "$W/$p.conf" "$W/c.conf"
-	snap "$p" >"$W/before"
+	snap_keep "$W/$p"
 	for mode in -n ""; do
-		run "$p" apply --no-libvirt $mode
+		run_conf "$p" apply --no-libvirt $mode
 		[ "$rc" -eq 0 ] || fail "$p in state $mode: exit $rc: $(cat "$W/err")"
 		[ ! -s "$W/out" ] || { cat "$W/out"; fail "$p in state $mode: printed changes"; }
 	done
-	snap "$p" >"$W/after"
-	cmp -s "$W/before" "$W/after" || fail "$p in state: tree changed"
+	unchanged "$W/$p" "$p in state: tree changed"
 done
 
 # --- nvme: a count change is planned (dry run); VF settings need a netdev
 printf '[pf 0000:5e:00.0]\nnumvfs = 8\n' >"$W/c.conf"
-run nvme apply --no-libvirt -n
+run_conf nvme apply --no-libvirt -n
 [ "$rc" -eq 1 ] || fail "nvme 4->8 with VFs on vfio-pci, libvirt not asked: exit $rc, want 1"
 grep -q "c.conf:2: numvfs = 8 for 0000:5e:00.0 (0000:5e:00.0) refused: VF 0 (0000:5e:00.1) is on vfio-pci" "$W/err" ||
 	fail "nvme guard: $(cat "$W/err")"
 conf '[pf 0000:5e:00.0]\nnumvfs = 0\n'
-run nvme -c test:///default apply -n
+run_conf nvme -c test:///default apply -n
 [ "$rc" -eq 0 ] || fail "nvme 4->0 with libvirt asked: exit $rc: $(cat "$W/err")"
 expect_out "nvme remove" "0000:5e:00.0: numvfs 4 -> 0"
 conf '[vfs 0000:5e:00.0#3]\ntrust = on\n'
-run nvme apply --no-libvirt -n
+run_conf nvme apply --no-libvirt -n
 [ "$rc" -eq 1 ] && grep -q "c.conf:2: \[vfs 0000:5e:00.0#3\]: 0000:5e:00.0: the PF has no netdev" "$W/err" ||
 	fail "nvme settings: exit $rc: $(cat "$W/err")"
 
 # --- a real run on what a tree can take: autoprobe, driver_override pins
 conf '[pf 8086:1521]\ndrivers-autoprobe = no\n[vfs p2p1#0-3]\ndriver = vfio-pci\n'
-run r730 apply --no-libvirt
+run_conf r730 apply --no-libvirt
 [ "$rc" -eq 0 ] || fail "r730 apply: exit $rc: $(cat "$W/err")"
 expect_out "r730 apply" \
 	"em1 (0000:01:00.0): sriov_drivers_autoprobe 1 -> 0" \
@@ -114,39 +100,36 @@ for vf in 0000:19:10.0 0000:19:10.2 0000:19:10.4 0000:19:10.6; do
 	[ "$(cat "$D/$vf/driver_override")" = vfio-pci ] || fail "$vf: driver_override not written"
 done
 [ "$(cat "$D/0000:19:00.1/sriov_drivers_autoprobe")" = 1 ] || fail "82599 p2p2 autoprobe touched"
-snap r730 >"$W/before"
-run r730 apply --no-libvirt
+snap_keep "$W/r730"
+run_conf r730 apply --no-libvirt
 [ "$rc" -eq 0 ] && [ ! -s "$W/out" ] || fail "second apply: exit $rc, printed: $(cat "$W/out")"
-snap r730 >"$W/after"
-cmp -s "$W/before" "$W/after" || fail "second apply wrote"
+unchanged "$W/r730" "second apply wrote"
 
 # --- numvfs on a tree: the write is made, nothing reacts: a bounded wait
 # that ends in an error naming the PF, not a change reported as done
 conf '[pf em4]\nnumvfs = 2\n'
-run r730 apply --no-libvirt --timeout 1
+run_conf r730 apply --no-libvirt --timeout 1
 [ "$rc" -eq 1 ] || fail "numvfs on a tree: exit $rc, want 1"
 grep -q "0000:01:00.3: only 0 of 2 VFs appeared within 1000 ms" "$W/err" || fail "numvfs timeout: $(cat "$W/err")"
 grep -q numvfs "$W/out" && fail "numvfs reported as done: $(cat "$W/out")"
 
 # --- a VF on vfio-pci, libvirt not asked: not moved to the host driver
 printf '[vfs enp3s0#0]\ndriver = host\n' >"$W/c.conf"
-snap hi1822 >"$W/before"
-run hi1822 apply --no-libvirt
+snap_keep "$W/hi1822"
+run_conf hi1822 apply --no-libvirt
 [ "$rc" -eq 1 ] || fail "hi1822 unguarded move: exit $rc"
 grep -q "c.conf:2: driver = host for enp3s0#0 (0000:03:00.1) refused: the VF is on vfio-pci and libvirt was not asked" \
 	"$W/err" || fail "hi1822 guard: $(cat "$W/err")"
-snap hi1822 >"$W/after"
-cmp -s "$W/before" "$W/after" || fail "refused move wrote"
+unchanged "$W/hi1822" "refused move wrote"
 
 # --- bad configurations: FILE:LINE and the value; nothing changed
 bad() { # bad CONF MESSAGE
 	conf "[pf em2]\\ndrivers-autoprobe = no\\n$1"
-	snap r730 >"$W/before"
-	run r730 apply --no-libvirt
+	snap_keep "$W/r730"
+	run_conf r730 apply --no-libvirt
 	[ "$rc" -eq 1 ] || fail "bad '$1': exit $rc, want 1"
 	grep -qF "$W/c.conf:$2" "$W/err" || fail "bad '$1': message: $(cat "$W/err")"
-	snap r730 >"$W/after"
-	cmp -s "$W/before" "$W/after" || fail "bad '$1': the tree changed"
+	unchanged "$W/r730" "bad '$1': the tree changed"
 }
 bad '[pf em1]\nnumvf = 7\n' "4: unknown key 'numvf'"
 bad '[pf em9]\nnumvfs = 1\n' "3: [pf em9]: no SR-IOV PF 'em9' on this host"
@@ -160,33 +143,31 @@ bad '[vfs em1#0]\ndriver = mlx5_core\n' "4: driver = mlx5_core: the driver is no
 vf2=$(basename "$(readlink "$D/0000:01:00.0/virtfn2")")
 write_guest_holding_vf "$vf2" "$W/guests.xml"
 conf '[pf em1]\nnumvfs = 3\n'
-snap r730 >"$W/before"
+snap_keep "$W/r730"
 for mode in -n ""; do
-	run r730 -c "test://$W/guests.xml" apply $mode
+	run_conf r730 -c "test://$W/guests.xml" apply $mode
 	[ "$rc" -eq 1 ] || fail "held VF $mode: exit $rc, want 1"
 	grep -q "c.conf:2: numvfs = 3 for em1 (0000:01:00.0) refused: VF 2 ($vf2) is used by guest 'guest1'" "$W/err" ||
 		fail "held VF $mode: message: $(cat "$W/err")"
 done
-run r730 -c "test://$W/guests.xml" --json apply
+run_conf r730 -c "test://$W/guests.xml" --json apply
 jq -e '.error | test("guest .guest1.")' "$W/out" >/dev/null || fail "json: error lacks the guest"
-snap r730 >"$W/after"
-cmp -s "$W/before" "$W/after" || fail "held VF: the tree changed"
+unchanged "$W/r730" "held VF: the tree changed"
 # settings of the held VF are left to the hook; its neighbour's are not
 conf '[vfs em1#1-2]\ntrust = on\n'
-run r730 -c "test://$W/guests.xml" apply -n
+run_conf r730 -c "test://$W/guests.xml" apply -n
 [ "$rc" -eq 0 ] || fail "held VF settings: exit $rc: $(cat "$W/err")"
 grep -q "^em1#1 " "$W/out" && ! grep -q "^em1#2 " "$W/out" || fail "held VF settings: $(cat "$W/out")"
 
 # --- no configuration file: nothing to do
 rm -f "$W/c.conf"
-run r730 apply --no-libvirt
+run_conf r730 apply --no-libvirt
 [ "$rc" -eq 0 ] && [ ! -s "$W/out" ] || fail "no file: exit $rc: $(cat "$W/out" "$W/err")"
 
 # --- usage errors
-run r730 apply --no-libvirt extra
+run_conf r730 apply --no-libvirt extra
 [ "$rc" -eq 2 ] || fail "extra argument: exit $rc, want 2"
-run r730 apply --timeout 0
+run_conf r730 apply --timeout 0
 [ "$rc" -eq 2 ] || fail "--timeout 0: exit $rc, want 2"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "PASS: apply on generated trees"
+finish "apply on generated trees"

@@ -5,14 +5,12 @@
 # project's machine there is no IOMMU and no SR-IOV, so the IOMMU checks must
 # FAIL with the grub remedy and the exit status must be 1.
 set -eu
+. "${top_srcdir:?}/tests/integration/lib.sh"
 
-[ -x "${VIRT_SRIOV:-}" ] || { echo "FAIL: \$VIRT_SRIOV not built"; exit 1; }
-command -v jq >/dev/null 2>&1 || { echo "SKIP: jq not installed"; exit 77; }
+need_built "$VIRT_SRIOV"
+need jq
 unset VIRT_SRIOV_SYSFS_ROOT
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+tmpdir check-live
 
 rc=0
 "$VIRT_SRIOV" check >"$W/out" 2>"$W/err" || rc=$?
@@ -61,5 +59,4 @@ if [ "$groups" -eq 0 ]; then
 		"$W/json" >/dev/null || fail "--json iommu-groups not FAIL with remedy"
 fi
 
-[ "$fails" -eq 0 ] || exit 1
-echo "PASS: check on this machine"
+finish "check on this machine"

@@ -6,49 +6,47 @@
 # file-backed fake (the test build of the same main.c); the sysfs tree is
 # generated to match the captures' VF addresses.
 set -eu
-: "${top_builddir:?}" "${top_srcdir:?}" "${VIRT_SRIOV:?}"
-command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
+. "${top_srcdir:?}/tests/integration/lib.sh"
+need jq
 
-T=$(mktemp -d /tmp/vs-hook-captures-XXXXXX)
-trap 'rm -rf "$T"' EXIT
+tmpdir hook-captures
+fail_fast=1
+fail_log=$W/err
 D=$top_srcdir/tests/data/hook
 HOOK=$top_builddir/tests/tools/virt-sriov-hook-fake
 
-"$top_builddir/tests/tools/gen-host-tree" \
+host_tree "$W/tree" \
 	--pf addr=0000:03:00.0,netdev=em1,offset=129,stride=2,num=2,total=7 \
-	--pf addr=0000:01:00.0,netdev=eth0,id=8086:10c9,vfid=8086:10ca,offset=128,stride=2,num=7,total=7 \
-	"$T/tree" >/dev/null
-mkdir -p "$T/hooks/qemu.d" "$T/hooks/network.d"
-cp "$HOOK" "$T/hooks/qemu.d/virt-sriov"
-cp "$HOOK" "$T/hooks/network.d/virt-sriov"
+	--pf addr=0000:01:00.0,netdev=eth0,id=8086:10c9,vfid=8086:10ca,offset=128,stride=2,num=7,total=7
+mkdir -p "$W/hooks/qemu.d" "$W/hooks/network.d"
+cp "$HOOK" "$W/hooks/qemu.d/virt-sriov"
+cp "$HOOK" "$W/hooks/network.d/virt-sriov"
 
-vf() { printf '{"index":%d,"mac":"%s","vlan":0,"qos":0,"spoofchk":true,"trust":false,"link_state":"auto","min_tx_rate":0,"max_tx_rate":0}' "$1" "$2"; }
 {
-	printf '{"em1":[%s,%s],"eth0":[' "$(vf 0 00:00:00:00:00:00)" "$(vf 1 00:00:00:00:00:00)"
-	for i in 0 1 2 3 4 5; do printf '%s,' "$(vf $i 02:00:00:00:00:0$i)"; done
-	printf '%s]}\n' "$(vf 6 02:00:00:00:00:06)"
-} >"$T/fake.json"
-cp "$T/fake.json" "$T/orig.json"
+	printf '{"em1":[%s,%s],"eth0":[' "$(fake_vf 0)" "$(fake_vf 1)"
+	for i in 0 1 2 3 4 5; do printf '%s,' "$(fake_vf $i 02:00:00:00:00:0$i)"; done
+	printf '%s]}\n' "$(fake_vf 6 02:00:00:00:00:06)"
+} >"$W/fake.json"
+cp "$W/fake.json" "$W/orig.json"
 
-# $1 driver, $2 name, $3 op, $4 subop, $5 XML; stderr to $T/err
+# $1 driver, $2 name, $3 op, $4 subop, $5 XML; stderr to $W/err
 hook() {
 	env -i LC_ALL=C PATH=/usr/bin:/bin HOME=/ \
-		VIRT_SRIOV_SYSFS_ROOT="$T/tree" VIRT_SRIOV_STATE_DIR="$T/state" \
-		VIRT_SRIOV_CONF="${CONF-$D/host.conf}" VIRT_SRIOV_FAKE_VFS="$T/fake.json" \
-		VIRT_SRIOV_HOOK_LOG="$T/hook.log" \
-		"$T/hooks/$1.d/virt-sriov" "$2" "$3" "$4" - <"$5" 2>"$T/err"
+		VIRT_SRIOV_SYSFS_ROOT="$W/tree" VIRT_SRIOV_STATE_DIR="$W/state" \
+		VIRT_SRIOV_CONF="${CONF-$D/host.conf}" VIRT_SRIOV_FAKE_VFS="$W/fake.json" \
+		VIRT_SRIOV_HOOK_LOG="$W/hook.log" \
+		"$W/hooks/$1.d/virt-sriov" "$2" "$3" "$4" - <"$5" 2>"$W/err"
 }
-fail() { echo "FAIL: $*" >&2; [ -f "$T/err" ] && cat "$T/err" >&2; exit 1; }
-field() { jq -r ".$1[$2].$3" "$T/fake.json"; }
-setlinks() { grep -c "^SETLINK $1" "$T/fake.json.log" 2>/dev/null || true; }
-same_as_orig() { [ "$(jq -S . "$T/fake.json")" = "$(jq -S . "$T/orig.json")" ]; }
+field() { jq -r ".$1[$2].$3" "$W/fake.json"; }
+setlinks() { grep -c "^SETLINK $1" "$W/fake.json.log" 2>/dev/null || true; }
+same_as_orig() { same_json "$W/fake.json" "$W/orig.json"; }
 
 # --- ga: plain <hostdev>, every setting including MAC and VLAN
 hook qemu ga prepare begin "$D/policy/ga_prepare.xml" || fail "ga prepare"
 [ "$(field em1 0 mac)" = 52:54:00:aa:00:01 ] || fail "ga: MAC not applied"
 [ "$(field em1 0 spoofchk)" = false ] && [ "$(field em1 0 trust)" = true ] || fail "ga: spoofchk/trust not applied"
-st=$T/state/4f1bd86d-9f62-4c8c-886a-6b0fc8fd2fb7.json
-[ "$(stat -c %a "$T/state")" = 700 ] || fail "state dir mode $(stat -c %a "$T/state")"
+st=$W/state/4f1bd86d-9f62-4c8c-886a-6b0fc8fd2fb7.json
+[ "$(stat -c %a "$W/state")" = 700 ] || fail "state dir mode $(stat -c %a "$W/state")"
 [ "$(stat -c %a "$st")" = 600 ] || fail "state file mode"
 [ "$(jq -r '.vfs[0].saved.spoofchk' "$st")" = true ] || fail "ga: original spoofchk not saved"
 for op in "start begin 013_qemu_ga_start_begin" "started begin 013_qemu_ga_start_begin" "stopped end 015_qemu_ga_stopped_end"; do
@@ -59,7 +57,7 @@ done
 hook qemu ga release end "$D/captures/017_qemu_ga_release_end.xml" || fail "ga release"
 same_as_orig || fail "ga: VF not put back"
 [ ! -e "$st" ] || fail "ga: state file left after release"
-grep -q "release: guest 'ga': VF 0000:03:10.1 (em1#0): put back" "$T/hook.log" || fail "ga: release not logged"
+grep -q "release: guest 'ga': VF 0000:03:10.1 (em1#0): put back" "$W/hook.log" || fail "ga: release not logged"
 
 # --- gb / gbpf: pool VFs; MAC and VLAN are libvirt's, the rest is the hook's
 hook qemu gb prepare begin "$D/policy/gb_prepare.xml" || fail "gb prepare"
@@ -85,19 +83,19 @@ hook qemu l2net start begin "$R/005_qemu_l2net_start_begin.xml" || fail "l2net s
 hook qemu l2hd prepare begin "$D/policy/l2hd_prepare.xml" || fail "l2hd prepare"
 [ "$(field eth0 0 spoofchk)" = false ] && [ "$(field eth0 0 vlan)" = 0 ] || fail "l2net: wrong settings on eth0#0"
 [ "$(field eth0 1 vlan)" = 5 ] && [ "$(field eth0 1 qos)" = 2 ] || fail "l2hd: VLAN not applied to a plain hostdev"
-[ "$(ls "$T/state" | wc -l)" = 2 ] || fail "expected two state files"
+[ "$(ls "$W/state" | wc -l)" = 2 ] || fail "expected two state files"
 hook qemu l2net stopped end "$R/007_qemu_l2net_stopped_end.xml" || fail "l2net stopped"
 hook network vfpool port-deleted begin "$R/008_network_vfpool_port-deleted_begin.xml" || fail "l2net port-deleted"
 hook qemu l2net release end "$R/009_qemu_l2net_release_end.xml" || fail "l2net release"
 hook qemu l2hd stopped end "$R/013_qemu_l2hd_stopped_end.xml" || fail "l2hd stopped"
 hook qemu l2hd release end "$R/014_qemu_l2hd_release_end.xml" || fail "l2hd release"
 same_as_orig || fail "real-VF guests: VFs not put back"
-[ -z "$(ls -A "$T/state")" ] || fail "state dir not empty: $(ls -A "$T/state")"
+[ -z "$(ls -A "$W/state")" ] || fail "state dir not empty: $(ls -A "$W/state")"
 
 # --- a guest the host forbids: exit 1, one line on stderr naming guest, VF, setting
 if CONF=/nonexistent hook qemu ga prepare begin "$D/policy/ga_prepare.xml"; then fail "forbidden policy accepted"; fi
-[ "$(wc -l <"$T/err")" = 1 ] || fail "stderr is not one line"
-grep -q "^virt-sriov-hook: guest 'ga': VF 0000:03:10.1 (em1#0): spoofchk off is not allowed" "$T/err" || fail "message: $(cat "$T/err")"
+[ "$(wc -l <"$W/err")" = 1 ] || fail "stderr is not one line"
+grep -q "^virt-sriov-hook: guest 'ga': VF 0000:03:10.1 (em1#0): spoofchk off is not allowed" "$W/err" || fail "message: $(cat "$W/err")"
 same_as_orig || fail "refused guest changed a VF"
 
 # --- hostile stdin: a clear error at prepare / port-created, exit 0 at release / port-deleted
@@ -108,27 +106,27 @@ for f in "$D"/hostile/*; do
 		case $f in *bad-address*) continue ;; esac   # libvirt would refuse it; we leave it alone
 		fail "$f accepted at $start"
 	fi
-	[ "$(wc -l <"$T/err")" = 1 ] && grep -q "^virt-sriov-hook: .*hook input" "$T/err" || fail "$f: $(cat "$T/err")"
+	[ "$(wc -l <"$W/err")" = 1 ] && grep -q "^virt-sriov-hook: .*hook input" "$W/err" || fail "$f: $(cat "$W/err")"
 	hook $drv x $stop $sub "$f" || fail "$f: exit non-zero at $stop"
 done
-head -c 5000000 /dev/zero | tr '\0' ' ' >"$T/huge"
-if hook qemu x prepare begin "$T/huge"; then fail "5 MB of blanks accepted"; fi
-grep -q "more than" "$T/err" || fail "huge: $(cat "$T/err")"
+head -c 5000000 /dev/zero | tr '\0' ' ' >"$W/huge"
+if hook qemu x prepare begin "$W/huge"; then fail "5 MB of blanks accepted"; fi
+grep -q "more than" "$W/err" || fail "huge: $(cat "$W/err")"
 same_as_orig || fail "hostile input changed a VF"
-[ -z "$(ls -A "$T/state")" ] || fail "hostile input left state: $(ls -A "$T/state")"
-[ -z "$(find "$T" -newer "$T/orig.json" -type f ! -path "$T/state*" ! -name fake.json ! -name 'fake.json.log' \
+[ -z "$(ls -A "$W/state")" ] || fail "hostile input left state: $(ls -A "$W/state")"
+[ -z "$(find "$W" -newer "$W/orig.json" -type f ! -path "$W/state*" ! -name fake.json ! -name 'fake.json.log' \
 	! -name hook.log ! -name err ! -name huge)" ] || fail "a file was written outside the state dir"
 
 # --- plan: the same decisions, as JSON
-VIRT_SRIOV_SYSFS_ROOT=$T/tree VIRT_SRIOV_CONF=$D/host.conf VIRT_SRIOV_STATE_DIR=$T/state \
-	"$VIRT_SRIOV" plan --domain-xml "$D/policy/ga_prepare.xml" >"$T/plan.json" || fail "plan ga"
-[ "$(jq -r '.vfs[0].address + " " + .vfs[0].pf + " " + (.vfs[0].settings.trust|tostring)' "$T/plan.json")" = "0000:03:10.1 em1 true" ] ||
-	fail "plan: $(cat "$T/plan.json")"
-if VIRT_SRIOV_SYSFS_ROOT=$T/tree VIRT_SRIOV_CONF=/nonexistent "$VIRT_SRIOV" plan --domain-xml "$D/policy/gc_prepare.xml" >"$T/plan.json"; then
+VIRT_SRIOV_SYSFS_ROOT=$W/tree VIRT_SRIOV_CONF=$D/host.conf VIRT_SRIOV_STATE_DIR=$W/state \
+	"$VIRT_SRIOV" plan --domain-xml "$D/policy/ga_prepare.xml" >"$W/plan.json" || fail "plan ga"
+[ "$(jq -r '.vfs[0].address + " " + .vfs[0].pf + " " + (.vfs[0].settings.trust|tostring)' "$W/plan.json")" = "0000:03:10.1 em1 true" ] ||
+	fail "plan: $(cat "$W/plan.json")"
+if VIRT_SRIOV_SYSFS_ROOT=$W/tree VIRT_SRIOV_CONF=/nonexistent "$VIRT_SRIOV" plan --domain-xml "$D/policy/gc_prepare.xml" >"$W/plan.json"; then
 	fail "plan of a refused guest exits 0"
 fi
-jq -e '.refused | test("spoofchk off is not allowed")' "$T/plan.json" >/dev/null || fail "plan: no refusal"
-VIRT_SRIOV_SYSFS_ROOT=$T/tree VIRT_SRIOV_CONF=$D/host.conf "$VIRT_SRIOV" plan --domain-xml \
-	"$D/captures/031_network_pool-pf_port-created_begin.xml" >"$T/plan.json" || fail "plan port-created"
-[ "$(jq -r '.action + " " + .vfs[0].origin' "$T/plan.json")" = "port-created network" ] || fail "plan: $(cat "$T/plan.json")"
-echo "PASS"
+jq -e '.refused | test("spoofchk off is not allowed")' "$W/plan.json" >/dev/null || fail "plan: no refusal"
+VIRT_SRIOV_SYSFS_ROOT=$W/tree VIRT_SRIOV_CONF=$D/host.conf "$VIRT_SRIOV" plan --domain-xml \
+	"$D/captures/031_network_pool-pf_port-created_begin.xml" >"$W/plan.json" || fail "plan port-created"
+[ "$(jq -r '.action + " " + .vfs[0].origin' "$W/plan.json")" = "port-created network" ] || fail "plan: $(cat "$W/plan.json")"
+finish "the hook through libvirt 9.0's captures"

@@ -1,15 +1,19 @@
 # shellcheck shell=sh
-# A private, real libvirtd for tests (RECIPES.md section 1).  Source it:
+# A private, real libvirtd for tests, loaded by lib.sh (source that):
 #
-#   . "$top_srcdir/tests/integration/libvirtd-harness.sh"
-#   vs_libvirtd_start "$dir" [HOOKS_DIR] || exit $?   # 77: cannot be had here
-#   virsh -c "$VS_LIBVIRT_URI" ...
-#   vs_libvirtd_stop                                   # also runs on exit
+#   libvirtd_up "$dir" [HOOKS_DIR]          # lib.sh: exit 77 where none can be had
+#   virsh_ ...                              # lib.sh: virsh -c "$VS_LIBVIRT_URI"
+#   vs_libvirtd_stop                        # also runs at exit (lib.sh at_exit)
 #
 # The daemon runs in its own mount namespace (unshare -m, private
 # propagation) with a temp dir bound over /etc/libvirt (hooks in
-# DIR/etc/hooks), /run and the passwd/group files, and an overlay on /var,
-# so the host's libvirt is neither seen nor touched.  Exports:
+# DIR/etc/hooks: libvirtd finds hooks only when it starts), /run and the
+# passwd/group files (Debian's qemu driver looks up the user libvirt-qemu
+# before it reads qemu.conf), and an overlay on /var, so the host's libvirt
+# is neither seen nor touched.  unshare without --fork execs, so the PID is
+# libvirtd's.  libvirtd.conf: no auth on the socket, a log file; qemu.conf:
+# root, no security driver, no cgroups, no namespaces, no virtlogd
+# (stdio_handler = "file").  Exports:
 #   VS_LIBVIRT_URI      qemu:///system?socket=DIR/run/libvirt/libvirt-sock
 #   VS_LIBVIRTD_PID     the daemon (unshare execs, so this is libvirtd)
 #   VS_LIBVIRTD_DIR     DIR; the daemon's log is DIR/log/libvirtd.log
@@ -20,8 +24,13 @@
 # VS_LIBVIRTD_LOG_FILTERS (libvirtd.conf log_filters) adds debug logging.
 # vs_libvirtd_domain_xml NAME [DEVICES_XML] prints a minimal inactive TCG
 # guest (type='qemu') for tests to define.
-# A test that needs its own cleanup defines vs_test_cleanup(); the EXIT trap
-# set here stops the daemon, then calls it.
+# What such a daemon can do on a machine without SR-IOV: a <pf dev> pool is
+# defined and autostarted but does not start ("No usable Vf's present on
+# SRIOV PF"); a pool with an explicit VF address list is refused at define;
+# attach and detach with VIR_DOMAIN_AFFECT_CONFIG on an inactive guest work
+# for <hostdev>, <interface type='hostdev'> and <interface type='network'>
+# without the VF existing; a guest with a VF does not start, but its hooks
+# run (prepare, then release).
 
 VS_LIBVIRTD_PID=
 VS_LIBVIRTD_DIR=
@@ -152,8 +161,8 @@ vs_libvirtd_start() {
 		>"$VS_LIBVIRTD_DIR/log/stdout.log" 2>&1 &
 	VS_LIBVIRTD_PID=$!
 	export VS_LIBVIRTD_PID VS_LIBVIRTD_DIR
-	trap vs_harness_exit EXIT
-	trap 'exit 130' INT TERM
+	# the daemon stops before the temp dirs that hold its files go
+	[ -n "${vs_libvirtd_at_exit:-}" ] || { vs_libvirtd_at_exit=1; at_exit vs_libvirtd_stop; }
 	if ! vs_libvirtd_wait; then
 		echo "--- libvirtd did not come up; its logs:" >&2
 		tail -n 30 "$VS_LIBVIRTD_DIR/log/stdout.log" "$VS_LIBVIRTD_DIR/log/libvirtd.log" >&2 2>/dev/null
@@ -209,14 +218,4 @@ $2
   </devices>
 </domain>
 EOF
-}
-
-vs_harness_exit() {
-	rc=$?
-	# the daemon first: its files (and the cache to keep) live in DIR
-	vs_libvirtd_stop
-	if command -v vs_test_cleanup >/dev/null 2>&1; then
-		vs_test_cleanup
-	fi
-	exit $rc
 }

@@ -1,24 +1,19 @@
 #!/bin/sh
 # `virt-sriov list --json` on the generated R730 with libvirt's test driver:
-# every field of PRODUCT.md "list --json" is present with its type, IDs are
-# lowercase hex without 0x, VFs come in index order, warnings are one line
-# each on stderr and in "warnings"; a libvirt that cannot be reached leaves
-# in_use_by null with one warning and exit 0; exit codes 1 (bad PF) and
-# 2 (bad usage); `show` of a PF and a VF.
+# every field scripts may rely on (PF_FIELDS and VF_FIELDS below) is
+# present with its type, IDs are lowercase hex without 0x, VFs come in
+# index order, warnings are one line each on stderr and in "warnings"; a
+# libvirt that cannot be reached leaves in_use_by null with one warning and
+# exit 0; exit codes 1 (bad PF) and 2 (bad usage); `show` of a PF and a VF.
 set -eu
+. "${top_srcdir:?}/tests/integration/lib.sh"
 
-GEN=${top_builddir:-.}/tests/tools/gen-host-tree
-VS=${VIRT_SRIOV:-${top_builddir:-.}/virt-sriov}
-command -v jq >/dev/null 2>&1 || { echo "SKIP: jq not installed (scripts/deps.txt)"; exit 77; }
-[ -x "$GEN" ] && [ -x "$VS" ] || { echo "FAIL: $GEN or $VS not built"; exit 1; }
+need jq "scripts/deps.txt"
+need_built "$GEN" "$VIRT_SRIOV"
 
-W=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
-trap 'rm -rf "$W"' EXIT
-T=$W/r730
-"$GEN" --profile r730 "$T" >/dev/null
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-vs() { "$VS" --sysfs-root "$T" "$@"; }
+tmpdir list-json tmpfs
+host_tree "$W/r730" --profile r730
+VS_TREE=$W/r730
 
 # ---- structure ----
 vs -c test:///default --json list >"$W/out.json" 2>"$W/err" || fail "list --json exited $?"
@@ -96,37 +91,28 @@ vs -c test:///default show 0000:19:00.0 >"$W/pf.txt" 2>/dev/null || fail "show 0
 grep -q '82599ES' "$W/pf.txt" || fail "show PF does not name the device"
 
 # ---- exit codes ----
-expect() { # CODE WHAT ARGS...
-	code=$1 what=$2; shift 2
-	set +e; vs -c test:///default "$@" >/dev/null 2>"$W/x.err"; got=$?; set -e
-	[ "$got" = "$code" ] || fail "$what: exit $got, want $code"
-	[ -s "$W/x.err" ] || fail "$what: nothing on stderr"
-}
-expect 1 "list em9" list em9
-grep -q "em9" "$W/x.err" || fail "list em9: error does not name em9"
-expect 1 "list eno-sata-controller" list 0000:00:1f.2
-grep -q "not an SR-IOV PF" "$W/x.err" || fail "list 0000:00:1f.2: $(cat "$W/x.err")"
-expect 2 "list --bogus" list --bogus
-expect 2 "show without argument" show
-expect 1 "show em1#7" show 'em1#7'
-grep -q "em1" "$W/x.err" && grep -q "7" "$W/x.err" || fail "show em1#7: $(cat "$W/x.err")"
+# exit status, and something on stderr
+expect 1 "" -c test:///default list em9
+grep -q "em9" "$W/err" || fail "list em9: error does not name em9"
+expect 1 "" -c test:///default list 0000:00:1f.2
+grep -q "not an SR-IOV PF" "$W/err" || fail "list 0000:00:1f.2: $(cat "$W/err")"
+expect 2 "" -c test:///default list --bogus
+expect 2 "" -c test:///default show
+expect 1 "" -c test:///default show 'em1#7'
+grep -q "em1" "$W/err" && grep -q "7" "$W/err" || fail "show em1#7: $(cat "$W/err")"
 
 # ---- netdevsim: a PF that is no PCI device, 1024 VFs without addresses ----
-N=$W/nsim
-"$GEN" --netdevsim 1,numvfs=1024,netdev=nsim9,max=1024 "$N" >/dev/null
-set +e
-"$VS" --sysfs-root "$N" -c test:///default --json list nsim9 >"$W/nsim.json" 2>"$W/nsim.err"
-rc=$?
-set -e
-[ $rc -eq 0 ] || fail "list nsim9: exit $rc: $(cat "$W/nsim.err")"
-jq -e '.pfs | length == 1' "$W/nsim.json" >/dev/null || fail "list nsim9: not one PF"
+host_tree "$W/nsim" --netdevsim 1,numvfs=1024,netdev=nsim9,max=1024
+run_on nsim -c test:///default --json list nsim9
+[ $rc -eq 0 ] || fail "list nsim9: exit $rc: $(cat "$W/err")"
+jq -e '.pfs | length == 1' "$W/out" >/dev/null || fail "list nsim9: not one PF"
 jq -e '.pfs[0] | .address == "netdevsim1" and .pci == false and .netdev == "nsim9" and .numvfs == 1024
-	and .totalvfs == 1024 and (.vfs | length) == 1024 and .complete == false' "$W/nsim.json" >/dev/null ||
-	fail "list nsim9: PF fields: $(jq -c '.pfs[0] | del(.vfs)' "$W/nsim.json")"
+	and .totalvfs == 1024 and (.vfs | length) == 1024 and .complete == false' "$W/out" >/dev/null ||
+	fail "list nsim9: PF fields: $(jq -c '.pfs[0] | del(.vfs)' "$W/out")"
 jq -e '[.pfs[0].vfs[] | select(.address == null and .config_known == false and .trust == null)] | length == 1024' \
-	"$W/nsim.json" >/dev/null || fail "list nsim9: VFs without address, settings unknown"
-jq -e '[.pfs[0].vfs[].index] == [range(0; 1024)]' "$W/nsim.json" >/dev/null || fail "list nsim9: VF indexes"
+	"$W/out" >/dev/null || fail "list nsim9: VFs without address, settings unknown"
+jq -e '[.pfs[0].vfs[].index] == [range(0; 1024)]' "$W/out" >/dev/null || fail "list nsim9: VF indexes"
 # no such netdev in this kernel: the warning names the PF and how many VFs
-grep -q "nsim9 (netdevsim1).*1024 VFs" "$W/nsim.err" || fail "list nsim9: warning: $(cat "$W/nsim.err")"
+grep -q "nsim9 (netdevsim1).*1024 VFs" "$W/err" || fail "list nsim9: warning: $(cat "$W/err")"
 
-[ "$fails" = 0 ] && echo "PASS: list --json structure, warnings and exit codes" || exit 1
+finish "list --json structure, warnings and exit codes"

@@ -6,24 +6,20 @@
 # decodes: PF routing ID + offset + n * stride), IDs, driver and group.
 # libvirt's test driver stands in for libvirtd.
 set -eu
+. "${top_srcdir:?}/tests/integration/lib.sh"
 
-GEN=${top_builddir:-.}/tests/tools/gen-host-tree
-VS=${VIRT_SRIOV:-${top_builddir:-.}/virt-sriov}
-command -v lspci >/dev/null 2>&1 || { echo "SKIP: lspci (pciutils) not installed"; exit 77; }
-command -v jq >/dev/null 2>&1 || { echo "SKIP: jq not installed (scripts/deps.txt)"; exit 77; }
-[ -x "$GEN" ] && [ -x "$VS" ] || { echo "FAIL: $GEN or $VS not built"; exit 1; }
+need lspci pciutils
+need jq "scripts/deps.txt"
+need_built "$GEN" "$VIRT_SRIOV"
 
-W=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-TAB=$(printf '\t')
+tmpdir lspci-compare tmpfs
 
 # One line per PF and per VF, tab-separated, same columns on both sides:
 # pf ADDR VID DID VENDOR DEVICE TOTAL NUM OFFSET STRIDE VFDID DRIVER NUMA GROUP
 # vf VFADDR PFADDR INDEX VID DID DRIVER GROUP
 from_list() { # TREE
-	"$VS" -c test:///default --sysfs-root "$1" --json list 2>"$W/list.err" >"$W/list.json" ||
-		{ echo "FAIL: $1: virt-sriov list exited $?: $(cat "$W/list.err")"; fails=$((fails + 1)); return 0; }
+	"$VIRT_SRIOV" -c test:///default --sysfs-root "$1" --json list 2>"$W/list.err" >"$W/list.json" ||
+		{ fail "$1: virt-sriov list exited $?: $(cat "$W/list.err")"; return 0; }
 	jq -r '.pfs[] | (["pf", .address, .vendor_id, .device_id, .vendor, .device, .totalvfs,
 		.numvfs, .vf_offset, .vf_stride, .vf_device_id, .driver, .numa_node, .iommu_group] | @tsv),
 		(.address as $pf | .vfs[] | ["vf", .address, $pf, .index, .vendor_id, .device_id,
@@ -75,8 +71,9 @@ VF_FIELDS="kind address pf index vendor_id device_id driver iommu_group"
 # compare TREE: report each differing field by name
 compare() {
 	from_lspci "$1" | LC_ALL=C sort >"$W/want"
-	from_list "$1" | LC_ALL=C sort >"$W/got"
-	[ -s "$W/want" ] || [ "$2" = none ] || { echo "FAIL: $1: lspci sees no SR-IOV PF"; fails=$((fails + 1)); }
+	from_list "$1" >"$W/got.unsorted"   # not in a pipeline: its fail counts
+	LC_ALL=C sort "$W/got.unsorted" >"$W/got"
+	[ -s "$W/want" ] || [ "$2" = none ] || fail "$1: lspci sees no SR-IOV PF"
 	out=$(awk -F'\t' -v pff="$PF_FIELDS" -v vff="$VF_FIELDS" '
 		FNR == NR { want[$2] = $0; next }
 		{ got[$2] = $0
@@ -87,17 +84,15 @@ compare() {
 			print $2 ": " names[i] ": virt-sriov \"" g[i] "\", lspci \"" w[i] "\"" }
 		END { for (k in want) if (!(k in got)) print k ": seen by lspci, missing from virt-sriov list" }
 	' "$W/want" "$W/got")
-	if [ -n "$out" ]; then
-		echo "FAIL: $1:"; echo "$out" | sed 's/^/  /'; fails=$((fails + 1))
-	fi
+	[ -z "$out" ] || fail "$1:
+$(echo "$out" | sed 's/^/  /')"
 	echo "$1: $(grep -c '^pf' "$W/want" || true) PFs, $(grep -c '^vf' "$W/want" || true) VFs compared"
 }
 
 for p in r730 hi1822 domain nvme many-vfs no-sriov; do
-	"$GEN" --profile $p "$W/$p"
+	host_tree "$W/$p" --profile $p
 	compare "$W/$p" "$([ $p = no-sriov ] && echo none || echo some)"
 done
-[ "$(jq '.pfs | length' "$W/list.json")" -eq 0 ] || { echo "FAIL: no-sriov: a PF is listed"; fails=$((fails + 1)); }
+[ "$(jq '.pfs | length' "$W/list.json")" -eq 0 ] || fail "no-sriov: a PF is listed"
 
-[ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "PASS: virt-sriov list agrees with lspci"
+finish "virt-sriov list agrees with lspci"

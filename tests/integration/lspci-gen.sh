@@ -5,16 +5,13 @@
 # profile specifies.  VF addresses are recomputed here from the PF routing
 # ID + offset + n * stride and checked against lspci and the virtfn links.
 set -eu
+. "${top_srcdir:?}/tests/integration/lib.sh"
 
-GEN=${top_builddir:-.}/tests/tools/gen-host-tree
-command -v lspci >/dev/null 2>&1 || { echo "SKIP: lspci (pciutils) not installed"; exit 77; }
-[ -x "$GEN" ] || { echo "FAIL: $GEN not built"; exit 1; }
+need lspci pciutils
+need_built "$GEN"
 
 # tmpfs when there is one: creating thousands of small files on ext4 is slow
-W=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+tmpdir lspci-gen tmpfs
 
 gen() { # gen NAME ARGS... -> tree in $W/NAME
 	name=$1; shift
@@ -64,7 +61,7 @@ count_is() { # count_is TREE N
 	[ "$got" -eq "$2" ] || fail "$1: lspci lists $got devices, want $2"
 }
 
-# --- r730: the seed host -------------------------------------------------
+# --- r730: a Dell PowerEdge R730 (I350 rNDC, 82599ES) ------------------------
 if gen r730 --profile r730; then
 	# host bridge, 2 root ports, SATA, 4 I350 + 14 VFs, 2 82599ES + 4 VFs
 	count_is r730 28
@@ -184,5 +181,4 @@ if gen noiommu --no-iommu --profile no-acs; then
 	grep -q intel_iommu=on "$W/r730/proc/cmdline" || fail "r730: no intel_iommu=on in cmdline"
 fi
 
-[ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "PASS: generated trees agree with lspci"
+finish "generated trees agree with lspci"

@@ -10,13 +10,10 @@
 # Skips (77) only where neither `unshare -n` nor `ip netns` works, or veth
 # is missing.
 set -u
+. "${top_srcdir:?}/tests/integration/lib.sh"
 
-B=${top_builddir:-.}
-VS=${VIRT_SRIOV:-$B/virt-sriov}
-GEN=$B/tests/tools/gen-host-tree
-PROBE=$B/tests/unit/test-netlink-kernel
-[ -x "$VS" ] || { echo "FAIL: $VS not built"; exit 1; }
-[ -x "$GEN" ] || { echo "FAIL: $GEN not built"; exit 1; }
+PROBE=$top_builddir/tests/unit/test-netlink-kernel
+need_built "$VIRT_SRIOV" "$GEN"
 IP=$(command -v ip || echo /usr/sbin/ip)
 
 if [ "${VS_NL_INNER:-}" != 1 ]; then
@@ -31,20 +28,13 @@ if [ "${VS_NL_INNER:-}" != 1 ]; then
 		"$IP" netns del "$ns"
 		exit $rc
 	fi
-	echo "SKIP: no private network namespace (unshare -n and ip netns both failed)"
-	exit 77
+	skip "no private network namespace (unshare -n and ip netns both failed)"
 fi
 
 # ---- inside the private namespace ----
 "$IP" link set lo up
-if ! "$IP" link add vpf0 type veth peer name vpf0p 2>/dev/null; then
-	echo "SKIP: cannot create a veth in the private namespace"
-	exit 77
-fi
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+"$IP" link add vpf0 type veth peer name vpf0p 2>/dev/null || skip "cannot create a veth in the private namespace"
+tmpdir netlink-kernel
 
 # (a) and the raw-message checks, in C
 if [ -x "$PROBE" ]; then
@@ -53,21 +43,14 @@ else
 	echo "note: $PROBE not built (no cmocka): raw kernel checks skipped"
 fi
 
-"$GEN" --pf addr=0000:05:00.0,id=8086:1521,vfid=8086:1520,total=7,num=4,driver=igb,netdev=vpf0,vfdriver=vfio-pci \
-	"$W/tree" >/dev/null || { echo "FAIL: gen-host-tree"; exit 1; }
+host_tree "$W/tree" --pf addr=0000:05:00.0,id=8086:1521,vfid=8086:1520,total=7,num=4,driver=igb,netdev=vpf0,vfdriver=vfio-pci
+VS_TREE=$W/tree
 
 # refused SETTING-TEXT ARGS...: exit 1, EOPNOTSUPP naming vpf0, VF 0 and the setting, no EINVAL
 refused() {
 	text=$1; shift
-	"$VS" --sysfs-root "$W/tree" vf "$@" >"$W/out" 2>"$W/err"
-	rc=$?
-	if [ $rc -ne 1 ]; then
-		fail "vf $*: exit $rc, want 1: $(cat "$W/err")"
-	elif grep -q "Invalid argument" "$W/err"; then
-		fail "vf $*: the kernel said EINVAL (malformed request): $(cat "$W/err")"
-	elif ! grep -qF "vpf0: VF 0: $text: Operation not supported" "$W/err"; then
-		fail "vf $*: want 'vpf0: VF 0: $text: Operation not supported', got: $(cat "$W/err")"
-	fi
+	expect 1 "vpf0: VF 0: $text: Operation not supported" vf "$@"
+	! grep -q "Invalid argument" "$W/err" || fail "vf $*: the kernel said EINVAL (malformed request): $(cat "$W/err")"
 }
 
 refused "mac 52:54:00:00:00:01" set 'vpf0#0' --mac 52:54:00:00:00:01
@@ -88,7 +71,7 @@ grep -q "Operation not supported" "$W/err" || fail "ip link set vf: $(cat "$W/er
 
 # JSON result of a refusal
 if command -v jq >/dev/null; then
-	"$VS" --sysfs-root "$W/tree" --json vf set 'vpf0#0-1' --trust on >"$W/out" 2>/dev/null
+	vs --json vf set 'vpf0#0-1' --trust on >"$W/out" 2>/dev/null
 	jq -e '.results[0].ok == false and .results[0].pf == "vpf0"
 		and (.results[0].error | contains("vpf0: VF 0: trust on: Operation not supported"))' "$W/out" >/dev/null ||
 		{ cat "$W/out"; fail "JSON refusal"; }
@@ -98,7 +81,7 @@ fi
 if command -v strace >/dev/null; then
 	sends() { # ARGS...: number of RTM_SETLINK and RTM_GETLINK requests sent
 		strace -f -qq -e trace=sendto,sendmsg -o "$W/trace" \
-			"$VS" --sysfs-root "$W/tree" "$@" >/dev/null 2>&1
+			"$VIRT_SRIOV" --sysfs-root "$W/tree" "$@" >/dev/null 2>&1
 		echo "$(grep -c RTM_SETLINK "$W/trace") $(grep -c RTM_GETLINK "$W/trace")"
 	}
 	# RTM_GETLINK for the current values, one RTM_SETLINK for the 4 VFs,
@@ -115,5 +98,4 @@ else
 	echo "note: strace missing, request counts not checked"
 fi
 
-[ $fails -eq 0 ] || exit 1
-echo "PASS: real rtnetlink: well-formed VF requests answered EOPNOTSUPP, malformed EINVAL"
+finish "real rtnetlink: well-formed VF requests answered EOPNOTSUPP, malformed EINVAL"

@@ -5,39 +5,29 @@
 # proven in the VM tests.  Guests come from libvirt's test driver, loaded
 # from a file that puts a running guest on a VF.
 set -eu
-. "$top_srcdir/tests/integration/lib.sh"
+. "${top_srcdir:?}/tests/integration/lib.sh"
 
-GEN=${top_builddir:-.}/tests/tools/gen-host-tree
-[ -x "${VIRT_SRIOV:-}" ] || { echo "FAIL: \$VIRT_SRIOV not built"; exit 1; }
-[ -x "$GEN" ] || { echo "FAIL: $GEN not built"; exit 1; }
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+need_built "$VIRT_SRIOV" "$GEN"
+tmpdir numvfs-tree
 T=$W/tree
 P=$T/sys/bus/pci/devices/0000:01:00.0
-run() { # run ARGS... -> $rc, $W/out, $W/err
-	rc=0
-	"$VIRT_SRIOV" --sysfs-root "$T" "$@" >"$W/out" 2>"$W/err" || rc=$?
-}
-snap() { (cd "$T" && find . -printf '%p %y %l %m\n' | sort && find . -type f -exec md5sum {} + | sort); }
+VS_TREE=$T
 
-"$GEN" --pf addr=0000:01:00.0,total=7,num=4,netdev=em1 --pf addr=0000:02:00.0,total=7,num=0,netdev=em3 "$T"
+host_tree "$T" --pf addr=0000:01:00.0,total=7,num=4,netdev=em1 --pf addr=0000:02:00.0,total=7,num=0,netdev=em3
 vf0=$(basename "$(readlink "$P/virtfn0")")
 write_guest_holding_vf "$vf0" "$W/guests.xml"
 FREE="test:///default"
 HELD="test://$W/guests.xml"
-snap >"$W/before"
+snap_keep "$T"
 
 # dry run: the writes in order, through 0, nothing written
 run -c "$FREE" -n numvfs em1 2
 [ "$rc" -eq 0 ] || fail "dry run: exit $rc: $(cat "$W/err")"
-printf "would write '0' to %s/sriov_numvfs\nwould write '2' to %s/sriov_numvfs\n" "$P" "$P" | cmp -s - "$W/out" ||
-	{ cat "$W/out"; fail "dry run: writes not 0 then 2"; }
+expect_out "dry run: writes not 0 then 2" "would write '0' to $P/sriov_numvfs" "would write '2' to $P/sriov_numvfs"
 run -c "$FREE" numvfs --dry-run em3 7 --no-autoprobe
-printf "would write '0' to %s/sriov_drivers_autoprobe\nwould write '7' to %s/sriov_numvfs\n" \
-	"$T/sys/bus/pci/devices/0000:02:00.0" "$T/sys/bus/pci/devices/0000:02:00.0" | cmp -s - "$W/out" ||
-	{ cat "$W/out"; fail "dry run --no-autoprobe: autoprobe not written before the count"; }
+expect_out "dry run --no-autoprobe: autoprobe not written before the count" \
+	"would write '0' to $T/sys/bus/pci/devices/0000:02:00.0/sriov_drivers_autoprobe" \
+	"would write '7' to $T/sys/bus/pci/devices/0000:02:00.0/sriov_numvfs"
 
 # refusals: above totalvfs, a guest on a VF, bad input
 run -c "$FREE" numvfs em1 8
@@ -65,8 +55,7 @@ run -c "$FREE" numvfs em1 2 --timeout 0
 run -c "$FREE" numvfs em9 2
 [ "$rc" -eq 1 ] || fail "unknown PF: exit $rc, want 1"
 grep -q em9 "$W/err" || fail "unknown PF: message does not name em9"
-snap >"$W/after"
-cmp -s "$W/before" "$W/after" || { diff "$W/before" "$W/after" | head; fail "refusals or dry runs changed the tree"; }
+unchanged "$T" "refusals or dry runs changed the tree"
 
 # a real write with no kernel behind it: the count is written, then the
 # bounded wait gives up and says how many VFs it saw
@@ -75,5 +64,4 @@ run -c "$FREE" numvfs em3 2 --timeout 1
 grep -q '0000:02:00.0: only 0 of 2 VFs appeared within 1000 ms' "$W/err" || fail "timeout message: $(cat "$W/err")"
 [ "$(cat "$T/sys/bus/pci/devices/0000:02:00.0/sriov_numvfs")" = 2 ] || fail "sriov_numvfs not written"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "PASS: numvfs on generated trees"
+finish "numvfs on generated trees"

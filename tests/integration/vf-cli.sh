@@ -5,31 +5,17 @@
 # attribute (text and JSON).  Whether anything is sent is proven against
 # the real kernel in netlink-kernel.sh (strace).
 set -u
+. "${top_srcdir:?}/tests/integration/lib.sh"
 
-B=${top_builddir:-.}
-VS=${VIRT_SRIOV:-$B/virt-sriov}
-GEN=$B/tests/tools/gen-host-tree
-[ -x "$VS" ] || { echo "FAIL: $VS not built"; exit 1; }
-[ -x "$GEN" ] || { echo "FAIL: $GEN not built"; exit 1; }
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
+need_built "$VIRT_SRIOV" "$GEN"
+tmpdir vf-cli
 
-"$GEN" --pf addr=0000:05:00.0,id=8086:1521,vfid=8086:1520,total=7,num=4,driver=igb,netdev=vpf0,vfdriver=vfio-pci \
+host_tree "$W/tree" --pf addr=0000:05:00.0,id=8086:1521,vfid=8086:1520,total=7,num=4,driver=igb,netdev=vpf0,vfdriver=vfio-pci \
 	--pf addr=0000:06:00.0,id=8086:1521,vfid=8086:1520,total=7,num=2,driver=igb,netdev=vpf1 \
-	--profile nvme "$W/tree" >/dev/null || { echo "FAIL: gen-host-tree"; exit 1; }
+	--profile nvme
+VS_TREE=$W/tree
 
-# expect RC TEXT ARGS...: exit status RC and TEXT in stderr
-expect() {
-	rc=$1 text=$2; shift 2
-	"$VS" --sysfs-root "$W/tree" "$@" >"$W/out" 2>"$W/err"
-	got=$?
-	if [ "$got" -ne "$rc" ]; then
-		echo "FAIL: $*: exit $got, want $rc: $(cat "$W/err")"; fails=$((fails + 1))
-	elif ! grep -qF -- "$text" "$W/err"; then
-		echo "FAIL: $*: stderr lacks '$text': $(cat "$W/err")"; fails=$((fails + 1))
-	fi
-}
+# expect RC TEXT ARGS... (lib.sh): exit status RC and TEXT in stderr
 
 # usage errors: 2
 expect 2 "Usage" vf
@@ -60,43 +46,43 @@ expect 1 "there is no VF 4" vf set 'vpf0#4' --trust on
 expect 1 "has no netdev" vf set '0000:5e:00.0#0' --trust on
 
 # dry run, text: one request per PF, one line per VF attribute
-"$VS" --sysfs-root "$W/tree" -n vf set 'vpf0#0-3' 'vpf1#1' --spoofchk off --trust on --vlan 7:2:802.1ad \
-	>"$W/out" 2>"$W/err" || { echo "FAIL: dry run exit $?: $(cat "$W/err")"; fails=$((fails + 1)); }
-[ "$(grep -c 'RTM_SETLINK' "$W/out")" = 2 ] || { echo "FAIL: dry run: want 2 requests"; cat "$W/out"; fails=$((fails + 1)); }
-[ "$(grep -c 'IFLA_VF_SPOOFCHK *spoofchk off' "$W/out")" = 5 ] || { echo "FAIL: dry run: want 5 IFLA_VF_SPOOFCHK"; fails=$((fails + 1)); }
-[ "$(grep -c 'IFLA_VF_VLAN_LIST *vlan 7 qos 2 proto 802.1ad' "$W/out")" = 5 ] || { echo "FAIL: dry run: want 5 IFLA_VF_VLAN_LIST"; fails=$((fails + 1)); }
-grep -q '^vpf1 (0000:06:00.0): RTM_SETLINK, one IFLA_VFINFO_LIST with 1 IFLA_VF_INFO' "$W/out" || { echo "FAIL: dry run: vpf1 header"; fails=$((fails + 1)); }
-grep -q 'nothing sent' "$W/out" || { echo "FAIL: dry run does not say nothing was sent"; fails=$((fails + 1)); }
+vs -n vf set 'vpf0#0-3' 'vpf1#1' --spoofchk off --trust on --vlan 7:2:802.1ad \
+	>"$W/out" 2>"$W/err" || fail "dry run exit $?: $(cat "$W/err")"
+[ "$(grep -c 'RTM_SETLINK' "$W/out")" = 2 ] || { cat "$W/out"; fail "dry run: want 2 requests"; }
+[ "$(grep -c 'IFLA_VF_SPOOFCHK *spoofchk off' "$W/out")" = 5 ] || fail "dry run: want 5 IFLA_VF_SPOOFCHK"
+[ "$(grep -c 'IFLA_VF_VLAN_LIST *vlan 7 qos 2 proto 802.1ad' "$W/out")" = 5 ] || fail "dry run: want 5 IFLA_VF_VLAN_LIST"
+grep -q '^vpf1 (0000:06:00.0): RTM_SETLINK, one IFLA_VFINFO_LIST with 1 IFLA_VF_INFO' "$W/out" || fail "dry run: vpf1 header"
+grep -q 'nothing sent' "$W/out" || fail "dry run does not say nothing was sent"
 
 # vf reset dry run: the defaults
-"$VS" --sysfs-root "$W/tree" -n vf reset 'vpf0#2' >"$W/out" 2>"$W/err"
+vs -n vf reset 'vpf0#2' >"$W/out" 2>"$W/err"
 for want in 'IFLA_VF_MAC *mac 00:00:00:00:00:00' 'IFLA_VF_VLAN *vlan 0 qos 0' 'IFLA_VF_RATE *tx-rate min 0 max 0' \
 	'IFLA_VF_SPOOFCHK *spoofchk on' 'IFLA_VF_LINK_STATE *link-state auto' 'IFLA_VF_TRUST *trust off'; do
-	grep -q "$want" "$W/out" || { echo "FAIL: reset dry run lacks '$want'"; cat "$W/out"; fails=$((fails + 1)); }
+	grep -q "$want" "$W/out" || { cat "$W/out"; fail "reset dry run lacks '$want'"; }
 done
 
 # dry run, JSON
 if command -v jq >/dev/null; then
-	"$VS" --sysfs-root "$W/tree" --json -n vf set 'vpf0#1,3' --trust on --max-tx-rate 100 --min-tx-rate 10 >"$W/out" 2>"$W/err"
+	vs --json -n vf set 'vpf0#1,3' --trust on --max-tx-rate 100 --min-tx-rate 10 >"$W/out" 2>"$W/err"
 	jq -e '.dry_run == true and (.requests | length) == 1 and .requests[0].pf == "vpf0"
 		and ([.requests[0].vfs[].index] == [1, 3])
 		and ([.requests[0].vfs[0].attributes[].attribute] == ["IFLA_VF_RATE", "IFLA_VF_TRUST"])
 		and .requests[0].vfs[0].attributes[0].value == "min 10 max 100 Mbps"' "$W/out" >/dev/null ||
-		{ echo "FAIL: dry run JSON"; cat "$W/out" "$W/err"; fails=$((fails + 1)); }
+		{ cat "$W/out" "$W/err"; fail "dry run JSON"; }
 else
 	echo "note: jq missing, JSON dry run not checked"
 fi
 
 # netdevsim: PF#range by number, all 256 VFs in one request
-"$GEN" --netdevsim 1,numvfs=256,netdev=nsim9 "$W/nsim" >/dev/null
-"$VS" --sysfs-root "$W/nsim" -n vf set 'nsim9#0-255' --spoofchk off --trust on >"$W/out" 2>"$W/err" ||
-	{ echo "FAIL: netdevsim dry run: $(cat "$W/err")"; fails=$((fails + 1)); }
+host_tree "$W/nsim" --netdevsim 1,numvfs=256,netdev=nsim9
+VS_TREE=$W/nsim
+vs -n vf set 'nsim9#0-255' --spoofchk off --trust on >"$W/out" 2>"$W/err" ||
+	fail "netdevsim dry run: $(cat "$W/err")"
 grep -q 'nsim9 (netdevsim1): RTM_SETLINK, one IFLA_VFINFO_LIST with 256 IFLA_VF_INFO' "$W/out" &&
 	[ "$(grep -c 'IFLA_VF_TRUST *trust on' "$W/out")" = 256 ] ||
-	{ echo "FAIL: netdevsim dry run: $(head -3 "$W/out")"; fails=$((fails + 1)); }
-"$VS" --sysfs-root "$W/nsim" -n vf set 'nsim9#256' --trust on >/dev/null 2>"$W/err" &&
-	{ echo "FAIL: netdevsim VF 256 accepted"; fails=$((fails + 1)); }
-grep -q "nsim9" "$W/err" || { echo "FAIL: netdevsim VF 256: $(cat "$W/err")"; fails=$((fails + 1)); }
+	fail "netdevsim dry run: $(head -3 "$W/out")"
+vs -n vf set 'nsim9#256' --trust on >/dev/null 2>"$W/err" &&
+	fail "netdevsim VF 256 accepted"
+grep -q "nsim9" "$W/err" || fail "netdevsim VF 256: $(cat "$W/err")"
 
-[ $fails -eq 0 ] || exit 1
-echo "PASS: vf set/reset usage, validation and dry run"
+finish "vf set/reset usage, validation and dry run"

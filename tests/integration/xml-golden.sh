@@ -9,32 +9,26 @@
 # (review the diff before committing it), like libvirt's
 # VIR_TEST_REGENERATE_OUTPUT.
 set -u
-: "${top_srcdir:?}" "${top_builddir:?}" "${VIRT_SRIOV:?}"
+. "${top_srcdir:?}/tests/integration/lib.sh"
 LIBVIRT_SCHEMAS=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 
-command -v xmllint >/dev/null 2>&1 || { echo "SKIP: xmllint missing (libxml2-utils)" >&2; exit 77; }
-[ -f "$LIBVIRT_SCHEMAS/network.rng" ] || { echo "SKIP: no libvirt schemas in $LIBVIRT_SCHEMAS" >&2; exit 77; }
-gen=$top_builddir/tests/tools/gen-host-tree
-[ -x "$gen" ] || { echo "FAIL: $gen not built" >&2; exit 1; }
+need xmllint libxml2-utils
+[ -f "$LIBVIRT_SCHEMAS/network.rng" ] || skip "no libvirt schemas in $LIBVIRT_SCHEMAS"
+need_built "$GEN"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/vs-xml-golden.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+tmpdir xml-golden
 golden=$top_srcdir/tests/data/xml
 tpl=$top_srcdir/tests/data/xml/templates
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
-"$gen" --profile r730 --profile nvme --profile no-sriov --profile domain "$work/host" >/dev/null ||
-	{ echo "FAIL: gen-host-tree" >&2; exit 1; }
+host_tree "$W/host" --profile r730 --profile nvme --profile no-sriov --profile domain
+VS_TREE=$W/host
 export VIRT_SRIOV_TEMPLATE_DIR="$top_srcdir/xml-templates"
 
 # The device RNG includes libvirt's domainoverrides.rng by a relative path:
 # give it a directory where both live.
-mkdir "$work/rng"
-ln -s "$LIBVIRT_SCHEMAS"/*.rng "$work/rng/"
-cp "$top_srcdir/tests/data/rng/device-snippet.rng" "$work/rng/"
-
-vs() { "$VIRT_SRIOV" --sysfs-root "$work/host" "$@"; }
+mkdir "$W/rng"
+ln -s "$LIBVIRT_SCHEMAS"/*.rng "$W/rng/"
+cp "$top_srcdir/tests/data/rng/device-snippet.rng" "$W/rng/"
 
 # name | arguments (word-split on purpose)
 cases() {
@@ -60,31 +54,31 @@ EOF
 
 validate() {
 	case $1 in
-	network-*) rng=$work/rng/network.rng ;;
-	*) rng=$work/rng/device-snippet.rng ;;
+	network-*) rng=$W/rng/network.rng ;;
+	*) rng=$W/rng/device-snippet.rng ;;
 	esac
-	xmllint --noout --relaxng "$rng" "$2" 2>"$work/rng.err" ||
-		fail "$1: not valid for libvirt ($(basename "$rng")): $(cat "$work/rng.err")"
+	xmllint --noout --relaxng "$rng" "$2" 2>"$W/rng.err" ||
+		fail "$1: not valid for libvirt ($(basename "$rng")): $(cat "$W/rng.err")"
 }
 
 n=0
-cases >"$work/cases"
+cases >"$W/cases"
 while IFS='|' read -r name args; do
 	n=$((n + 1))
 	# shellcheck disable=SC2086
-	if ! vs $args >"$work/$name.xml" 2>"$work/$name.err"; then
-		fail "$name: virt-sriov $args: $(cat "$work/$name.err")"
+	if ! vs $args >"$W/$name.xml" 2>"$W/$name.err"; then
+		fail "$name: virt-sriov $args: $(cat "$W/$name.err")"
 		continue
 	fi
-	[ -s "$work/$name.err" ] && fail "$name: unexpected stderr: $(cat "$work/$name.err")"
-	validate "$name" "$work/$name.xml"
+	[ -s "$W/$name.err" ] && fail "$name: unexpected stderr: $(cat "$W/$name.err")"
+	validate "$name" "$W/$name.xml"
 	if [ "${VIRT_SRIOV_REGENERATE:-0}" = 1 ]; then
-		cp "$work/$name.xml" "$golden/$name.xml"
+		cp "$W/$name.xml" "$golden/$name.xml"
 		echo "regenerated $golden/$name.xml"
-	elif ! diff -u "$golden/$name.xml" "$work/$name.xml"; then
+	elif ! diff -u "$golden/$name.xml" "$W/$name.xml"; then
 		fail "$name: output differs from $golden/$name.xml (VIRT_SRIOV_REGENERATE=1 to accept)"
 	fi
-done <"$work/cases"
+done <"$W/cases"
 [ $n -ge 16 ] || fail "only $n cases ran"
 
 # name | expected text in stderr | arguments
@@ -110,17 +104,15 @@ template-not-xml|not-xml.xml|xml network em1 --template $tpl/not-xml.xml
 EOF
 }
 
-refusals >"$work/refusals"
+refusals >"$W/refusals"
 while IFS='|' read -r name want args; do
 	# shellcheck disable=SC2086
-	vs $args >"$work/r.out" 2>"$work/r.err"
+	vs $args >"$W/r.out" 2>"$W/r.err"
 	rc=$?
 	[ $rc -ne 0 ] || fail "$name: virt-sriov $args succeeded"
-	[ -s "$work/r.out" ] && fail "$name: printed on stdout: $(cat "$work/r.out")"
-	grep -qF -- "$want" "$work/r.err" || fail "$name: stderr does not name '$want': $(cat "$work/r.err")"
-	echo "refused $name: $(cat "$work/r.err")"
-done <"$work/refusals"
+	[ -s "$W/r.out" ] && fail "$name: printed on stdout: $(cat "$W/r.out")"
+	grep -qF -- "$want" "$W/r.err" || fail "$name: stderr does not name '$want': $(cat "$W/r.err")"
+	echo "refused $name: $(cat "$W/r.err")"
+done <"$W/refusals"
 
-[ $failures -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
-echo "PASS: $n golden files, all valid for libvirt; refusals checked"
-exit 0
+finish "$n golden files, all valid for libvirt; refusals checked"

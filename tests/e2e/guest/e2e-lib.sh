@@ -16,17 +16,10 @@ fail() { echo "FAIL: ${SC:-e2e}: $1${2:+: $2}"; }
 info() { echo "INFO: ${SC:-e2e}: $*"; }
 bench_line() { echo "BENCH: ${SC:-e2e}: $*"; }
 
-# Debian's root has coreutils: no usleep, and date knows %N.
+# Debian's root has coreutils: no usleep (wait_for naps with sleep), and
+# date knows %N.
 now_ms() { date +%s%3N; }
-wait_for() {
-	n=$(($1 * 10)); shift
-	while [ "$n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+nap() { sleep 0.1; }
 
 # --- the PF and its VFs, as the kernel reports them --------------------
 pf_sys() { readlink -f "/sys/class/net/$PF/device"; }

@@ -15,7 +15,7 @@ info "MACs in the PF's table: $(vfs_now | awk '{ print $4 }' | tr '\n' ' '); of 
 # saves the netdev's MAC when a guest takes the VF and writes it into the
 # table when the guest lets go, so a table entry that differs (all zero, or
 # set while igbvf was bound: igb applies it only when igbvf probes again)
-# would not come back as it was (RECIPES.md §8), whatever virt-sriov does.
+# would not come back as it was, whatever virt-sriov does.
 n=0 ok=yes
 while [ $n -lt 7 ]; do
 	mac=$(cat "$pf/virtfn$n"/net/*/address)

@@ -67,12 +67,14 @@ require_command() {
 has_command() { ! "$VIRT_SRIOV" "$@" --help 2>&1 | grep -q 'not implemented yet'; }
 
 # wait_for SECONDS CMD...: poll until CMD succeeds (devices appear
-# asynchronously after a sysfs write).
+# asynchronously after a sysfs write), every tenth of a second (nap; the
+# end-to-end VM's Debian root has no usleep and gives its own nap).
+nap() { usleep 100000; }
 wait_for() {
 	n=$(($1 * 10)); shift
 	while [ "$n" -gt 0 ]; do
 		"$@" >/dev/null 2>&1 && return 0
-		usleep 100000
+		nap
 		n=$((n - 1))
 	done
 	return 1
