@@ -2,7 +2,8 @@
 src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/pci.c src/lib/pci.h \
 	src/lib/inventory.c src/lib/inventory.h \
-	src/lib/vfset.c src/lib/vfset.h
+	src/lib/vfset.c src/lib/vfset.h \
+	src/lib/indexset.c src/lib/indexset.h
 
 virt_sriov_SOURCES += src/cli/output.c src/cli/output.h
 
