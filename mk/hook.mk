@@ -1,7 +1,8 @@
-# hook area: guest policy, host configuration file, per-guest state, the
+# hook area: host configuration file, guest policy, per-guest state, the
 # libvirt hook program and the commands that share its code (policy, plan,
 # reconcile).
 src_lib_libvirtsriov_a_SOURCES += \
+	src/lib/conf.c src/lib/conf.h \
 	src/lib/policy.c src/lib/policy.h \
 	src/lib/state.c src/lib/state.h \
 	src/lib/hook.c src/lib/hook.h
@@ -39,9 +40,12 @@ tests_tools_virt_sriov_hook_fake_CFLAGS = $(AM_CFLAGS) -DVS_HOOK_TEST_OPS -I$(to
 tests_tools_virt_sriov_hook_fake_LDADD = $(HOOK_LIBS)
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-policy tests/unit/test-state tests/unit/test-hook
-TESTS += tests/unit/test-policy tests/unit/test-state tests/unit/test-hook
-tests_unit_test_policy_SOURCES = tests/unit/test-policy.c
+check_PROGRAMS += tests/unit/test-conf tests/unit/test-policy tests/unit/test-state tests/unit/test-hook
+TESTS += tests/unit/test-conf tests/unit/test-policy tests/unit/test-state tests/unit/test-hook
+tests_unit_test_conf_SOURCES = tests/unit/test-conf.c tests/unit/conf-sample.h
+tests_unit_test_conf_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_conf_LDADD = $(CMOCKA_TEST_LIBS)
+tests_unit_test_policy_SOURCES = tests/unit/test-policy.c tests/unit/conf-sample.h
 tests_unit_test_policy_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_policy_LDADD = $(CMOCKA_TEST_LIBS)
 tests_unit_test_state_SOURCES = tests/unit/test-state.c

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "attach-cli.h"
+#include "conf.h"
 #include "libvirt.h"
 #include "output.h"
 #include "state.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "hostsetup.h"
 #include "libvirt.h"
 #include "netlink.h"

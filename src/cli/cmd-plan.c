@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "hook.h"
 
 struct plan_args {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "conf.h"
 #include "hook.h"
 #ifdef VS_HOOK_TEST_OPS
 #include "fake-vf-ops.h"

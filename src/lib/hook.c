@@ -6,7 +6,7 @@
 
 #include "hook.h"
 #include "netlink.h"
-#include "pciaddr.h"
+#include "vflocate.h"
 #include "xml.h"
 
 /* ---- small helpers ---- */
@@ -285,81 +285,18 @@ void vs_hook_input_free(struct vs_hook_input *in)
 
 /* ---- finding the VFs ---- */
 
-#define DEVICES "/sys/bus/pci/devices"
-
-/* The PF of a VF from its physfn link: -ENOENT when the device is not a
- * VF, -ENODEV when there is no such device. */
-static int vf_pf_address(const struct vs_sysfs *fs, const char *vf, char pf[VS_PCI_ADDR_MAX])
-{
-	if (vs_sysfs_link_base(fs, pf, VS_PCI_ADDR_MAX, DEVICES "/%s/physfn", vf) >= 0)
-		return 0;
-	return vs_sysfs_exists(fs, DEVICES "/%s", vf) == 1 ? -ENOENT : -ENODEV;
-}
-
 struct candidate {
 	char address[VS_PCI_ADDR_MAX];
 	enum vs_vf_origin origin;
 	char guest_mac[18];
 	const char *network;
-	/* where it sits, from sysfs */
-	char pf_address[VS_PCI_ADDR_MAX];
-	char pf_netdev[IFNAMSIZ];
-	unsigned pf_vendor, pf_device;
-	int index;
+	struct vs_vf_location loc;    /* where it sits, from sysfs (no inventory scan: no pci.ids) */
 };
 
 struct candidates {
 	struct candidate *v;
 	size_t n, alloc;
 };
-
-/* The VF's number from the PF's First VF Offset and VF Stride, checked
- * against the PF's virtfnN link.  (A whole inventory scan would also read
- * pci.ids through libpci: 15 ms of every guest start.) */
-static int vf_index(const struct vs_sysfs *fs, struct candidate *k)
-{
-	struct vs_pci_addr vf, pf;
-	long off, stride, from_first;
-	char link[VS_PCI_ADDR_MAX];
-
-	if (vs_pci_addr_parse(k->address, &vf) < 0 || vs_pci_addr_parse(k->pf_address, &pf) < 0 ||
-	    vf.domain != pf.domain ||
-	    vs_sysfs_read_long(fs, &off, DEVICES "/%s/sriov_offset", k->pf_address) < 0 ||
-	    vs_sysfs_read_long(fs, &stride, DEVICES "/%s/sriov_stride", k->pf_address) < 0 || stride <= 0)
-		return -ENOENT;
-	from_first = (long)vs_pci_addr_rid(&vf) - (long)vs_pci_addr_rid(&pf) - off;
-	if (from_first < 0 || from_first % stride)
-		return -ENOENT;
-	k->index = (int)(from_first / stride);
-	if (vs_sysfs_link_base(fs, link, sizeof(link), DEVICES "/%s/virtfn%d", k->pf_address, k->index) < 0 ||
-	    strcmp(link, k->address) != 0)
-		return -ENOENT;
-	return 0;
-}
-
-static void pf_netdev(const struct vs_sysfs *fs, struct candidate *k)
-{
-	char **names = NULL;
-
-	if (vs_sysfs_list(fs, &names, DEVICES "/%s/net", k->pf_address) > 0)
-		vs_strlcpy(k->pf_netdev, names[0], sizeof(k->pf_netdev));
-	vs_strv_free(names);
-}
-
-/* -ENOENT: not a VF (or its PF does not list it); -ENODEV: no such device. */
-static int locate(const struct vs_sysfs *fs, struct candidate *k)
-{
-	int r = vf_pf_address(fs, k->address, k->pf_address);
-
-	if (r == 0)
-		r = vf_index(fs, k);
-	if (r < 0)
-		return r;
-	pf_netdev(fs, k);
-	vs_sysfs_read_hex(fs, &k->pf_vendor, DEVICES "/%s/vendor", k->pf_address);
-	vs_sysfs_read_hex(fs, &k->pf_device, DEVICES "/%s/device", k->pf_address);
-	return 0;
-}
 
 static const char *const origin_names[] = {
 	[VS_ORIGIN_HOSTDEV] = "hostdev", [VS_ORIGIN_INTERFACE] = "interface", [VS_ORIGIN_NETWORK] = "network",
@@ -380,10 +317,10 @@ static int push_candidate(struct vs_plan *plan, struct candidates *c, const stru
 	k->network = network;
 	vs_strlcpy(k->address, address, sizeof(k->address));
 	vs_strlcpy(k->guest_mac, guest_mac, sizeof(k->guest_mac));
-	r = locate(env->sysfs, k);
+	r = vs_vf_locate(env->sysfs, k->address, &k->loc, NULL);
 	if (r < 0)
 		return strv_add(&plan->notes, "%s %s: %s: left alone", origin_names[origin], k->address,
-				r == -ENOENT ? "not an SR-IOV VF" : "no such PCI device on this host");
+				r == -ENODEV ? "no such PCI device on this host" : "not an SR-IOV VF");
 	c->n++;
 	return 0;
 }
@@ -491,7 +428,7 @@ static bool strv_has(const struct vs_strv *s, const char *text)
 static int check_selectors(const struct vs_hook_env *env, const struct vs_policy *pol,
 			   const struct guest_ifaces *g, struct vs_plan *plan)
 {
-	char pf[VS_PCI_ADDR_MAX];
+	struct vs_vf_location loc;
 	int r;
 
 	for (size_t i = 0; i < pol->n; i++) {
@@ -499,10 +436,10 @@ static int check_selectors(const struct vs_hook_env *env, const struct vs_policy
 
 		switch (rule->sel) {
 		case VS_SEL_ADDRESS:
-			r = vf_pf_address(env->sysfs, rule->match, pf);
+			r = vs_vf_locate(env->sysfs, rule->match, &loc, NULL);
 			if (r < 0)
 				return refuse(plan, -ENOENT, "the policy names VF %s, which %s", rule->match,
-					      r == -ENOENT ? "is not an SR-IOV VF" : "does not exist on this host");
+					      r == -ENODEV ? "does not exist on this host" : "is not an SR-IOV VF");
 			break;
 		case VS_SEL_GUEST_MAC:
 			if (!strv_has(&g->macs, rule->match))
@@ -544,13 +481,13 @@ static int plan_add(struct vs_plan *plan, const struct candidate *k, const struc
 	pv = &plan->vfs[plan->n++];
 	memset(pv, 0, sizeof(*pv));
 	vs_strlcpy(pv->address, k->address, sizeof(pv->address));
-	vs_strlcpy(pv->pf, k->pf_netdev, sizeof(pv->pf));
-	vs_strlcpy(pv->pf_address, k->pf_address, sizeof(pv->pf_address));
+	vs_strlcpy(pv->pf, k->loc.pf_netdev, sizeof(pv->pf));
+	vs_strlcpy(pv->pf_address, k->loc.pf_address, sizeof(pv->pf_address));
 	vs_strlcpy(pv->guest_mac, k->guest_mac, sizeof(pv->guest_mac));
-	pv->index = k->index;
+	pv->index = k->loc.index;
 	pv->origin = k->origin;
 	pv->cfg = *cfg;
-	pv->cfg.index = k->index;
+	pv->cfg.index = k->loc.index;
 	if (k->network && !(pv->network = strdup(k->network)))
 		return -ENOMEM;
 	return 0;
@@ -559,13 +496,13 @@ static int plan_add(struct vs_plan *plan, const struct candidate *k, const struc
 static int plan_vf(const struct vs_hook_env *env, struct vs_plan *plan, const struct candidate *k,
 		   const struct vs_policy *pol)
 {
-	const char *pf = k->pf_netdev[0] ? k->pf_netdev : k->pf_address;
+	const char *pf = k->loc.pf_netdev[0] ? k->loc.pf_netdev : k->loc.pf_address;
 	struct vs_error sub = { 0 };
 	struct vs_vf_config cfg;
 	struct vs_vf_where w = {
-		.address = k->address, .index = k->index,
-		.pf_netdev = k->pf_netdev[0] ? k->pf_netdev : NULL, .pf_address = k->pf_address,
-		.pf_vendor = k->pf_vendor, .pf_device = k->pf_device,
+		.address = k->address, .index = k->loc.index,
+		.pf_netdev = k->loc.pf_netdev[0] ? k->loc.pf_netdev : NULL, .pf_address = k->loc.pf_address,
+		.pf_vendor = k->loc.pf_vendor, .pf_device = k->loc.pf_device,
 		.network = k->network, .guest_mac = k->guest_mac[0] ? k->guest_mac : NULL,
 	};
 	int r;
@@ -576,10 +513,10 @@ static int plan_vf(const struct vs_hook_env *env, struct vs_plan *plan, const st
 	if (k->origin != VS_ORIGIN_HOSTDEV && (r = leave_to_libvirt(plan, k->address, &cfg)) < 0)
 		return r;
 	if (vs_vf_config_is_empty(&cfg))
-		return strv_add(&plan->notes, "VF %s (%s#%d): nothing to set", k->address, pf, k->index);
-	if (!k->pf_netdev[0])
+		return strv_add(&plan->notes, "VF %s (%s#%d): nothing to set", k->address, pf, k->loc.index);
+	if (!k->loc.pf_netdev[0])
 		return strv_add(&plan->notes, "VF %s: its PF %s has no network interface: settings not applied",
-				k->address, k->pf_address);
+				k->address, k->loc.pf_address);
 	return plan_add(plan, k, &cfg);
 }
 
@@ -666,13 +603,13 @@ static int plan_restore(const struct vs_hook_env *env, const char *uuid, const c
 	for (size_t i = 0; r == 0 && i < st.n; i++) {
 		const struct vs_state_vf *sv = &st.vfs[i];
 		struct candidate k = { .origin = sv->network ? VS_ORIGIN_NETWORK : VS_ORIGIN_HOSTDEV,
-				       .network = sv->network, .index = sv->index };
+				       .network = sv->network, .loc.index = sv->index };
 
 		if (only_vf && strcmp(sv->address, only_vf) != 0)
 			continue;
 		vs_strlcpy(k.address, sv->address, sizeof(k.address));
-		vs_strlcpy(k.pf_netdev, sv->pf, sizeof(k.pf_netdev));
-		vs_strlcpy(k.pf_address, sv->pf_address, sizeof(k.pf_address));
+		vs_strlcpy(k.loc.pf_netdev, sv->pf, sizeof(k.loc.pf_netdev));
+		vs_strlcpy(k.loc.pf_address, sv->pf_address, sizeof(k.loc.pf_address));
 		r = plan_add(plan, &k, &sv->saved);
 	}
 	vs_state_free(&st);

@@ -11,6 +11,7 @@
 #include <net/if.h>
 
 #include "inventory.h"
+#include "conf.h"
 #include "netlink.h"
 #include "policy.h"
 #include "state.h"

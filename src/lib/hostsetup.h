@@ -17,8 +17,8 @@
 #include <net/if.h>
 #include <stdbool.h>
 
+#include "conf.h"
 #include "inventory.h"
-#include "policy.h"
 #include "sriov.h"
 #include "util.h"
 #include "xmlgen.h"

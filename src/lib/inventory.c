@@ -8,7 +8,6 @@
  * a PF named in opts->only does not exist. */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "inventory.h"
 #include "netlink.h"
 #include "pci.h"
+#include "vflocate.h"
 
 #define DEVICES "/sys/bus/pci/devices"
 
@@ -275,19 +275,6 @@ static int vf_link_cmp(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
-/* "virtfn12" -> 12; only plain decimal suffixes count. */
-static bool parse_virtfn(const char *name, unsigned *n)
-{
-	unsigned long v;
-
-	if (strncmp(name, "virtfn", 6) != 0 || !isdigit((unsigned char)name[6]))
-		return false;
-	if (vs_parse_ulong(name + 6, 10, &v) < 0 || v > 0xffff)
-		return false;
-	*n = (unsigned)v;
-	return true;
-}
-
 /* Fill one VF; false when the VF device does not exist (dangling link). */
 static bool read_vf(struct scan *sc, struct vs_pf *pf, const struct vf_link *l, struct vs_vf *vf)
 {
@@ -318,7 +305,7 @@ static int collect_virtfn(char **names, struct vf_link **out, size_t *n)
 	unsigned idx;
 
 	for (char **p = names; *p; p++) {
-		if (!parse_virtfn(*p, &idx))
+		if (!vs_virtfn_parse(*p, &idx))
 			continue;
 		if (vs_grow((void **)&v, &alloc, count + 1, sizeof(*v)) < 0) {
 			free(v);
@@ -613,7 +600,7 @@ static int add_claim(struct scan *sc, struct pass *p, const char *dev)
 	char pfaddr[VS_PCI_ADDR_MAX];
 	struct claim *c;
 
-	if (vs_sysfs_link_base(sc->opts->sysfs, pfaddr, sizeof(pfaddr), DEVICES "/%s/physfn", dev) < 0)
+	if (vs_vf_physfn(sc->opts->sysfs, dev, pfaddr) < 0)
 		return 0;
 	if (vs_grow((void **)&p->claims, &p->claims_alloc, p->n_claims + 1, sizeof(*p->claims)) < 0)
 		return -ENOMEM;

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "sriov.h"
+#include "vflocate.h"
 
 void vs_sriov_ctx_init(struct vs_sriov_ctx *ctx, const struct vs_sysfs *sysfs)
 {
@@ -320,7 +321,7 @@ static int host_driver_for_noautoprobe(struct vs_sriov_ctx *ctx, const struct vs
 
 	*out = *req;
 	if (!is_host(req) ||
-	    vs_sysfs_link_base(ctx->sysfs, pf, sizeof(pf), "/sys/bus/pci/devices/%s/physfn", req->vf) < 0 ||
+	    vs_vf_physfn(ctx->sysfs, req->vf, pf) < 0 ||
 	    vs_sysfs_read_long(ctx->sysfs, &autoprobe, "/sys/bus/pci/devices/%s/sriov_drivers_autoprobe", pf) < 0 ||
 	    autoprobe != 0)
 		return 0;

@@ -132,3 +132,15 @@ int vs_strlcpy(char *dst, const char *src, size_t size)
 	memcpy(dst, src, n + 1);
 	return 0;
 }
+
+bool vs_libvirt_name_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > 200 || strchr(name, '/'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (iscntrl((unsigned char)name[i]) || name[i] == ' ')
+			return false;
+	return true;
+}

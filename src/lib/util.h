@@ -58,3 +58,7 @@ void vs_format_mac(const unsigned char mac[6], char out[18]);
 
 /* Copy with truncation check: -ENAMETOOLONG when src does not fit. */
 int vs_strlcpy(char *dst, const char *src, size_t size);
+
+/* A name libvirt takes for a network or domain: libvirt refuses '/'; we
+ * also refuse empty, over-long, blank and control characters. */
+bool vs_libvirt_name_valid(const char *name);

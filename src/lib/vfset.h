@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "indexset.h"
 #include "inventory.h"
 #include "util.h"
 
@@ -14,10 +15,6 @@ struct vs_vf_ref {
 	struct vs_pf *pf;
 	struct vs_vf *vf;
 };
-
-/* Parse "0-3,7,12" into a sorted, de-duplicated list of indexes.
- * -EINVAL with err naming the bad part. */
-int vs_parse_index_set(const char *spec, unsigned **out, size_t *n, struct vs_error *err);
 
 /* Resolve one VFSET against the inventory.  Every VF must exist (index below
  * sriov_numvfs); otherwise -ENOENT and err names the PF and the index. */

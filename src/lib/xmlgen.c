@@ -167,18 +167,6 @@ static int set_vlan(xmlDocPtr doc, const char *root, int vlan, struct vs_error *
 	return set_prop(tag, "id", "%d", vlan);
 }
 
-bool vs_libvirt_name_valid(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-
-	if (n == 0 || n > 200 || strchr(name, '/'))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (iscntrl((unsigned char)name[i]) || name[i] == ' ')
-			return false;
-	return true;
-}
-
 int vs_pool_default_name(const struct vs_pf *pf, char *out, size_t len)
 {
 	int n;

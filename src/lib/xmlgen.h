@@ -66,7 +66,6 @@ int vs_xmlgen_hostdev_string(const struct vs_template_paths *p, const struct vs_
  * with ':' and '.' turned into '-' when the PF has no netdev. */
 int vs_pool_default_name(const struct vs_pf *pf, char *out, size_t len);
 /* libvirt refuses '/' in names; we also refuse empty and over-long ones. */
-bool vs_libvirt_name_valid(const char *name);
 
 
 /* A hostdev pool for one PF of the inventory: default name, optional VF

@@ -23,6 +23,7 @@
 #include "fake-vf-ops.h"
 #include "host-tree.h"
 #include "inventory.h"
+#include "conf.h"
 #include "libvirt.h"
 #include "policy.h"
 #include "state.h"

@@ -12,6 +12,7 @@
 #include <linux/if_link.h>
 #include <cmocka.h>
 
+#include "conf.h"
 #include "policy.h"
 
 static const char good[] =

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "conf.h"
 #include "fake-vf-ops.h"
 #include "hook.h"
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "conf.h"
 #include "host-tree.h"
 #include "hostsetup.h"
 

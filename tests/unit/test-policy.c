@@ -1,4 +1,5 @@
-/* Policy element, host configuration file and their merge. */
+/* The guest's policy element and its merge with the host's configuration
+ * file (the file itself: test-conf.c, test-conf-setup.c). */
 #include "config.h"
 
 #include <linux/if_ether.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "conf-sample.h"
+#include "conf.h"
 #include "policy.h"
 #include "xml.h"
 
@@ -164,79 +167,6 @@ static void test_policy_roundtrip(void **state)
 	vs_policy_free(&q);
 }
 
-static const char conf_text[] =
-	"# test\n"
-	"[defaults]\n"
-	"spoofchk = on\n"
-	"max-tx-rate = 100   # inline comment\n"
-	"\n"
-	"[pf 8086:1521]\n"
-	"max-tx-rate = 200\n"
-	"allow-trust-on = yes\n"
-	"[pf em1]\n"
-	"max-tx-rate = 300\n"
-	"allow-spoofchk-off = yes\n"
-	"[pool lockdown]\n"
-	"allow-spoofchk-off = no\n"
-	"link-state = enable\n"
-	"[pf 0:3:0.0]\n"
-	"trust = off\n";
-
-static void test_conf_parse(void **state)
-{
-	struct vs_conf c;
-	struct vs_error err = { 0 };
-
-	assert_int_equal(vs_conf_parse_string(conf_text, "t.conf", &c, &err), 0);
-	assert_int_equal(c.n, 5);
-	assert_int_equal(c.sections[0].kind, VS_CONF_DEFAULTS);
-	assert_true(c.sections[0].defaults.max_tx_rate == 100);
-	assert_string_equal(c.sections[1].name, "8086:1521");
-	assert_int_equal(c.sections[1].allow_trust_on, 1);
-	assert_int_equal(c.sections[1].allow_spoofchk_off, -1);
-	assert_int_equal(c.sections[3].kind, VS_CONF_POOL);
-	assert_int_equal(c.sections[3].line, 12);
-	assert_string_equal(c.sections[4].name, "0000:03:00.0");
-	vs_conf_free(&c);
-}
-
-static void expect_conf_error(const char *text, const char *needle)
-{
-	struct vs_conf c;
-	struct vs_error err = { 0 };
-
-	assert_int_equal(vs_conf_parse_string(text, "/etc/x.conf", &c, &err), -EINVAL);
-	if (!strstr(err.msg, needle))
-		fail_msg("error '%s' does not mention '%s'", err.msg, needle);
-}
-
-static void test_conf_errors(void **state)
-{
-	expect_conf_error("[defaults]\nspofchk = off\n", "/etc/x.conf:2: unknown key 'spofchk'");
-	expect_conf_error("trust = on\n", "/etc/x.conf:1: 'trust' outside a section");
-	expect_conf_error("[vf em1]\n", "/etc/x.conf:1: unknown section [vf]");
-	expect_conf_error("[pf]\n", "[pf] needs a name");
-	expect_conf_error("[defaults x]\n", "[defaults] takes no name");
-	expect_conf_error("[pf em1]\n[pf em1]\n", "/etc/x.conf:2: section [pf em1] given twice (first at line 1)");
-	expect_conf_error("[pf em1]\ntrust = on\ntrust = off\n", "/etc/x.conf:3: 'trust' given twice");
-	expect_conf_error("[pf em1]\nvlan = 5000\n", "/etc/x.conf:2: vlan 5000: out of range (0-4094)");
-	expect_conf_error("[pf em1]\nallow-trust-on = perhaps\n", "allow-trust-on 'perhaps'");
-	expect_conf_error("[pf em1]\nmac = 52:54:00:00:00:01\n", "unknown key 'mac'");
-	expect_conf_error("[pf ../../x]\n", "[pf ../../x]: expected a netdev name");
-	expect_conf_error("[pool a/b]\n", "not a valid network name");
-	expect_conf_error("[pf em1\n", "must end with ']'");
-	expect_conf_error("[pf em1]\njust words\n", "/etc/x.conf:2: expected 'key = value'");
-}
-
-static void test_conf_missing_file(void **state)
-{
-	struct vs_conf c;
-
-	assert_int_equal(vs_conf_load("/nonexistent/virt-sriov.conf", &c, NULL), 0);
-	assert_int_equal(c.n, 0);
-	vs_conf_free(&c);
-}
-
 static int resolve(const struct vs_conf *c, const char *policy_body, const struct vs_vf_where *w,
 		   struct vs_vf_config *out, struct vs_error *err)
 {
@@ -364,9 +294,6 @@ int main(void)
 		cmocka_unit_test(test_policy_errors),
 		cmocka_unit_test(test_policy_in_domain),
 		cmocka_unit_test(test_policy_roundtrip),
-		cmocka_unit_test(test_conf_parse),
-		cmocka_unit_test(test_conf_errors),
-		cmocka_unit_test(test_conf_missing_file),
 		cmocka_unit_test(test_resolve_precedence),
 		cmocka_unit_test(test_resolve_gates),
 		cmocka_unit_test(test_resolve_host_preset),
