@@ -4,7 +4,7 @@
 
 #include "attach-cli.h"
 #include "libvirt.h"
-#include "output.h"
+#include "load.h"
 #include "state.h"
 
 int vs_cli_attach_open(struct vs_cli *cli, struct vs_cli_attach *ctx)

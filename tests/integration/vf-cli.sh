@@ -98,5 +98,20 @@ grep -q 'nsim9 (netdevsim1): RTM_SETLINK, one IFLA_VFINFO_LIST with 256 IFLA_VF_
 	{ echo "FAIL: netdevsim VF 256 accepted"; fails=$((fails + 1)); }
 grep -q "nsim9" "$W/err" || { echo "FAIL: netdevsim VF 256: $(cat "$W/err")"; fails=$((fails + 1)); }
 
+# help: `help`, `help vf` and `vf --help` exit 0; `help COMMAND` prints what
+# `COMMAND --help` prints, for every command of the table
+"$VS" help >"$W/help" 2>"$W/err" && grep -q '^  vf ' "$W/help" ||
+	{ echo "FAIL: help: $(cat "$W/err")"; fails=$((fails + 1)); }
+"$VS" help vf >"$W/help-vf" 2>"$W/err" || { echo "FAIL: help vf: exit $?: $(cat "$W/err")"; fails=$((fails + 1)); }
+"$VS" vf --help >"$W/vf-help" 2>"$W/err" || { echo "FAIL: vf --help: exit $?: $(cat "$W/err")"; fails=$((fails + 1)); }
+grep -q '^Usage: .* vf set VFSET' "$W/vf-help" && cmp -s "$W/help-vf" "$W/vf-help" ||
+	{ echo "FAIL: help vf and vf --help differ"; fails=$((fails + 1)); }
+for cmd in $(sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' "$W/help"); do
+	"$VS" help "$cmd" >"$W/h1" 2>&1 || { echo "FAIL: help $cmd: exit $?: $(cat "$W/h1")"; fails=$((fails + 1)); }
+	"$VS" "$cmd" --help >"$W/h2" 2>&1 || { echo "FAIL: $cmd --help: exit $?: $(cat "$W/h2")"; fails=$((fails + 1)); }
+	[ -s "$W/h1" ] && cmp -s "$W/h1" "$W/h2" || { echo "FAIL: help $cmd and $cmd --help differ"; fails=$((fails + 1)); }
+done
+expect 2 "unknown command 'frob'" help frob
+
 [ $fails -eq 0 ] || exit 1
-echo "PASS: vf set/reset usage, validation and dry run"
+echo "PASS: vf set/reset usage, validation and dry run; help"
