@@ -15,7 +15,9 @@ virt_sriov_SOURCES = \
 	src/cli/cmd-xml.c src/cli/cmd-network.c \
 	src/cli/cmd-attach.c src/cli/cmd-detach.c \
 	src/cli/cmd-policy.c src/cli/cmd-plan.c src/cli/cmd-reconcile.c \
-	src/cli/cmd-apply.c
+	src/cli/cmd-apply.c src/cli/cmd-help.c \
+	src/cli/json-out.c src/cli/json-out.h src/cli/table-out.c src/cli/table-out.h \
+	src/cli/load.c src/cli/load.h src/cli/options.c src/cli/options.h
 virt_sriov_LDADD = $(VS_LIBS)
 
 # The state directory's one owner: the hook's state files, attach's lock and

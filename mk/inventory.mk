@@ -7,8 +7,6 @@ src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/vfset.c src/lib/vfset.h \
 	src/lib/indexset.c src/lib/indexset.h
 
-virt_sriov_SOURCES += src/cli/output.c src/cli/output.h
-
 if HAVE_CMOCKA
 INV_TEST_CFLAGS = $(CMOCKA_TEST_CFLAGS) -DGEN_HOST_TREE='"$(abs_top_builddir)/tests/tools/gen-host-tree"'
 check_PROGRAMS += tests/unit/test-pci tests/unit/test-inventory tests/unit/test-inventory-nl tests/unit/test-vfset \

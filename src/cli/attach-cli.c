@@ -5,7 +5,7 @@
 #include "attach-cli.h"
 #include "conf.h"
 #include "libvirt.h"
-#include "output.h"
+#include "load.h"
 #include "state.h"
 
 int vs_cli_attach_open(struct vs_cli *cli, struct vs_cli_attach *ctx)

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "sysfs.h"
 #include "util.h"
@@ -10,7 +12,40 @@ enum {
 	VS_EXIT_OK = 0,
 	VS_EXIT_FAILURE = 1,
 	VS_EXIT_USAGE = 2,
+	/* Not an exit status (above 255): --help was printed, stop with
+	 * VS_EXIT_OK.  Only parse_args returns it; see below. */
+	VS_EXIT_DONE = 256,
 };
+
+/* Every command parses its arguments the same way, in its cmd-*.c:
+ *
+ *     static int parse_args(struct vs_cli *cli, int argc, char **argv, struct NAME_args *a);
+ *
+ * argv[0] is the command (or subcommand) name, so getopt starts at argv[1];
+ * `a` holds what the command itself takes (check takes nothing but --json and
+ * has none).  It returns
+ *   VS_EXIT_OK     `a` is filled: run the command;
+ *   VS_EXIT_DONE   the help is on stdout: stop, exit status 0;
+ *   VS_EXIT_USAGE  the message is on stderr: stop, exit status 2.
+ * The command then writes
+ *
+ *     r = parse_args(cli, argc, argv, &a);
+ *     if (r != VS_EXIT_OK)
+ *             return vs_cli_stop(r);
+ *
+ * `COMMAND --help` and `help COMMAND` print the same text: help runs the
+ * command with "--help". */
+static inline int vs_cli_stop(int status)
+{
+	return status == VS_EXIT_DONE ? VS_EXIT_OK : status;
+}
+
+/* "--help" or "-h" where a verb is expected (vf --help, xml -h): there
+ * getopt, which starts after the verb, never sees it. */
+static inline bool vs_cli_is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
 
 struct vs_cli {
 	const char *prog;
@@ -28,6 +63,9 @@ struct vs_command {
 };
 
 extern const struct vs_command vs_commands[];
+
+/* The overview: global options and the command table. */
+void vs_cli_usage(FILE *out, const char *prog);
 
 /* "virt-sriov: <msg>" on stderr; returns `status` for `return vs_cli_fail(...)`. */
 int vs_cli_fail(int status, const char *fmt, ...) _printf_(2, 3);
@@ -52,3 +90,4 @@ VS_CMD(policy);
 VS_CMD(plan);
 VS_CMD(reconcile);
 VS_CMD(apply);
+VS_CMD(help);

@@ -10,9 +10,9 @@
 #include "cli.h"
 #include "conf.h"
 #include "hostsetup.h"
+#include "json-out.h"
 #include "libvirt.h"
 #include "netlink.h"
-#include "output.h"
 #include "vfctl.h"
 
 struct apply_args {
@@ -63,7 +63,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct apply_ar
 		case 'C': a->config = optarg; break;
 		case 'n': cli->dry_run = true; break;
 		case 'j': cli->json = true; break;
-		case 'h': usage(cli->prog); return VS_EXIT_OK;
+		case 'h': usage(cli->prog); return VS_EXIT_DONE;
 		case 't':
 			if (vs_parse_ulong(optarg, 10, &sec) < 0 || sec == 0 || sec > 3600)
 				return vs_cli_fail(VS_EXIT_USAGE, "apply: --timeout '%s' is not a number of seconds (1-3600)",
@@ -77,7 +77,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct apply_ar
 		return vs_cli_fail(VS_EXIT_USAGE, "apply: unexpected argument '%s' (see apply --help)", argv[optind]);
 	if (!a->config)
 		a->config = vs_conf_path();
-	return -1;
+	return VS_EXIT_OK;
 }
 
 static int scan(void *data, struct vs_host **out, struct vs_error *err)
@@ -214,8 +214,8 @@ int vs_cmd_apply(struct vs_cli *cli, int argc, char **argv)
 	struct vs_error err = { 0 };
 	int status = parse_args(cli, argc, argv, &a);
 
-	if (status >= 0)
-		return status;
+	if (status != VS_EXIT_OK)
+		return vs_cli_stop(status);
 	if (vs_conf_load(a.config, &conf, &err) < 0)
 		return vs_cli_fail_err(&err, a.config);
 	status = apply_conf(&run, &a, &conf);

@@ -3,11 +3,12 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "attach.h"
 #include "attach-cli.h"
+#include "attach.h"
 #include "cli.h"
+#include "json-out.h"
 #include "libvirt.h"
-#include "output.h"
+#include "options.h"
 #include "policy.h"
 
 enum { OPT_PF = 1000, OPT_NETWORK, OPT_VF, OPT_INTERFACE, OPT_LIVE, OPT_CONFIG, OPT_FORCE, OPT_SETTING };
@@ -81,7 +82,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_a
 	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
 		if (c == 'h') {
 			usage(cli->prog);
-			return VS_EXIT_OK;
+			return VS_EXIT_DONE;
 		}
 		if (c == 'j') {
 			cli->json = true;
@@ -97,7 +98,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_a
 		return vs_cli_fail(VS_EXIT_USAGE, "attach: %s", err.msg);
 	if (vs_cli_check_settings(&a->req.cfg, "attach") != VS_EXIT_OK)
 		return VS_EXIT_USAGE;
-	return -1;
+	return VS_EXIT_OK;
 }
 
 static json_object *result_json(const struct vs_attach_result *r)
@@ -155,8 +156,8 @@ int vs_cmd_attach(struct vs_cli *cli, int argc, char **argv)
 	struct vs_error err = { 0 };
 	int r = parse_args(cli, argc, argv, &a);
 
-	if (r >= 0)
-		return r;
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
 	if (cli->dry_run)
 		return vs_cli_fail(VS_EXIT_USAGE, "attach: --dry-run is not supported (see `virt-sriov list` for free VFs)");
 	r = vs_cli_attach_open(cli, &ctx);

@@ -54,7 +54,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct bind_arg
 		case 'd': a->driver = optarg; break;
 		case 'f': a->force = true; break;
 		case 'n': cli->dry_run = true; break;
-		case 'h': usage(cli->prog); return VS_EXIT_OK;
+		case 'h': usage(cli->prog); return VS_EXIT_DONE;
 		default: return VS_EXIT_USAGE;
 		}
 	}
@@ -66,7 +66,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct bind_arg
 		return vs_cli_fail(VS_EXIT_USAGE, "bind: no VF given (an address, PF#N or PF#0-3,7)");
 	a->specs = argv + optind;
 	a->n_specs = argc - optind;
-	return -1;
+	return VS_EXIT_OK;
 }
 
 /* Every spec resolved before anything is written: a typo binds nothing. */
@@ -141,8 +141,8 @@ int vs_cmd_bind(struct vs_cli *cli, int argc, char **argv)
 	struct vs_host *host = NULL;
 	int r = parse_args(cli, argc, argv, &a);
 
-	if (r >= 0)
-		return r;
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
 	if (vs_inventory_scan(&opts, &host, &err) < 0)
 		return vs_cli_fail_err(&err, "bind");
 	r = resolve_all(host, &a, &l);

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "cli.h"
 #include "inventory.h"
+#include "json-out.h"
 #include "pci.h"
 
 static void print_result(const struct vs_check_result *res)
@@ -25,12 +26,13 @@ static void print_result(const struct vs_check_result *res)
 static int print_json(const struct vs_check_report *rep)
 {
 	struct json_object *arr = vs_check_report_json(rep);
+	int r;
 
 	if (!arr)
 		return -ENOMEM;
-	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	r = vs_json_print_unspaced(arr);
 	json_object_put(arr);
-	return 0;
+	return r;
 }
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv)
@@ -45,13 +47,13 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': cli->json = true; break;
-		case 'h': printf("Usage: %s check [--json]\n", cli->prog); return VS_EXIT_OK;
+		case 'h': printf("Usage: %s check [--json]\n", cli->prog); return VS_EXIT_DONE;
 		default: return VS_EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
 		return vs_cli_fail(VS_EXIT_USAGE, "check: unexpected argument '%s'", argv[optind]);
-	return -1;
+	return VS_EXIT_OK;
 }
 
 static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep)
@@ -61,8 +63,9 @@ static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_rep
 	if (r < 0)
 		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
 	if (cli->json) {
-		if (print_json(rep) < 0)
-			return vs_cli_fail(VS_EXIT_FAILURE, "check: out of memory");
+		r = print_json(rep);
+		if (r < 0)
+			return vs_cli_fail(VS_EXIT_FAILURE, "check: cannot print the report: %s", strerror(-r));
 	} else {
 		for (size_t i = 0; i < rep->n; i++)
 			print_result(&rep->results[i]);
@@ -82,8 +85,8 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 	struct utsname u;
 	int r = parse_args(cli, argc, argv);
 
-	if (r >= 0)
-		return r;
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
 	if (vs_inventory_scan(&opts, &host, &scan_err) < 0)
 		ctx.host_error = scan_err.msg[0] ? scan_err.msg : strerror(-scan_err.code);
 	ctx.host = host;

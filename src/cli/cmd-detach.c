@@ -3,10 +3,10 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "attach.h"
 #include "attach-cli.h"
+#include "attach.h"
 #include "cli.h"
-#include "output.h"
+#include "json-out.h"
 
 enum { OPT_VF = 1000, OPT_MAC, OPT_ALL, OPT_PF, OPT_LIVE, OPT_CONFIG };
 
@@ -32,7 +32,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vs_detac
 
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h': usage(cli->prog); return VS_EXIT_OK;
+		case 'h': usage(cli->prog); return VS_EXIT_DONE;
 		case 'j': cli->json = true; break;
 		case OPT_VF: req->vf = optarg; break;
 		case OPT_MAC: req->mac = optarg; break;
@@ -52,7 +52,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vs_detac
 		return vs_cli_fail(VS_EXIT_USAGE, "detach: --pf goes with --all (--vf names one VF already)");
 	if (req->mac && vs_parse_mac(req->mac, mac) < 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "detach: MAC '%s' is not valid (expected xx:xx:xx:xx:xx:xx)", req->mac);
-	return -1;
+	return VS_EXIT_OK;
 }
 
 static void print_text(const char *domain, unsigned flags, const struct vs_detached *d, size_t n)
@@ -101,8 +101,8 @@ int vs_cmd_detach(struct vs_cli *cli, int argc, char **argv)
 	size_t n = 0;
 	int r = parse_args(cli, argc, argv, &req);
 
-	if (r >= 0)
-		return r;
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
 	if (cli->dry_run)
 		return vs_cli_fail(VS_EXIT_USAGE, "detach: --dry-run is not supported");
 	r = vs_cli_attach_open(cli, &ctx);

@@ -5,14 +5,20 @@
 #include <string.h>
 
 #include "cli.h"
-#include "output.h"
+#include "json-out.h"
+#include "load.h"
+#include "table-out.h"
 
 static int list_usage(void)
 {
 	return vs_cli_fail(VS_EXIT_USAGE, "usage: virt-sriov [--json] list [PF...]");
 }
 
-static int parse_args(struct vs_cli *cli, int argc, char **argv)
+struct list_args {
+	char **pfs;                   /* NULL-terminated; empty: every PF */
+};
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct list_args *a)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -26,22 +32,24 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv)
 			cli->json = true;
 		else if (c == 'h') {
 			puts("Usage: virt-sriov [--json] list [PF...]");
-			return -1;
+			return VS_EXIT_DONE;
 		} else
 			return list_usage();
 	}
-	return 0;
+	a->pfs = argv + optind;
+	return VS_EXIT_OK;
 }
 
 int vs_cmd_list(struct vs_cli *cli, int argc, char **argv)
 {
+	struct list_args a = { 0 };
 	struct vs_host *host = NULL;
 	int r;
 
-	r = parse_args(cli, argc, argv);
-	if (r != 0)
-		return r < 0 ? VS_EXIT_OK : r;
-	r = vs_cli_load_host(cli, argv + optind, VS_LOAD_SETTINGS | VS_LOAD_USAGE | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
+	r = parse_args(cli, argc, argv, &a);
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
+	r = vs_cli_load_host(cli, a.pfs, VS_LOAD_SETTINGS | VS_LOAD_USAGE | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
 			     &host);
 	if (r != VS_EXIT_OK)
 		return r;

@@ -9,17 +9,34 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-out.h"
 #include "libvirt.h"
-#include "output.h"
+#include "load.h"
+#include "options.h"
+#include "table-out.h"
 #include "xmlgen.h"
 
-struct net_opts {
+struct net_args {
+	const char *verb;             /* apply, list or remove */
+	char **names;                 /* apply: PFs; remove: pools */
+	size_t n;
 	const char *vfs, *name, *template_file;
 	int vlan;
 	bool no_autostart, force;
 };
 
-static int parse_opts(int argc, char **argv, struct net_opts *o)
+static void usage(const char *prog)
+{
+	printf("Usage: %s network apply PF... [--vfs SET] [--name N] [--vlan ID] [--no-autostart] [--template FILE]\n"
+	       "       %s network list\n"
+	       "       %s network remove NAME... [--force]\n"
+	       "Hostdev pools (libvirt networks with <forward mode='hostdev'>) through the libvirt API:\n"
+	       "apply defines (or updates), starts and autostarts one per PF; a second run changes\n"
+	       "nothing.  remove refuses while VFs are handed out, unless --force.\n", prog, prog, prog);
+}
+
+/* The options after the verb (argv[1]), then the verb's names. */
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct net_args *a)
 {
 	static const struct option opts[] = {
 		{ "vfs", required_argument, NULL, 'v' },
@@ -28,31 +45,36 @@ static int parse_opts(int argc, char **argv, struct net_opts *o)
 		{ "template", required_argument, NULL, 't' },
 		{ "no-autostart", no_argument, NULL, 'A' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long v;
 	int c;
 
-	o->vlan = -1;
+	a->verb = argc > 1 ? argv[1] : "";
+	a->vlan = -1;
+	if (vs_cli_is_help(a->verb)) {
+		usage(cli->prog);
+		return VS_EXIT_DONE;
+	}
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'v': o->vfs = optarg; break;
-		case 'N': o->name = optarg; break;
-		case 't': o->template_file = optarg; break;
-		case 'A': o->no_autostart = true; break;
-		case 'f': o->force = true; break;
-		case 'l':
-			if (vs_parse_long(optarg, 10, &v) < 0 || v < 0 || v > 4094) {
-				vs_cli_fail(VS_EXIT_USAGE, "--vlan %s: not a VLAN ID (0-4094)", optarg);
-				return -1;
-			}
-			o->vlan = (int)v;
-			break;
-		default: return -1;
+		case 'v': a->vfs = optarg; break;
+		case 'N': a->name = optarg; break;
+		case 't': a->template_file = optarg; break;
+		case 'A': a->no_autostart = true; break;
+		case 'f': a->force = true; break;
+		case 'l': if (vs_cli_parse_vlan_id(optarg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
+		case 'h': usage(cli->prog); return VS_EXIT_DONE;
+		default: return VS_EXIT_USAGE;
 		}
 	}
-	return optind;
+	a->names = argv + 1 + optind;
+	a->n = argc - 1 > optind ? (size_t)(argc - 1 - optind) : 0;
+	if (!strcmp(a->verb, "apply") || !strcmp(a->verb, "remove") || (!strcmp(a->verb, "list") && a->n == 0))
+		return VS_EXIT_OK;
+	return vs_cli_fail(VS_EXIT_USAGE, "usage: network apply PF... [--vfs SET] [--name N] [--vlan ID] [--no-autostart]"
+			   " [--template FILE] | network list | network remove NAME... [--force]");
 }
 
 static int open_conn(struct vs_cli *cli, bool readonly, virConnectPtr *conn)
@@ -114,7 +136,7 @@ static void apply_failed(const struct planned_pool *p, const struct vs_pool_resu
 		vs_cli_fail_err(err, p->name);
 }
 
-static int plan_pools(struct vs_host *host, const struct net_opts *o, char **pfs, size_t n,
+static int plan_pools(struct vs_host *host, const struct net_args *o, char **pfs, size_t n,
 		      struct planned_pool *plan)
 {
 	struct vs_template_paths paths;
@@ -131,7 +153,7 @@ static int plan_pools(struct vs_host *host, const struct net_opts *o, char **pfs
 	return 0;
 }
 
-static int apply_pools(struct vs_cli *cli, const struct net_opts *o, struct planned_pool *plan, size_t n)
+static int apply_pools(struct vs_cli *cli, const struct net_args *o, struct planned_pool *plan, size_t n)
 {
 	virConnectPtr conn = NULL;
 	unsigned all = 0;
@@ -160,7 +182,7 @@ static int apply_pools(struct vs_cli *cli, const struct net_opts *o, struct plan
 	return status;
 }
 
-static int network_apply(struct vs_cli *cli, const struct net_opts *o, char **pfs, size_t n)
+static int network_apply(struct vs_cli *cli, const struct net_args *o, char **pfs, size_t n)
 {
 	struct planned_pool *plan;
 	struct vs_host *host = NULL;
@@ -278,7 +300,7 @@ static int network_list(struct vs_cli *cli)
 
 /* ---- remove ---- */
 
-static int network_remove(struct vs_cli *cli, const struct net_opts *o, char **names, size_t n)
+static int network_remove(struct vs_cli *cli, const struct net_args *o, char **names, size_t n)
 {
 	virConnectPtr conn = NULL;
 	int status;
@@ -302,19 +324,14 @@ static int network_remove(struct vs_cli *cli, const struct net_opts *o, char **n
 
 int vs_cmd_network(struct vs_cli *cli, int argc, char **argv)
 {
-	struct net_opts o = { 0 };
-	const char *what = argc > 1 ? argv[1] : "";
-	int first;
+	struct net_args a = { 0 };
+	int r = parse_args(cli, argc, argv, &a);
 
-	first = parse_opts(argc - 1, argv + 1, &o);
-	if (first < 0)
-		return VS_EXIT_USAGE;
-	if (strcmp(what, "apply") == 0)
-		return network_apply(cli, &o, argv + 1 + first, argc - 1 - first);
-	if (strcmp(what, "list") == 0 && argc - 1 - first == 0)
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
+	if (strcmp(a.verb, "apply") == 0)
+		return network_apply(cli, &a, a.names, a.n);
+	if (strcmp(a.verb, "list") == 0)
 		return network_list(cli);
-	if (strcmp(what, "remove") == 0)
-		return network_remove(cli, &o, argv + 1 + first, argc - 1 - first);
-	return vs_cli_fail(VS_EXIT_USAGE, "usage: network apply PF... [--vfs SET] [--name N] [--vlan ID] [--no-autostart]"
-			   " [--template FILE] | network list | network remove NAME... [--force]");
+	return network_remove(cli, &a, a.names, a.n);
 }

@@ -64,7 +64,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct numvfs_a
 		case 't': if (parse_timeout(optarg, &a->timeout_ms) < 0) return VS_EXIT_USAGE; break;
 		case 'f': a->force = true; break;
 		case 'n': cli->dry_run = true; break;
-		case 'h': usage(cli->prog); return VS_EXIT_OK;
+		case 'h': usage(cli->prog); return VS_EXIT_DONE;
 		default: return VS_EXIT_USAGE;
 		}
 	}
@@ -73,7 +73,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct numvfs_a
 	a->pf = argv[optind];
 	if (vs_parse_long(argv[optind + 1], 10, &a->n) < 0 || a->n < 0 || a->n > 65535)
 		return vs_cli_fail(VS_EXIT_USAGE, "numvfs: '%s' is not a VF count", argv[optind + 1]);
-	return -1;
+	return VS_EXIT_OK;
 }
 
 static bool any_on_vfio(const struct vs_pf *pf)
@@ -130,8 +130,8 @@ int vs_cmd_numvfs(struct vs_cli *cli, int argc, char **argv)
 	struct vs_pf *pf;
 	int r = parse_args(cli, argc, argv, &a);
 
-	if (r >= 0)
-		return r;
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
 	opts.only[0] = a.pf;
 	if (vs_inventory_scan(&opts, &host, &err) < 0)
 		return vs_cli_fail_err(&err, a.pf);

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "hook.h"
+#include "json-out.h"
 
 struct plan_args {
 	const char *file;
@@ -41,13 +42,13 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct plan_arg
 			printf("Usage: %s plan --domain-xml FILE [--op prepare|release|port-created|port-deleted] [--config FILE]\n"
 			       "FILE is a domain XML (qemu hook) or a network hook's <hookData>; '-' reads stdin.\n",
 			       cli->prog);
-			return VS_EXIT_OK;
+			return VS_EXIT_DONE;
 		default: return VS_EXIT_USAGE;
 		}
 	}
 	if (!a->file || optind != argc)
 		return vs_cli_fail(VS_EXIT_USAGE, "plan: expected --domain-xml FILE (see plan --help)");
-	return -1;
+	return VS_EXIT_OK;
 }
 
 static int read_input(const char *file, char **out, size_t *len)
@@ -86,11 +87,14 @@ static int pick_op(const char *op, const char *xml, enum vs_hook_driver *d, enum
 static int print_plan(struct vs_plan *plan)
 {
 	json_object *o = vs_plan_to_json(plan);
+	int r;
 
 	if (!o)
 		return vs_cli_fail(VS_EXIT_FAILURE, "plan: out of memory");
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	r = vs_json_print_unspaced(o);
 	json_object_put(o);
+	if (r < 0)
+		return vs_cli_fail(VS_EXIT_FAILURE, "plan: cannot print the plan: %s", strerror(-r));
 	return plan->refusal.code ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
 
@@ -109,8 +113,8 @@ int vs_cmd_plan(struct vs_cli *cli, int argc, char **argv)
 	int r;
 
 	r = parse_args(cli, argc, argv, &a);
-	if (r >= 0)
-		return r;
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
 	r = read_input(a.file, &xml, &len);
 	if (r < 0)
 		return vs_cli_fail(VS_EXIT_FAILURE, "plan: %s: %s", a.file, strerror(-r));

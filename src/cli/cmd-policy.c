@@ -5,8 +5,9 @@
 #include <libvirt/virterror.h>
 
 #include "cli.h"
+#include "json-out.h"
 #include "libvirt.h"
-#include "output.h"
+#include "options.h"
 #include "policy.h"
 #include "state.h"
 
@@ -75,7 +76,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct policy_a
 	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
 		if (c == 'h') {
 			usage(cli->prog);
-			return VS_EXIT_OK;
+			return VS_EXIT_DONE;
 		}
 		if (c == 'j') {
 			cli->json = true;
@@ -88,7 +89,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct policy_a
 		return vs_cli_fail(VS_EXIT_USAGE, "policy: expected show|set|clear and DOMAIN (see policy --help)");
 	a->verb = argv[optind];
 	a->domain = argv[optind + 1];
-	return -1;
+	return VS_EXIT_OK;
 }
 
 static virDomainPtr lookup(virConnectPtr conn, const char *name)
@@ -109,6 +110,7 @@ static int show(const struct vs_cli *cli, const struct policy_args *a, const str
 {
 	_cleanup_free_ char *xml = NULL;
 	json_object *o, *rules;
+	int status;
 
 	if (!cli->json) {
 		if (pol->n && vs_policy_format(pol, &xml) < 0)
@@ -130,9 +132,9 @@ static int show(const struct vs_cli *cli, const struct policy_args *a, const str
 		json_object_object_add(r, "settings", s);
 		json_object_array_add(rules, r);
 	}
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	status = vs_json_print_unspaced(o) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
 	json_object_put(o);
-	return VS_EXIT_OK;
+	return status;
 }
 
 static int change(const struct policy_args *a, struct vs_policy *pol, struct vs_error *err)
@@ -190,8 +192,8 @@ int vs_cmd_policy(struct vs_cli *cli, int argc, char **argv)
 	int r;
 
 	r = parse_args(cli, argc, argv, &a);
-	if (r >= 0)
-		return r;
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
 	show_verb = strcmp(a.verb, "show") == 0;
 	if (!show_verb && strcmp(a.verb, "set") != 0 && strcmp(a.verb, "clear") != 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "policy: '%s' is not show, set or clear", a.verb);

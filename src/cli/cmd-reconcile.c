@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "hook.h"
+#include "json-out.h"
 #include "libvirt.h"
 
 /* A guest holds its VFs while libvirt runs it; every other state file is
@@ -52,7 +53,11 @@ static int reconcile_one(struct vs_cli *cli, const struct vs_hook_env *env, cons
 	return r;
 }
 
-static int parse_args(struct vs_cli *cli, int argc, char **argv, bool *all)
+struct reconcile_args {
+	bool all;                     /* every saved guest, without asking libvirt */
+};
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct reconcile_args *a)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
@@ -65,7 +70,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, bool *all)
 
 	while ((c = getopt_long(argc, argv, "anh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'a': *all = true; break;
+		case 'a': a->all = true; break;
 		case 'n': cli->dry_run = true; break;
 		case 'j': cli->json = true; break;
 		case 'h':
@@ -73,11 +78,13 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, bool *all)
 			       "Put back the VF settings saved by the hook for guests that are not running.\n"
 			       "--all: every saved guest, without asking libvirt (only when no guest runs,\n"
 			       "       e.g. at boot before libvirt starts).\n", cli->prog);
-			return VS_EXIT_OK;
+			return VS_EXIT_DONE;
 		default: return VS_EXIT_USAGE;
 		}
 	}
-	return optind == argc ? -1 : vs_cli_fail(VS_EXIT_USAGE, "reconcile: unexpected argument '%s'", argv[optind]);
+	if (optind < argc)
+		return vs_cli_fail(VS_EXIT_USAGE, "reconcile: unexpected argument '%s'", argv[optind]);
+	return VS_EXIT_OK;
 }
 
 int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)
@@ -88,13 +95,13 @@ int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)
 	virConnectPtr conn = NULL;
 	json_object *out = NULL;
 	char **uuids = NULL;
-	bool all = false;
+	struct reconcile_args a = { 0 };
 	int r, failed = 0;
 
-	r = parse_args(cli, argc, argv, &all);
-	if (r >= 0)
-		return r;
-	if (!all && vs_libvirt_open(vs_cli_uri(cli), true, &conn, &err) < 0)
+	r = parse_args(cli, argc, argv, &a);
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
+	if (!a.all && vs_libvirt_open(vs_cli_uri(cli), true, &conn, &err) < 0)
 		return vs_cli_fail(VS_EXIT_FAILURE, "reconcile: cannot tell which guests run: %s "
 				   "(--all puts back every saved VF: only when no guest runs)", err.msg);
 	r = vs_state_list(env.state_dir, &uuids, &err);
@@ -106,10 +113,10 @@ int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)
 	vs_vf_ops_netlink(&env.ops, &nl);
 	out = cli->json ? json_object_new_array() : NULL;
 	for (char **u = uuids; *u; u++)
-		if (all || running(conn, *u) == 0)
+		if (a.all || running(conn, *u) == 0)
 			failed |= reconcile_one(cli, &env, *u, out) < 0;
 	if (out) {
-		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		failed |= vs_json_print_unspaced(out) < 0;
 		json_object_put(out);
 	}
 	vs_hook_nl_close(&nl);

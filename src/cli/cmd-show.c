@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "output.h"
+#include "json-out.h"
+#include "load.h"
+#include "table-out.h"
 #include "vfset.h"
 
 #define ROW "  %-14s "
@@ -158,7 +160,11 @@ static int show(struct vs_cli *cli, const char *name)
 	return r < 0 ? vs_cli_fail(VS_EXIT_FAILURE, "cannot print %s: %s", name, strerror(-r)) : VS_EXIT_OK;
 }
 
-int vs_cmd_show(struct vs_cli *cli, int argc, char **argv)
+struct show_args {
+	const char *device;           /* PF or VF */
+};
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct show_args *a)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -172,12 +178,23 @@ int vs_cmd_show(struct vs_cli *cli, int argc, char **argv)
 			cli->json = true;
 		} else if (c == 'h') {
 			puts("Usage: virt-sriov [--json] show PF|VF   (PF: netdev or PCI address; VF: PCI address or PF#N)");
-			return VS_EXIT_OK;
+			return VS_EXIT_DONE;
 		} else {
 			return vs_cli_fail(VS_EXIT_USAGE, "usage: virt-sriov [--json] show PF|VF");
 		}
 	}
 	if (argc - optind != 1)
 		return vs_cli_fail(VS_EXIT_USAGE, "usage: virt-sriov [--json] show PF|VF");
-	return show(cli, argv[optind]);
+	a->device = argv[optind];
+	return VS_EXIT_OK;
+}
+
+int vs_cmd_show(struct vs_cli *cli, int argc, char **argv)
+{
+	struct show_args a = { 0 };
+	int r = parse_args(cli, argc, argv, &a);
+
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
+	return show(cli, a.device);
 }

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-out.h"
+#include "load.h"
 #include "netlink.h"
-#include "output.h"
+#include "options.h"
 #include "vfctl.h"
 #include "vfset.h"
 
@@ -33,7 +35,8 @@ static void vf_usage(FILE *out, const char *prog)
 		"VFSET: a VF address, PF#N or PF#0-3,7 (PF: netdev or PCI address).\n", prog, prog);
 }
 
-static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args *a)
+/* The options of set or reset; argv[0] is the verb. */
+static int parse_verb_args(struct vs_cli *cli, int argc, char **argv, struct vf_args *a)
 {
 	struct option opts[32] = {
 		{ "json", no_argument, NULL, 'j' }, { "dry-run", no_argument, NULL, 'n' },
@@ -52,7 +55,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args 
 		}
 		if (c == 'h') {
 			vf_usage(stdout, cli->prog);
-			return -1;
+			return VS_EXIT_DONE;
 		}
 		if (c != OPT_SETTING)
 			return vs_cli_fail(VS_EXIT_USAGE, "vf: see vf --help");
@@ -69,6 +72,22 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args 
 	if (!a->reset && vs_vf_config_is_empty(&a->tmpl))
 		return vs_cli_fail(VS_EXIT_USAGE, "vf set: no setting given (see vf --help)");
 	return a->reset ? VS_EXIT_OK : vs_cli_check_settings(&a->tmpl, what);
+}
+
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args *a)
+{
+	const char *verb = argc > 1 ? argv[1] : "";
+
+	if (vs_cli_is_help(verb)) {
+		vf_usage(stdout, cli->prog);
+		return VS_EXIT_DONE;
+	}
+	if (strcmp(verb, "set") != 0 && strcmp(verb, "reset") != 0) {
+		vf_usage(stderr, cli->prog);
+		return VS_EXIT_USAGE;
+	}
+	a->reset = strcmp(verb, "reset") == 0;
+	return parse_verb_args(cli, argc - 1, argv + 1, a);
 }
 
 static int resolve_all(const struct vs_host *host, char **sets, int nsets, struct vs_vf_ref **refs, size_t *n)
@@ -355,19 +374,9 @@ static int run(struct vs_cli *cli, struct vf_args *a)
 int vs_cmd_vf(struct vs_cli *cli, int argc, char **argv)
 {
 	struct vf_args a = { 0 };
-	int r;
+	int r = parse_args(cli, argc, argv, &a);
 
-	if (argc < 2 || (strcmp(argv[1], "set") != 0 && strcmp(argv[1], "reset") != 0)) {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-			vf_usage(stdout, cli->prog);
-			return VS_EXIT_OK;
-		}
-		vf_usage(stderr, cli->prog);
-		return VS_EXIT_USAGE;
-	}
-	a.reset = strcmp(argv[1], "reset") == 0;
-	r = parse_args(cli, argc - 1, argv + 1, &a);
 	if (r != VS_EXIT_OK)
-		return r < 0 ? VS_EXIT_OK : r;
+		return vs_cli_stop(r);
 	return run(cli, &a);
 }

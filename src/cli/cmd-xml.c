@@ -9,28 +9,30 @@
 
 #include "cli.h"
 #include "inventory.h"
-#include "output.h"
+#include "load.h"
+#include "options.h"
 #include "vfset.h"
 #include "xmlgen.h"
 
-struct xml_opts {
+struct xml_args {
+	const char *what;             /* "network" or "hostdev" */
+	const char *device;           /* its PF or VF */
 	const char *name, *vfs, *template_file, *mac;
 	int vlan;
 	bool interface;
 };
 
-static int parse_vlan(const char *s, int *out)
+static void usage(const char *prog)
 {
-	long v;
-
-	if (vs_parse_long(s, 10, &v) < 0 || v < 0 || v > 4094)
-		return vs_cli_fail(VS_EXIT_USAGE, "--vlan %s: not a VLAN ID (0-4094)", s);
-	*out = (int)v;
-	return 0;
+	printf("Usage: %s xml network PF [--name N] [--vfs SET] [--vlan ID] [--template FILE]\n"
+	       "       %s xml hostdev VF [--interface] [--mac M] [--vlan ID] [--template FILE]\n"
+	       "Print libvirt XML made from the templates: a hostdev pool of PF's VFs (all of\n"
+	       "them, or the VFSET --vfs), or one VF as a <hostdev> (--interface: an\n"
+	       "<interface type='hostdev'>).\n", prog, prog);
 }
 
-/* Returns the index of the first positional argument, or -1 after a usage error. */
-static int parse_opts(int argc, char **argv, struct xml_opts *o)
+/* The options after `network` or `hostdev` (argv[0]), then its one device. */
+static int parse_opts(struct vs_cli *cli, int argc, char **argv, struct xml_args *a)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'N' },
@@ -39,27 +41,46 @@ static int parse_opts(int argc, char **argv, struct xml_opts *o)
 		{ "mac", required_argument, NULL, 'm' },
 		{ "interface", no_argument, NULL, 'i' },
 		{ "template", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	o->vlan = -1;
+	a->vlan = -1;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'N': o->name = optarg; break;
-		case 'v': o->vfs = optarg; break;
-		case 'l': if (parse_vlan(optarg, &o->vlan) != 0) return -1; break;
-		case 'm': o->mac = optarg; break;
-		case 'i': o->interface = true; break;
-		case 't': o->template_file = optarg; break;
-		default: return -1;
+		case 'N': a->name = optarg; break;
+		case 'v': a->vfs = optarg; break;
+		case 'l': if (vs_cli_parse_vlan_id(optarg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
+		case 'm': a->mac = optarg; break;
+		case 'i': a->interface = true; break;
+		case 't': a->template_file = optarg; break;
+		case 'h': usage(cli->prog); return VS_EXIT_DONE;
+		default: return VS_EXIT_USAGE;
 		}
 	}
-	return optind;
+	if (argc - optind != 1)
+		return vs_cli_fail(VS_EXIT_USAGE, "xml %s: give exactly one %s", a->what,
+				   a->what[0] == 'n' ? "PF" : "VF");
+	a->device = argv[optind];
+	return VS_EXIT_OK;
 }
 
-static int xml_network(struct vs_cli *cli, const struct xml_opts *o, const char *pf)
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct xml_args *a)
+{
+	a->what = argc > 1 ? argv[1] : "";
+	if (vs_cli_is_help(a->what)) {
+		usage(cli->prog);
+		return VS_EXIT_DONE;
+	}
+	if (strcmp(a->what, "network") != 0 && strcmp(a->what, "hostdev") != 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "usage: xml network PF [--name N] [--vfs SET] [--vlan ID] [--template FILE]"
+				   " | xml hostdev VF [--interface] [--mac M] [--vlan ID] [--template FILE]");
+	return parse_opts(cli, argc - 1, argv + 1, a);
+}
+
+static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char *pf)
 {
 	struct vs_pool_request req = { .pf = pf, .name = o->name, .vfs = o->vfs, .vlan = o->vlan };
 	struct vs_template_paths paths;
@@ -96,7 +117,7 @@ static int resolve_vf(struct vs_host *host, const char *name, const char **addre
 	return 0;
 }
 
-static int build_hostdev_spec(const struct xml_opts *o, struct vs_hostdev_spec *spec)
+static int build_hostdev_spec(const struct xml_args *o, struct vs_hostdev_spec *spec)
 {
 	struct vs_error err = { 0 };
 
@@ -116,7 +137,7 @@ static int build_hostdev_spec(const struct xml_opts *o, struct vs_hostdev_spec *
 	return 0;
 }
 
-static int xml_hostdev(struct vs_cli *cli, const struct xml_opts *o, const char *vf)
+static int xml_hostdev(struct vs_cli *cli, const struct xml_args *o, const char *vf)
 {
 	struct vs_hostdev_spec spec = { 0 };
 	struct vs_template_paths paths;
@@ -145,20 +166,12 @@ static int xml_hostdev(struct vs_cli *cli, const struct xml_opts *o, const char 
 
 int vs_cmd_xml(struct vs_cli *cli, int argc, char **argv)
 {
-	struct xml_opts o = { 0 };
-	const char *what = argc > 1 ? argv[1] : "";
-	int first;
+	struct xml_args a = { 0 };
+	int r = parse_args(cli, argc, argv, &a);
 
-	if (strcmp(what, "network") != 0 && strcmp(what, "hostdev") != 0)
-		return vs_cli_fail(VS_EXIT_USAGE, "usage: xml network PF [--name N] [--vfs SET] [--vlan ID] [--template FILE]"
-				   " | xml hostdev VF [--interface] [--mac M] [--vlan ID] [--template FILE]");
-	first = parse_opts(argc - 1, argv + 1, &o);
-	if (first < 0)
-		return VS_EXIT_USAGE;
-	if (argc - 1 - first != 1)
-		return vs_cli_fail(VS_EXIT_USAGE, "xml %s: give exactly one %s", what,
-				   what[0] == 'n' ? "PF" : "VF");
-	if (what[0] == 'n')
-		return xml_network(cli, &o, argv[1 + first]);
-	return xml_hostdev(cli, &o, argv[1 + first]);
+	if (r != VS_EXIT_OK)
+		return vs_cli_stop(r);
+	if (a.what[0] == 'n')
+		return xml_network(cli, &a, a.device);
+	return xml_hostdev(cli, &a, a.device);
 }

@@ -21,6 +21,7 @@ const struct vs_command vs_commands[] = {
 	{ "plan",      vs_cmd_plan,      "--domain-xml FILE [--op prepare|release]", "what the hook would do for a guest" },
 	{ "reconcile", vs_cmd_reconcile, "", "put back VFs whose guest is gone" },
 	{ "apply",     vs_cmd_apply,     "[--no-libvirt] [--config FILE] [--timeout SEC]", "bring the host to /etc/virt-sriov/virt-sriov.conf" },
+	{ "help",      vs_cmd_help,      "[COMMAND]", "this overview, or COMMAND's help (as COMMAND --help)" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -66,7 +67,7 @@ const char *vs_cli_uri(const struct vs_cli *cli)
 	return "qemu:///system";
 }
 
-static void usage(FILE *out, const char *prog)
+void vs_cli_usage(FILE *out, const char *prog)
 {
 	fprintf(out,
 		"Usage: %s [-c URI] [--sysfs-root DIR] [--json] [-n|--dry-run] COMMAND [ARGS]\n"
@@ -109,15 +110,15 @@ int main(int argc, char **argv)
 		case 'S': sysfs_root = optarg; break;
 		case 'j': cli.json = true; break;
 		case 'n': cli.dry_run = true; break;
-		case 'h': usage(stdout, cli.prog); return VS_EXIT_OK;
+		case 'h': vs_cli_usage(stdout, cli.prog); return VS_EXIT_OK;
 		case 'V': printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION); return VS_EXIT_OK;
-		default: usage(stderr, cli.prog); return VS_EXIT_USAGE;
+		default: vs_cli_usage(stderr, cli.prog); return VS_EXIT_USAGE;
 		}
 	}
 	if (vs_sysfs_init(&cli.sysfs, sysfs_root) < 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "--sysfs-root: path too long: %s", sysfs_root);
 	if (optind >= argc) {
-		usage(stderr, cli.prog);
+		vs_cli_usage(stderr, cli.prog);
 		return VS_EXIT_USAGE;
 	}
 	for (const struct vs_command *cmd = vs_commands; cmd->name; cmd++) {

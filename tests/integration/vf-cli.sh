@@ -85,4 +85,17 @@ vs -n vf set 'nsim9#256' --trust on >/dev/null 2>"$W/err" &&
 	fail "netdevsim VF 256 accepted"
 grep -q "nsim9" "$W/err" || fail "netdevsim VF 256: $(cat "$W/err")"
 
-finish "vf set/reset usage, validation and dry run"
+# help: `help`, `help vf` and `vf --help` exit 0; `help COMMAND` prints what
+# `COMMAND --help` prints, for every command of the table
+vs help >"$W/help" 2>"$W/err" && grep -q '^  vf ' "$W/help" || fail "help: $(cat "$W/err")"
+vs help vf >"$W/help-vf" 2>"$W/err" || fail "help vf: exit $?: $(cat "$W/err")"
+vs vf --help >"$W/vf-help" 2>"$W/err" || fail "vf --help: exit $?: $(cat "$W/err")"
+grep -q '^Usage: .* vf set VFSET' "$W/vf-help" && cmp -s "$W/help-vf" "$W/vf-help" || fail "help vf and vf --help differ"
+for cmd in $(sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' "$W/help"); do
+	vs help "$cmd" >"$W/h1" 2>&1 || fail "help $cmd: exit $?: $(cat "$W/h1")"
+	vs "$cmd" --help >"$W/h2" 2>&1 || fail "$cmd --help: exit $?: $(cat "$W/h2")"
+	[ -s "$W/h1" ] && cmp -s "$W/h1" "$W/h2" || fail "help $cmd and $cmd --help differ"
+done
+expect 2 "unknown command 'frob'" help frob
+
+finish "vf set/reset usage, validation and dry run; help"

@@ -1,0 +1,211 @@
+/* JSON output: values with null for the "unknown" sentinels, printing, and
+ * the inventory (PF, VF, host) as the objects of `list --json`. */
+#include "config.h"
+
+#include "json-out.h"
+
+json_object *vs_json_str(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+json_object *vs_json_int(long long v)
+{
+	return v < 0 ? NULL : json_object_new_int64(v);
+}
+
+json_object *vs_json_bool(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v != 0);
+}
+
+json_object *vs_json_hex4(unsigned id)
+{
+	char buf[16];
+
+	if (id == 0)
+		return NULL;
+	snprintf(buf, sizeof(buf), "%04x", id);
+	return json_object_new_string(buf);
+}
+
+int vs_json_set(json_object *obj, const char *key, json_object *val)
+{
+	if (json_object_object_add(obj, key, val) < 0) {
+		json_object_put(val);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int print_flags(json_object *obj, int flags)
+{
+	const char *s = json_object_to_json_string_ext(obj, flags);
+
+	if (!s || puts(s) == EOF || fflush(stdout) != 0)
+		return -EIO;
+	return 0;
+}
+
+int vs_json_print(json_object *obj)
+{
+	return print_flags(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+int vs_json_print_unspaced(json_object *obj)
+{
+	return print_flags(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* ---- inventory as JSON ---- */
+
+struct json_field {
+	const char *key;
+	json_object *val;
+};
+
+static int set_fields(json_object *obj, struct json_field *f, size_t n)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (r < 0)
+			json_object_put(f[i].val);
+		else
+			r = vs_json_set(obj, f[i].key, f[i].val);
+	}
+	return r;
+}
+
+static json_object *vf_in_use_by(const struct vs_vf *vf, bool usage_known)
+{
+	return usage_known ? vs_json_str(vf->in_use_by) : NULL;
+}
+
+/* The VF settings with the keys of vfconfig.h; every key present, null
+ * when not known. */
+static int set_settings(json_object *obj, const struct vs_vf *vf)
+{
+	for (size_t i = 0; i < vs_vf_n_fields; i++) {
+		const struct vs_vf_field *f = &vs_vf_fields[i];
+		json_object *v = vf->config_known ? vs_vf_field_json(f, &vf->config) : NULL;
+
+		if (vs_json_set(obj, f->json, v) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+json_object *vs_json_vf(const struct vs_pf *pf, const struct vs_vf *vf, bool usage_known)
+{
+	json_object *obj = json_object_new_object();
+	struct json_field head[] = {
+		{ "index", json_object_new_int64(vf->index) },
+		{ "address", vs_json_str(vf->address) },
+		{ "driver", vs_json_str(vf->driver) },
+		{ "netdev", vs_json_str(vf->netdev) },
+		{ "iommu_group", vs_json_int(vf->iommu_group) },
+		{ "vendor_id", vs_json_hex4(pf->vendor_id) },
+		{ "device_id", vs_json_hex4(pf->vf_device_id) },
+	};
+	struct json_field tail[] = {
+		{ "config_known", json_object_new_boolean(vf->config_known) },
+		{ "in_use_by", vf_in_use_by(vf, usage_known) },
+	};
+
+	if (!obj || set_fields(obj, head, ELEMENTSOF(head)) < 0 || set_settings(obj, vf) < 0 ||
+	    set_fields(obj, tail, ELEMENTSOF(tail)) < 0) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static json_object *string_array(char *const *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (; a && v && *v; v++) {
+		if (json_object_array_add(a, json_object_new_string(*v)) < 0) {
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_object *vf_array(const struct vs_pf *pf, bool usage_known)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < pf->n_vfs; i++) {
+		json_object *vf = vs_json_vf(pf, &pf->vfs[i], usage_known);
+
+		if (!vf || json_object_array_add(a, vf) < 0) {
+			json_object_put(vf);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+json_object *vs_json_pf(const struct vs_pf *pf, bool usage_known)
+{
+	json_object *obj = json_object_new_object();
+	struct json_field f[] = {
+		{ "address", vs_json_str(pf->address) },
+		{ "pci", json_object_new_boolean(!pf->non_pci) },
+		{ "netdev", vs_json_str(pf->netdev) },
+		{ "netdevs", string_array(pf->netdevs) },
+		{ "driver", vs_json_str(pf->driver) },
+		{ "vendor_id", vs_json_hex4(pf->vendor_id) },
+		{ "device_id", vs_json_hex4(pf->device_id) },
+		{ "vendor", vs_json_str(pf->vendor_name) },
+		{ "device", vs_json_str(pf->device_name) },
+		{ "numa_node", vs_json_int(pf->numa_node) },
+		{ "iommu_group", vs_json_int(pf->iommu_group) },
+		{ "totalvfs", vs_json_int(pf->totalvfs) },
+		{ "numvfs", vs_json_int(pf->numvfs) },
+		{ "vf_device_id", vs_json_hex4(pf->vf_device_id) },
+		{ "vf_offset", vs_json_int(pf->vf_offset) },
+		{ "vf_stride", vs_json_int(pf->vf_stride) },
+		{ "drivers_autoprobe", vs_json_bool(pf->drivers_autoprobe) },
+		{ "complete", json_object_new_boolean(pf->vf_configs_known) },
+		{ "vfs", vf_array(pf, usage_known) },
+	};
+
+	if (!obj || set_fields(obj, f, ELEMENTSOF(f)) < 0) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+json_object *vs_json_host(const struct vs_host *host)
+{
+	json_object *root = json_object_new_object(), *pfs = json_object_new_array();
+	json_object *warnings = json_object_new_array();
+	int r = root && pfs && warnings ? 0 : -ENOMEM;
+
+	for (size_t i = 0; r == 0 && i < host->n_pfs; i++) {
+		json_object *pf = vs_json_pf(&host->pfs[i], host->usage_known);
+
+		r = pf ? json_object_array_add(pfs, pf) : -ENOMEM;
+	}
+	for (size_t i = 0; r == 0 && i < host->n_warnings; i++)
+		r = json_object_array_add(warnings, json_object_new_string(host->warnings[i]));
+	if (r == 0)
+		r = vs_json_set(root, "pfs", TAKE_PTR(pfs));
+	if (r == 0)
+		r = vs_json_set(root, "usage_known", json_object_new_boolean(host->usage_known));
+	if (r == 0)
+		r = vs_json_set(root, "warnings", TAKE_PTR(warnings));
+	json_object_put(pfs);
+	json_object_put(warnings);
+	if (r < 0) {
+		json_object_put(root);
+		return NULL;
+	}
+	return root;
+}
