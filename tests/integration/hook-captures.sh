@@ -1,10 +1,12 @@
 #!/bin/sh
-# The hook program run exactly as libvirt 9.0 runs it: from qemu.d/ and
-# network.d/, argv NAME OP SUBOP -, the captured XML on stdin, an
-# environment of only LC_ALL=C PATH HOME (plus the test roots), through a
-# whole guest life cycle in libvirt's order.  The PFs' VF tables are the
-# file-backed fake (the test build of the same main.c); the sysfs tree is
-# generated to match the captures' VF addresses.
+# The hook as installed, run exactly as libvirt 9.0 runs it: the front
+# from qemu.d/ and network.d/, argv NAME OP SUBOP -, the captured XML on
+# stdin, an environment of only LC_ALL=C PATH HOME (plus the test roots),
+# through a whole guest life cycle in libvirt's order.  The front execs the
+# full hook ($VIRT_SRIOV_HOOK_PROGRAM here) for the operations it acts on:
+# its test build, the same main.c with the PFs' VF tables in a file (the
+# file-backed fake); the sysfs tree is generated to match the captures' VF
+# addresses.
 set -eu
 : "${top_builddir:?}" "${top_srcdir:?}" "${VIRT_SRIOV:?}"
 command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
@@ -13,14 +15,15 @@ T=$(mktemp -d /tmp/vs-hook-captures-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 D=$top_srcdir/tests/data/hook
 HOOK=$top_builddir/tests/tools/virt-sriov-hook-fake
+FRONT=$top_builddir/virt-sriov-hook-front
 
 "$top_builddir/tests/tools/gen-host-tree" \
 	--pf addr=0000:03:00.0,netdev=em1,offset=129,stride=2,num=2,total=7 \
 	--pf addr=0000:01:00.0,netdev=eth0,id=8086:10c9,vfid=8086:10ca,offset=128,stride=2,num=7,total=7 \
 	"$T/tree" >/dev/null
 mkdir -p "$T/hooks/qemu.d" "$T/hooks/network.d"
-cp "$HOOK" "$T/hooks/qemu.d/virt-sriov"
-cp "$HOOK" "$T/hooks/network.d/virt-sriov"
+cp "$FRONT" "$T/hooks/qemu.d/virt-sriov"
+cp "$FRONT" "$T/hooks/network.d/virt-sriov"
 
 vf() { printf '{"index":%d,"mac":"%s","vlan":0,"qos":0,"spoofchk":true,"trust":false,"link_state":"auto","min_tx_rate":0,"max_tx_rate":0}' "$1" "$2"; }
 {
@@ -35,7 +38,7 @@ hook() {
 	env -i LC_ALL=C PATH=/usr/bin:/bin HOME=/ \
 		VIRT_SRIOV_SYSFS_ROOT="$T/tree" VIRT_SRIOV_STATE_DIR="$T/state" \
 		VIRT_SRIOV_CONF="${CONF-$D/host.conf}" VIRT_SRIOV_FAKE_VFS="$T/fake.json" \
-		VIRT_SRIOV_HOOK_LOG="$T/hook.log" \
+		VIRT_SRIOV_HOOK_LOG="$T/hook.log" VIRT_SRIOV_HOOK_PROGRAM="$HOOK" \
 		"$T/hooks/$1.d/virt-sriov" "$2" "$3" "$4" - <"$5" 2>"$T/err"
 }
 fail() { echo "FAIL: $*" >&2; [ -f "$T/err" ] && cat "$T/err" >&2; exit 1; }
