@@ -11,7 +11,9 @@
  * or -1), and virGetLastErrorMessage() says which library and why.
  *
  * In an archive of its own (mk/libvirt.mk): the hook, which must never call
- * libvirt, does not link it, so a libvirt call in its path fails its link. */
+ * libvirt, does not link it, so a libvirt call in its path fails its link.
+ * Sanitizer builds link libtirpc from the start (SANITIZER_LIBS in
+ * configure.ac): ASan's XDR interceptors must find it before libvirt comes. */
 #include "config.h"
 
 #include <dlfcn.h>
