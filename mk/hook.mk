@@ -29,8 +29,9 @@ virt_sriov_hook_front_LDADD = $(top_builddir)/src/lib/libvirtsriov.a
 # LIBPCI_LIBS: the hook reads no PCI config space, but pci.o comes in with
 # inventory.o (vs_pci_open), which is pulled by vs_vf_config_init (policy.o,
 # state.o, hook.o, netlink.o), vs_vf_config_is_empty (hook.o, netlink.o) and
-# vs_host_find_pf/vf (vfset.o, xmlgen.o; policy.o pulls those two for
-# vs_parse_index_set and vs_xml_parse).  Drop it once none of these remain.
+# vs_host_find_pf/vf (vfset.o, xmlgen.o: policy.o pulls vfset.o for
+# vs_parse_index_set, and policy.o and hook.o pull xmlgen.o for the XML and
+# PCI address helpers).  Drop it once none of these remain.
 HOOK_LIBS = $(top_builddir)/src/lib/libvirtsriov.a $(LIBXML_LIBS) $(LIBPCI_LIBS) $(LIBNL_LIBS) $(JSONC_LIBS)
 pkglibexec_PROGRAMS = virt-sriov-hook
 virt_sriov_hook_SOURCES = src/hook/main.c
