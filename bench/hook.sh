@@ -5,11 +5,16 @@
 # vf N ATTR` per VF and attribute (24 runs of ip).  In a private network
 # namespace a veth named em1 is the netdev of a generated PF; the veth
 # refuses VF settings (EOPNOTSUPP) after the kernel has parsed the request.
-#   ours/fake:   the hook's test build, VF tables in a file (the whole
-#                decision, state file with fsync, no kernel)
+#   ours/fake:   the hook as installed (the front in qemu.d/, exec'ing the
+#                full hook) with the full hook's test build, VF tables in a
+#                file (the whole decision, state file with fsync, no kernel)
 #   ours/kernel: the same, but the RTM_SETLINK goes to the kernel (refused
 #                by the veth, so the hook also sends its rollback request
 #                and exits 1 -- as on a real PF that refuses)
+# Then an operation the hook ignores (libvirt runs it for about ten per
+# guest start and stop; it acts on four): the installed front against
+# /bin/true and against the full hook run directly, per run over N_IGNORED
+# runs (default 200).
 # Usage: bench/hook.sh BUILDDIR   (RUNS=N, default 21)
 set -eu
 
@@ -17,11 +22,13 @@ B=$(cd "${1:-.}" && pwd)
 S=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-21}
 HOOK=$B/tests/tools/virt-sriov-hook-fake
+FRONT=$B/virt-sriov-hook-front
+N_IGNORED=${N_IGNORED:-200}
 GEN=$B/tests/tools/gen-host-tree
 IP=$(command -v ip || echo /usr/sbin/ip)
 
 if [ "${VS_BENCH_INNER:-}" != 1 ]; then
-	export VS_BENCH_INNER=1 RUNS
+	export VS_BENCH_INNER=1 RUNS N_IGNORED
 	exec unshare -n /bin/bash "$0" "$B"
 fi
 
@@ -68,11 +75,12 @@ exit 0
 SH
 chmod +x "$W/shell-hook"
 mkdir -p "$W/hooks/qemu.d"
-cp "$HOOK" "$W/hooks/qemu.d/virt-sriov"
+cp "$FRONT" "$W/hooks/qemu.d/virt-sriov"
 
 run_ours() {
 	env -i LC_ALL=C PATH=/usr/bin:/bin:/usr/sbin:/sbin HOME=/ VIRT_SRIOV_SYSFS_ROOT="$W/tree" \
 		VIRT_SRIOV_STATE_DIR="$W/state" VIRT_SRIOV_CONF="$W/host.conf" VIRT_SRIOV_FAKE_VFS="$W/fake.json" \
+		VIRT_SRIOV_HOOK_PROGRAM="$HOOK" \
 		${KERNEL:+VIRT_SRIOV_FAKE_SET_KERNEL=1} \
 		"$W/hooks/qemu.d/virt-sriov" g8 "$1" "$2" - <"$W/g8.xml" >/dev/null 2>&1 || true
 }
@@ -98,7 +106,7 @@ calls() { # FUNCTION: "sendto sendmsg execve" counts from strace -c -f (our netl
 	  # syslog use sendto; ip uses sendmsg and sendto)
 	local f=$W/strace.$1
 	reset
-	strace -c -f -e trace=sendmsg,sendto,execve -o "$f" bash -c "$(declare -f run_ours "$1" shell); W=$W; $1"
+	strace -c -f -e trace=sendmsg,sendto,execve -o "$f" bash -c "$(declare -f run_ours "$1" shell); W=$W HOOK=$HOOK; $1"
 	[ -z "${BENCH_DEBUG:-}" ] || cat "$f" >&2
 	for sc in sendto sendmsg execve; do
 		awk -v sc=$sc 'BEGIN { n = 0 } $NF == sc { n = $4 } END { printf "%s ", n }' "$f"
@@ -115,4 +123,19 @@ for f in ours_fake ours_kernel shell; do
 	read -r wall cpu < <(timed $f)
 	read -r st sm ex < <(calls $f)
 	printf '%-12s %10s %10s %8s %8s %8s\n' "$f" "$wall" "$cpu" "${st:-0}" "${sm:-0}" "${ex:-0}"
+done
+
+# An operation the hook ignores, as libvirt runs it (argv g8 started begin -,
+# the XML on stdin): per run, over N_IGNORED runs in one loop.
+ignored() { for _ in $(seq "$N_IGNORED"); do "$@" g8 started begin - <"$W/g8.xml" >/dev/null 2>&1 || return 1; done; }
+per_run() { # PROGRAM: "wall-ms cpu-ms" per run
+	local TIMEFORMAT='%3R %3U %3S' t
+	t=$( { time ignored "$1"; } 2>&1 )
+	echo "$t" | awk -v n="$N_IGNORED" '{ printf "%.2f %.2f\n", $1 * 1000 / n, ($2 + $3) * 1000 / n }'
+}
+printf '\n%-22s %10s %10s\n' "ignored op, per run" wall-ms cpu-ms
+for p in /bin/true "$W/hooks/qemu.d/virt-sriov" "$B/virt-sriov-hook"; do
+	case $p in /bin/true) n=/bin/true ;; "$B"/*) n=full-hook ;; *) n=front ;; esac
+	read -r wall cpu < <(per_run "$p")
+	printf '%-22s %10s %10s\n' "$n" "$wall" "$cpu"
 done

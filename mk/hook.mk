@@ -5,15 +5,32 @@ src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/conf.c src/lib/conf.h \
 	src/lib/policy.c src/lib/policy.h \
 	src/lib/state.c src/lib/state.h \
-	src/lib/hook.c src/lib/hook.h
+	src/lib/hook.c src/lib/hook.h \
+	src/lib/hook-action.c src/lib/hook-action.h
 
-# libvirt runs every executable in qemu.d/ and network.d/: the same program
-# serves both and tells them apart by the directory it was run from.
-# Linked without libvirt: a hook that calls the libvirt API deadlocks the
-# daemon, so the link fails if anything in the hook's path refers to it
-# (and the hook does not pay for loading libvirt.so on every guest start).
-HOOK_LIBS = $(top_builddir)/src/lib/libvirtsriov.a $(LIBXML_LIBS) $(LIBPCI_LIBS) $(LIBNL_LIBS) $(JSONC_LIBS)
-libexec_PROGRAMS = virt-sriov-hook
+# libvirt runs every executable in qemu.d/ and network.d/, for every
+# operation of every guest and network.  What is installed there is the
+# front (src/hook/front.c): libc only, it exits 0 at once for the operations
+# the hook ignores and execs the full hook, $(pkglibexecdir)/virt-sriov-hook,
+# for the four it acts on (one decision table: src/lib/hook-action.c).  The
+# same front serves both folders and the full hook tells them apart by the
+# directory in argv[0], which the front passes on unchanged.
+noinst_PROGRAMS += virt-sriov-hook-front
+virt_sriov_hook_front_SOURCES = src/hook/front.c
+virt_sriov_hook_front_CPPFLAGS = $(AM_CPPFLAGS) -DVS_HOOK_PROGRAM='"$(pkglibexecdir)/virt-sriov-hook"'
+# Not AM_CFLAGS: no library's headers, and the archive's hook-action.o alone
+# (the link fails if the front needs anything beyond libc).
+virt_sriov_hook_front_CFLAGS = $(WARN_CFLAGS) $(SANITIZER_CFLAGS)
+virt_sriov_hook_front_LDADD = $(top_builddir)/src/lib/libvirtsriov.a
+
+# The full hook: linked without libvirt, since a hook that calls the libvirt
+# API deadlocks the daemon, so the link fails if anything in the hook's path
+# refers to it (the libvirt shim, src/lib/libvirt-dl.c, is in its own
+# archive, which the hook does not link).
+# Nor libpci: the hook locates VFs from sysfs links alone (vflocate.c) and
+# reads no config space, so the link fails if its path reaches pci.o.
+HOOK_LIBS = $(top_builddir)/src/lib/libvirtsriov.a $(LIBXML_LIBS) $(LIBNL_LIBS) $(JSONC_LIBS)
+pkglibexec_PROGRAMS = virt-sriov-hook
 virt_sriov_hook_SOURCES = src/hook/main.c
 virt_sriov_hook_LDADD = $(HOOK_LIBS)
 
@@ -22,10 +39,10 @@ dist_man8_MANS = docs/virt-sriov-hook.8
 
 hookdir = $(sysconfdir)/libvirt/hooks
 install-exec-hook: install-virt-sriov-hook
-install-virt-sriov-hook:
+install-virt-sriov-hook: virt-sriov-hook-front$(EXEEXT)
 	for d in qemu.d network.d; do \
 		$(MKDIR_P) '$(DESTDIR)$(hookdir)'/$$d && \
-		$(INSTALL_PROGRAM) virt-sriov-hook$(EXEEXT) '$(DESTDIR)$(hookdir)'/$$d/virt-sriov || exit 1; \
+		$(INSTALL_PROGRAM) virt-sriov-hook-front$(EXEEXT) '$(DESTDIR)$(hookdir)'/$$d/virt-sriov || exit 1; \
 	done
 uninstall-hook: uninstall-virt-sriov-hook
 uninstall-virt-sriov-hook:
@@ -40,8 +57,12 @@ tests_tools_virt_sriov_hook_fake_CFLAGS = $(AM_CFLAGS) -DVS_HOOK_TEST_OPS -I$(to
 tests_tools_virt_sriov_hook_fake_LDADD = $(HOOK_LIBS)
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-conf tests/unit/test-policy tests/unit/test-state tests/unit/test-hook
-TESTS += tests/unit/test-conf tests/unit/test-policy tests/unit/test-state tests/unit/test-hook
+check_PROGRAMS += tests/unit/test-conf tests/unit/test-policy tests/unit/test-state tests/unit/test-hook tests/unit/test-hook-action
+TESTS += tests/unit/test-conf tests/unit/test-policy tests/unit/test-state tests/unit/test-hook tests/unit/test-hook-action
+# the library archive and cmocka alone: hook-action.o must need only libc
+tests_unit_test_hook_action_SOURCES = tests/unit/test-hook-action.c
+tests_unit_test_hook_action_CFLAGS = $(WARN_CFLAGS) $(SANITIZER_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_hook_action_LDADD = $(top_builddir)/src/lib/libvirtsriov.a $(CMOCKA_LIBS)
 tests_unit_test_conf_SOURCES = tests/unit/test-conf.c tests/unit/conf-sample.h
 tests_unit_test_conf_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_conf_LDADD = $(CMOCKA_TEST_LIBS)
@@ -74,4 +95,5 @@ EXTRA_DIST += tests/fuzz/corpus
 tests/fuzz/replay.log: tests/fuzz/fuzz-policy-replay$(EXEEXT) tests/fuzz/fuzz-conf-replay$(EXEEXT) tests/fuzz/fuzz-hook-input-replay$(EXEEXT)
 
 # The tests drive the generator: it must be built before they run.
-tests/unit/test-hook.log tests/integration/hook-captures.log tests/integration/hook-libvirtd.log: tests/tools/gen-host-tree$(EXEEXT) virt-sriov-hook$(EXEEXT) tests/tools/virt-sriov-hook-fake$(EXEEXT)
+tests/unit/test-hook.log tests/integration/hook-captures.log tests/integration/hook-libvirtd.log: tests/tools/gen-host-tree$(EXEEXT) virt-sriov-hook$(EXEEXT) \
+	virt-sriov-hook-front$(EXEEXT) tests/tools/virt-sriov-hook-fake$(EXEEXT)

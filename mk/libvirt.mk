@@ -5,6 +5,13 @@ src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/xml.c src/lib/xml.h \
 	src/lib/xmlgen.c src/lib/xmlgen.h
 
+# libvirt.so is not linked: src/lib/libvirt-dl.c defines the vir* functions
+# the tree calls and loads libvirt.so.0 on the first call, so the commands
+# that never talk to libvirt do not pay for loading it.  An archive of its
+# own, after libvirtsriov.a in VS_LIBS, that the hook does not link.
+noinst_LIBRARIES += src/lib/libvirtdl.a
+src_lib_libvirtdl_a_SOURCES = src/lib/libvirt-dl.c
+
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-xmlgen tests/unit/test-libvirt-usage tests/unit/test-libvirt-pools
 TESTS += tests/unit/test-xmlgen tests/unit/test-libvirt-usage tests/unit/test-libvirt-pools

@@ -15,13 +15,6 @@ struct plan_args {
 	const char *conf;
 };
 
-static const struct { const char *op; enum vs_hook_driver d; const char *libvirt_op, *subop; } plan_ops[] = {
-	{ "prepare", VS_HOOK_QEMU, "prepare", "begin" },
-	{ "release", VS_HOOK_QEMU, "release", "end" },
-	{ "port-created", VS_HOOK_NETWORK, "port-created", "begin" },
-	{ "port-deleted", VS_HOOK_NETWORK, "port-deleted", "begin" },
-};
-
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct plan_args *a)
 {
 	static const struct option opts[] = {
@@ -69,19 +62,15 @@ static int read_input(const char *file, char **out, size_t *len)
 	return 0;
 }
 
-/* The op named, or the first one of the driver the XML's root belongs to. */
+/* The op named, or the first one of the driver the XML's root belongs to
+ * (prepare for a domain, port-created for a network's <hookData>). */
 static int pick_op(const char *op, const char *xml, enum vs_hook_driver *d, enum vs_hook_action *a)
 {
-	bool network = strstr(xml, "<hookData") != NULL;
+	enum vs_hook_driver want = strstr(xml, "<hookData") ? VS_HOOK_NETWORK : VS_HOOK_QEMU;
 
-	for (size_t i = 0; i < ELEMENTSOF(plan_ops); i++) {
-		if (op ? strcmp(op, plan_ops[i].op) != 0 : (plan_ops[i].d == VS_HOOK_NETWORK) != network)
-			continue;
-		*d = plan_ops[i].d;
-		*a = vs_hook_action_of(plan_ops[i].d, plan_ops[i].libvirt_op, plan_ops[i].subop);
-		return 0;
-	}
-	return -EINVAL;
+	*a = op ? vs_hook_action_from_name(op) : vs_hook_action_first(want);
+	*d = vs_hook_action_driver(*a);
+	return *a == VS_HOOK_NONE ? -EINVAL : 0;
 }
 
 static int print_plan(struct vs_plan *plan)

@@ -1,7 +1,10 @@
-/* virt-sriov-hook: libvirt runs it as qemu.d/virt-sriov and
- * network.d/virt-sriov with NAME OP SUBOP EXTRA and the XML on stdin, in an
- * environment of only LC_ALL, PATH and HOME.  Everything it decides is in
- * src/lib/hook.c; this file reads stdin, logs and sets the exit status. */
+/* virt-sriov-hook, the full hook: libvirt runs the front (front.c) as
+ * qemu.d/virt-sriov and network.d/virt-sriov with NAME OP SUBOP EXTRA and
+ * the XML on stdin, in an environment of only LC_ALL, PATH and HOME; the
+ * front execs this program with the same argv and stdin for the operations
+ * it acts on.  Run directly, it ignores the others itself.  Everything it
+ * decides is in src/lib/hook.c; this file reads stdin, logs and sets the
+ * exit status. */
 #include "config.h"
 
 #include <signal.h>

@@ -93,61 +93,6 @@ void vs_hook_nl_close(struct vs_hook_nl *nl)
 	nl->nl = NULL;
 }
 
-/* ---- what libvirt called us for ---- */
-
-enum vs_hook_driver vs_hook_driver_from_path(const char *argv0)
-{
-	char buf[PATH_MAX];
-	char *slash;
-	const char *dir, *base;
-
-	if (!argv0 || vs_strlcpy(buf, argv0, sizeof(buf)) < 0)
-		return VS_HOOK_DRIVER_UNKNOWN;
-	slash = strrchr(buf, '/');
-	base = slash ? slash + 1 : buf;
-	if (strcmp(base, "qemu") == 0)
-		return VS_HOOK_QEMU;
-	if (strcmp(base, "network") == 0)
-		return VS_HOOK_NETWORK;
-	if (!slash)
-		return VS_HOOK_DRIVER_UNKNOWN;
-	*slash = '\0';
-	dir = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
-	if (strcmp(dir, "qemu.d") == 0)
-		return VS_HOOK_QEMU;
-	if (strcmp(dir, "network.d") == 0)
-		return VS_HOOK_NETWORK;
-	return VS_HOOK_DRIVER_UNKNOWN;
-}
-
-static const struct {
-	enum vs_hook_driver driver;
-	const char *op, *subop;
-	enum vs_hook_action action;
-	const char *name;
-} actions[] = {
-	{ VS_HOOK_QEMU, "prepare", "begin", VS_HOOK_PREPARE, "prepare" },
-	{ VS_HOOK_QEMU, "release", "end", VS_HOOK_RELEASE, "release" },
-	{ VS_HOOK_NETWORK, "port-created", "begin", VS_HOOK_PORT_CREATED, "port-created" },
-	{ VS_HOOK_NETWORK, "port-deleted", "begin", VS_HOOK_PORT_DELETED, "port-deleted" },
-};
-
-enum vs_hook_action vs_hook_action_of(enum vs_hook_driver d, const char *op, const char *subop)
-{
-	for (size_t i = 0; op && subop && i < ELEMENTSOF(actions); i++)
-		if (actions[i].driver == d && strcmp(actions[i].op, op) == 0 && strcmp(actions[i].subop, subop) == 0)
-			return actions[i].action;
-	return VS_HOOK_NONE;
-}
-
-const char *vs_hook_action_name(enum vs_hook_action a)
-{
-	for (size_t i = 0; i < ELEMENTSOF(actions); i++)
-		if (actions[i].action == a)
-			return actions[i].name;
-	return "none";
-}
-
 /* ---- parsing stdin ---- */
 
 static char *first_text(xmlDocPtr doc, const char *expr)
@@ -995,25 +940,6 @@ json_object *vs_plan_to_json(const struct vs_plan *plan)
 }
 
 /* ---- the whole hook ---- */
-
-enum vs_hook_action vs_hook_action_from_argv(int argc, char **argv, enum vs_hook_driver *d)
-{
-	static const enum vs_hook_driver drivers[] = { VS_HOOK_QEMU, VS_HOOK_NETWORK };
-	const char *op = argc > 3 ? argv[2] : NULL, *subop = argc > 3 ? argv[3] : NULL;
-	enum vs_hook_action a;
-
-	*d = vs_hook_driver_from_path(argc > 0 ? argv[0] : NULL);
-	if (*d != VS_HOOK_DRIVER_UNKNOWN)
-		return vs_hook_action_of(*d, op, subop);
-	for (size_t i = 0; i < ELEMENTSOF(drivers); i++) {
-		a = vs_hook_action_of(drivers[i], op, subop);
-		if (a != VS_HOOK_NONE) {
-			*d = drivers[i];
-			return a;
-		}
-	}
-	return VS_HOOK_NONE;
-}
 
 /* The one line libvirt shows: who, then what. */
 static int failed(struct vs_error *err, const struct vs_plan *plan, enum vs_hook_driver d, char **argv,

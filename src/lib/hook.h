@@ -10,6 +10,7 @@
 #include <libxml/tree.h>
 #include <net/if.h>
 
+#include "hook-action.h"
 #include "inventory.h"
 #include "conf.h"
 #include "netlink.h"
@@ -20,16 +21,6 @@
 
 #define VS_HOOK_INPUT_MAX (4 << 20)   /* a domain XML is a few KiB */
 #define VS_HOOK_LOCK_MS 300
-
-enum vs_hook_driver { VS_HOOK_DRIVER_UNKNOWN, VS_HOOK_QEMU, VS_HOOK_NETWORK };
-
-enum vs_hook_action {
-	VS_HOOK_NONE,                 /* every other operation: exit 0 at once */
-	VS_HOOK_PREPARE,              /* qemu prepare begin */
-	VS_HOOK_RELEASE,              /* qemu release end */
-	VS_HOOK_PORT_CREATED,         /* network port-created begin */
-	VS_HOOK_PORT_DELETED,         /* network port-deleted begin */
-};
 
 /* The seam between the decisions and the kernel.  The real ops use
  * rtnetlink (vs_vf_ops_netlink); tests record requests instead. */
@@ -61,13 +52,6 @@ struct vs_hook_input {
 	char port_mac[18];            /* network hook: the guest interface's MAC */
 };
 
-/* "qemu" / "network" from the hook's path (.../qemu.d/NAME, .../network.d/NAME,
- * or a file named qemu / network). */
-enum vs_hook_driver vs_hook_driver_from_path(const char *argv0);
-enum vs_hook_action vs_hook_action_of(enum vs_hook_driver d, const char *op, const char *subop);
-/* From argv as libvirt passes it (PATH NAME OP SUBOP EXTRA); the driver
- * from the path, or from OP when the path does not say. */
-enum vs_hook_action vs_hook_action_from_argv(int argc, char **argv, enum vs_hook_driver *d);
 /* Parse stdin.  With driver UNKNOWN the root element decides.  -EINVAL with
  * err saying what is wrong (not XML, wrong root, no UUID...). */
 int vs_hook_input_parse(enum vs_hook_driver d, enum vs_hook_action a, const char *xml, size_t len,
@@ -124,5 +108,3 @@ int vs_hook_run(const struct vs_hook_env *env, int argc, char **argv, const char
 /* The release plan of one guest from its state file alone (reconcile);
  * vs_hook_execute carries it out. */
 int vs_hook_plan_restore(const struct vs_hook_env *env, const char *uuid, struct vs_plan *plan, struct vs_error *err);
-
-const char *vs_hook_action_name(enum vs_hook_action a);

@@ -39,6 +39,9 @@ void vs_libvirt_silence(void)
 	virSetErrorFunc(NULL, vs_libvirt_quiet);
 }
 
+/* The first libvirt call of a run: where libvirt.so.0 cannot be loaded
+ * (libvirt-dl.c), the open fails and the message says which library and
+ * why. */
 int vs_libvirt_open(const char *uri, bool readonly, virConnectPtr *out, struct vs_error *err)
 {
 	vs_libvirt_silence();

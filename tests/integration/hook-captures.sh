@@ -1,10 +1,12 @@
 #!/bin/sh
-# The hook program run exactly as libvirt 9.0 runs it: from qemu.d/ and
-# network.d/, argv NAME OP SUBOP -, the captured XML on stdin, an
-# environment of only LC_ALL=C PATH HOME (plus the test roots), through a
-# whole guest life cycle in libvirt's order.  The PFs' VF tables are the
-# file-backed fake (the test build of the same main.c); the sysfs tree is
-# generated to match the captures' VF addresses.
+# The hook as installed, run exactly as libvirt 9.0 runs it: the front
+# from qemu.d/ and network.d/, argv NAME OP SUBOP -, the captured XML on
+# stdin, an environment of only LC_ALL=C PATH HOME (plus the test roots),
+# through a whole guest life cycle in libvirt's order.  The front execs the
+# full hook ($VIRT_SRIOV_HOOK_PROGRAM here) for the operations it acts on:
+# its test build, the same main.c with the PFs' VF tables in a file (the
+# file-backed fake); the sysfs tree is generated to match the captures' VF
+# addresses.
 set -eu
 . "${top_srcdir:?}/tests/integration/lib.sh"
 need jq
@@ -14,13 +16,14 @@ fail_fast=1
 fail_log=$W/err
 D=$top_srcdir/tests/data/hook
 HOOK=$top_builddir/tests/tools/virt-sriov-hook-fake
+FRONT=$top_builddir/virt-sriov-hook-front
 
 host_tree "$W/tree" \
 	--pf addr=0000:03:00.0,netdev=em1,offset=129,stride=2,num=2,total=7 \
 	--pf addr=0000:01:00.0,netdev=eth0,id=8086:10c9,vfid=8086:10ca,offset=128,stride=2,num=7,total=7
 mkdir -p "$W/hooks/qemu.d" "$W/hooks/network.d"
-cp "$HOOK" "$W/hooks/qemu.d/virt-sriov"
-cp "$HOOK" "$W/hooks/network.d/virt-sriov"
+cp "$FRONT" "$W/hooks/qemu.d/virt-sriov"
+cp "$FRONT" "$W/hooks/network.d/virt-sriov"
 
 {
 	printf '{"em1":[%s,%s],"eth0":[' "$(fake_vf 0)" "$(fake_vf 1)"
@@ -34,7 +37,7 @@ hook() {
 	env -i LC_ALL=C PATH=/usr/bin:/bin HOME=/ \
 		VIRT_SRIOV_SYSFS_ROOT="$W/tree" VIRT_SRIOV_STATE_DIR="$W/state" \
 		VIRT_SRIOV_CONF="${CONF-$D/host.conf}" VIRT_SRIOV_FAKE_VFS="$W/fake.json" \
-		VIRT_SRIOV_HOOK_LOG="$W/hook.log" \
+		VIRT_SRIOV_HOOK_LOG="$W/hook.log" VIRT_SRIOV_HOOK_PROGRAM="$HOOK" \
 		"$W/hooks/$1.d/virt-sriov" "$2" "$3" "$4" - <"$5" 2>"$W/err"
 }
 field() { jq -r ".$1[$2].$3" "$W/fake.json"; }

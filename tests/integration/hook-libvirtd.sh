@@ -8,8 +8,9 @@
 #
 # libvirt gives hooks only LC_ALL, PATH and HOME: a small wrapper in the
 # hooks folder adds the test roots (generated sysfs tree, state dir, config,
-# the fake VF tables) and execs the test build of the hook under its own
-# name, so the hook still tells qemu.d from network.d.
+# the fake VF tables) and execs the hook's front under its own name, so the
+# hook still tells qemu.d from network.d; the front execs the test build of
+# the full hook ($VIRT_SRIOV_HOOK_PROGRAM) for the operations it acts on.
 set -u
 . "${top_srcdir:?}/tests/integration/lib.sh"
 
@@ -29,7 +30,8 @@ for d in qemu.d network.d; do
 #!/bin/bash
 export VIRT_SRIOV_SYSFS_ROOT=$W/tree VIRT_SRIOV_STATE_DIR=$W/state VIRT_SRIOV_CONF=$W/host.conf
 export VIRT_SRIOV_FAKE_VFS=$W/fake.json VIRT_SRIOV_HOOK_LOG=$W/hook.log
-exec -a "\$0" $top_builddir/tests/tools/virt-sriov-hook-fake "\$@"
+export VIRT_SRIOV_HOOK_PROGRAM=$top_builddir/tests/tools/virt-sriov-hook-fake
+exec -a "\$0" $top_builddir/virt-sriov-hook-front "\$@"
 EOF
 	chmod +x "$W/hooks/$d/virt-sriov"
 done

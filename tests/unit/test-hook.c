@@ -198,21 +198,6 @@ static int state_files(void)
 	return n;
 }
 
-static void test_driver_and_action(void **state)
-{
-	assert_int_equal(vs_hook_driver_from_path("/etc/libvirt/hooks/qemu.d/virt-sriov"), VS_HOOK_QEMU);
-	assert_int_equal(vs_hook_driver_from_path("/etc/libvirt/hooks/network.d/virt-sriov"), VS_HOOK_NETWORK);
-	assert_int_equal(vs_hook_driver_from_path("/etc/libvirt/hooks/qemu"), VS_HOOK_QEMU);
-	assert_int_equal(vs_hook_driver_from_path("virt-sriov-hook"), VS_HOOK_DRIVER_UNKNOWN);
-	assert_int_equal(vs_hook_driver_from_path("/x/lxc.d/virt-sriov"), VS_HOOK_DRIVER_UNKNOWN);
-	assert_int_equal(vs_hook_action_of(VS_HOOK_QEMU, "prepare", "begin"), VS_HOOK_PREPARE);
-	assert_int_equal(vs_hook_action_of(VS_HOOK_QEMU, "prepare", "end"), VS_HOOK_NONE);
-	assert_int_equal(vs_hook_action_of(VS_HOOK_QEMU, "release", "end"), VS_HOOK_RELEASE);
-	assert_int_equal(vs_hook_action_of(VS_HOOK_QEMU, "port-created", "begin"), VS_HOOK_NONE);
-	assert_int_equal(vs_hook_action_of(VS_HOOK_NETWORK, "port-created", "begin"), VS_HOOK_PORT_CREATED);
-	assert_int_equal(vs_hook_action_of(VS_HOOK_NETWORK, "port-deleted", "begin"), VS_HOOK_PORT_DELETED);
-}
-
 static void test_other_ops_do_nothing(void **state)
 {
 	struct vs_error err;
@@ -503,7 +488,6 @@ static void test_huge_and_nul_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_driver_and_action),
 		cmocka_unit_test_setup(test_other_ops_do_nothing, per_test),
 		cmocka_unit_test_setup(test_hostdev_prepare_release, per_test),
 		cmocka_unit_test_setup(test_pool_port, per_test),

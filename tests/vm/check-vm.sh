@@ -30,7 +30,9 @@ fi
 . "$VM_CACHE/vm.env"
 
 progs=$top_builddir/virt-sriov
-[ -x "$top_builddir/virt-sriov-hook" ] && progs="$progs $top_builddir/virt-sriov-hook"
+for p in virt-sriov-hook virt-sriov-hook-front; do
+	[ -x "$top_builddir/$p" ] && progs="$progs $top_builddir/$p"
+done
 mkdir -p "$top_builddir/tests/vm"
 initrd=$top_builddir/tests/vm/initramfs.cpio
 # shellcheck disable=SC2086

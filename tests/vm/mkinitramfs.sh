@@ -28,6 +28,9 @@ rootfs_init "$root"
 rootfs_add_elf "$root" "$(command -v ip)" /usr/sbin/ip
 rootfs_add_elf "$root" "$(command -v jq)" /usr/bin/jq
 rootfs_add_elf "$root" /usr/bin/date /vs/bin/date
+# The benchmarks' floor for a hook run: coreutils' true, dynamically linked
+# like the hook's front (busybox's applet is a static binary).
+rootfs_add_elf "$root" /bin/true /vs/bin/true
 for prog in "$@"; do
 	rootfs_add_elf "$root" "$prog" "/usr/bin/$(basename "$prog")"
 done
@@ -52,6 +55,7 @@ fi
 cat >"$root/vs/guest-env" <<'EOF'
 export VIRT_SRIOV=/usr/bin/virt-sriov
 export VIRT_SRIOV_HOOK=/usr/bin/virt-sriov-hook
+export VIRT_SRIOV_HOOK_FRONT=/usr/bin/virt-sriov-hook-front
 # Sanitizer builds: leaks are the host suite's business, and libvirt's
 # one-time allocations would drown the scenario's output.
 export ASAN_OPTIONS=detect_leaks=0

@@ -64,12 +64,14 @@ mkdir -p $STATE
 cat >/tmp/killer <<'KILLER'
 #!/bin/sh
 # Under the lock: SIGKILL the first virt-sriov hook process with OP in its
-# arguments, then exit (dropping the lock). Gives up after 20 s.
+# arguments, then exit (dropping the lock). Gives up after 20 s. The front
+# (comm virt-sriov) execs the full hook (comm virt-sriov-hook) with the same
+# argv, so the one waiting for the lock is the latter.
 end=$(($(date +%s) + 20))
 while [ "$(date +%s)" -lt "$end" ]; do
 	for p in /proc/[0-9]*; do
 		read -r comm <"$p/comm" 2>/dev/null || continue
-		[ "$comm" = virt-sriov ] || continue
+		case $comm in virt-sriov|virt-sriov-hook) ;; *) continue ;; esac
 		args=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)
 		case $args in
 		*hooks/*" $1 "*)

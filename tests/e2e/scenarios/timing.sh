@@ -35,9 +35,12 @@ for g in e2e-att e2e-net e2e-hd; do
 	[ "$g" != e2e-att ] && [ -z "$hooks" ] && fail "$g: the hook's runs are in libvirtd's log" "$(grep -c 'About to run' $LIBVIRTD_LOG) 'About to run' lines"
 done
 # What any hook costs here: the program run as libvirt runs it, for an
-# operation it ignores (it reads stdin and exits), next to /bin/true.
+# operation it ignores, next to /bin/true: the installed front (exits at
+# once), and the full hook it would exec (loads its libraries, reads stdin).
 run_as_libvirt() { env -i LC_ALL=C PATH=/usr/sbin:/usr/bin HOME=/root "$@" x started begin - </dev/null; }
-bench "timing: virt-sriov hook for an operation it ignores, run as libvirt does" 10 \
+bench "timing: virt-sriov hook (the installed front) for an operation it ignores, run as libvirt does" 10 \
 	run_as_libvirt /etc/libvirt/hooks/qemu.d/virt-sriov
+bench "timing: the full hook (/usr/libexec/virt-sriov/virt-sriov-hook) for the same operation" 10 \
+	run_as_libvirt /usr/libexec/virt-sriov/virt-sriov-hook
 bench "timing: /bin/true run the same way" 10 run_as_libvirt /bin/true
 expect_eq "no guest state left" "$(state_left)" ""

@@ -1,6 +1,6 @@
-# virt-sriov-hook on real igb VFs, run as libvirt 9.0 runs it (from qemu.d/
-# and network.d/, argv NAME OP SUBOP -, the XML on stdin, an environment of
-# only LC_ALL PATH HOME), with inputs captured in this same VM layout (PF
+# virt-sriov-hook on real igb VFs, run as libvirt 9.0 runs it (the front
+# from qemu.d/ and network.d/, exec'ing the full hook, argv NAME OP SUBOP -,
+# the XML on stdin, an environment of only LC_ALL PATH HOME), with inputs captured in this same VM layout (PF
 # eth0 0000:01:00.0, VFs 0000:01:10.0, 10.2, ...). Two guests: l2net gets
 # eth0#0 from a pool (spoofchk off, trust on; MAC/VLAN are libvirt's),
 # l2hd gets eth0#1 as a plain <hostdev> (MAC, VLAN 5 QoS 2, spoofchk off,
@@ -11,8 +11,10 @@ D=/vs/data/hook
 R=$D/captures-real-vf
 P=$D/policy
 HOOK_BIN=${VIRT_SRIOV_HOOK:-/usr/bin/virt-sriov-hook}
+FRONT_BIN=${VIRT_SRIOV_HOOK_FRONT:-/usr/bin/virt-sriov-hook-front}
 [ -d "$R" ] || { fail "hook inputs in the initramfs ($R)"; exit 1; }
 [ -x "$HOOK_BIN" ] || { fail "virt-sriov-hook in the initramfs"; exit 1; }
+[ -x "$FRONT_BIN" ] || { fail "virt-sriov-hook-front in the initramfs"; exit 1; }
 
 PF=eth0
 pf=$(pf_dev $PF)
@@ -23,12 +25,14 @@ wait_for 20 sh -c "[ \$(ls -d $pf/virtfn*/net/* 2>/dev/null | wc -l) -eq 7 ]" ||
 	fail "7 igbvf netdevs appeared"
 
 mkdir -p /tmp/hooks/qemu.d /tmp/hooks/network.d
-cp "$HOOK_BIN" /tmp/hooks/qemu.d/virt-sriov
-cp "$HOOK_BIN" /tmp/hooks/network.d/virt-sriov
+# As installed: the front in the hooks folders, the full hook where
+# VIRT_SRIOV_HOOK_PROGRAM says (the build's libexecdir is not in the guest).
+cp "$FRONT_BIN" /tmp/hooks/qemu.d/virt-sriov
+cp "$FRONT_BIN" /tmp/hooks/network.d/virt-sriov
 STATE=/run/virt-sriov-state
 # hook DRIVER NAME OP SUBOP XML
 hook() {
-	env -i LC_ALL=C PATH=/usr/sbin:/usr/bin HOME=/ \
+	env -i LC_ALL=C PATH=/usr/sbin:/usr/bin HOME=/ VIRT_SRIOV_HOOK_PROGRAM=$HOOK_BIN \
 		VIRT_SRIOV_STATE_DIR=$STATE VIRT_SRIOV_CONF=$D/host.conf \
 		VIRT_SRIOV_HOOK_LOG=/tmp/hook.log \
 		"/tmp/hooks/$1.d/virt-sriov" "$2" "$3" "$4" - <"$5" 2>/tmp/hook.err
@@ -64,7 +68,7 @@ expect_eq "ip: every VF as before the guests started" "$(vfs_now)" "$before"
 expect_eq "state directory empty after release" "$(ls -A "$STATE" | wc -l)" 0
 
 # A guest the host forbids: no host configuration opens spoofchk off.
-if env -i LC_ALL=C PATH=/usr/sbin:/usr/bin HOME=/ VIRT_SRIOV_STATE_DIR=$STATE \
+if env -i LC_ALL=C PATH=/usr/sbin:/usr/bin HOME=/ VIRT_SRIOV_HOOK_PROGRAM=$HOOK_BIN VIRT_SRIOV_STATE_DIR=$STATE \
 	VIRT_SRIOV_CONF=/nonexistent /tmp/hooks/qemu.d/virt-sriov l2hd prepare begin - \
 	<"$P/l2hd_prepare.xml" 2>/tmp/hook.err; then
 	fail "a policy the host forbids stops the start" "the hook exited 0"
@@ -79,8 +83,8 @@ expect_eq "ip: a refused guest changed no VF" "$(vfs_now)" "$before"
 # state file is a leftover).
 if require_command reconcile; then
 	for d in 0 30 40 45 50 55 60 100 250; do
-		# env execs the hook: $! is the hook's own PID.
-		env -i LC_ALL=C PATH=/usr/sbin:/usr/bin HOME=/ \
+		# env execs the front, which execs the full hook: $! is the hook's PID.
+		env -i LC_ALL=C PATH=/usr/sbin:/usr/bin HOME=/ VIRT_SRIOV_HOOK_PROGRAM=$HOOK_BIN \
 			VIRT_SRIOV_STATE_DIR=$STATE VIRT_SRIOV_CONF=$D/host.conf \
 			/tmp/hooks/qemu.d/virt-sriov l2hd prepare begin - \
 			<"$P/l2hd_prepare.xml" 2>/dev/null &
