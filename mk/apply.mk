@@ -38,7 +38,7 @@ TESTS += tests/unit/test-conf-setup tests/unit/test-hostsetup
 tests_unit_test_conf_setup_SOURCES = tests/unit/test-conf-setup.c
 tests_unit_test_conf_setup_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_conf_setup_LDADD = $(CMOCKA_TEST_LIBS)
-tests_unit_test_hostsetup_SOURCES = tests/unit/test-hostsetup.c tests/unit/host-tree.c tests/unit/host-tree.h
+tests_unit_test_hostsetup_SOURCES = tests/unit/test-hostsetup.c tests/unit/host-tree.c tests/unit/host-tree.h $(FAKE_KERNEL_SOURCES)
 tests_unit_test_hostsetup_CFLAGS = $(CMOCKA_TEST_CFLAGS) -DGEN_HOST_TREE='"$(abs_top_builddir)/tests/tools/gen-host-tree"'
 tests_unit_test_hostsetup_LDADD = $(CMOCKA_TEST_LIBS)
 endif

@@ -10,7 +10,7 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-attach
 TESTS += tests/unit/test-attach
 tests_unit_test_attach_SOURCES = tests/unit/test-attach.c tests/unit/host-tree.c tests/unit/host-tree.h \
-	tests/tools/fake-vf-ops.c tests/tools/fake-vf-ops.h
+	$(FAKE_KERNEL_SOURCES)
 tests_unit_test_attach_CFLAGS = $(CMOCKA_TEST_CFLAGS) -I$(top_srcdir)/tests/tools -DGEN_HOST_TREE='"$(abs_top_builddir)/tests/tools/gen-host-tree"' \
 	-DTEMPLATE_DIR='"$(abs_top_srcdir)/xml-templates"'
 tests_unit_test_attach_LDADD = $(CMOCKA_TEST_LIBS)

@@ -50,9 +50,9 @@ uninstall-virt-sriov-hook:
 .PHONY: install-virt-sriov-hook uninstall-virt-sriov-hook
 
 # The same hook program with the PFs' VF tables in a file instead of the
-# kernel (tests/tools/fake-vf-ops.h), for tests that run it as libvirt does.
+# kernel (tests/tools/fake-kernel.h), for tests that run it as libvirt does.
 check_PROGRAMS += tests/tools/virt-sriov-hook-fake
-tests_tools_virt_sriov_hook_fake_SOURCES = src/hook/main.c tests/tools/fake-vf-ops.c tests/tools/fake-vf-ops.h
+tests_tools_virt_sriov_hook_fake_SOURCES = src/hook/main.c $(FAKE_KERNEL_SOURCES)
 tests_tools_virt_sriov_hook_fake_CFLAGS = $(AM_CFLAGS) -DVS_HOOK_TEST_OPS -I$(top_srcdir)/tests/tools
 tests_tools_virt_sriov_hook_fake_LDADD = $(HOOK_LIBS)
 
@@ -72,7 +72,7 @@ tests_unit_test_policy_LDADD = $(CMOCKA_TEST_LIBS)
 tests_unit_test_state_SOURCES = tests/unit/test-state.c
 tests_unit_test_state_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_state_LDADD = $(CMOCKA_TEST_LIBS)
-tests_unit_test_hook_SOURCES = tests/unit/test-hook.c tests/tools/fake-vf-ops.c tests/tools/fake-vf-ops.h
+tests_unit_test_hook_SOURCES = tests/unit/test-hook.c $(FAKE_KERNEL_SOURCES)
 tests_unit_test_hook_CFLAGS = $(CMOCKA_TEST_CFLAGS) -I$(top_srcdir)/tests/tools -DGEN_HOST_TREE='"$(abs_top_builddir)/tests/tools/gen-host-tree"' \
 	-DHOOK_DATA='"$(abs_top_srcdir)/tests/data/hook"'
 tests_unit_test_hook_LDADD = $(CMOCKA_TEST_LIBS)

@@ -21,7 +21,7 @@ tests_unit_test_inventory_CFLAGS = $(INV_TEST_CFLAGS)
 tests_unit_test_inventory_LDADD = $(CMOCKA_TEST_LIBS)
 # the real netlink code behind the netlink area's fake transport
 tests_unit_test_inventory_nl_SOURCES = tests/unit/test-inventory-nl.c tests/unit/host-tree.c tests/unit/host-tree.h \
-	tests/unit/test-netlink-fake.c tests/unit/test-netlink-fake.h
+	tests/tools/fake-nl.c tests/tools/fake-nl.h
 tests_unit_test_inventory_nl_CFLAGS = $(INV_TEST_CFLAGS)
 tests_unit_test_inventory_nl_LDADD = $(CMOCKA_TEST_LIBS)
 tests_unit_test_vfset_SOURCES = tests/unit/test-vfset.c tests/unit/host-tree.c tests/unit/host-tree.h

@@ -7,11 +7,10 @@ src_lib_libvirtsriov_a_SOURCES += \
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-netlink tests/unit/test-vfctl
 TESTS += tests/unit/test-netlink tests/unit/test-vfctl
-tests_unit_test_netlink_SOURCES = tests/unit/test-netlink.c tests/unit/test-netlink-fake.c tests/unit/test-netlink-fake.h
+tests_unit_test_netlink_SOURCES = tests/unit/test-netlink.c tests/tools/fake-nl.c tests/tools/fake-nl.h
 tests_unit_test_netlink_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_netlink_LDADD = $(CMOCKA_TEST_LIBS)
-tests_unit_test_vfctl_SOURCES = tests/unit/test-vfctl.c tests/unit/test-netlink-fake.c tests/unit/test-netlink-fake.h \
-	tests/unit/test-fake-kernel.c tests/unit/test-fake-kernel.h
+tests_unit_test_vfctl_SOURCES = tests/unit/test-vfctl.c $(FAKE_KERNEL_SOURCES)
 tests_unit_test_vfctl_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_vfctl_LDADD = $(CMOCKA_TEST_LIBS)
 endif

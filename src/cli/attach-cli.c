@@ -19,7 +19,8 @@ int vs_cli_attach_open(struct vs_cli *cli, struct vs_cli_attach *ctx)
 	ctx->hook.sysfs = &cli->sysfs;
 	ctx->hook.conf = &ctx->conf;
 	ctx->hook.state_dir = vs_state_dir();
-	vs_vf_ops_netlink(&ctx->hook.ops, &ctx->nl);
+	ctx->nl.nl = NULL;
+	ctx->hook.kernel = &ctx->nl;
 	ctx->env.hook = &ctx->hook;
 	/* VF settings are read only to print a VF's MAC: no warnings for them */
 	r = vs_cli_load_host(cli, NULL, VS_LOAD_SETTINGS, &ctx->env.host);

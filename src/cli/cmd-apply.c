@@ -91,19 +91,6 @@ static int scan(void *data, struct vs_host **out, struct vs_error *err)
 	return r < 0 ? r : 0;
 }
 
-static int set_vfs(void *data, const char *ifname, struct vs_vf_config *cfgs, size_t n, struct vs_error *err)
-{
-	struct apply_run *run = data;
-	struct vs_vfctl_outcome o = { 0 };
-	int r;
-
-	if (!run->nl)
-		return vs_error_set(err, -ENOTCONN, "%s: VF settings: %s", ifname, run->nl_err.msg);
-	r = vs_vfctl_apply(run->nl, ifname, cfgs, n, &o, err);
-	vs_vfctl_outcome_free(&o);
-	return r;
-}
-
 static int add_setting(const struct vs_vf_field *f, const char *value, void *data)
 {
 	return vs_json_set(data, f->name, json_object_new_string(value));
@@ -188,7 +175,7 @@ static int apply_conf(struct apply_run *run, const struct apply_args *a, const s
 	struct vs_error err = { 0 };
 	struct vs_setup_env env = {
 		.conf = conf, .paths = &paths, .sriov = &sriov, .dry_run = run->cli->dry_run,
-		.timeout_ms = a->timeout_ms, .scan = scan, .set_vfs = set_vfs, .report = report, .data = run,
+		.timeout_ms = a->timeout_ms, .scan = scan, .nl_error = run->nl_err.msg, .report = report, .data = run,
 	};
 	int status = connect_libvirt(run, a), r;
 
@@ -200,6 +187,7 @@ static int apply_conf(struct apply_run *run, const struct apply_args *a, const s
 	sriov.dry_run = run->cli->dry_run;
 	if (vs_nl_open(&run->nl, &run->nl_err) < 0)
 		run->nl = NULL;
+	env.nl = run->nl;
 	if (run->cli->json)
 		run->changes = json_object_new_array();
 	r = vs_setup_run(&env, &err);

@@ -110,7 +110,8 @@ int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)
 			virConnectClose(conn);
 		return vs_cli_fail_err(&err, "reconcile");
 	}
-	vs_vf_ops_netlink(&env.ops, &nl);
+	nl.nl = NULL;
+	env.kernel = &nl;
 	out = cli->json ? json_object_new_array() : NULL;
 	for (char **u = uuids; *u; u++)
 		if (a.all || running(conn, *u) == 0)

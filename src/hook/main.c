@@ -15,7 +15,7 @@
 #include "conf.h"
 #include "hook.h"
 #ifdef VS_HOOK_TEST_OPS
-#include "fake-vf-ops.h"
+#include "fake-kernel.h"
 #endif
 
 /* Belt and braces on top of the netlink and lock timeouts: a hook that
@@ -130,11 +130,13 @@ int main(int argc, char **argv)
 		logline(LOG_ERR, "%s", err.msg);
 		return 1;
 	}
-	vs_vf_ops_netlink(&env.ops, &nl);
+	nl.nl = NULL;
+	env.kernel = &nl;
 #ifdef VS_HOOK_TEST_OPS
-	/* The test build of this same program: PFs' VF tables from a file. */
-	if (getenv("VIRT_SRIOV_FAKE_VFS"))
-		vs_fake_vf_ops(&env.ops, getenv("VIRT_SRIOV_FAKE_VFS"));
+	/* The test build of this same program: the fake kernel, its PFs' VF
+	 * tables in a file. */
+	if (getenv("VIRT_SRIOV_FAKE_VFS") && fk_open_file(getenv("VIRT_SRIOV_FAKE_VFS"), &nl.nl) < 0)
+		return 1;
 #endif
 	status = vs_hook_run(&env, argc, argv, xml, len, &plan, &err);
 	if (status) {

@@ -57,33 +57,31 @@ static const char *guest_label(const struct vs_plan *plan)
 	return plan->name ? plan->name : plan->uuid;
 }
 
-/* ---- the real kernel behind the seam ---- */
+/* ---- the kernel ---- */
 
-static int nl_ready(struct vs_hook_nl *h, struct vs_error *err)
+static struct vs_nl *kernel(const struct vs_hook_env *env, struct vs_error *err)
 {
-	return h->nl ? 0 : vs_nl_open(&h->nl, err);
+	struct vs_hook_nl *k = env->kernel;
+
+	if (!k)
+		return vs_error_set(err, -ENOTCONN, "no rtnetlink"), NULL;
+	if (!k->nl && vs_nl_open(&k->nl, err) < 0)
+		return NULL;
+	return k->nl;
 }
 
-static int nl_get(void *ctx, const char *pf, struct vs_pf_vf_list *out, struct vs_error *err)
+/* VF settings of one PF through the one executor: what is already in
+ * effect is not sent, a rate alone is completed, a refusal names the
+ * setting. */
+static int set_vfs(const struct vs_hook_env *env, const char *pf, struct vs_vf_config *cfgs, size_t n,
+		   struct vs_error *err)
 {
-	int r = nl_ready(ctx, err);
+	struct vs_vfctl_outcome o = { 0 };
+	struct vs_nl *nl = kernel(env, err);
+	int r = nl ? vs_vfctl_apply(nl, pf, cfgs, n, &o, err) : -ENOTCONN;
 
-	return r < 0 ? r : vs_nl_get_vfs(((struct vs_hook_nl *)ctx)->nl, pf, out, err);
-}
-
-static int nl_set(void *ctx, const char *pf, const struct vs_vf_config *cfgs, size_t n, struct vs_error *err)
-{
-	int r = nl_ready(ctx, err);
-
-	return r < 0 ? r : vs_nl_set_vfs(((struct vs_hook_nl *)ctx)->nl, pf, cfgs, n, err);
-}
-
-void vs_vf_ops_netlink(struct vs_vf_ops *ops, struct vs_hook_nl *nl)
-{
-	nl->nl = NULL;
-	ops->get_vfs = nl_get;
-	ops->set_vfs = nl_set;
-	ops->ctx = nl;
+	vs_vfctl_outcome_free(&o);
+	return r;
 }
 
 void vs_hook_nl_close(struct vs_hook_nl *nl)
@@ -607,21 +605,7 @@ static int send_pf(const struct vs_hook_env *env, const struct vs_plan *plan, co
 	for (size_t j = first; j < plan->n; j++)
 		if (strcmp(plan->vfs[j].pf, plan->vfs[first].pf) == 0 && !vs_vf_config_is_empty(&cfgs[j]))
 			batch[k++] = cfgs[j];
-	return k ? env->ops.set_vfs(env->ops.ctx, plan->vfs[first].pf, batch, k, err) : 0;
-}
-
-/* The kernel wants some values together: a rate request carries both
- * rates, a VLAN request its QoS.  Take the missing one from what the VF has. */
-static void complete(struct vs_vf_config *cfg, const struct vs_vf_config *cur)
-{
-	if (cfg->min_tx_rate >= 0 && cfg->max_tx_rate < 0)
-		cfg->max_tx_rate = cur->max_tx_rate >= 0 ? cur->max_tx_rate : 0;
-	if (cfg->max_tx_rate >= 0 && cfg->min_tx_rate < 0)
-		cfg->min_tx_rate = cur->min_tx_rate >= 0 ? cur->min_tx_rate : 0;
-	if ((cfg->qos >= 0 || cfg->vlan_proto >= 0) && cfg->vlan < 0)
-		cfg->vlan = cur->vlan >= 0 ? cur->vlan : 0;
-	if (cfg->vlan >= 0 && cfg->qos < 0)
-		cfg->qos = 0;
+	return k ? set_vfs(env, plan->vfs[first].pf, batch, k, err) : 0;
 }
 
 static const struct vs_vf_config *find_index(const struct vs_pf_vf_list *l, int index)
@@ -636,7 +620,8 @@ static int save_pf(const struct vs_hook_env *env, struct vs_plan *plan, size_t f
 		   struct vs_error *err)
 {
 	struct vs_pf_vf_list l = { 0 };
-	int r = env->ops.get_vfs(env->ops.ctx, plan->vfs[first].pf, &l, err);
+	struct vs_nl *nl = kernel(env, err);
+	int r = nl ? vs_nl_get_vfs(nl, plan->vfs[first].pf, &l, err) : -ENOTCONN;
 
 	for (size_t j = first; r == 0 && j < plan->n; j++) {
 		struct vs_plan_vf *pv = &plan->vfs[j];
@@ -651,8 +636,10 @@ static int save_pf(const struct vs_hook_env *env, struct vs_plan *plan, size_t f
 					 pv->pf, pv->index, pv->address, l.truncated ? ": VF list truncated" : "");
 			break;
 		}
-		complete(&pv->cfg, cur);
-		sv = vs_state_find_vf(st, pv->address);
+		r = vs_vfctl_complete(pv->pf, &pv->cfg, cur, err);
+		sv = r < 0 ? NULL : vs_state_find_vf(st, pv->address);
+		if (r < 0)
+			break;
 		if (!sv && !(sv = vs_state_add_vf(st, pv->address)))
 			r = -ENOMEM;
 		if (r < 0)
@@ -772,12 +759,12 @@ static void restore_pf(const struct vs_hook_env *env, struct vs_plan *plan, cons
 
 	for (size_t j = first; j < plan->n; j++) {
 		struct vs_plan_vf *pv = &plan->vfs[j];
+		struct vs_vf_config c = pv->cfg;
 		struct vs_error one = { 0 };
 
 		if (strcmp(pv->pf, plan->vfs[first].pf) != 0)
 			continue;
-		ok[j] = batch_ok || vs_vf_config_is_empty(&pv->cfg) ||
-			env->ops.set_vfs(env->ops.ctx, pv->pf, &pv->cfg, 1, &one) == 0;
+		ok[j] = batch_ok || vs_vf_config_is_empty(&pv->cfg) || set_vfs(env, pv->pf, &c, 1, &one) == 0;
 		pv->failed = !ok[j];
 		if (!ok[j])
 			strv_add(&plan->warnings, "guest '%s': VF %s (%s#%d): could not put back: %s", guest_label(plan),

@@ -14,6 +14,7 @@
 #include "inventory.h"
 #include "conf.h"
 #include "netlink.h"
+#include "vfctl.h"
 #include "policy.h"
 #include "state.h"
 #include "sysfs.h"
@@ -22,23 +23,17 @@
 #define VS_HOOK_INPUT_MAX (4 << 20)   /* a domain XML is a few KiB */
 #define VS_HOOK_LOCK_MS 300
 
-/* The seam between the decisions and the kernel.  The real ops use
- * rtnetlink (vs_vf_ops_netlink); tests record requests instead. */
-struct vs_vf_ops {
-	int (*get_vfs)(void *ctx, const char *pf, struct vs_pf_vf_list *out, struct vs_error *err);
-	int (*set_vfs)(void *ctx, const char *pf, const struct vs_vf_config *cfgs, size_t n, struct vs_error *err);
-	void *ctx;
-};
-
-struct vs_hook_nl { struct vs_nl *nl; };   /* socket opened on first use */
-void vs_vf_ops_netlink(struct vs_vf_ops *ops, struct vs_hook_nl *nl);
+/* The kernel, behind netlink.h's one seam (struct vs_nl).  nl NULL: the
+ * real rtnetlink, opened on first use (a plan alone needs none); tests put
+ * the fake kernel there.  Settings go through the one executor (vfctl.h). */
+struct vs_hook_nl { struct vs_nl *nl; };
 void vs_hook_nl_close(struct vs_hook_nl *nl);
 
 struct vs_hook_env {
 	const struct vs_sysfs *sysfs;
 	const struct vs_conf *conf;
 	const char *state_dir;
-	struct vs_vf_ops ops;
+	struct vs_hook_nl *kernel;
 };
 
 struct vs_hook_input {

@@ -808,6 +808,20 @@ static int do_pool(const struct vs_setup_env *env, struct vs_change *c, struct v
 	return r;
 }
 
+static int set_vfs(const struct vs_setup_env *env, const char *ifname, struct vs_vf_config *cfgs, size_t n,
+		   struct vs_error *err)
+{
+	struct vs_vfctl_outcome o = { 0 };
+	int r;
+
+	if (!env->nl)
+		return vs_error_set(err, -ENOTCONN, "%s: VF settings: %s", ifname,
+				    env->nl_error ? env->nl_error : "no rtnetlink");
+	r = vs_vfctl_apply(env->nl, ifname, cfgs, n, &o, err);
+	vs_vfctl_outcome_free(&o);
+	return r;
+}
+
 /* Settings changes of one PF come one after the other: one request. */
 static int do_settings(const struct vs_setup_env *env, struct vs_changes *cs, size_t first, size_t *next,
 		       struct vs_error *err)
@@ -825,7 +839,7 @@ static int do_settings(const struct vs_setup_env *env, struct vs_changes *cs, si
 		cfgs[i - first] = cs->v[i].cfg;
 	if (!cs->v[first].pf_netdev[0])
 		return vs_error_set(err, -ENODEV, "%s: the PF has no netdev for VF settings", cs->v[first].pf);
-	return env->set_vfs(env->data, cs->v[first].pf_netdev, cfgs, end - first, err);
+	return set_vfs(env, cs->v[first].pf_netdev, cfgs, end - first, err);
 }
 
 static void report_range(const struct vs_setup_env *env, const struct vs_changes *cs, size_t from, size_t to)

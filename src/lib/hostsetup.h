@@ -120,9 +120,6 @@ int vs_setup_plan(const struct vs_plan_env *env, const struct vs_want *want, con
 
 /* ---- doing it ---- */
 
-/* VF settings of one PF in one request (the real one: vs_vfctl_apply). */
-typedef int (*vs_setup_set_fn)(void *data, const char *ifname, struct vs_vf_config *cfgs, size_t n,
-			       struct vs_error *err);
 /* Read the inventory again (with VF settings, and usage when libvirt is there). */
 typedef int (*vs_setup_scan_fn)(void *data, struct vs_host **out, struct vs_error *err);
 /* Told about each change once made (or, in a dry run, planned). */
@@ -135,10 +132,13 @@ struct vs_setup_env {
 	virConnectPtr conn;           /* NULL: --no-libvirt (no pools, usage unknown) */
 	bool dry_run;
 	unsigned timeout_ms;          /* numvfs wait; 0 default */
+	/* VF settings go through the one executor (vfctl.h) to this kernel;
+	 * NULL: none (nl_error says why, for the message) */
+	struct vs_nl *nl;
+	const char *nl_error;
 	vs_setup_scan_fn scan;
-	vs_setup_set_fn set_vfs;
 	vs_setup_report_fn report;
-	void *data;                   /* for the three hooks */
+	void *data;                   /* for the two hooks */
 };
 
 /* Scan, resolve, plan everything (the validation: on any error nothing is

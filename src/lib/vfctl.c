@@ -134,28 +134,42 @@ static const struct vs_vf_config *find_vf(const struct vs_pf_vf_list *l, int ind
 	return NULL;
 }
 
-/* IFLA_VF_RATE carries both rates: take the one not given from the kernel,
- * as iproute2 does. */
+/* The kernel wants some values together: IFLA_VF_RATE carries both rates,
+ * a VLAN its QoS.  The one rule, for every caller: what is not given comes
+ * from what the VF has (as iproute2 does), and QoS is 0 with a VLAN. */
+int vs_vfctl_complete(const char *ifname, struct vs_vf_config *c, const struct vs_vf_config *cur,
+		      struct vs_error *err)
+{
+	bool rate_alone = (c->min_tx_rate < 0) != (c->max_tx_rate < 0);
+	const char *given = c->min_tx_rate < 0 ? "max-tx-rate" : "min-tx-rate";
+	const char *other = c->min_tx_rate < 0 ? "min-tx-rate" : "max-tx-rate";
+
+	if (rate_alone && (!cur || (c->min_tx_rate < 0 ? cur->min_tx_rate : cur->max_tx_rate) < 0))
+		return vs_error_set(err, -ENODATA, "%s: VF %d: %s alone: the current %s cannot be read from %s; "
+				    "give both rates", ifname, c->index, given, other, ifname);
+	if (c->min_tx_rate < 0 && rate_alone)
+		c->min_tx_rate = cur->min_tx_rate;
+	else if (rate_alone)
+		c->max_tx_rate = cur->max_tx_rate;
+	if ((c->qos >= 0 || c->vlan_proto >= 0) && c->vlan < 0) {
+		if (!cur || cur->vlan < 0)
+			return vs_error_set(err, -ENODATA, "%s: VF %d: QoS or protocol alone: the current VLAN cannot "
+					    "be read from %s", ifname, c->index, ifname);
+		c->vlan = cur->vlan;
+	}
+	if (c->vlan >= 0 && c->qos < 0)
+		c->qos = 0;
+	return 0;
+}
+
 static int fill_rates(const char *ifname, const struct vs_pf_vf_list *cur, struct vs_vf_config *cfgs, size_t n,
 		      struct vs_error *err)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct vs_vf_config *c = &cfgs[i];
-		const struct vs_vf_config *k;
+	int r = 0;
 
-		if ((c->min_tx_rate < 0) == (c->max_tx_rate < 0))
-			continue;
-		k = find_vf(cur, c->index);
-		if (!k || (c->min_tx_rate < 0 ? k->min_tx_rate : k->max_tx_rate) < 0)
-			return vs_error_set(err, -ENODATA, "%s: VF %d: %s alone: the current %s cannot be read from %s; give both rates",
-					    ifname, c->index, c->min_tx_rate < 0 ? "max-tx-rate" : "min-tx-rate",
-					    c->min_tx_rate < 0 ? "min-tx-rate" : "max-tx-rate", ifname);
-		if (c->min_tx_rate < 0)
-			c->min_tx_rate = k->min_tx_rate;
-		else
-			c->max_tx_rate = k->max_tx_rate;
-	}
-	return 0;
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = vs_vfctl_complete(ifname, &cfgs[i], find_vf(cur, cfgs[i].index), err);
+	return r;
 }
 
 /* Settings of want that `have` (read from the kernel; NULL unknown) carries. */

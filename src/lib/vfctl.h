@@ -53,6 +53,12 @@ struct vs_vfctl_outcome {
 };
 void vs_vfctl_outcome_free(struct vs_vfctl_outcome *o);
 
+/* Complete c from cur (what the VF has; NULL unknown) as the kernel needs
+ * it: a rate given alone gets the other from cur, QoS or protocol alone the
+ * VLAN, a VLAN without QoS QoS 0.  -ENODATA when cur cannot say. */
+int vs_vfctl_complete(const char *ifname, struct vs_vf_config *c, const struct vs_vf_config *cur,
+		      struct vs_error *err);
+
 /* Apply cfgs on the PF's netdev.  First one RTM_GETLINK: a rate given
  * alone is completed from the current value (IFLA_VF_RATE needs both), and
  * settings that already have the wanted value are not sent (o->unchanged;

@@ -20,7 +20,7 @@
 #include <libvirt/libvirt.h>
 
 #include "attach.h"
-#include "fake-vf-ops.h"
+#include "fake-kernel.h"
 #include "host-tree.h"
 #include "inventory.h"
 #include "conf.h"
@@ -462,6 +462,7 @@ static void test_live_rollback(void **state)
 	char fake[4200], log[4300], dir[4200];
 	struct vs_conf conf = { 0 };
 	struct vs_hook_env hook = { 0 };
+	struct vs_hook_nl kern = { NULL };
 	struct vs_attach_env env = { 0 };
 	struct vs_attach_req req = { .domain = "test", .kind = VS_ATTACH_HOSTDEV, .pf = "em1",
 				     .flags = VIR_DOMAIN_AFFECT_LIVE };
@@ -484,7 +485,8 @@ static void test_live_rollback(void **state)
 	hook.sysfs = &t.fs;
 	hook.conf = &conf;
 	hook.state_dir = dir;
-	vs_fake_vf_ops(&hook.ops, fake);
+	assert_int_equal(fk_open_file(fake, &kern.nl), 0);
+	hook.kernel = &kern;
 	env.hook = &hook;
 	env.host = t.host;
 	assert_int_equal(vs_libvirt_open("test:///default", false, &env.conn, NULL), 0);
@@ -517,6 +519,7 @@ static void test_live_rollback(void **state)
 	virDomainFree(dom);
 	virConnectClose(env.conn);
 	vs_conf_free(&conf);
+	vs_hook_nl_close(&kern);
 	done(&t);
 }
 

@@ -1,6 +1,6 @@
 /* The hook's decisions, run in-process on libvirt's captured inputs, a
  * generated sysfs tree whose VFs match the captures, and the file-backed
- * fake of the PFs' VF tables (tests/tools/fake-vf-ops.h). */
+ * fake kernel with the PFs' VF tables in a file (tests/tools/fake-kernel.h). */
 #include "config.h"
 
 #include <dirent.h>
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
-#include "fake-vf-ops.h"
+#include "fake-kernel.h"
 #include "hook.h"
 
 #define GA_UUID "4f1bd86d-9f62-4c8c-886a-6b0fc8fd2fb7"
@@ -25,6 +25,7 @@ static char tree[256], state_dir[256], fake[256], fake_log[300], fake_orig[300];
 static struct vs_sysfs sysfs;
 static struct vs_conf conf, no_conf;
 static struct vs_hook_env env;
+static struct vs_hook_nl kern;
 
 /* Every VF of both capture hosts, in the state a freshly probed VF has. */
 static void write_fake(const char *extra)
@@ -66,7 +67,8 @@ static int setup(void **state)
 	env.sysfs = &sysfs;
 	env.conf = &conf;
 	env.state_dir = state_dir;
-	vs_fake_vf_ops(&env.ops, fake);
+	assert_int_equal(fk_open_file(fake, &kern.nl), 0);
+	env.kernel = &kern;
 	return 0;
 }
 
@@ -76,6 +78,7 @@ static int teardown(void **state)
 
 	vs_conf_free(&conf);
 	vs_conf_free(&no_conf);
+	vs_hook_nl_close(&kern);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -173,6 +176,18 @@ static const char *field(json_object *o, const char *key)
 	json_object *v;
 
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+/* The driver starts refusing a setting; the VF tables stay as they are. */
+static void refuse(const char *pf, const char *setting)
+{
+	json_object *root = json_object_from_file(fake), *r = json_object_new_object();
+
+	assert_non_null(root);
+	json_object_object_add(r, pf, json_object_new_string(setting));
+	json_object_object_add(root, "_refuse", r);
+	assert_int_equal(json_object_to_file(fake, root), 0);
+	json_object_put(root);
 }
 
 static bool fake_is_original(void)
@@ -355,7 +370,7 @@ static void test_apply_failure_rolls_back(void **state)
 	write_fake(", \"_refuse\": { \"em1\": \"trust\" }");
 	snapshot();
 	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 1);
-	assert_non_null(strstr(err.msg, "guest 'ga': em1: VF 0: refused"));
+	assert_non_null(strstr(err.msg, "guest 'ga': em1: VF 0: trust on: Operation not supported"));
 	/* the rollback request carries no trust, so the fake takes it */
 	assert_int_equal(count_lines(fake_log, "SETLINK em1"), 2);
 	assert_true(fake_is_original());
@@ -373,7 +388,7 @@ static void test_release_failure_is_kept(void **state)
 	struct vs_state st;
 
 	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
-	write_fake(", \"_refuse\": { \"em1\": \"mac\" }");
+	refuse("em1", "mac");
 	assert_int_equal(run("qemu", "ga", "release", "end", "captures/017_qemu_ga_release_end.xml", &plan, &err), 0);
 	assert_int_equal(plan.warnings.n, 1);
 	assert_non_null(strstr(plan.warnings.v[0], "guest 'ga': VF 0000:03:10.1 (em1#0): could not put back"));

@@ -11,8 +11,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <linux/rtnetlink.h>
 
 #include "conf.h"
+#include "fake-kernel.h"
 #include "host-tree.h"
 #include "hostsetup.h"
 
@@ -26,9 +28,7 @@ struct fx {
 	char vf_target[NVF][PATH_MAX];  /* virtfnN links of the full PF */
 	char writes[64][160];
 	int n_writes;
-	struct vs_vf_config now[NVF];    /* the PF's VF table */
-	int set_requests;
-	size_t set_sizes[8];
+	struct fake_kernel k;            /* the PF's VF table: k.pf[0], "em1" */
 	char reports[32][256];
 	int n_reports;
 };
@@ -39,11 +39,7 @@ static void fx_tree(struct fx *f, const char *const *args)
 	f->root = ht_generate(args);
 	assert_non_null(f->root);
 	assert_int_equal(vs_sysfs_init(&f->fs, f->root), 0);
-	for (int i = 0; i < NVF; i++) {
-		vs_vf_config_init(&f->now[i], i);
-		f->now[i].spoofchk = 1;
-		f->now[i].trust = 0;
-	}
+	fk_init(&f->k, NVF);
 }
 
 #define FX(f, ...) fx_tree(f, (const char *const[]){ __VA_ARGS__, NULL })
@@ -57,8 +53,21 @@ static void fx_conf(struct fx *f, const char *text)
 		fail_msg("%s", err.msg);
 }
 
+/* VF entries of the last RTM_SETLINK the fake kernel got. */
+static size_t last_setlink_vfs(struct fx *f)
+{
+	uint32_t types[NVF + 1], vfs[NVF + 1];
+	size_t len;
+
+	for (size_t i = f->k.nreq; i > 0; i--)
+		if (((const struct nlmsghdr *)f->k.req[i - 1])->nlmsg_type == RTM_SETLINK)
+			return fk_setlink_entries(&f->k, i - 1, types, vfs, NVF + 1, &len);
+	return 0;
+}
+
 static void fx_free(struct fx *f)
 {
+	fk_free(&f->k);
 	vs_conf_free(&f->conf);
 	ht_remove(f->root);
 }
@@ -460,29 +469,10 @@ static void fx_boot_tree(struct fx *f)
 static int cb_scan(void *data, struct vs_host **out, struct vs_error *err)
 {
 	struct fx *f = data;
-	struct vs_scan_opts opts = { .sysfs = &f->fs };
+	struct vs_scan_opts opts = { .sysfs = &f->fs, .nl = &f->k.nl };
 	int r = vs_inventory_scan(&opts, out, err);
 
-	for (size_t p = 0; r >= 0 && p < (*out)->n_pfs; p++)
-		for (size_t i = 0; i < (*out)->pfs[p].n_vfs; i++) {
-			struct vs_vf *vf = &(*out)->pfs[p].vfs[i];
-
-			vf->config = f->now[vf->index];
-			vf->config_known = true;
-		}
 	return r < 0 ? r : 0;
-}
-
-static int cb_set(void *data, const char *ifname, struct vs_vf_config *cfgs, size_t n, struct vs_error *err)
-{
-	struct fx *f = data;
-
-	(void)err;
-	assert_string_equal(ifname, "em1");
-	f->set_sizes[f->set_requests++] = n;
-	for (size_t i = 0; i < n; i++)
-		vs_vf_config_merge(&f->now[cfgs[i].index], &cfgs[i]);
-	return 0;
 }
 
 static void cb_report(void *data, const struct vs_change *c)
@@ -496,7 +486,7 @@ static void cb_report(void *data, const struct vs_change *c)
 static int run(struct fx *f, bool dry_run, struct vs_error *err)
 {
 	struct vs_sriov_ctx sriov;
-	struct vs_setup_env env = { .conf = &f->conf, .dry_run = dry_run, .scan = cb_scan, .set_vfs = cb_set,
+	struct vs_setup_env env = { .conf = &f->conf, .dry_run = dry_run, .scan = cb_scan, .nl = &f->k.nl,
 				    .report = cb_report, .data = f, .sriov = &sriov };
 
 	vs_sriov_ctx_init(&sriov, &f->fs);
@@ -506,7 +496,7 @@ static int run(struct fx *f, bool dry_run, struct vs_error *err)
 	sriov.dry_run = dry_run;
 	f->n_reports = 0;
 	f->n_writes = 0;
-	f->set_requests = 0;
+	f->k.nsetlink = 0;
 	return vs_setup_run(&env, err);
 }
 
@@ -562,8 +552,7 @@ static void test_run_boot(void **state)
 	(void)state;
 	fx_boot_tree(&f);
 	fx_conf(&f, boot_conf);
-	f.now[2].has_mac = true; /* igbvf's random MAC */
-	f.now[2].mac[0] = 0x5a;
+	f.k.pf[0].vfs[2].mac[0] = 0x5a; /* igbvf's random MAC */
 
 	assert_int_equal(run(&f, false, &err), 6);
 	assert_reports(&f, (const char *const[]){
@@ -583,10 +572,10 @@ static void test_run_boot(void **state)
 	assert_file(&f, "/sys/bus/pci/devices/0000:01:10.0/driver_override", "vfio-pci");
 	assert_file(&f, "/sys/bus/pci/devices/0000:01:11.0/driver_override", "igbvf");
 	/* VFs 0-1 already had spoofchk on: one request for the one VF that differs */
-	assert_int_equal(f.set_requests, 1);
-	assert_int_equal(f.set_sizes[0], 1);
-	assert_int_equal(f.now[2].trust, 1);
-	assert_int_equal(f.now[2].mac[0], 0x02);
+	assert_int_equal(f.k.nsetlink, 1);
+	assert_int_equal(last_setlink_vfs(&f), 1);
+	assert_int_equal(f.k.pf[0].vfs[2].trust, 1);
+	assert_int_equal(f.k.pf[0].vfs[2].mac[0], 0x02);
 	/* autoprobe went off before the VFs were made */
 	assert_string_equal(f.writes[0], "/sys/bus/pci/devices/" PF "/sriov_drivers_autoprobe=0");
 	assert_string_equal(f.writes[1], "/sys/bus/pci/devices/" PF "/sriov_numvfs=3");
@@ -594,7 +583,7 @@ static void test_run_boot(void **state)
 	assert_int_equal(run(&f, false, &err), 0);
 	assert_reports(&f, (const char *const[]){ NULL });
 	assert_int_equal(f.n_writes, 0);
-	assert_int_equal(f.set_requests, 0);
+	assert_int_equal(f.k.nsetlink, 0);
 	fx_free(&f);
 }
 

@@ -14,7 +14,7 @@
 
 #include "host-tree.h"
 #include "inventory.h"
-#include "test-netlink-fake.h"
+#include "fake-nl.h"
 #include "vfset.h"
 
 static char *root;

@@ -1,5 +1,5 @@
 /* The rtnetlink builder and parser, byte for byte.  Expected messages are
- * written here with the raw writer of test-netlink-fake.c (struct nlmsghdr,
+ * written here with the raw writer of fake-nl.c (struct nlmsghdr,
  * ifinfomsg and nlattr laid out by hand), never with the code under test,
  * in the manner of ELL's unit/test-rtnl.c. */
 #include "config.h"
@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "netlink.h"
-#include "test-netlink-fake.h"
+#include "fake-nl.h"
 
 #define REQ_FLAGS (NLM_F_REQUEST | NLM_F_ACK)
 

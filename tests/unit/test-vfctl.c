@@ -1,6 +1,6 @@
 /* vfctl: command-line values, validation (nothing sent on refusal),
  * grouping by PF, and what a refusal leaves in effect, against the fake
- * transport of test-netlink-fake.c. */
+ * transport of fake-nl.c. */
 #include "config.h"
 
 #include <linux/if_ether.h>
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "test-fake-kernel.h"
-#include "test-netlink-fake.h"
+#include "fake-kernel.h"
+#include "fake-nl.h"
 #include "vfctl.h"
 
 static struct vs_vf vfs_a[8], vfs_b[4];
@@ -263,10 +263,10 @@ static void test_apply_ok(void **state)
 	assert_int_equal(types[1], FK_BIT(IFLA_VF_SPOOFCHK) | FK_BIT(IFLA_VF_TRUST));
 	assert_int_equal(o.in_effect[1], (1u << VS_ATTR_SPOOFCHK) | (1u << VS_ATTR_TRUST));
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(k.vfs[i].spoofchk, 0);
-		assert_int_equal(k.vfs[i].trust, 1);
+		assert_int_equal(k.pf[0].vfs[i].spoofchk, 0);
+		assert_int_equal(k.pf[0].vfs[i].trust, 1);
 	}
-	assert_int_equal(k.vfs[2].trust, 0);
+	assert_int_equal(k.pf[0].vfs[2].trust, 0);
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
 }
@@ -281,9 +281,9 @@ static void test_apply_leaves_out_unchanged(void **state)
 	uint32_t types[3], vfs[3];
 
 	fk_init(&k, 3);
-	k.vfs[0].trust = 1;          /* VF 0: trust already on */
-	k.vfs[1].trust = 1;          /* VF 1: both already as asked */
-	k.vfs[1].spoofchk = 0;
+	k.pf[0].vfs[0].trust = 1;          /* VF 0: trust already on */
+	k.pf[0].vfs[1].trust = 1;          /* VF 1: both already as asked */
+	k.pf[0].vfs[1].spoofchk = 0;
 	for (int i = 0; i < 3; i++) {
 		cfgs[i].spoofchk = 0;
 		cfgs[i].trust = 1;
@@ -319,7 +319,7 @@ static void test_refusal_names_setting_in_kernel_order(void **state)
 	struct vs_error err = { 0 };
 
 	fk_init(&k, 7);
-	k.refuse = FK_BIT(IFLA_VF_LINK_STATE);
+	k.pf[0].refuse = FK_BIT(IFLA_VF_LINK_STATE);
 	for (int i = 0; i < 3; i++) {
 		cfgs[i].trust = 1;             /* given first on the command line */
 		cfgs[i].link_state = IFLA_VF_LINK_STATE_DISABLE;
@@ -330,9 +330,9 @@ static void test_refusal_names_setting_in_kernel_order(void **state)
 	assert_true(o.read_back);
 	assert_int_equal(o.refused_vf, 4);
 	assert_int_equal(o.refused_setting, VS_ATTR_LINK_STATE);
-	assert_int_equal(k.vfs[4].spoofchk, 0);  /* before link-state: applied */
-	assert_int_equal(k.vfs[4].trust, 0);     /* after it: never reached */
-	assert_int_equal(k.vfs[5].spoofchk, 1);  /* next VF: never reached */
+	assert_int_equal(k.pf[0].vfs[4].spoofchk, 0);  /* before link-state: applied */
+	assert_int_equal(k.pf[0].vfs[4].trust, 0);     /* after it: never reached */
+	assert_int_equal(k.pf[0].vfs[5].spoofchk, 1);  /* next VF: never reached */
 	assert_int_equal(o.in_effect[0], 1u << VS_ATTR_SPOOFCHK);
 	assert_int_equal(o.in_effect[1], 0);
 	vs_vfctl_outcome_free(&o);
@@ -349,17 +349,17 @@ static void test_refusal_after_left_out_setting(void **state)
 	struct vs_error err = { 0 };
 
 	fk_init(&k, 3);
-	k.refuse = FK_BIT(IFLA_VF_TRUST);
-	k.vfs[0].trust = 1;
+	k.pf[0].refuse = FK_BIT(IFLA_VF_TRUST);
+	k.pf[0].vfs[0].trust = 1;
 	for (int i = 0; i < 3; i++) {
 		cfgs[i].spoofchk = 0;
 		cfgs[i].trust = 1;
 	}
 	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", cfgs, 3, &o, &err), -EOPNOTSUPP);
 	assert_string_equal(err.msg, "em1: VF 1: trust on: Operation not supported");
-	assert_int_equal(k.vfs[0].spoofchk, 0);
-	assert_int_equal(k.vfs[1].spoofchk, 0);
-	assert_int_equal(k.vfs[2].spoofchk, 1);
+	assert_int_equal(k.pf[0].vfs[0].spoofchk, 0);
+	assert_int_equal(k.pf[0].vfs[1].spoofchk, 0);
+	assert_int_equal(k.pf[0].vfs[2].spoofchk, 1);
 	assert_int_equal(o.in_effect[0], (1u << VS_ATTR_SPOOFCHK) | (1u << VS_ATTR_TRUST));
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
@@ -398,12 +398,12 @@ static void test_rate_completed_from_kernel(void **state)
 	struct fake_nl f;
 
 	fk_init(&k, 1);
-	k.vfs[0].min_rate = 10;
-	k.vfs[0].max_rate = 20;
+	k.pf[0].vfs[0].min_rate = 10;
+	k.pf[0].vfs[0].max_rate = 20;
 	c.max_tx_rate = 100;
 	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", &c, 1, &o, &err), 0);
-	assert_int_equal(k.vfs[0].min_rate, 10);
-	assert_int_equal(k.vfs[0].max_rate, 100);
+	assert_int_equal(k.pf[0].vfs[0].min_rate, 10);
+	assert_int_equal(k.pf[0].vfs[0].max_rate, 100);
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
 
@@ -429,15 +429,15 @@ static void test_reset_placeholder_mac(void **state)
 	struct vs_vfctl_outcome o = { 0 };
 
 	fk_init(&k, 1);
-	k.refuse_zero_mac = true;
-	k.vfs[0].mac[0] = 0x52;
-	k.vfs[0].spoofchk = 0;
+	k.pf[0].refuse_zero_mac = true;
+	k.pf[0].vfs[0].mac[0] = 0x52;
+	k.pf[0].vfs[0].spoofchk = 0;
 	vs_vf_config_reset(&c, 0);
 	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", &c, 1, &o, NULL), 0);
 	assert_true(o.placeholder_mac);
 	assert_int_equal(k.nsetlink, 2);
-	assert_memory_equal(k.vfs[0].mac, placeholder, 6);
-	assert_int_equal(k.vfs[0].spoofchk, 1);
+	assert_memory_equal(k.pf[0].vfs[0].mac, placeholder, 6);
+	assert_int_equal(k.pf[0].vfs[0].spoofchk, 1);
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
 }
@@ -452,13 +452,13 @@ static void test_reset_igb(void **state)
 	uint32_t types[4], vfs[4];
 
 	fk_init(&k, 7);
-	k.refuse = FK_BIT(IFLA_VF_LINK_STATE);
+	k.pf[0].refuse = FK_BIT(IFLA_VF_LINK_STATE);
 	for (int i = 0; i < 4; i++) {
-		k.vfs[i].mac[0] = 0x52;
-		k.vfs[i].mac[5] = (unsigned char)i;
-		k.vfs[i].vlan = 200;
-		k.vfs[i].spoofchk = 0;
-		k.vfs[i].trust = 1;
+		k.pf[0].vfs[i].mac[0] = 0x52;
+		k.pf[0].vfs[i].mac[5] = (unsigned char)i;
+		k.pf[0].vfs[i].vlan = 200;
+		k.pf[0].vfs[i].spoofchk = 0;
+		k.pf[0].vfs[i].trust = 1;
 		vs_vf_config_reset(&c[i], i);
 	}
 	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", c, 4, &o, NULL), 0);
@@ -468,10 +468,10 @@ static void test_reset_igb(void **state)
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(types[i], FK_BIT(IFLA_VF_MAC) | FK_BIT(IFLA_VF_VLAN) | FK_BIT(IFLA_VF_SPOOFCHK) |
 						   FK_BIT(IFLA_VF_TRUST));
-		assert_int_equal(k.vfs[i].vlan, 0);
-		assert_int_equal(k.vfs[i].spoofchk, 1);
-		assert_int_equal(k.vfs[i].trust, 0);
-		assert_int_equal(k.vfs[i].mac[0], 0);
+		assert_int_equal(k.pf[0].vfs[i].vlan, 0);
+		assert_int_equal(k.pf[0].vfs[i].spoofchk, 1);
+		assert_int_equal(k.pf[0].vfs[i].trust, 0);
+		assert_int_equal(k.pf[0].vfs[i].mac[0], 0);
 	}
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
@@ -487,10 +487,10 @@ static void test_reset_skips_unsupported(void **state)
 	uint32_t types[2], vfs[2];
 
 	fk_init(&k, 2);
-	k.refuse = FK_BIT(IFLA_VF_TRUST);
+	k.pf[0].refuse = FK_BIT(IFLA_VF_TRUST);
 	for (int i = 0; i < 2; i++) {
-		k.vfs[i].trust = -1;
-		k.vfs[i].spoofchk = 0;
+		k.pf[0].vfs[i].trust = -1;
+		k.pf[0].vfs[i].spoofchk = 0;
 		vs_vf_config_reset(&c[i], i);
 	}
 	assert_int_equal(vs_vfctl_reset(&k.nl, "em1", c, 2, &o, NULL), 0);
@@ -500,8 +500,8 @@ static void test_reset_skips_unsupported(void **state)
 	assert_int_equal(entries_of(&k, last_setlink(&k), types, vfs), 1);
 	assert_int_equal(vfs[0], 1);
 	assert_int_equal(types[0], FK_BIT(IFLA_VF_SPOOFCHK));
-	assert_int_equal(k.vfs[0].spoofchk, 1);
-	assert_int_equal(k.vfs[1].spoofchk, 1);
+	assert_int_equal(k.pf[0].vfs[0].spoofchk, 1);
+	assert_int_equal(k.pf[0].vfs[1].spoofchk, 1);
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
 }
@@ -526,13 +526,13 @@ static void test_large_requests(void **state)
 	assert_int_equal(k.nsetlink, 1);
 	assert_int_equal(fk_setlink_entries(&k, last_setlink(&k), types, vfs, FK_MAX_VFS, &list_len), FK_MAX_VFS);
 	for (int i = 0; i < FK_MAX_VFS; i++)
-		assert_int_equal(k.vfs[i].trust, 1);
+		assert_int_equal(k.pf[0].vfs[i].trust, 1);
 	vs_vfctl_outcome_free(&o);
 
 	for (int i = 0; i < FK_MAX_VFS; i++) {
-		k.vfs[i].mac[0] = 0x52;
-		k.vfs[i].vlan = 7;
-		k.vfs[i].max_rate = 100;
+		k.pf[0].vfs[i].mac[0] = 0x52;
+		k.pf[0].vfs[i].vlan = 7;
+		k.pf[0].vfs[i].max_rate = 100;
 		vs_vf_config_reset(&c[i], i);
 	}
 	k.nsetlink = 0;
@@ -546,9 +546,9 @@ static void test_large_requests(void **state)
 	}
 	assert_true(total >= FK_MAX_VFS); /* the first run's request counted too */
 	for (int i = 0; i < FK_MAX_VFS; i++) {
-		assert_int_equal(k.vfs[i].trust, 0);
-		assert_int_equal(k.vfs[i].vlan, 0);
-		assert_int_equal(k.vfs[i].max_rate, 0);
+		assert_int_equal(k.pf[0].vfs[i].trust, 0);
+		assert_int_equal(k.pf[0].vfs[i].vlan, 0);
+		assert_int_equal(k.pf[0].vfs[i].max_rate, 0);
 	}
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "test-netlink-fake.h"
+#include "fake-nl.h"
 
 #define ALIGN4(x) (((x) + 3u) & ~3u)
 
