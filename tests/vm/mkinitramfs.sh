@@ -34,6 +34,12 @@ rootfs_add_elf "$root" /bin/true /vs/bin/true
 for prog in "$@"; do
 	rootfs_add_elf "$root" "$prog" "/usr/bin/$(basename "$prog")"
 done
+# virt-sriov loads libvirt.so.0 with dlopen on its first libvirt call, so
+# ldd of the programs does not name it (reconcile and the hook scenario
+# talk to libvirt's test driver).
+libvirt_so=$(ldconfig -p | awk '$1 == "libvirt.so.0" { print $NF; exit }')
+[ -n "$libvirt_so" ] || { echo "mkinitramfs: libvirt.so.0 not found (ldconfig -p)" >&2; exit 1; }
+rootfs_add_elf "$root" "$libvirt_so"
 rootfs_add_busybox "$root"
 # shellcheck disable=SC2086
 rootfs_add_modules "$root" "$VM_MODROOT" "$KVER" $MODULES
