@@ -32,8 +32,11 @@ tests_unit_test_statedir_LDADD = $(CMOCKA_TEST_LIBS)
 endif
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-util tests/unit/test-pciaddr tests/unit/test-sysfs
-TESTS += tests/unit/test-util tests/unit/test-pciaddr tests/unit/test-sysfs
+check_PROGRAMS += tests/unit/test-util tests/unit/test-pciaddr tests/unit/test-sysfs tests/unit/test-vfconfig
+TESTS += tests/unit/test-util tests/unit/test-pciaddr tests/unit/test-sysfs tests/unit/test-vfconfig
+tests_unit_test_vfconfig_SOURCES = tests/unit/test-vfconfig.c
+tests_unit_test_vfconfig_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_vfconfig_LDADD = $(CMOCKA_TEST_LIBS)
 tests_unit_test_util_SOURCES = tests/unit/test-util.c
 tests_unit_test_util_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_util_LDADD = $(CMOCKA_TEST_LIBS)

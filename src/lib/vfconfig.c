@@ -288,13 +288,13 @@ static int parse_vlan(struct vs_vf_config *c, const char *value, struct vs_error
 
 	if (vs_strlcpy(buf, value, sizeof(buf)) < 0)
 		return vs_error_set(err, -EINVAL, "vlan %.32s...: too long (expected ID[:QOS[:PROTO]])", value);
+	if (strchr(value, ':') && (p = strchr(strchr(value, ':') + 1, ':')) && strchr(p + 1, ':'))
+		return vs_error_set(err, -EINVAL, "vlan %s: too many ':' parts (expected ID[:QOS[:PROTO]])", value);
+	p = buf;
 	for (size_t i = 0; p && r == 0; i++, p = next) {
 		next = strchr(p, ':');
 		if (next)
 			*next++ = '\0';
-		if (i >= ELEMENTSOF(parts))
-			return vs_error_set(err, -EINVAL, "vlan %s: too many ':' parts (expected ID[:QOS[:PROTO]])",
-					    value);
 		if (i == 0)
 			snprintf(label, sizeof(label), "vlan %s", value);
 		else
