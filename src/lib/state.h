@@ -9,8 +9,9 @@
 #include <net/if.h>
 #include <stdbool.h>
 
-#include "inventory.h"
+#include "sysfs.h"
 #include "util.h"
+#include "vfconfig.h"
 
 #define VS_UUID_LEN 36
 #define VS_STATE_VERSION 1

@@ -9,6 +9,12 @@
 
 #include "util.h"
 
+/* A device's name under /sys/bus/pci/devices ("0000:01:10.0", long enough
+ * for odd domains) or of a non-PCI SR-IOV device ("netdevsim1"), and a
+ * driver's name. */
+#define VS_PCI_ADDR_MAX 32
+#define VS_DRIVER_MAX 64
+
 struct vs_sysfs {
 	char root[PATH_MAX]; /* "" for the live host; never ends in '/' */
 };

@@ -11,7 +11,6 @@
 #include <net/if.h>
 #include <stdbool.h>
 
-#include "inventory.h"
 #include "sysfs.h"
 #include "util.h"
 
