@@ -16,14 +16,12 @@ enum { OPT_PF = 1000, OPT_NETWORK, OPT_VF, OPT_INTERFACE, OPT_LIVE, OPT_CONFIG, 
 static void usage(const char *prog)
 {
 	printf("Usage: %s attach DOMAIN (--pf PF | --network NET | --vf VF) [--interface]\n"
-	       "         [--mac M] [--vlan ID[:QOS[:PROTO]]] [--spoofchk on|off] [--trust on|off]\n"
-	       "         [--link-state auto|enable|disable] [--min-tx-rate MBPS] [--max-tx-rate MBPS]\n"
-	       "         [--query-rss on|off] [--live] [--config] [--force] [--json]\n"
-	       "--pf picks the lowest free VF of PF (under a lock: concurrent attaches get distinct\n"
+	       "         [--live] [--config] [--force] [--json]\n         ", prog);
+	vs_cli_settings_usage(stdout, 9, "         ", 100);
+	printf("--pf picks the lowest free VF of PF (under a lock: concurrent attaches get distinct\n"
 	       "VFs); --vf names one (address or PF#N); --network lets that hostdev pool pick.\n"
 	       "Default: --live for a running guest, --config otherwise.  The host's\n"
-	       "virt-sriov.conf decides whether spoofchk off and trust on are allowed.\n",
-	       prog);
+	       "virt-sriov.conf decides whether spoofchk off and trust on are allowed.\n");
 }
 
 struct attach_args {

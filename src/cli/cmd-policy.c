@@ -33,11 +33,10 @@ static void usage(const char *prog)
 	printf("Usage: %s policy show DOMAIN [--config|--live] [--json]\n"
 	       "       %s policy set DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] SETTINGS [--config] [--live]\n"
 	       "       %s policy clear DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] [--config] [--live]\n"
-	       "SETTINGS: --mac M --vlan ID[:QOS[:PROTO]] --spoofchk on|off --trust on|off\n"
-	       "          --link-state auto|enable|disable --min-tx-rate MBPS --max-tx-rate MBPS --query-rss on|off\n"
-	       "Without a selector, a rule applies to every VF of the guest.  The host's\n"
-	       "virt-sriov.conf decides whether spoofchk off and trust on are allowed.\n",
-	       prog, prog, prog);
+	       "SETTINGS: ", prog, prog, prog);
+	vs_cli_settings_usage(stdout, 10, "          ", 100);
+	printf("Without a selector, a rule applies to every VF of the guest.  The host's\n"
+	       "virt-sriov.conf decides whether spoofchk off and trust on are allowed.\n");
 }
 
 /* "ID[:QOS[:PROTO]]" as in `ip link set ... vf N vlan ID qos Q proto P`. */

@@ -27,12 +27,12 @@ enum { OPT_SETTING = 1000 };
 
 static void vf_usage(FILE *out, const char *prog)
 {
+	int col = fprintf(out, "Usage: %s vf set VFSET... ", prog);
+
+	vs_cli_settings_usage(out, col > 0 ? (size_t)col : 0, "              ", 100);
 	fprintf(out,
-		"Usage: %s vf set VFSET... [--mac M] [--vlan ID[:QOS[:802.1Q|802.1ad]]] [--spoofchk on|off]\n"
-		"              [--trust on|off] [--link-state auto|enable|disable]\n"
-		"              [--min-tx-rate MBPS] [--max-tx-rate MBPS] [--query-rss on|off]\n"
 		"       %s vf reset VFSET...\n"
-		"VFSET: a VF address, PF#N or PF#0-3,7 (PF: netdev or PCI address).\n", prog, prog);
+		"VFSET: a VF address, PF#N or PF#0-3,7 (PF: netdev or PCI address).\n", prog);
 }
 
 /* The options of set or reset; argv[0] is the verb. */

@@ -38,6 +38,23 @@ void vs_cli_optify(const char *msg, char *out, size_t len)
 	out[used] = '\0';
 }
 
+void vs_cli_settings_usage(FILE *out, size_t col, const char *indent, size_t width)
+{
+	for (size_t i = 0; i < vs_vf_n_fields; i++) {
+		const struct vs_vf_field *f = &vs_vf_fields[i];
+		size_t len = strlen(f->name) + strlen(f->metavar) + 6;
+
+		if (i > 0 && col + len > width) {
+			col = (size_t)fprintf(out, "\n%s", indent) - 1;
+		} else if (i > 0) {
+			fputc(' ', out);
+			col++;
+		}
+		col += (size_t)fprintf(out, "[--%s %s]", f->name, f->metavar);
+	}
+	fputc('\n', out);
+}
+
 int vs_cli_parse_setting(struct vs_vf_config *cfg, const char *name, const char *value, const char *what)
 {
 	struct vs_error err = { 0 };

@@ -4,12 +4,17 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "vfconfig.h"
 
 /* One long option per VF setting of vfconfig.h (required argument, val
  * `val`), appended at opts[*n]. */
 void vs_cli_setting_options(struct option *opts, size_t *n, int val);
+/* "[--mac M] [--vlan ID[:QOS[:PROTO]]] ..." for every VF setting, wrapped
+ * before `width` columns, continuation lines starting with `indent`;
+ * `col` is where the first option starts.  Ends with a newline. */
+void vs_cli_settings_usage(FILE *out, size_t col, const char *indent, size_t width);
 /* --NAME VALUE into cfg; on error the message (exit status 2 returned)
  * names the option.  `what` starts the message ("vf set"). */
 int vs_cli_parse_setting(struct vs_vf_config *cfg, const char *name, const char *value, const char *what);

@@ -26,22 +26,22 @@ static const struct vs_vf_word proto_words[] = {
 #define F(f) offsetof(struct vs_vf_config, f)
 const struct vs_vf_field vs_vf_fields[] = {
 	{ "mac", "mac", VS_KIND_MAC, F(mac), false, 0, NULL,
-	  "a unicast MAC like 52:54:00:12:34:56", VS_ATTR_MAC },
-	{ "vlan", "vlan", VS_KIND_INT, F(vlan), false, 4094, NULL, "0-4094", VS_ATTR_VLAN },
-	{ "qos", "qos", VS_KIND_INT, F(qos), false, 7, NULL, "0-7", VS_ATTR_VLAN },
+	  "a unicast MAC like 52:54:00:12:34:56", VS_ATTR_MAC, "M" },
+	{ "vlan", "vlan", VS_KIND_INT, F(vlan), false, 4094, NULL, "0-4094", VS_ATTR_VLAN, "ID[:QOS[:PROTO]]" },
+	{ "qos", "qos", VS_KIND_INT, F(qos), false, 7, NULL, "0-7", VS_ATTR_VLAN, "0-7" },
 	{ "vlan-proto", "vlan_proto", VS_KIND_WORD, F(vlan_proto), false, 0, proto_words,
-	  "802.1Q or 802.1ad", VS_ATTR_VLAN },
+	  "802.1Q or 802.1ad", VS_ATTR_VLAN, "802.1Q|802.1ad" },
 	{ "spoofchk", "spoofchk", VS_KIND_BOOL, F(spoofchk), false, 1, on_off_words, "on or off",
-	  VS_ATTR_SPOOFCHK },
-	{ "trust", "trust", VS_KIND_BOOL, F(trust), false, 1, on_off_words, "on or off", VS_ATTR_TRUST },
+	  VS_ATTR_SPOOFCHK, "on|off" },
+	{ "trust", "trust", VS_KIND_BOOL, F(trust), false, 1, on_off_words, "on or off", VS_ATTR_TRUST, "on|off" },
 	{ "link-state", "link_state", VS_KIND_WORD, F(link_state), false, 0, link_words,
-	  "auto, enable or disable", VS_ATTR_LINK_STATE },
+	  "auto, enable or disable", VS_ATTR_LINK_STATE, "auto|enable|disable" },
 	{ "min-tx-rate", "min_tx_rate", VS_KIND_INT, F(min_tx_rate), true, RATE_MAX, NULL,
-	  "Mbit/s, 0-4294967295", VS_ATTR_RATE },
+	  "Mbit/s, 0-4294967295", VS_ATTR_RATE, "MBPS" },
 	{ "max-tx-rate", "max_tx_rate", VS_KIND_INT, F(max_tx_rate), true, RATE_MAX, NULL,
-	  "Mbit/s, 0-4294967295", VS_ATTR_RATE },
+	  "Mbit/s, 0-4294967295", VS_ATTR_RATE, "MBPS" },
 	{ "query-rss", "query_rss", VS_KIND_BOOL, F(query_rss), false, 1, on_off_words, "on or off",
-	  VS_ATTR_QUERY_RSS },
+	  VS_ATTR_QUERY_RSS, "on|off" },
 };
 const size_t vs_vf_n_fields = ELEMENTSOF(vs_vf_fields);
 

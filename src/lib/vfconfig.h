@@ -73,6 +73,7 @@ struct vs_vf_field {
 					    of a value is how it is written back */
 	const char *expect;     /* what a valid value looks like, for messages */
 	enum vs_vf_attr attr;
+	const char *metavar;    /* the value in a usage line ("on|off") */
 };
 
 /* The table, in the order settings are listed and written out. */

@@ -97,5 +97,13 @@ for cmd in $(sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' "$W/help"); do
 	[ -s "$W/h1" ] && cmp -s "$W/h1" "$W/h2" || fail "help $cmd and $cmd --help differ"
 done
 expect 2 "unknown command 'frob'" help frob
+# the settings' usage comes from vfconfig's table: every command that takes
+# settings lists all of them
+for cmd in vf attach policy; do
+	vs "$cmd" --help >"$W/h1" 2>&1
+	for opt in mac vlan qos vlan-proto spoofchk trust link-state min-tx-rate max-tx-rate query-rss; do
+		grep -q -- "--$opt " "$W/h1" || fail "$cmd --help does not list --$opt"
+	done
+done
 
 finish "vf set/reset usage, validation and dry run; help"
