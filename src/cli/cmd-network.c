@@ -64,7 +64,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct net_args
 		case 't': a->template_file = optarg; break;
 		case 'A': a->no_autostart = true; break;
 		case 'f': a->force = true; break;
-		case 'l': if (vs_cli_parse_vlan_id(optarg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
+		case 'l': if (vs_cli_parse_vlan_id("network", optarg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
 		case 'h': usage(cli->prog); return VS_EXIT_DONE;
 		default: return VS_EXIT_USAGE;
 		}

@@ -52,7 +52,7 @@ static int parse_opts(struct vs_cli *cli, int argc, char **argv, struct xml_args
 		switch (c) {
 		case 'N': a->name = optarg; break;
 		case 'v': a->vfs = optarg; break;
-		case 'l': if (vs_cli_parse_vlan_id(optarg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
+		case 'l': if (vs_cli_parse_vlan_id("xml", optarg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
 		case 'm': a->mac = optarg; break;
 		case 'i': a->interface = true; break;
 		case 't': a->template_file = optarg; break;

@@ -89,12 +89,18 @@ int vs_cli_check_settings(const struct vs_vf_config *cfg, const char *what)
 	return vs_cli_fail(VS_EXIT_USAGE, "%s: %s", what, msg);
 }
 
-int vs_cli_parse_vlan_id(const char *s, int *out)
+int vs_cli_parse_vlan_id(const char *what, const char *s, int *out)
 {
-	long v;
+	struct vs_vf_config c;
+	int r;
 
-	if (vs_parse_long(s, 10, &v) < 0 || v < 0 || v > 4094)
-		return vs_cli_fail(VS_EXIT_USAGE, "--vlan %s: not a VLAN ID (0-4094)", s);
-	*out = (int)v;
-	return VS_EXIT_OK;
+	/* the VLAN of vfconfig's table, without the QoS and protocol an XML
+	 * <vlan><tag> does not carry */
+	vs_vf_config_init(&c, 0);
+	r = vs_cli_parse_setting(&c, "vlan", s, what);
+	if (r == VS_EXIT_OK && (c.qos >= 0 || c.vlan_proto >= 0))
+		r = vs_cli_fail(VS_EXIT_USAGE, "%s: --vlan %s: a VLAN ID only (0-4094): libvirt's XML takes no QoS here", what, s);
+	if (r == VS_EXIT_OK)
+		*out = c.vlan;
+	return r;
 }

@@ -26,4 +26,4 @@ int vs_cli_usage_error(const char *what, const struct vs_error *err);
 void vs_cli_optify(const char *msg, char *out, size_t len);
 /* A VLAN ID (0-4094) as xml and network take it (--vlan ID, no QoS): an
  * exit status, the usage error printed. */
-int vs_cli_parse_vlan_id(const char *s, int *out);
+int vs_cli_parse_vlan_id(const char *what, const char *s, int *out);
