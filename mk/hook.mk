@@ -5,6 +5,9 @@ src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/conf.c src/lib/conf.h \
 	src/lib/policy.c src/lib/policy.h \
 	src/lib/state.c src/lib/state.h \
+	src/lib/hook-input.c src/lib/hook-input.h \
+	src/lib/hook-plan.c src/lib/hook-plan.h \
+	src/lib/hook-exec.c src/lib/hook-exec.h \
 	src/lib/hook.c src/lib/hook.h \
 	src/lib/hook-action.c src/lib/hook-action.h
 

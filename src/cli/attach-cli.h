@@ -8,7 +8,7 @@
 #include "attach.h"
 #include "cli.h"
 #include "conf.h"
-#include "hook.h"
+#include "hook-exec.h"
 
 struct vs_cli_attach {
 	struct vs_attach_env env;

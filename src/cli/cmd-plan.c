@@ -6,8 +6,9 @@
 
 #include "cli.h"
 #include "conf.h"
-#include "hook.h"
+#include "hook-plan.h"
 #include "json-out.h"
+#include "state.h"
 
 struct plan_args {
 	const char *file;

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "hook.h"
+#include "hook-exec.h"
 #include "json-out.h"
 #include "libvirt.h"
+#include "state.h"
 
 /* A guest holds its VFs while libvirt runs it; every other state file is
  * left over from a hook that never saw release (crash, power loss). */

@@ -3,8 +3,9 @@
  * the XML on stdin, in an environment of only LC_ALL, PATH and HOME; the
  * front execs this program with the same argv and stdin for the operations
  * it acts on.  Run directly, it ignores the others itself.  Everything it
- * decides is in src/lib/hook.c; this file reads stdin, logs and sets the
- * exit status. */
+ * decides is in the library (hook.h: src/lib/hook-input.c, hook-plan.c,
+ * hook-exec.c, and hook.c that runs the three); this file reads stdin,
+ * logs and sets the exit status. */
 #include "config.h"
 
 #include <signal.h>

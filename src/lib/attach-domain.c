@@ -11,6 +11,7 @@
 
 #include "attach.h"
 #include "attach-int.h"
+#include "hook-exec.h"
 #include "libvirt.h"
 #include "policy.h"
 #include "vfset.h"

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "hook.h"
+#include "hook-plan.h"
 #include "inventory.h"
 #include "util.h"
 

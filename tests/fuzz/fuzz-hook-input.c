@@ -5,7 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hook.h"
+#include "hook-input.h"
+#include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

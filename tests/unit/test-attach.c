@@ -21,6 +21,7 @@
 
 #include "attach.h"
 #include "fake-kernel.h"
+#include "hook-exec.h"
 #include "host-tree.h"
 #include "inventory.h"
 #include "conf.h"

@@ -1,0 +1,292 @@
+/* Carrying a plan out: see hook-exec.h. */
+#include "config.h"
+
+#include <string.h>
+
+#include "hook-exec.h"
+#include "state.h"
+#include "vfctl.h"
+
+/* ---- the kernel ---- */
+
+static struct vs_nl *kernel(const struct vs_hook_env *env, struct vs_error *err)
+{
+	struct vs_hook_nl *k = env->kernel;
+
+	if (!k)
+		return vs_error_set(err, -ENOTCONN, "no rtnetlink"), NULL;
+	if (!k->nl && vs_nl_open(&k->nl, err) < 0)
+		return NULL;
+	return k->nl;
+}
+
+/* VF settings of one PF through the one executor: what is already in
+ * effect is not sent, a rate alone is completed, a refusal names the
+ * setting. */
+static int set_vfs(const struct vs_hook_env *env, const char *pf, struct vs_vf_config *cfgs, size_t n,
+		   struct vs_error *err)
+{
+	struct vs_vfctl_outcome o = { 0 };
+	struct vs_nl *nl = kernel(env, err);
+	int r = nl ? vs_vfctl_apply(nl, pf, cfgs, n, &o, err) : -ENOTCONN;
+
+	vs_vfctl_outcome_free(&o);
+	return r;
+}
+
+void vs_hook_nl_close(struct vs_hook_nl *nl)
+{
+	if (nl->nl)
+		vs_nl_close(nl->nl);
+	nl->nl = NULL;
+}
+
+/* ---- carrying it out ---- */
+
+static bool first_of_pf(const struct vs_plan *plan, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(plan->vfs[j].pf, plan->vfs[i].pf) == 0)
+			return false;
+	return true;
+}
+
+/* One RTM_SETLINK for every VF of plan->vfs[first]'s PF; cfgs runs
+ * parallel to plan->vfs. */
+static int send_pf(const struct vs_hook_env *env, const struct vs_plan *plan, const struct vs_vf_config *cfgs,
+		   size_t first, struct vs_error *err)
+{
+	_cleanup_free_ struct vs_vf_config *batch = calloc(plan->n, sizeof(*batch));
+	size_t k = 0;
+
+	if (!batch)
+		return -ENOMEM;
+	for (size_t j = first; j < plan->n; j++)
+		if (strcmp(plan->vfs[j].pf, plan->vfs[first].pf) == 0 && !vs_vf_config_is_empty(&cfgs[j]))
+			batch[k++] = cfgs[j];
+	return k ? set_vfs(env, plan->vfs[first].pf, batch, k, err) : 0;
+}
+
+static const struct vs_vf_config *find_index(const struct vs_pf_vf_list *l, int index)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->vfs[i].index == index)
+			return &l->vfs[i];
+	return NULL;
+}
+
+static int save_pf(const struct vs_hook_env *env, struct vs_plan *plan, size_t first, struct vs_state *st,
+		   struct vs_error *err)
+{
+	struct vs_pf_vf_list l = { 0 };
+	struct vs_nl *nl = kernel(env, err);
+	int r = nl ? vs_nl_get_vfs(nl, plan->vfs[first].pf, &l, err) : -ENOTCONN;
+
+	for (size_t j = first; r == 0 && j < plan->n; j++) {
+		struct vs_plan_vf *pv = &plan->vfs[j];
+		const struct vs_vf_config *cur;
+		struct vs_state_vf *sv;
+
+		if (strcmp(pv->pf, plan->vfs[first].pf) != 0)
+			continue;
+		cur = find_index(&l, pv->index);
+		if (!cur) {
+			r = vs_error_set(err, -ENODATA, "PF %s did not report VF %d (%s)%s: its settings cannot be saved",
+					 pv->pf, pv->index, pv->address, l.truncated ? ": VF list truncated" : "");
+			break;
+		}
+		r = vs_vfctl_complete(pv->pf, &pv->cfg, cur, err);
+		sv = r < 0 ? NULL : vs_state_find_vf(st, pv->address);
+		if (r < 0)
+			break;
+		if (!sv && !(sv = vs_state_add_vf(st, pv->address)))
+			r = -ENOMEM;
+		if (r < 0)
+			break;
+		vs_strlcpy(sv->pf, pv->pf, sizeof(sv->pf));
+		vs_strlcpy(sv->pf_address, pv->pf_address, sizeof(sv->pf_address));
+		sv->index = sv->saved.index = sv->applied.index = pv->index;
+		if (pv->network && !sv->network && !(sv->network = strdup(pv->network)))
+			r = -ENOMEM;
+		vs_vf_config_pick(&sv->saved, cur, &pv->cfg);
+		vs_vf_config_merge(&sv->applied, &pv->cfg);
+	}
+	vs_pf_vf_list_free(&l);
+	return r;
+}
+
+/* After a failed request: put every PF touched so far back, and forget
+ * these VFs (a second failure here is only logged). */
+static void roll_back(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_state *st, size_t upto)
+{
+	_cleanup_free_ struct vs_vf_config *saved = calloc(plan->n, sizeof(*saved));
+	struct vs_error err = { 0 };
+
+	for (size_t i = 0; saved && i < plan->n; i++) {
+		struct vs_state_vf *sv = vs_state_find_vf(st, plan->vfs[i].address);
+
+		vs_vf_config_init(&saved[i], plan->vfs[i].index);
+		if (sv)
+			saved[i] = sv->saved;
+	}
+	for (size_t i = 0; saved && i <= upto; i++)
+		if (first_of_pf(plan, i) && send_pf(env, plan, saved, i, &err) < 0)
+			vs_strv_add(&plan->warnings, "guest '%s': could not put PF %s back: %s", vs_plan_guest(plan),
+				 plan->vfs[i].pf, err.msg);
+	for (size_t i = 0; i < plan->n; i++) {
+		struct vs_state_vf *sv = vs_state_find_vf(st, plan->vfs[i].address);
+
+		if (sv)
+			vs_state_remove_vf(st, sv);
+	}
+}
+
+static int load_or_new(const struct vs_hook_env *env, const struct vs_plan *plan, struct vs_state *st, struct vs_error *err)
+{
+	int r = vs_state_load(env->state_dir, plan->uuid, st, err);
+
+	if (r != -ENOENT)
+		return r;
+	memcpy(st->uuid, plan->uuid, sizeof(st->uuid));
+	if (plan->name && !(st->name = strdup(plan->name)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int apply_locked(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_state *st, struct vs_error *err)
+{
+	_cleanup_free_ struct vs_vf_config *cfgs = NULL;
+	int r;
+
+	if (plan->action == VS_HOOK_PREPARE) {
+		free(st->policy);
+		st->policy = plan->policy ? strdup(plan->policy) : NULL;
+	}
+	for (size_t i = 0; i < plan->n; i++)
+		if (first_of_pf(plan, i) && (r = save_pf(env, plan, i, st, err)) < 0)
+			return r;
+	if (st->n == 0 && !st->policy)
+		return 0;
+	r = vs_state_save(env->state_dir, st, err);
+	if (r < 0 || !(cfgs = calloc(plan->n + 1, sizeof(*cfgs))))
+		return r < 0 ? r : -ENOMEM;
+	for (size_t i = 0; i < plan->n; i++)
+		cfgs[i] = plan->vfs[i].cfg;
+	for (size_t i = 0; i < plan->n; i++) {
+		if (!first_of_pf(plan, i) || (r = send_pf(env, plan, cfgs, i, err)) == 0)
+			continue;
+		roll_back(env, plan, st, i);
+		vs_state_save(env->state_dir, st, NULL);
+		return r;
+	}
+	return 0;
+}
+
+static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_error *err)
+{
+	_cleanup_close_ int lock = -1;
+	struct vs_state st = { 0 };
+	int r;
+
+	if (plan->n == 0 && !plan->policy)
+		return 0;
+	r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, err);
+	if (r == 0)
+		r = load_or_new(env, plan, &st, err);
+	if (r == 0)
+		r = apply_locked(env, plan, &st, err);
+	vs_state_free(&st);
+	return r;
+}
+
+static struct vs_vf_config *plan_cfgs(const struct vs_plan *plan)
+{
+	struct vs_vf_config *cfgs = calloc(plan->n + 1, sizeof(*cfgs));
+
+	for (size_t i = 0; cfgs && i < plan->n; i++)
+		cfgs[i] = plan->vfs[i].cfg;
+	return cfgs;
+}
+
+/* A PF refused the batch: the kernel stops at the first bad VF, so put the
+ * others back one by one.  Marks in ok[] what was put back. */
+static void restore_pf(const struct vs_hook_env *env, struct vs_plan *plan, const struct vs_vf_config *cfgs,
+		       size_t first, bool *ok)
+{
+	struct vs_error err = { 0 };
+	bool batch_ok = send_pf(env, plan, cfgs, first, &err) == 0;
+
+	for (size_t j = first; j < plan->n; j++) {
+		struct vs_plan_vf *pv = &plan->vfs[j];
+		struct vs_vf_config c = pv->cfg;
+		struct vs_error one = { 0 };
+
+		if (strcmp(pv->pf, plan->vfs[first].pf) != 0)
+			continue;
+		ok[j] = batch_ok || vs_vf_config_is_empty(&pv->cfg) || set_vfs(env, pv->pf, &c, 1, &one) == 0;
+		pv->failed = !ok[j];
+		if (!ok[j])
+			vs_strv_add(&plan->warnings, "guest '%s': VF %s (%s#%d): could not put back: %s", vs_plan_guest(plan),
+				 pv->address, pv->pf, pv->index, one.msg[0] ? one.msg : strerror(-one.code));
+	}
+}
+
+/* Forget what was put back; keep what was not, for `virt-sriov reconcile`. */
+static int forget(const struct vs_hook_env *env, struct vs_plan *plan, const bool *ok, struct vs_error *err)
+{
+	struct vs_state st = { 0 };
+	int r = vs_state_load(env->state_dir, plan->uuid, &st, err);
+
+	if (r == -ENOENT)
+		return 0;
+	for (size_t i = 0; r == 0 && i < plan->n; i++) {
+		struct vs_state_vf *sv = vs_state_find_vf(&st, plan->vfs[i].address);
+
+		if (sv && ok[i])
+			vs_state_remove_vf(&st, sv);
+	}
+	if (r == 0 && st.n == 0 && plan->action != VS_HOOK_PORT_DELETED)
+		r = vs_state_remove(env->state_dir, plan->uuid, err);
+	else if (r == 0)
+		r = vs_state_save(env->state_dir, &st, err);
+	vs_state_free(&st);
+	return r;
+}
+
+static int restore(const struct vs_hook_env *env, struct vs_plan *plan)
+{
+	_cleanup_close_ int lock = -1;
+	_cleanup_free_ struct vs_vf_config *cfgs = plan_cfgs(plan);
+	_cleanup_free_ bool *ok = calloc(plan->n + 1, sizeof(*ok));
+	struct vs_error err = { 0 };
+	int r;
+
+	if (!plan->has_state)
+		return 0;
+	if (!cfgs || !ok)
+		return -ENOMEM;
+	r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, &err);
+	for (size_t i = 0; r == 0 && i < plan->n; i++)
+		if (first_of_pf(plan, i))
+			restore_pf(env, plan, cfgs, i, ok);
+	if (r == 0)
+		r = forget(env, plan, ok, &err);
+	if (r < 0)
+		vs_strv_add(&plan->warnings, "guest '%s': %s", vs_plan_guest(plan), err.msg[0] ? err.msg : strerror(-r));
+	return 0;
+}
+
+int vs_hook_execute(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_error *err)
+{
+	switch (plan->action) {
+	case VS_HOOK_PREPARE:
+	case VS_HOOK_PORT_CREATED:
+		return apply(env, plan, err);
+	case VS_HOOK_RELEASE:
+	case VS_HOOK_PORT_DELETED:
+		return restore(env, plan);
+	case VS_HOOK_NONE:
+		break;
+	}
+	return 0;
+}

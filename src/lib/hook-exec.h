@@ -1,0 +1,25 @@
+/* Carrying a plan out (hook-plan.h) on the kernel, under the state
+ * directory's lock.  Prepare / port-created: save what the VFs have into
+ * the guest's state file, then apply, one PF at a time through the one
+ * executor (vfctl.h); a refusal puts back every PF touched so far.
+ * Release / port-deleted: put back what was saved, forget what was put
+ * back, keep the rest for `virt-sriov reconcile`. */
+#pragma once
+
+#include "hook-plan.h"
+#include "netlink.h"
+#include "util.h"
+
+#define VS_HOOK_LOCK_MS 300
+
+/* The kernel, behind netlink.h's one seam (struct vs_nl).  nl NULL: the
+ * real rtnetlink, opened on first use (a plan alone needs none); tests put
+ * the fake kernel there.  Settings go through the one executor (vfctl.h). */
+struct vs_hook_nl { struct vs_nl *nl; };
+void vs_hook_nl_close(struct vs_hook_nl *nl);
+
+/* Carry a plan out.  Prepare / port-created: save, then apply, all or
+ * nothing (err says which PF/VF/setting failed).  Release / port-deleted:
+ * put back what can be; what cannot goes to plan->warnings and stays in
+ * the state file for `virt-sriov reconcile`; returns 0. */
+int vs_hook_execute(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_error *err);
