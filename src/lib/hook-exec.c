@@ -153,6 +153,15 @@ static int load_or_new(const struct vs_hook_env *env, const struct vs_plan *plan
 	return 0;
 }
 
+static struct vs_vf_config *plan_cfgs(const struct vs_plan *plan)
+{
+	struct vs_vf_config *cfgs = calloc(plan->n + 1, sizeof(*cfgs));
+
+	for (size_t i = 0; cfgs && i < plan->n; i++)
+		cfgs[i] = plan->vfs[i].cfg;
+	return cfgs;
+}
+
 static int apply_locked(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_state *st, struct vs_error *err)
 {
 	_cleanup_free_ struct vs_vf_config *cfgs = NULL;
@@ -168,10 +177,8 @@ static int apply_locked(const struct vs_hook_env *env, struct vs_plan *plan, str
 	if (st->n == 0 && !st->policy)
 		return 0;
 	r = vs_state_save(env->state_dir, st, err);
-	if (r < 0 || !(cfgs = calloc(plan->n + 1, sizeof(*cfgs))))
+	if (r < 0 || !(cfgs = plan_cfgs(plan)))
 		return r < 0 ? r : -ENOMEM;
-	for (size_t i = 0; i < plan->n; i++)
-		cfgs[i] = plan->vfs[i].cfg;
 	for (size_t i = 0; i < plan->n; i++) {
 		if (!first_of_pf(plan, i) || (r = send_pf(env, plan, cfgs, i, err)) == 0)
 			continue;
@@ -197,15 +204,6 @@ static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_
 		r = apply_locked(env, plan, &st, err);
 	vs_state_free(&st);
 	return r;
-}
-
-static struct vs_vf_config *plan_cfgs(const struct vs_plan *plan)
-{
-	struct vs_vf_config *cfgs = calloc(plan->n + 1, sizeof(*cfgs));
-
-	for (size_t i = 0; cfgs && i < plan->n; i++)
-		cfgs[i] = plan->vfs[i].cfg;
-	return cfgs;
 }
 
 /* A PF refused the batch: the kernel stops at the first bad VF, so put the
