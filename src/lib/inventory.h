@@ -11,11 +11,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pciaddr.h"
 #include "sysfs.h"
 #include "util.h"
 #include "vfconfig.h"
 
-#define VS_PCI_ADDR_MAX 32 /* "0000:01:10.0"; long enough for odd domains */
 #define VS_DRIVER_MAX 64
 
 struct vs_vf {

@@ -28,6 +28,9 @@ struct vs_pci_addr {
 
 /* Room for the widest canonical address and its NUL. */
 #define VS_PCI_ADDR_LEN sizeof("ffffffff:ff:1f.7")
+/* The address fields of the inventory, the VF locator and the hook: room
+ * for any sysfs device name ("0000:01:10.0"; long enough for odd domains). */
+#define VS_PCI_ADDR_MAX 32
 
 /* 0, -EINVAL on bad syntax (out of place or missing separator, too many or
  * too few digits, trailing text, NULL), -ERANGE for slot > 0x1f or

@@ -11,7 +11,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 
-#include "inventory.h"
+#include "pciaddr.h"
 #include "sysfs.h"
 #include "util.h"
 
