@@ -1,4 +1,4 @@
-# apply area: declarative host setup at boot (virt-sriov apply, issue 9):
+# apply area: declarative host setup at boot (virt-sriov apply):
 # the configuration's VF counts, drivers, static VF settings and pools, and
 # the systemd unit that runs it before libvirt.
 src_lib_libvirtsriov_a_SOURCES += src/lib/hostsetup.c src/lib/hostsetup.h

@@ -1,5 +1,5 @@
 # attach area: choosing a free VF under a lock, attach and detach through
-# libvirt with the hook's own state (issue 6).
+# libvirt with the hook's own state.
 src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/attach.c src/lib/attach.h src/lib/attach-int.h \
 	src/lib/attach-domain.c src/lib/detach.c

@@ -48,13 +48,18 @@ tests_unit_test_sysfs_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_sysfs_LDADD = $(CMOCKA_TEST_LIBS)
 endif
 
-# Start-up (issue 12): what each program links and loads -- virt-sriov
+# Start-up: what each program links and loads -- virt-sriov
 # without libvirt until a command talks to it, the hook's front with libc
 # alone; record-argv stands in for the full hook behind the front.
 check_PROGRAMS += tests/tools/record-argv
 tests_tools_record_argv_SOURCES = tests/tools/record-argv.c
 TESTS += tests/integration/startup-libs.sh
 dist_check_SCRIPTS += tests/integration/startup-libs.sh
+
+# The library's include graph: no cycle, and the base (util, vfconfig,
+# pciaddr, sysfs, netlink) includes no module above it.
+TESTS += tests/integration/include-graph.sh
+dist_check_SCRIPTS += tests/integration/include-graph.sh
 tests/integration/startup-libs.log: virt-sriov$(EXEEXT) virt-sriov-hook$(EXEEXT) virt-sriov-hook-front$(EXEEXT) \
 	tests/tools/gen-host-tree$(EXEEXT) tests/tools/record-argv$(EXEEXT)
 

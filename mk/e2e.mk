@@ -1,4 +1,4 @@
-# End-to-end tests (issue 8): a real libvirtd inside the QEMU VM of the VM
+# End-to-end tests: a real libvirtd inside the QEMU VM of the VM
 # tier starts nested guests on real (emulated igb) VFs, with virt-sriov
 # built with --prefix=/usr --sysconfdir=/etc and installed into the VM's
 # Debian root by `make install DESTDIR=`. tests/e2e/, docs/testing-e2e.md.

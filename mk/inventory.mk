@@ -16,12 +16,14 @@ TESTS += tests/unit/test-pci tests/unit/test-inventory tests/unit/test-inventory
 tests_unit_test_pci_SOURCES = tests/unit/test-pci.c tests/unit/host-tree.c tests/unit/host-tree.h
 tests_unit_test_pci_CFLAGS = $(INV_TEST_CFLAGS)
 tests_unit_test_pci_LDADD = $(CMOCKA_TEST_LIBS)
-tests_unit_test_inventory_SOURCES = tests/unit/test-inventory.c tests/unit/host-tree.c tests/unit/host-tree.h
+# test-inventory and test-inventory-nl read VF settings through netlink.c
+# from the one fake kernel.
+tests_unit_test_inventory_SOURCES = tests/unit/test-inventory.c tests/unit/host-tree.c tests/unit/host-tree.h \
+	$(FAKE_KERNEL_SOURCES)
 tests_unit_test_inventory_CFLAGS = $(INV_TEST_CFLAGS)
 tests_unit_test_inventory_LDADD = $(CMOCKA_TEST_LIBS)
-# the real netlink code behind the netlink area's fake transport
 tests_unit_test_inventory_nl_SOURCES = tests/unit/test-inventory-nl.c tests/unit/host-tree.c tests/unit/host-tree.h \
-	tests/tools/fake-nl.c tests/tools/fake-nl.h
+	$(FAKE_KERNEL_SOURCES)
 tests_unit_test_inventory_nl_CFLAGS = $(INV_TEST_CFLAGS)
 tests_unit_test_inventory_nl_LDADD = $(CMOCKA_TEST_LIBS)
 tests_unit_test_vfset_SOURCES = tests/unit/test-vfset.c tests/unit/host-tree.c tests/unit/host-tree.h

@@ -20,8 +20,11 @@ int vs_json_print(json_object *obj);
  * reconcile have always printed (scripts parse them as they are). */
 int vs_json_print_unspaced(json_object *obj);
 
-/* PF and VF as JSON objects, with the fields of PRODUCT.md "list --json"
- * and more; usage_known says whether in_use_by came from libvirt. */
+/* PF and VF as JSON objects, as `list --json` prints them: a PF's address,
+ * netdevs, driver, PCI IDs and names, NUMA node, IOMMU group, VF counts,
+ * offset and stride, and its VFs; a VF's number, address, driver, netdev,
+ * IOMMU group, PCI IDs, VF settings (null when unknown), config_known and
+ * in_use_by.  usage_known says whether in_use_by came from libvirt. */
 json_object *vs_json_pf(const struct vs_pf *pf, bool usage_known);
 json_object *vs_json_vf(const struct vs_pf *pf, const struct vs_vf *vf, bool usage_known);
 /* {"pfs": [...], "usage_known": bool, "warnings": [...]} */

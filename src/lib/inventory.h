@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pciaddr.h"
 #include "sysfs.h"
 #include "util.h"
 #include "vfconfig.h"

@@ -225,16 +225,17 @@ static void put_vf(struct wbuf *w, uint32_t i, const struct fk_vf *v)
 static int do_getlink(struct fake_kernel *k, const unsigned char *msg, size_t len, struct wbuf *w, uint32_t seq)
 {
 	struct fk_pf *pf = named_pf(k, msg, len);
-	size_t list;
+	size_t list, n;
 
 	if (!pf)
 		return -ENODEV;
+	n = pf->list_max && pf->list_max < pf->n ? pf->list_max : pf->n;
 	w_link_msg(w, RTM_NEWLINK, 0, seq);
 	w_attr_str(w, IFLA_IFNAME, pf->name);
 	if (!pf->no_list) {
 		w_attr_u32(w, IFLA_NUM_VF, (uint32_t)pf->n);
 		list = w_nest_start(w, IFLA_VFINFO_LIST);
-		for (size_t i = 0; i < pf->n; i++)
+		for (size_t i = 0; i < n; i++)
 			put_vf(w, (uint32_t)i, &pf->vfs[i]);
 		w_nest_end(w, list);
 	}
@@ -461,7 +462,7 @@ static int fk_send(struct vs_nl *nl, const void *buf, size_t len)
 		error = setlink(k, buf, len);
 	else
 		error = -EOPNOTSUPP;
-	w_ack(&w, error, NULL, h->nlmsg_seq);
+	w_ack(&w, error, error < 0 && h->nlmsg_type == RTM_SETLINK ? k->setlink_extack : NULL, h->nlmsg_seq);
 	free(k->reply);
 	k->reply = w.b;
 	k->reply_len = w.len;

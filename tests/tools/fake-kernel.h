@@ -50,6 +50,9 @@ struct fk_pf {
 	uint32_t refuse;
 	bool refuse_zero_mac;
 	bool no_list;                /* no IFLA_NUM_VF/VF list (veth) */
+	size_t list_max;             /* nonzero: the list stops after this many
+					VFs while IFLA_NUM_VF still says n (a
+					list cut short) */
 };
 
 struct fake_kernel {
@@ -57,6 +60,8 @@ struct fake_kernel {
 	struct fk_pf pf[FK_MAX_PFS]; /* pf[0] is "em1" after fk_init */
 	size_t npf;
 	int refuse_error;
+	const char *setlink_extack;  /* extended ACK text (NLMSGERR_ATTR_MSG)
+					of a refused RTM_SETLINK; NULL: none */
 	const char *path;            /* file-backed; NULL in memory */
 	struct vs_nl *real;          /* $VIRT_SRIOV_FAKE_SET_KERNEL: where SETLINKs go */
 	/* what was sent */
@@ -64,7 +69,7 @@ struct fake_kernel {
 	size_t req_len[FK_MAX_REQ], nreq, nsetlink;
 	/* the answer waiting for recv() */
 	unsigned char *reply;
-	size_t reply_len;
+	size_t reply_len;            /* kept after recv(): the last answer's */
 };
 
 /* One PF "em1" with nvfs VFs at their defaults. */

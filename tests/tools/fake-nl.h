@@ -1,7 +1,9 @@
-/* For the netlink and vfctl tests: a raw netlink byte writer that knows
- * nothing of the code under test (struct nlmsghdr / ifinfomsg / nlattr laid
- * out by hand), and a fake transport that records requests and plays back
- * canned replies. */
+/* A raw netlink byte writer that knows nothing of the code under test
+ * (struct nlmsghdr / ifinfomsg / nlattr laid out by hand), used by the fake
+ * kernel (fake-kernel.c) for its answers and by netlink.c's own tests; and,
+ * for those byte-level tests of netlink.c alone, a transport that records
+ * requests and plays back canned replies.  Every other test talks to the
+ * fake kernel. */
 #pragma once
 
 #include <stddef.h>

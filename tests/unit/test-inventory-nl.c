@@ -1,6 +1,7 @@
-/* The inventory with the REAL rtnetlink code (request builder, reply
- * parser) behind the fake transport: kernel-like RTM_NEWLINK messages laid
- * out byte by byte, complete and truncated. */
+/* The inventory's VF settings through the real rtnetlink code (request
+ * builder, reply parser) from the fake kernel (tests/tools/fake-kernel.h):
+ * complete, cut short, unknown netdev, and a netdevsim PF whose 1024-VF
+ * list is longer than 64 KiB. */
 #include "config.h"
 
 #include <linux/if_link.h>
@@ -14,7 +15,7 @@
 
 #include "host-tree.h"
 #include "inventory.h"
-#include "fake-nl.h"
+#include "fake-kernel.h"
 #include "vfset.h"
 
 static char *root;
@@ -35,49 +36,38 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* One IFLA_VF_INFO: MAC 52:54:00:00:00:i, VLAN 100+i, spoofchk i%2, trust off. */
-static void w_vf(struct wbuf *w, uint32_t i)
+/* A PF of the fake kernel whose VF i has MAC 52:54:00:00:00:i, VLAN 100+i,
+ * spoofchk i%2, trust off, link-state auto. */
+static struct fk_pf *kernel_pf(struct fake_kernel *k, const char *netdev, size_t nvfs)
 {
-	struct ifla_vf_mac mac = { .vf = i, .mac = { 0x52, 0x54, 0, 0, 0, (unsigned char)i } };
-	uint32_t vlan[3] = { i, 100 + i, 0 }, spoof[2] = { i, i % 2 }, trust[2] = { i, 0 };
-	uint32_t link[2] = { i, IFLA_VF_LINK_STATE_AUTO };
-	size_t info = w_nest_start(w, IFLA_VF_INFO);
+	struct fk_pf *pf = fk_add_pf(k, netdev, nvfs);
 
-	w_attr(w, IFLA_VF_MAC, &mac, sizeof(mac));
-	w_attr(w, IFLA_VF_VLAN, vlan, sizeof(vlan));
-	w_attr(w, IFLA_VF_SPOOFCHK, spoof, sizeof(spoof));
-	w_attr(w, IFLA_VF_TRUST, trust, sizeof(trust));
-	w_attr(w, IFLA_VF_LINK_STATE, link, sizeof(link));
-	w_nest_end(w, info);
+	assert_non_null(pf);
+	for (size_t i = 0; i < nvfs; i++) {
+		struct fk_vf *v = &pf->vfs[i];
+
+		memcpy(v->mac, (const unsigned char[6]){ 0x52, 0x54, 0, 0, 0, (unsigned char)i }, 6);
+		v->vlan = 100 + (uint32_t)i;
+		v->spoofchk = (int32_t)(i % 2);
+		v->trust = 0;
+		v->link_state = IFLA_VF_LINK_STATE_AUTO;
+	}
+	return pf;
 }
 
-static void queue_newlink(struct fake_nl *f, const char *ifname, uint32_t num_vf, uint32_t entries)
-{
-	struct wbuf w;
-	size_t list;
+/* Big (a table of 8 PFs x 1024 VFs): one, reset by each test. */
+static struct fake_kernel k;
 
-	w_init(&w);
-	w_link_msg(&w, RTM_NEWLINK, 0, 0);
-	w_attr_str(&w, IFLA_IFNAME, ifname);
-	w_attr_u32(&w, IFLA_NUM_VF, num_vf);
-	list = w_nest_start(&w, IFLA_VFINFO_LIST);
-	for (uint32_t i = 0; i < entries; i++)
-		w_vf(&w, i);
-	w_nest_end(&w, list);
-	w_msg_end(&w);
-	w_ack(&w, 0, NULL, 0);
-	fake_queue(f, &w);
-	w_free(&w);
-}
-
-static struct vs_host *scan_em1(struct fake_nl *f)
+static struct vs_host *scan_em1(void)
 {
-	struct vs_scan_opts o = { .sysfs = &fs, .nl = &f->nl, .only = { "em1", NULL } };
+	struct vs_scan_opts o = { .sysfs = &fs, .nl = &k.nl, .only = { "em1", NULL } };
 	struct vs_host *host = NULL;
 
 	assert_int_equal(vs_inventory_scan(&o, &host, NULL), 0);
-	/* exactly one request, for the PF's netdev */
-	assert_int_equal(f->nreq, 1);
+	/* exactly one request, for the PF's netdev, and nothing set */
+	assert_int_equal(k.nreq, 1);
+	assert_int_equal(((struct nlmsghdr *)k.req[0])->nlmsg_type, RTM_GETLINK);
+	assert_int_equal(k.nsetlink, 0);
 	assert_int_equal(host->n_pfs, 1);
 	return host;
 }
@@ -92,13 +82,12 @@ static bool has_warning(const struct vs_host *h, const char *a, const char *b)
 
 static void test_complete(void **state)
 {
-	struct fake_nl f;
 	struct vs_host *host;
 	struct vs_pf *pf;
 
-	fake_init(&f);
-	queue_newlink(&f, "em1", 7, 7);
-	host = scan_em1(&f);
+	fk_init(&k, 0);
+	kernel_pf(&k, "em1", 7);
+	host = scan_em1();
 	pf = &host->pfs[0];
 	assert_true(pf->vf_configs_known);
 	assert_int_equal(host->n_warnings, 0);
@@ -110,19 +99,18 @@ static void test_complete(void **state)
 		assert_int_equal(pf->vfs[i].config.link_state, IFLA_VF_LINK_STATE_AUTO);
 	}
 	vs_host_free(host);
-	fake_free(&f);
+	fk_free(&k);
 }
 
 static void test_truncated(void **state)
 {
-	struct fake_nl f;
 	struct vs_host *host;
 	struct vs_pf *pf;
 
-	fake_init(&f);
+	fk_init(&k, 0);
 	/* IFLA_NUM_VF says 7, the list holds 5: what a full 16-bit length gives */
-	queue_newlink(&f, "em1", 7, 5);
-	host = scan_em1(&f);
+	kernel_pf(&k, "em1", 7)->list_max = 5;
+	host = scan_em1();
 	pf = &host->pfs[0];
 	assert_false(pf->vf_configs_known);
 	assert_true(pf->vfs[4].config_known);
@@ -130,27 +118,26 @@ static void test_truncated(void **state)
 	assert_false(pf->vfs[6].config_known);
 	assert_true(has_warning(host, "em1", "2 VFs have unknown settings: VF 5-6"));
 	vs_host_free(host);
-	fake_free(&f);
+	fk_free(&k);
 }
 
 static void test_unknown_netdev(void **state)
 {
-	struct fake_nl f;
 	struct vs_host *host;
 
-	fake_init(&f);
-	fake_queue_ack(&f, -ENODEV, NULL);
-	host = scan_em1(&f);
+	fk_init(&k, 0);
+	k.npf = 0; /* no em1: ENODEV */
+	host = scan_em1();
 	assert_false(host->pfs[0].vf_configs_known);
 	assert_true(has_warning(host, "the kernel has no netdev em1", "7 VFs"));
 	vs_host_free(host);
-	fake_free(&f);
+	fk_free(&k);
 }
 
 /* netdevsim: a PF that is no PCI device, found through its netdev. */
-static struct vs_host *scan_nsim(struct fake_nl *f, bool non_pci)
+static struct vs_host *scan_nsim(bool non_pci)
 {
-	struct vs_scan_opts o = { .sysfs = &fs, .nl = f ? &f->nl : NULL, .non_pci = non_pci };
+	struct vs_scan_opts o = { .sysfs = &fs, .non_pci = non_pci };
 	struct vs_host *host = NULL;
 
 	assert_int_equal(vs_inventory_scan(&o, &host, NULL), 0);
@@ -159,7 +146,7 @@ static struct vs_host *scan_nsim(struct fake_nl *f, bool non_pci)
 
 static void test_netdevsim_pf(void **state)
 {
-	struct vs_host *host = scan_nsim(NULL, false);
+	struct vs_host *host = scan_nsim(false);
 	struct vs_vf_ref *refs = NULL;
 	struct vs_pf *pf;
 	size_t n = 0;
@@ -169,7 +156,7 @@ static void test_netdevsim_pf(void **state)
 	assert_null(vs_host_find_pf(host, "netdevsim1"));
 	vs_host_free(host);
 
-	host = scan_nsim(NULL, true);
+	host = scan_nsim(true);
 	pf = vs_host_find_pf(host, "eth9");
 	assert_non_null(pf);
 	assert_ptr_equal(vs_host_find_pf(host, "netdevsim1"), pf);
@@ -201,50 +188,49 @@ static void test_netdevsim_pf(void **state)
  * every entry is recovered, nothing is unknown. */
 static void test_netdevsim_1024_wrapped(void **state)
 {
-	struct fake_nl f;
 	struct vs_host *host;
 	struct vs_pf *pf;
 
-	fake_init(&f);
-	queue_newlink(&f, "eth9", 1024, 1024);
+	fk_init(&k, 0);
+	kernel_pf(&k, "eth9", 1024);
 	{
-		struct vs_scan_opts o = { .sysfs = &fs, .nl = &f.nl, .non_pci = true, .only = { "eth9", NULL } };
+		struct vs_scan_opts o = { .sysfs = &fs, .nl = &k.nl, .non_pci = true, .only = { "eth9", NULL } };
 
 		assert_int_equal(vs_inventory_scan(&o, &host, NULL), 0);
 	}
-	assert_int_equal(f.nreq, 1);
-	assert_true(f.reply_len[0] > 65536);
+	assert_int_equal(k.nreq, 1);
+	assert_true(k.reply_len > 65536);
 	pf = &host->pfs[0];
 	assert_true(pf->vf_configs_known);
 	for (int i = 0; i < 1024; i++)
 		assert_true(pf->vfs[i].config_known);
 	assert_int_equal(pf->vfs[1023].config.vlan, 100 + 1023);
 	vs_host_free(host);
-	fake_free(&f);
+	fk_free(&k);
 }
 
 /* A list that stops short of IFLA_NUM_VF: the warning names the PF and the
  * VFs whose settings are unknown; those VFs are marked, not dropped. */
 static void test_netdevsim_cut(void **state)
 {
-	struct vs_scan_opts o = { .sysfs = &fs, .non_pci = true, .only = { "eth9", NULL } };
-	struct fake_nl f;
+	struct vs_scan_opts o = { .sysfs = &fs, .nl = &k.nl, .non_pci = true, .only = { "eth9", NULL } };
 	struct vs_host *host;
 	struct vs_pf *pf;
 
-	fake_init(&f);
-	o.nl = &f.nl;
-	queue_newlink(&f, "eth9", 1024, 600);
+	fk_init(&k, 0);
+	/* a list under 64 KiB: 300 of the kernel's entries */
+	kernel_pf(&k, "eth9", 1024)->list_max = 300;
 	assert_int_equal(vs_inventory_scan(&o, &host, NULL), 0);
 	pf = &host->pfs[0];
 	assert_int_equal(pf->n_vfs, 1024);
 	assert_false(pf->vf_configs_known);
-	assert_true(pf->vfs[599].config_known);
-	assert_false(pf->vfs[600].config_known);
+	assert_true(pf->vfs[299].config_known);
+	assert_int_equal(pf->vfs[299].config.vlan, 100 + 299);
+	assert_false(pf->vfs[300].config_known);
 	assert_false(pf->vfs[1023].config_known);
-	assert_true(has_warning(host, "PF eth9 (netdevsim1)", "424 VFs have unknown settings: VF 600-1023"));
+	assert_true(has_warning(host, "PF eth9 (netdevsim1)", "724 VFs have unknown settings: VF 300-1023"));
 	vs_host_free(host);
-	fake_free(&f);
+	fk_free(&k);
 }
 
 int main(void)

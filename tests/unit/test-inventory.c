@@ -1,8 +1,11 @@
 /* The inventory scan on generated host trees (real config space read by
- * libpci), with rtnetlink replaced by a stub of vs_nl_get_vfs. */
+ * libpci), with the VF settings read through netlink.c from the fake
+ * kernel (tests/tools/fake-kernel.h). */
 #include "config.h"
 
 #include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,61 +13,54 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fake-kernel.h"
 #include "host-tree.h"
 #include "inventory.h"
-#include "netlink.h"
 #include "vfset.h"
 
-/* ---- rtnetlink stub: what the "kernel" answers per netdev ---- */
+/* ---- the kernel's VF tables ---- */
 
-struct nl_answer {
-	const char *ifname;
-	int ret;          /* negative errno, or 0 */
-	size_t entries;   /* VF entries in the reply */
-	int num_vf;       /* IFLA_NUM_VF */
-	bool truncated;
-};
-
-static const struct nl_answer *answers;
-static unsigned nl_calls;
-
-int vs_nl_get_vfs(struct vs_nl *nl, const char *ifname, struct vs_pf_vf_list *out, struct vs_error *err)
+/* A PF of the fake kernel whose VF i has MAC 52:00:00:00:00:i, VLAN 100+i,
+ * spoofchk i%2, trust off, link-state auto. */
+static struct fk_pf *kernel_pf(struct fake_kernel *k, const char *netdev, size_t nvfs)
 {
-	nl_calls++;
-	memset(out, 0, sizeof(*out));
-	out->num_vf = -1;
-	for (const struct nl_answer *a = answers; a && a->ifname; a++) {
-		if (strcmp(a->ifname, ifname) != 0)
-			continue;
-		if (a->ret < 0)
-			return vs_error_set(err, a->ret, "%s: stub error", ifname);
-		out->vfs = calloc(a->entries + 1, sizeof(*out->vfs));
-		for (size_t i = 0; i < a->entries; i++) {
-			struct vs_vf_config *c = &out->vfs[i];
+	struct fk_pf *pf = fk_add_pf(k, netdev, nvfs);
 
-			vs_vf_config_init(c, (int)i);
-			c->has_mac = true;
-			c->mac[0] = 0x52;
-			c->mac[5] = (unsigned char)i;
-			c->vlan = 100 + (int)i;
-			c->qos = 0;
-			c->spoofchk = (int)(i % 2);
-			c->trust = 0;
-			c->link_state = IFLA_VF_LINK_STATE_AUTO;
-		}
-		out->n = a->entries;
-		out->num_vf = a->num_vf;
-		out->truncated = a->truncated;
-		return 0;
+	assert_non_null(pf);
+	for (size_t i = 0; i < nvfs; i++) {
+		struct fk_vf *v = &pf->vfs[i];
+
+		v->mac[0] = 0x52;
+		v->mac[5] = (unsigned char)i;
+		v->vlan = 100 + (uint32_t)i;
+		v->spoofchk = (int32_t)(i % 2);
+		v->trust = 0;
+		v->link_state = IFLA_VF_LINK_STATE_AUTO;
 	}
-	return vs_error_set(err, -ENODEV, "%s: no such device", ifname);
+	return pf;
 }
 
-void vs_pf_vf_list_free(struct vs_pf_vf_list *l)
+/* The netdev request i of the fake kernel asked about (an RTM_GETLINK). */
+static const char *getlink_name(const struct fake_kernel *k, size_t i)
 {
-	free(l->vfs);
-	l->vfs = NULL;
-	l->n = 0;
+	const struct nlmsghdr *h = (const struct nlmsghdr *)k->req[i];
+	size_t off = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+
+	assert_true(i < k->nreq);
+	assert_int_equal(h->nlmsg_type, RTM_GETLINK);
+	while (off + 4 <= k->req_len[i]) {
+		uint16_t len, type;
+
+		memcpy(&len, k->req[i] + off, 2);
+		memcpy(&type, k->req[i] + off + 2, 2);
+		if (len < 4)
+			break;
+		if ((type & NLA_TYPE_MASK) == IFLA_IFNAME)
+			return (const char *)k->req[i] + off + 4;
+		off += (len + 3u) & ~3u;
+	}
+	fail_msg("request %zu names no netdev", i);
+	return NULL;
 }
 
 /* ---- helpers ---- */
@@ -99,6 +95,7 @@ struct fixture {
 	char *root;       /* owned only when the test made its own tree */
 	struct vs_sysfs fs;
 	struct vs_host *host;
+	struct fake_kernel k; /* the kernel, for the tests that give one */
 };
 
 static struct fixture *use_tree(int which)
@@ -134,8 +131,8 @@ static void done(struct fixture *f)
 {
 	vs_host_free(f->host);
 	ht_remove(f->root);
+	fk_free(&f->k);
 	free(f);
-	answers = NULL;
 }
 
 static size_t count_vendor(const struct vs_host *h, unsigned vendor)
@@ -293,11 +290,10 @@ static void test_domains(void **state)
 static void test_nvme_without_netdev(void **state)
 {
 	struct fixture *f = use_tree(MIXED);
-	struct vs_nl *nl = (struct vs_nl *)&f; /* never dereferenced by the stub */
 	struct vs_pf *pf;
 
-	nl_calls = 0;
-	assert_int_equal(scan(f, nl, "0000:5e:00.0", NULL), 0);
+	fk_init(&f->k, 0);
+	assert_int_equal(scan(f, &f->k.nl, "0000:5e:00.0", NULL), 0);
 	assert_int_equal(f->host->n_pfs, 1);
 	pf = &f->host->pfs[0];
 	assert_string_equal(pf->netdev, "");
@@ -305,7 +301,8 @@ static void test_nvme_without_netdev(void **state)
 	assert_int_equal(pf->n_vfs, 4);
 	assert_false(pf->vf_configs_known);
 	assert_false(pf->vfs[0].config_known);
-	assert_int_equal(nl_calls, 0);
+	/* no netdev to ask the kernel about */
+	assert_int_equal(f->k.nreq, 0);
 	warning_with(f->host, "0000:5e:00.0", "no netdev", "4 VFs");
 	done(f);
 }
@@ -434,21 +431,20 @@ static void test_unreadable_devices(void **state)
 
 static void test_vf_settings(void **state)
 {
-	static const struct nl_answer a[] = {
-		{ "em1", 0, 5, 7, true },    /* the kernel could not fit 2 VFs */
-		{ "em2", 0, 7, 7, false },
-		{ "p2p1", -ENODEV, 0, 0, false },
-		{ NULL, 0, 0, 0, false },
-	};
 	struct fixture *f = use_tree(R730);
-	struct vs_nl *nl = (struct vs_nl *)&f;
 	struct vs_pf *em1, *em2, *p2p1;
 
-	answers = a;
-	nl_calls = 0;
-	assert_int_equal(scan(f, nl, NULL, NULL), 0);
+	fk_init(&f->k, 0);
+	kernel_pf(&f->k, "em1", 7)->list_max = 5;  /* the kernel could not fit 2 VFs */
+	kernel_pf(&f->k, "em2", 7);
+	/* no p2p1: the kernel answers ENODEV */
+	assert_int_equal(scan(f, &f->k.nl, NULL, NULL), 0);
 	/* one request per PF that has VFs (em3, em4, p2p2 have none) */
-	assert_int_equal(nl_calls, 3);
+	assert_int_equal(f->k.nreq, 3);
+	assert_string_equal(getlink_name(&f->k, 0), "em1");
+	assert_string_equal(getlink_name(&f->k, 1), "em2");
+	assert_string_equal(getlink_name(&f->k, 2), "p2p1");
+	assert_int_equal(f->k.nsetlink, 0);
 	em1 = vs_host_find_pf(f->host, "em1");
 	em2 = vs_host_find_pf(f->host, "em2");
 	p2p1 = vs_host_find_pf(f->host, "p2p1");
@@ -460,6 +456,7 @@ static void test_vf_settings(void **state)
 	/* truncated: never a silently short list */
 	assert_false(em1->vf_configs_known);
 	assert_true(em1->vfs[4].config_known);
+	assert_int_equal(em1->vfs[4].config.vlan, 104);
 	assert_false(em1->vfs[5].config_known);
 	assert_false(em1->vfs[6].config_known);
 	warning_with(f->host, "em1", "truncated", "2 VFs");
@@ -473,16 +470,17 @@ static void test_vf_settings(void **state)
 
 static void test_short_list_not_flagged_truncated(void **state)
 {
-	/* fewer entries than VFs, even without the truncated flag */
-	static const struct nl_answer a[] = {
-		{ "em1", 0, 6, 6, false },
-		{ NULL, 0, 0, 0, false },
-	};
+	/* fewer entries than VFs, even without the truncated flag: the
+	 * kernel's IFLA_NUM_VF and list both say 6, sysfs has 7 */
 	struct fixture *f = use_tree(R730);
 
-	answers = a;
-	assert_int_equal(scan(f, (struct vs_nl *)&f, "em1", NULL), 0);
+	fk_init(&f->k, 0);
+	kernel_pf(&f->k, "em1", 6);
+	assert_int_equal(scan(f, &f->k.nl, "em1", NULL), 0);
+	assert_int_equal(f->k.nreq, 1);
 	assert_false(f->host->pfs[0].vf_configs_known);
+	assert_true(f->host->pfs[0].vfs[5].config_known);
+	assert_false(f->host->pfs[0].vfs[6].config_known);
 	warning_with(f->host, "em1", "6 of 7", "1 VFs");
 	done(f);
 }

@@ -1,6 +1,6 @@
 /* vfctl: command-line values, validation (nothing sent on refusal),
  * grouping by PF, and what a refusal leaves in effect, against the fake
- * transport of fake-nl.c. */
+ * kernel (tests/tools/fake-kernel.h). */
 #include "config.h"
 
 #include <linux/if_ether.h>
@@ -14,7 +14,6 @@
 #include <cmocka.h>
 
 #include "fake-kernel.h"
-#include "fake-nl.h"
 #include "vfctl.h"
 
 static struct vs_vf vfs_a[8], vfs_b[4];
@@ -52,7 +51,7 @@ static struct vs_vf_config cfg(int index)
 }
 
 /* As `vf set` does it: plan (which validates), and only then apply. */
-static int plan_and_apply(struct fake_nl *f, const struct vs_vf_config *tmpl, const struct vs_vf_ref *refs, size_t n,
+static int plan_and_apply(struct vs_nl *nl, const struct vs_vf_config *tmpl, const struct vs_vf_ref *refs, size_t n,
 			  struct vs_error *err)
 {
 	struct vs_vfctl_plan *plans = NULL;
@@ -62,7 +61,7 @@ static int plan_and_apply(struct fake_nl *f, const struct vs_vf_config *tmpl, co
 	for (size_t i = 0; i < nplans && r == 0; i++) {
 		struct vs_vfctl_outcome o = { 0 };
 
-		r = vs_vfctl_apply(&f->nl, plans[i].pf->netdev, plans[i].cfgs, plans[i].n, &o, err);
+		r = vs_vfctl_apply(nl, plans[i].pf->netdev, plans[i].cfgs, plans[i].n, &o, err);
 		vs_vfctl_outcome_free(&o);
 	}
 	vs_vfctl_plans_free(plans, nplans);
@@ -128,16 +127,15 @@ static void test_validation_table(void **state)
 		struct vs_vf fake_vf = { .index = (unsigned)cases[i].vf };
 		struct vs_vf_ref ref = { &pf_a, cases[i].vf < 8 ? &vfs_a[cases[i].vf] : &fake_vf };
 		struct vs_error err = { 0 };
-		struct fake_nl f;
+		static struct fake_kernel k;
 
-		fake_init(&f);
-		fake_queue_ack(&f, 0, NULL);
+		fk_init(&k, 8);
 		assert_int_equal(vs_vf_config_parse(&t, cases[i].opt, cases[i].value, NULL), 0);
-		assert_true(plan_and_apply(&f, &t, &ref, 1, &err) < 0);
+		assert_true(plan_and_apply(&k.nl, &t, &ref, 1, &err) < 0);
 		if (strncmp(err.msg, cases[i].msg, strlen(cases[i].msg)) != 0)
 			fail_msg("--%s %s: got '%s' want '%s...'", cases[i].opt, cases[i].value, err.msg, cases[i].msg);
-		assert_int_equal(f.nreq, 0);
-		fake_free(&f);
+		assert_int_equal(k.nreq, 0);
+		fk_free(&k);
 	}
 }
 
@@ -372,20 +370,26 @@ static void test_apply_refused_no_read_back(void **state)
 	struct vs_vf_config c = cfg(0);
 	struct vs_vfctl_outcome o = { 0 };
 	struct vs_error err = { 0 };
-	struct fake_nl f;
+	static struct fake_kernel k;
+	uint32_t types[1], vfs[1];
 
-	fake_init(&f);
+	fk_init(&k, 1);
+	k.pf[0].no_list = true;                  /* RTM_GETLINK: nothing to read */
+	k.pf[0].refuse = FK_BIT(IFLA_VF_LINK_STATE);
+	k.setlink_extack = "not here";
 	c.link_state = IFLA_VF_LINK_STATE_ENABLE;
 	c.trust = 1;
-	fake_queue_ack(&f, -EOPNOTSUPP, NULL);   /* RTM_GETLINK: nothing to read */
-	fake_queue_ack(&f, -EOPNOTSUPP, "not here");
-	fake_queue_ack(&f, -EOPNOTSUPP, NULL);   /* read-back */
-	assert_int_equal(vs_vfctl_apply(&f.nl, "em1", &c, 1, &o, &err), -EOPNOTSUPP);
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", &c, 1, &o, &err), -EOPNOTSUPP);
 	assert_false(o.read_back);
 	assert_string_equal(err.msg, "em1: VF 0: link-state enable: Operation not supported (not here) "
 				     "(the first setting of the request; VF settings cannot be read back)");
+	/* read, everything sent in one request, read back */
+	assert_int_equal(k.nreq, 3);
+	assert_int_equal(k.nsetlink, 1);
+	assert_int_equal(entries_of(&k, 1, types, vfs), 1);
+	assert_int_equal(types[0], FK_BIT(IFLA_VF_LINK_STATE) | FK_BIT(IFLA_VF_TRUST));
 	vs_vfctl_outcome_free(&o);
-	fake_free(&f);
+	fk_free(&k);
 }
 
 /* --max-tx-rate alone: min comes from the kernel, as iproute2 does. */
@@ -395,7 +399,6 @@ static void test_rate_completed_from_kernel(void **state)
 	struct vs_vf_config c = cfg(0);
 	struct vs_vfctl_outcome o = { 0 };
 	struct vs_error err = { 0 };
-	struct fake_nl f;
 
 	fk_init(&k, 1);
 	k.pf[0].vfs[0].min_rate = 10;
@@ -407,17 +410,19 @@ static void test_rate_completed_from_kernel(void **state)
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
 
-	/* nothing to read the other rate from: refused, no RTM_SETLINK sent */
-	fake_init(&f);
-	fake_queue_ack(&f, -EOPNOTSUPP, NULL);
+	/* nothing to read the other rate from (no VF list, as on a veth):
+	 * refused, no RTM_SETLINK sent */
+	fk_init(&k, 1);
+	k.pf[0].no_list = true;
 	c = cfg(0);
 	c.min_tx_rate = 5;
-	assert_int_equal(vs_vfctl_apply(&f.nl, "em1", &c, 1, &o, &err), -ENODATA);
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", &c, 1, &o, &err), -ENODATA);
 	assert_non_null(strstr(err.msg, "em1: VF 0: min-tx-rate alone"));
-	assert_int_equal(f.nreq, 1);
-	assert_int_equal(((struct nlmsghdr *)f.req[0])->nlmsg_type, RTM_GETLINK);
+	assert_int_equal(k.nreq, 1);
+	assert_int_equal(((struct nlmsghdr *)k.req[0])->nlmsg_type, RTM_GETLINK);
+	assert_int_equal(k.nsetlink, 0);
 	vs_vfctl_outcome_free(&o);
-	fake_free(&f);
+	fk_free(&k);
 }
 
 /* A driver that refuses the zero MAC with EINVAL gets the placeholder. */
