@@ -20,13 +20,13 @@ static void xml_error_text(char *buf, size_t len)
 		buf[--n] = '\0';
 }
 
-int vs_xml_parse(const char *buf, const char *what, xmlDocPtr *out, struct vs_error *err)
+/* What xmlRead* gave: a document with a root element, or the error named. */
+static int parsed(xmlDocPtr doc, const char *what, xmlDocPtr *out, struct vs_error *err)
 {
 	char msg[256];
 
-	xmlResetLastError();
-	*out = xmlReadMemory(buf, (int)strlen(buf), what, NULL, VS_XML_PARSE_FLAGS);
-	if (*out && xmlDocGetRootElement(*out))
+	*out = doc;
+	if (doc && xmlDocGetRootElement(doc))
 		return 0;
 	xml_error_text(msg, sizeof(msg));
 	vs_xml_docp(out);
@@ -34,18 +34,16 @@ int vs_xml_parse(const char *buf, const char *what, xmlDocPtr *out, struct vs_er
 	return vs_error_set(err, -EINVAL, "%s: cannot parse XML: %s", what, msg);
 }
 
+int vs_xml_parse(const char *buf, const char *what, xmlDocPtr *out, struct vs_error *err)
+{
+	xmlResetLastError();
+	return parsed(xmlReadMemory(buf, (int)strlen(buf), what, NULL, VS_XML_PARSE_FLAGS), what, out, err);
+}
+
 int vs_xml_parse_file(const char *path, xmlDocPtr *out, struct vs_error *err)
 {
-	char msg[256];
-
 	xmlResetLastError();
-	*out = xmlReadFile(path, NULL, VS_XML_PARSE_FLAGS);
-	if (*out && xmlDocGetRootElement(*out))
-		return 0;
-	xml_error_text(msg, sizeof(msg));
-	vs_xml_docp(out);
-	*out = NULL;
-	return vs_error_set(err, -EINVAL, "%s: cannot parse XML: %s", path, msg);
+	return parsed(xmlReadFile(path, NULL, VS_XML_PARSE_FLAGS), path, out, err);
 }
 
 xmlXPathObjectPtr vs_xml_eval(xmlDocPtr doc, xmlNodePtr node, const char *expr)
