@@ -105,6 +105,35 @@ load() {
 # "BENCH: NAME: median M ms (min A, max B, N runs)".
 # busybox's date has no %N: coreutils' date is in the initramfs for this.
 now_ms() { /vs/bin/date +%s%3N; }
+# bench_ab NAME REPS A B: the commands A and B (functions without
+# arguments) run alternately, A B A B ..., so that the emulator's drift and
+# the host's load fall on both alike; prints each median and the ratio of
+# the medians A/B.
+bench_ab() {
+	name=$1 reps=$2 a=$3 b=$4
+	: >/tmp/bench.a
+	: >/tmp/bench.b
+	r=0
+	while [ $r -lt "$reps" ]; do
+		for side in a b; do
+			cmd=$a
+			[ $side = b ] && cmd=$b
+			t0=$(now_ms)
+			$cmd >/dev/null 2>/tmp/bench.err || { fail "bench $name: $cmd" "$(cat /tmp/bench.err)"; return 1; }
+			echo $(($(now_ms) - t0)) >>/tmp/bench.$side
+		done
+		r=$((r + 1))
+	done
+	for side in a b; do
+		sort -n /tmp/bench.$side | awk -v n="$name" -v c="$([ $side = a ] && echo "$a" || echo "$b")" '
+			{ x[NR] = $1 } END { printf "BENCH: %s: %s: median %d ms (min %d, max %d, %d runs, interleaved)\n",
+				n, c, x[int((NR + 1) / 2)], x[1], x[NR], NR }'
+	done
+	am=$(sort -n /tmp/bench.a | awk '{ x[NR] = $1 } END { print x[int((NR + 1) / 2)] }')
+	bm=$(sort -n /tmp/bench.b | awk '{ x[NR] = $1 } END { print x[int((NR + 1) / 2)] }')
+	awk -v n="$name" -v a="$am" -v b="$bm" 'BEGIN { if (b > 0) printf "BENCH: ratio %s: %.2f (%d ms / %d ms, interleaved)\n", n, a / b, a, b }'
+}
+
 bench() {
 	name=$1 reps=$2; shift 2
 	: >/tmp/bench.times
