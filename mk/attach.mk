@@ -4,7 +4,7 @@ src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/attach.c src/lib/attach.h src/lib/attach-int.h \
 	src/lib/attach-domain.c src/lib/detach.c
 
-virt_sriov_SOURCES += src/cli/attach-cli.c src/cli/attach-cli.h
+virt_sriov_full_SOURCES += src/cli/attach-cli.c src/cli/attach-cli.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-attach

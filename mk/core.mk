@@ -7,18 +7,26 @@ src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/sysfs.c src/lib/sysfs.h \
 	src/lib/inventory.h src/lib/netlink.h
 
+# Two programs (src/cli/cli.h): virt-sriov runs vf, check and help itself,
+# linked against neither libxml2 nor libvirt (so `vf set` starts as fast as
+# `ip`: the link fails if their path reaches those libraries), and execs
+# virt-sriov-full, which runs every command, for the others.
+CLI_COMMON = src/cli/cli.h src/cli/main.c src/cli/cmd-vf.c src/cli/cmd-check.c src/cli/cmd-help.c \
+	src/cli/json-out.c src/cli/json-out.h src/cli/table-out.c src/cli/table-out.h \
+	src/cli/load.c src/cli/load.h src/cli/options.c src/cli/options.h
 bin_PROGRAMS += virt-sriov
-virt_sriov_SOURCES = \
-	src/cli/cli.h src/cli/main.c \
-	src/cli/cmd-list.c src/cli/cmd-show.c src/cli/cmd-check.c \
-	src/cli/cmd-numvfs.c src/cli/cmd-bind.c src/cli/cmd-vf.c \
+virt_sriov_SOURCES = $(CLI_COMMON) src/cli/full.c
+virt_sriov_CPPFLAGS = $(AM_CPPFLAGS) -DVS_CLI_LEAN -DVS_CLI_FULL_PROGRAM='"$(pkglibexecdir)/virt-sriov-full"'
+virt_sriov_LDADD = $(top_builddir)/src/lib/libvirtsriov.a $(LIBPCI_LIBS) $(LIBNL_LIBS) $(JSONC_LIBS)
+pkglibexec_PROGRAMS += virt-sriov-full
+virt_sriov_full_SOURCES = $(CLI_COMMON) \
+	src/cli/cmd-list.c src/cli/cmd-show.c \
+	src/cli/cmd-numvfs.c src/cli/cmd-bind.c \
 	src/cli/cmd-xml.c src/cli/cmd-network.c \
 	src/cli/cmd-attach.c src/cli/cmd-detach.c \
 	src/cli/cmd-policy.c src/cli/cmd-plan.c src/cli/cmd-reconcile.c \
-	src/cli/cmd-apply.c src/cli/cmd-help.c \
-	src/cli/json-out.c src/cli/json-out.h src/cli/table-out.c src/cli/table-out.h \
-	src/cli/load.c src/cli/load.h src/cli/options.c src/cli/options.h
-virt_sriov_LDADD = $(VS_LIBS)
+	src/cli/cmd-apply.c src/cli/usage.c
+virt_sriov_full_LDADD = $(VS_LIBS)
 
 # The state directory's one owner: the hook's state files, attach's lock and
 # reservations.

@@ -33,7 +33,7 @@ virt_sriov_hook_front_LDADD = $(top_builddir)/src/lib/libvirtsriov.a
 # Nor libpci: the hook locates VFs from sysfs links alone (vflocate.c) and
 # reads no config space, so the link fails if its path reaches pci.o.
 HOOK_LIBS = $(top_builddir)/src/lib/libvirtsriov.a $(LIBXML_LIBS) $(LIBNL_LIBS) $(JSONC_LIBS)
-pkglibexec_PROGRAMS = virt-sriov-hook
+pkglibexec_PROGRAMS += virt-sriov-hook
 virt_sriov_hook_SOURCES = src/hook/main.c
 virt_sriov_hook_LDADD = $(HOOK_LIBS)
 

@@ -2,7 +2,7 @@
 src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/check.c src/lib/check.h \
 	src/lib/sriov.c src/lib/sriov.h
-virt_sriov_SOURCES += src/cli/vf-guard.c src/cli/vf-guard.h
+virt_sriov_full_SOURCES += src/cli/vf-guard.c src/cli/vf-guard.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-check tests/unit/test-sriov

@@ -53,6 +53,7 @@ struct vs_cli {
 	struct vs_sysfs sysfs;
 	bool json;
 	bool dry_run;
+	char **argv;              /* the whole command line, for vs_cli_exec_full */
 };
 
 struct vs_command {
@@ -66,6 +67,14 @@ extern const struct vs_command vs_commands[];
 
 /* The overview: global options and the command table. */
 void vs_cli_usage(FILE *out, const char *prog);
+
+/* `virt-sriov` is two programs: what most runs need (vf set/reset, check,
+ * help) is linked against neither libxml2 (with ICU and libstdc++) nor
+ * libvirt, and starts as fast as `ip`; every other command execs the full
+ * program, `$(pkglibexecdir)/virt-sriov-full`, with the same command line
+ * ($VIRT_SRIOV_FULL, or virt-sriov-full beside the program, first: the
+ * build tree).  Returns only on failure, with an exit status. */
+int vs_cli_exec_full(struct vs_cli *cli, int argc, char **argv);
 
 /* "virt-sriov: <msg>" on stderr; returns `status` for `return vs_cli_fail(...)`. */
 int vs_cli_fail(int status, const char *fmt, ...) _printf_(2, 3);

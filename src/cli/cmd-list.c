@@ -49,10 +49,11 @@ int vs_cmd_list(struct vs_cli *cli, int argc, char **argv)
 	r = parse_args(cli, argc, argv, &a);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
-	r = vs_cli_load_host(cli, a.pfs, VS_LOAD_SETTINGS | VS_LOAD_USAGE | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
+	r = vs_cli_load_host(cli, a.pfs, VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
 			     &host);
 	if (r != VS_EXIT_OK)
 		return r;
+	vs_cli_load_usage(cli, host);
 	vs_print_host_warnings(host);
 	if (cli->json) {
 		json_object *j = vs_json_host(host);

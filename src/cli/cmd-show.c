@@ -134,10 +134,11 @@ static int show(struct vs_cli *cli, const char *name)
 
 	r = locate(cli, name, pf_addr, &vf_index);
 	if (r == VS_EXIT_OK)
-		r = vs_cli_load_host(cli, only, VS_LOAD_SETTINGS | VS_LOAD_USAGE | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
+		r = vs_cli_load_host(cli, only, VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
 					     &host);
 	if (r != VS_EXIT_OK)
 		return r;
+	vs_cli_load_usage(cli, host);
 	pf = vs_host_find_pf(host, pf_addr);
 	for (size_t i = 0; pf && vf_index >= 0 && i < pf->n_vfs; i++)
 		if (pf->vfs[i].index == (unsigned)vf_index)

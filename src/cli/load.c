@@ -2,7 +2,6 @@
  * rtnetlink and guest usage from libvirt, as the command asks. */
 #include "config.h"
 
-#include "libvirt.h"
 #include "load.h"
 #include "netlink.h"
 
@@ -10,20 +9,6 @@ void vs_print_host_warnings(const struct vs_host *host)
 {
 	for (size_t i = 0; host && i < host->n_warnings; i++)
 		vs_cli_warn("%s", host->warnings[i]);
-}
-
-static void load_usage(struct vs_cli *cli, struct vs_host *host)
-{
-	struct vs_error err = { 0 };
-	virConnectPtr conn = NULL;
-
-	if (vs_libvirt_open(vs_cli_uri(cli), true, &conn, &err) < 0) {
-		vs_host_warn(host, "%s; in_use_by unknown", err.msg[0] ? err.msg : "cannot connect to libvirt");
-		return;
-	}
-	if (vs_libvirt_fill_usage(conn, host, &err) < 0)
-		vs_host_warn(host, "%s; in_use_by unknown", err.msg[0] ? err.msg : "cannot list guests");
-	virConnectClose(conn);
 }
 
 int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, struct vs_host **out)
@@ -48,8 +33,6 @@ int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, stru
 		return vs_cli_fail_err(&err, "inventory");
 	if ((flags & VS_LOAD_SETTINGS) && nlerr.code)
 		vs_host_warn(*out, "cannot open rtnetlink (%s); VF settings unknown", nlerr.msg);
-	if (flags & VS_LOAD_USAGE)
-		load_usage(cli, *out);
 	return VS_EXIT_OK;
 }
 

@@ -7,7 +7,6 @@
 
 enum {
 	VS_LOAD_SETTINGS = 1 << 0,   /* VF settings over rtnetlink */
-	VS_LOAD_USAGE = 1 << 1,      /* in_use_by from libvirt (-c URI) */
 	VS_LOAD_NON_PCI = 1 << 2,    /* also non-PCI PFs (netdevsim): vs_scan_opts.non_pci */
 	VS_LOAD_NAMES = 1 << 3,      /* vendor/device names from pci.ids (costly: only
 					for commands that print them) */
@@ -17,6 +16,10 @@ enum {
  * ask for.  rtnetlink or libvirt being unavailable is a host warning, not
  * a failure.  Returns an exit status; on failure the error is printed. */
 int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, struct vs_host **out);
+
+/* in_use_by of every VF from libvirt (-c URI); libvirt being unavailable
+ * is a host warning.  usage.c: the lean program does not link it. */
+void vs_cli_load_usage(struct vs_cli *cli, struct vs_host *host);
 
 /* "virt-sriov: warning: ..." for every warning of the host. */
 void vs_print_host_warnings(const struct vs_host *host);

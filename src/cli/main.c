@@ -6,21 +6,29 @@
 
 #include "cli.h"
 
+/* The lean program (see cli.h) runs vf, check and help itself; the full
+ * program runs everything. */
+#ifdef VS_CLI_LEAN
+#define FULL(fn) vs_cli_exec_full
+#else
+#define FULL(fn) fn
+#endif
+
 const struct vs_command vs_commands[] = {
-	{ "list",      vs_cmd_list,      "[PF...]", "PFs, VFs, drivers, IOMMU groups, VF settings and users" },
-	{ "show",      vs_cmd_show,      "PF|VF", "one device in detail" },
+	{ "list",      FULL(vs_cmd_list),      "[PF...]", "PFs, VFs, drivers, IOMMU groups, VF settings and users" },
+	{ "show",      FULL(vs_cmd_show),      "PF|VF", "one device in detail" },
 	{ "check",     vs_cmd_check,     "", "host readiness for SR-IOV passthrough (PASS/WARN/FAIL)" },
-	{ "numvfs",    vs_cmd_numvfs,    "PF N [--no-autoprobe] [--timeout SEC]", "create or remove VFs and wait for them" },
-	{ "bind",      vs_cmd_bind,      "VF... --driver vfio-pci|host|NAME [--force]", "bind VFs to a driver" },
+	{ "numvfs",    FULL(vs_cmd_numvfs),    "PF N [--no-autoprobe] [--timeout SEC]", "create or remove VFs and wait for them" },
+	{ "bind",      FULL(vs_cmd_bind),      "VF... --driver vfio-pci|host|NAME [--force]", "bind VFs to a driver" },
 	{ "vf",        vs_cmd_vf,        "set|reset VFSET [settings]", "per-VF settings over rtnetlink" },
-	{ "xml",       vs_cmd_xml,       "network PF | hostdev VF [options]", "print libvirt XML from templates" },
-	{ "network",   vs_cmd_network,   "apply PF... | list | remove NAME", "hostdev pools through the libvirt API" },
-	{ "attach",    vs_cmd_attach,    "DOMAIN (--pf PF|--network NET|--vf VF) [options]", "attach a free VF to a guest" },
-	{ "detach",    vs_cmd_detach,    "DOMAIN (--vf VF|--mac MAC|--all) [options]", "detach VFs from a guest" },
-	{ "policy",    vs_cmd_policy,    "set|show|clear DOMAIN [settings]", "per-guest VF policy in the domain metadata" },
-	{ "plan",      vs_cmd_plan,      "--domain-xml FILE [--op prepare|release]", "what the hook would do for a guest" },
-	{ "reconcile", vs_cmd_reconcile, "", "put back VFs whose guest is gone" },
-	{ "apply",     vs_cmd_apply,     "[--no-libvirt] [--config FILE] [--timeout SEC]", "bring the host to /etc/virt-sriov/virt-sriov.conf" },
+	{ "xml",       FULL(vs_cmd_xml),       "network PF | hostdev VF [options]", "print libvirt XML from templates" },
+	{ "network",   FULL(vs_cmd_network),   "apply PF... | list | remove NAME", "hostdev pools through the libvirt API" },
+	{ "attach",    FULL(vs_cmd_attach),    "DOMAIN (--pf PF|--network NET|--vf VF) [options]", "attach a free VF to a guest" },
+	{ "detach",    FULL(vs_cmd_detach),    "DOMAIN (--vf VF|--mac MAC|--all) [options]", "detach VFs from a guest" },
+	{ "policy",    FULL(vs_cmd_policy),    "set|show|clear DOMAIN [settings]", "per-guest VF policy in the domain metadata" },
+	{ "plan",      FULL(vs_cmd_plan),      "--domain-xml FILE [--op prepare|release]", "what the hook would do for a guest" },
+	{ "reconcile", FULL(vs_cmd_reconcile), "", "put back VFs whose guest is gone" },
+	{ "apply",     FULL(vs_cmd_apply),     "[--no-libvirt] [--config FILE] [--timeout SEC]", "bring the host to /etc/virt-sriov/virt-sriov.conf" },
 	{ "help",      vs_cmd_help,      "[COMMAND]", "this overview, or COMMAND's help (as COMMAND --help)" },
 	{ NULL, NULL, NULL, NULL },
 };
@@ -99,7 +107,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vs_cli cli = { .prog = "virt-sriov" };
+	struct vs_cli cli = { .prog = "virt-sriov", .argv = argv };
 	const char *sysfs_root = NULL;
 	int c;
 

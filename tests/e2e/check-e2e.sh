@@ -69,7 +69,7 @@ make -C "$build" install DESTDIR="$root" prefix=/usr sysconfdir=/etc \
 	localstatedir=/var runstatedir=/run >"$work/install.log" 2>&1 ||
 	{ tail -n 20 "$work/install.log" >&2; die "make install failed (log: $work/install.log)"; }
 # A sanitizer build needs its runtime libraries, which Debian's root lacks.
-for prog in "$root/usr/bin/virt-sriov" "$root/usr/libexec/virt-sriov/virt-sriov-hook" \
+for prog in "$root/usr/bin/virt-sriov" "$root/usr/libexec/virt-sriov/virt-sriov-full" "$root/usr/libexec/virt-sriov/virt-sriov-hook" \
 	"$root/etc/libvirt/hooks/qemu.d/virt-sriov"; do
 	ldd "$prog" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | while read -r lib; do
 		[ -e "$root$lib" ] || [ -e "$root/usr$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }

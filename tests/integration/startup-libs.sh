@@ -23,7 +23,11 @@ tmpdir startup-libs
 needed() { readelf -dW "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'; }
 
 # --- what the programs link
-[ -z "$(needed "$VIRT_SRIOV" | grep '^libvirt')" ] || fail "virt-sriov links libvirt: $(needed "$VIRT_SRIOV" | tr '\n' ' ')"
+FULL_CLI=$(dirname "$VIRT_SRIOV")/virt-sriov-full
+[ -x "$FULL_CLI" ] || fail "no virt-sriov-full beside $VIRT_SRIOV"
+[ -z "$(needed "$VIRT_SRIOV" | grep -e '^libvirt' -e '^libxml2')" ] ||
+	fail "virt-sriov links libvirt or libxml2: $(needed "$VIRT_SRIOV" | tr '\n' ' ')"
+[ -z "$(needed "$FULL_CLI" | grep '^libvirt')" ] || fail "virt-sriov-full links libvirt: $(needed "$FULL_CLI" | tr '\n' ' ')"
 [ -z "$(needed "$HOOK" | grep -e '^libvirt' -e '^libpci')" ] ||
 	fail "the full hook links libvirt or libpci: $(needed "$HOOK" | tr '\n' ' ')"
 ! readelf -sW "$HOOK" | grep -q ' virConnectOpen$' || fail "the full hook has the libvirt loader linked in"
@@ -43,6 +47,18 @@ LD_DEBUG=libs "$VIRT_SRIOV" -c test:///default network list >"$W/list" 2>"$W/ld.
 	fail "network list on test:///default: $(grep -v '^ *[0-9]*:' "$W/ld.list")"
 grep -q '^NAME' "$W/list" || fail "network list: $(cat "$W/list")"
 grep -q 'calling init: .*libvirt\.so\.0' "$W/ld.list" || fail "network list did not load libvirt.so.0"
+
+# --- vf set: neither libxml2 nor libvirt mapped (the lean program runs it);
+# xml: the full program, exec'ed with the same command line
+LD_DEBUG=libs "$VIRT_SRIOV" --sysfs-root "$W/host" -n vf set 'em1#0-6' --trust on >"$W/vf" 2>"$W/ld.vf" ||
+	fail "vf set: $(grep -v '^ *[0-9]*:' "$W/ld.vf")"
+grep -q 'IFLA_VF_TRUST' "$W/vf" || fail "vf set -n printed no request: $(cat "$W/vf")"
+! grep -q -e 'libxml2\.so' -e 'libvirt\.so' "$W/ld.vf" ||
+	fail "vf set loaded libxml2 or libvirt: $(grep -e 'libxml2\.so' -e 'libvirt\.so' "$W/ld.vf" | head -n 3)"
+grep -q 'calling init: .*libxml2\.so' "$W/ld.xml" || fail "xml hostdev did not run the full program (no libxml2)"
+VIRT_SRIOV_FULL=$W/nosuch "$VIRT_SRIOV" --sysfs-root "$W/host" xml hostdev 'em1#0' >/dev/null 2>"$W/err" &&
+	fail "xml hostdev without the full program exits 0"
+grep -q "cannot run $W/nosuch (the program for xml)" "$W/err" || fail "no full program: $(cat "$W/err")"
 
 # --- libvirt.so.0 that cannot be loaded: a clear error, and the commands
 # that do not need libvirt still work

@@ -30,7 +30,7 @@ fi
 . "$VM_CACHE/vm.env"
 
 progs=$top_builddir/virt-sriov
-for p in virt-sriov-hook virt-sriov-hook-front; do
+for p in virt-sriov-full virt-sriov-hook virt-sriov-hook-front; do
 	[ -x "$top_builddir/$p" ] && progs="$progs $top_builddir/$p"
 done
 mkdir -p "$top_builddir/tests/vm"
