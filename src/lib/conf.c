@@ -5,8 +5,10 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "conf.h"
 #include "indexset.h"
@@ -231,8 +233,10 @@ static bool is_vendor_device(const char *s)
 	return strlen(s) == 9 && sscanf(s, "%4x:%4x%c", &v, &d, &tail) == 2 && s[4] == ':';
 }
 
-/* PF names are kept canonical: a PCI address normalized, vendor:device and
- * netdev as given.  `label` is the section kind for the message. */
+/* PF names are kept canonical: a PCI address normalized, vendor:device in
+ * lower case (so that two spellings of one kind are caught as a section
+ * given twice), a netdev as given.  `label` is the section kind for the
+ * message. */
 static int pf_name(struct conf_parser *p, const char *label, const char *name, char **out)
 {
 	char buf[VS_PCI_ADDR_MAX];
@@ -244,6 +248,9 @@ static int pf_name(struct conf_parser *p, const char *label, const char *name, c
 				    "%s:%d: [%s %s]: expected a netdev name, a PCI address or vendor:device",
 				    p->path, p->line, label, name);
 	*out = strdup(name);
+	if (*out && is_vendor_device(*out))
+		for (char *c = *out; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
 	return *out ? 0 : -ENOMEM;
 }
 
@@ -409,7 +416,17 @@ static const struct conf_key *key_find(const char *name, struct conf_key *buf, s
 	*buf = (struct conf_key){ f->name, strcmp(f->name, "mac") ? SETTING_KINDS : KIND(VS_CONF_VFS), set_setting, 0,
 				  SECTION(settings_line) };
 	*index = ELEMENTSOF(conf_keys) + (size_t)(f - vs_vf_fields);
-	return buf;
+	/* the index is a bit of a 64-bit mask and a slot of key_lines: a
+	 * setting beyond them must fail every test, not write past the end */
+	return *index < VS_CONF_KEYS_MAX ? buf : NULL;
+}
+
+int vs_conf_key_line(const struct vs_conf_section *s, const char *key)
+{
+	struct conf_key buf;
+	size_t i;
+
+	return key_find(key, &buf, &i) ? s->key_lines[i] : 0;
 }
 
 static int parse_assignment(struct conf_parser *p, char *line)
@@ -443,6 +460,7 @@ static int parse_assignment(struct conf_parser *p, char *line)
 	rc = k->set(p->cur, k, value, &sub);
 	if (rc < 0)
 		return vs_error_set(p->err, rc, "%s:%d: %s", p->path, p->line, sub.code ? sub.msg : strerror(-rc));
+	p->cur->key_lines[i] = p->line;
 	if (k->line_off != NO_LINE && *(int *)((char *)p->cur + k->line_off) == 0)
 		*(int *)((char *)p->cur + k->line_off) = p->line;
 	return 0;
@@ -502,24 +520,86 @@ int vs_conf_parse_string(const char *text, const char *path, struct vs_conf *out
 
 #define VS_CONF_MAX (1 << 20)
 
+/* A dangling symlink is a mistake (a package removed, a typo), not "no
+ * configuration": reading it as empty would drop the host's caps. */
+static int open_missing(const char *path, struct vs_conf *out, struct vs_error *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return vs_error_set(err, -ENOENT, "%s: dangling symlink (its target does not exist): fix the link, or "
+				    "remove it for an empty configuration", path);
+	return vs_conf_parse_string("", path, out, err);
+}
+
+/* Whoever can write the file opens the gates (sshd's StrictModes).  Root
+ * or the effective uid: the hook runs as root; a user's `plan` of their
+ * own file changes nothing on the host. */
+static int check_trust(const char *path, const struct stat *st, struct vs_error *err)
+{
+	if (!S_ISREG(st->st_mode))
+		return vs_error_set(err, -EINVAL, "%s: not a regular file (%s): refusing to read it", path,
+				    S_ISDIR(st->st_mode) ? "a directory" : S_ISFIFO(st->st_mode) ? "a FIFO" :
+				    S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? "a device" : "a socket");
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return vs_error_set(err, -EPERM, "%s: owned by uid %u, not root: whoever owns it opens the gates; "
+				    "fix: chown root %s", path, (unsigned)st->st_uid, path);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return vs_error_set(err, -EPERM, "%s: mode %04o, owner uid %u: writable by group or others, who could "
+				    "open the gates; fix: chmod go-w %s", path, (unsigned)(st->st_mode & 07777),
+				    (unsigned)st->st_uid, path);
+	if (st->st_size > VS_CONF_MAX)
+		return vs_error_set(err, -EFBIG, "%s: larger than %d bytes", path, VS_CONF_MAX);
+	return 0;
+}
+
+/* Up to VS_CONF_MAX + 1 bytes, so that a file that grew is still caught. */
+static int read_all(int fd, const char *path, char *buf, size_t *n, struct vs_error *err)
+{
+	ssize_t r;
+
+	*n = 0;
+	while (*n <= VS_CONF_MAX) {
+		r = read(fd, buf + *n, VS_CONF_MAX + 1 - *n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return vs_error_set(err, -errno, "%s: read error: %s", path, strerror(errno));
+		if (r == 0)
+			break;
+		*n += (size_t)r;
+	}
+	if (*n > VS_CONF_MAX)
+		return vs_error_set(err, -EFBIG, "%s: larger than %d bytes", path, VS_CONF_MAX);
+	return 0;
+}
+
 int vs_conf_load(const char *path, struct vs_conf *out, struct vs_error *err)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	/* O_NONBLOCK: a FIFO put at the path must not hold the hook until its
+	 * alarm; what it is, fstat says next, before anything is read */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	_cleanup_free_ char *buf = NULL;
+	struct stat st;
 	size_t n;
+	int rc;
 
-	if (!f && errno == ENOENT)
-		return vs_conf_parse_string("", path, out, err);
-	if (!f)
+	memset(out, 0, sizeof(*out));
+	if (fd < 0 && errno == ENOENT)
+		return open_missing(path, out, err);
+	if (fd < 0)
 		return vs_error_set(err, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return vs_error_set(err, -errno, "%s: %s", path, strerror(errno));
+	rc = check_trust(path, &st, err);
+	if (rc < 0)
+		return rc;
 	buf = malloc(VS_CONF_MAX + 1);
 	if (!buf)
 		return -ENOMEM;
-	n = fread(buf, 1, VS_CONF_MAX + 1, f);
-	if (ferror(f))
-		return vs_error_set(err, -EIO, "%s: read error", path);
-	if (n > VS_CONF_MAX)
-		return vs_error_set(err, -EFBIG, "%s: larger than %d bytes", path, VS_CONF_MAX);
+	rc = read_all(fd, path, buf, &n, err);
+	if (rc < 0)
+		return rc;
 	if (memchr(buf, '\0', n))
 		return vs_error_set(err, -EINVAL, "%s: contains a NUL byte: not a text file", path);
 	buf[n] = '\0';

@@ -52,7 +52,12 @@ static int parse_port(struct vs_hook_input *in, struct vs_error *err)
 	unsigned char m[6];
 	int r;
 
-	in->network = first_text(in->doc, "/hookData/network/name");
+	/* a copy made printable for messages, the name itself for matching:
+	 * "caf\xc3\xa9" made "caf??" would lose its [pool] section */
+	in->network_raw = first_text(in->doc, "/hookData/network/name");
+	in->network = in->network_raw ? strdup(in->network_raw) : NULL;
+	if (in->network_raw && !in->network)
+		return -ENOMEM;
 	vs_hook_sanitize(in->network);
 	if (in->action != VS_HOOK_PORT_CREATED && in->action != VS_HOOK_PORT_DELETED)
 		return 0;
@@ -137,5 +142,6 @@ void vs_hook_input_free(struct vs_hook_input *in)
 		xmlFreeDoc(in->doc);
 	free(in->name);
 	free(in->network);
+	free(in->network_raw);
 	memset(in, 0, sizeof(*in));
 }

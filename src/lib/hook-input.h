@@ -22,7 +22,9 @@ struct vs_hook_input {
 	xmlDocPtr doc;
 	char uuid[VS_UUID_LEN + 1];   /* the guest (owner of the port) */
 	char *name;                   /* the guest's name, for messages */
-	char *network;                /* network hook: the pool */
+	char *network;                /* network hook: the pool, printable (for messages) */
+	char *network_raw;            /* the same as libvirt names it (UTF-8): what [pool NAME] and
+					 network= rules are matched against; never printed as is */
 	char port_vf[VS_PCI_ADDR_MAX];/* network hook: the VF handed out; "" none */
 	char port_mac[18];            /* network hook: the guest interface's MAC */
 };

@@ -348,7 +348,7 @@ static int plan_port_created(const struct vs_hook_env *env, const struct vs_hook
 	if (r == 0 && st.policy && (r = vs_policy_parse_string(st.policy, &pol, &sub)) < 0)
 		r = refuse(plan, r, "%s", sub.msg);
 	if (r == 0)
-		r = push_candidate(plan, &c, env, in->port_vf, VS_ORIGIN_NETWORK, in->port_mac, in->network);
+		r = push_candidate(plan, &c, env, in->port_vf, VS_ORIGIN_NETWORK, in->port_mac, in->network_raw);
 	if (r == 0)
 		r = plan_candidates(env, plan, &c, &pol);
 	vs_policy_free(&pol);

@@ -340,15 +340,90 @@ static const struct gate gates[] = {
 	  offsetof(struct vs_vf_config, trust), 1 },
 };
 
+#define GATE(s, g) (*(const int *)((const char *)(s) + (g)->off))
+
+/* Names are matched as libvirt and the file give them (UTF-8 included) and
+ * made one printable line only here, where they go into a message. */
+static const char *printable(const char *in, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", in ? in : "");
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return buf;
+}
+
+static int contradiction(const struct vs_conf *conf, const struct vs_conf_section *a, const struct vs_conf_section *b,
+			 const char *key, const char *va, const char *vb, const struct vs_vf_where *w,
+			 struct vs_error *err)
+{
+	const char *path = conf->path ? conf->path : vs_conf_path();
+	int line_a = vs_conf_key_line(a, key), line_b = vs_conf_key_line(b, key);
+	char la[300], lb[300];
+
+	vs_conf_section_label(a, la, sizeof(la));
+	vs_conf_section_label(b, lb, sizeof(lb));
+	return vs_error_set(err, -EINVAL, "VF %s (%s#%d): %s = %s in %s (%s:%d) but %s = %s in %s (%s:%d), and both "
+			    "name PF %s (%s): give the key in one of them; refusing rather than guess (no gate opens)",
+			    w->address, w->pf_netdev ? w->pf_netdev : w->pf_address, w->index, key, va, la, path,
+			    line_a ? line_a : a->line, key, vb, lb, path, line_b ? line_b : b->line,
+			    w->pf_netdev ? w->pf_netdev : "-", w->pf_address ? w->pf_address : "-");
+}
+
+/* Two sections of one rank that both match a VF name one device (a PF by
+ * its netdev and by its address): what they say is merged, and a key they
+ * give different values is refused, for gates and settings alike. */
+static int sections_agree(const struct vs_conf *conf, const struct vs_conf_section *a,
+			  const struct vs_conf_section *b, const struct vs_vf_where *w, struct vs_error *err)
+{
+	char va[64], vb[64];
+
+	for (size_t i = 0; i < ELEMENTSOF(gates); i++) {
+		int x = GATE(a, &gates[i]), y = GATE(b, &gates[i]);
+
+		if (x >= 0 && y >= 0 && x != y)
+			return contradiction(conf, a, b, gates[i].key, x ? "yes" : "no", y ? "yes" : "no", w, err);
+	}
+	for (size_t i = 0; i < vs_vf_n_fields; i++) {
+		const struct vs_vf_field *f = &vs_vf_fields[i];
+
+		if (!vs_vf_field_is_set(f, &a->defaults) || !vs_vf_field_is_set(f, &b->defaults))
+			continue;
+		vs_vf_field_format(f, &a->defaults, va, sizeof(va));
+		vs_vf_field_format(f, &b->defaults, vb, sizeof(vb));
+		if (strcmp(va, vb) != 0)
+			return contradiction(conf, a, b, f->name, va, vb, w, err);
+	}
+	return 0;
+}
+
+/* Whether two names are one device needs the host (conf.c has no sysfs):
+ * checked here, with the VF's PF known, for every VF a guest gets. */
+static int check_same_rank(const struct vs_conf *conf, const struct vs_vf_where *w, struct vs_error *err)
+{
+	for (size_t i = 0; i < conf->n; i++) {
+		int rank = section_rank(&conf->sections[i], w), rc;
+
+		for (size_t j = i + 1; rank && j < conf->n; j++) {
+			if (section_rank(&conf->sections[j], w) != rank)
+				continue;
+			rc = sections_agree(conf, &conf->sections[i], &conf->sections[j], w, err);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 static int gate_check(const struct vs_conf *conf, const struct gate *g, const struct vs_vf_where *w, struct vs_error *err)
 {
 	const struct vs_conf_section *decided = NULL;
 	int best = 0, allow = 0;
-	char label[300];
+	char label[300], net[256];
 
 	for (size_t i = 0; i < conf->n; i++) {
 		const struct vs_conf_section *s = &conf->sections[i];
-		int rank = section_rank(s, w), v = *(const int *)((const char *)s + g->off);
+		int rank = section_rank(s, w), v = GATE(s, g);
 
 		if (rank > best && v >= 0) {
 			best = rank;
@@ -367,7 +442,8 @@ static int gate_check(const struct vs_conf *conf, const struct gate *g, const st
 	return vs_error_set(err, -EPERM, "VF %s (%s#%d): %s is not allowed by the host: set %s = yes in [pf %s]%s%s%s of %s",
 			    w->address, w->pf_netdev ? w->pf_netdev : w->pf_address, w->index, g->what, g->key,
 			    w->pf_netdev ? w->pf_netdev : w->pf_address, w->network ? " or [pool " : "",
-			    w->network ? w->network : "", w->network ? "]" : "", conf->path ? conf->path : vs_conf_path());
+			    printable(w->network, net, sizeof(net)), w->network ? "]" : "",
+			    conf->path ? conf->path : vs_conf_path());
 }
 
 int vs_policy_resolve(const struct vs_conf *conf, const struct vs_policy *pol,
@@ -379,6 +455,9 @@ int vs_policy_resolve(const struct vs_conf *conf, const struct vs_policy *pol,
 
 	vs_vf_config_init(out, w->index);
 	vs_vf_config_init(&guest, w->index);
+	rc = check_same_rank(conf, w, err);
+	if (rc < 0)
+		return rc;
 	for (int rank = 1; rank <= 4; rank++)
 		for (size_t i = 0; i < conf->n; i++)
 			if (section_rank(&conf->sections[i], w) == rank)

@@ -132,4 +132,19 @@ jq -e '.refused | test("spoofchk off is not allowed")' "$W/plan.json" >/dev/null
 VIRT_SRIOV_SYSFS_ROOT=$W/tree VIRT_SRIOV_CONF=$D/host.conf "$VIRT_SRIOV" plan --domain-xml \
 	"$D/captures/031_network_pool-pf_port-created_begin.xml" >"$W/plan.json" || fail "plan port-created"
 [ "$(jq -r '.action + " " + .vfs[0].origin' "$W/plan.json")" = "port-created network" ] || fail "plan: $(cat "$W/plan.json")"
+# --- a configuration anyone can write opens nothing: the start is refused
+cp "$D/host.conf" "$W/open.conf"
+chmod 0666 "$W/open.conf"
+cp "$W/fake.json" "$W/before.json"
+if CONF=$W/open.conf hook qemu ga prepare begin "$D/policy/ga_prepare.xml"; then fail "world-writable config accepted"; fi
+grep -q "open.conf: mode 0666.*chmod go-w" "$W/err" || fail "world-writable config: $(cat "$W/err")"
+same_json "$W/fake.json" "$W/before.json" || fail "world-writable config: a VF was changed"
+# --- a pool whose name is not ASCII keeps its [pool NAME]: names match as
+# given and are made printable only in messages
+utf8=$(printf 'caf\303\251')
+sed "s|<name>pool-pf</name>|<name>$utf8</name>|" "$D/captures/031_network_pool-pf_port-created_begin.xml" >"$W/utf8.xml"
+printf '[pool %s]\nmax-tx-rate = 1234\n' "$utf8" >"$W/utf8.conf"
+VIRT_SRIOV_SYSFS_ROOT=$W/tree VIRT_SRIOV_CONF=$W/utf8.conf "$VIRT_SRIOV" plan --domain-xml "$W/utf8.xml" \
+	>"$W/plan.json" || fail "plan port-created on pool $utf8"
+[ "$(jq -r '.vfs[0].settings.max_tx_rate' "$W/plan.json")" = 1234 ] || fail "[pool $utf8] not matched: $(cat "$W/plan.json")"
 finish "the hook through libvirt 9.0's captures"

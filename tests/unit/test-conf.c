@@ -3,10 +3,13 @@
 #include "config.h"
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "conf-sample.h"
@@ -48,6 +51,8 @@ static void test_conf_errors(void **state)
 	expect_conf_error("[pf]\n", "[pf] needs a name");
 	expect_conf_error("[defaults x]\n", "[defaults] takes no name");
 	expect_conf_error("[pf em1]\n[pf em1]\n", "/etc/x.conf:2: section [pf em1] given twice (first at line 1)");
+	/* vendor:device in either case names the same kind */
+	expect_conf_error("[pf 8086:152a]\n[pf 8086:152A]\n", "/etc/x.conf:2: section [pf 8086:152a] given twice");
 	expect_conf_error("[pf em1]\ntrust = on\ntrust = off\n", "/etc/x.conf:3: 'trust' given twice");
 	expect_conf_error("[pf em1]\nvlan = 5000\n", "/etc/x.conf:2: vlan 5000: out of range (0-4094)");
 	expect_conf_error("[pf em1]\nallow-trust-on = perhaps\n", "allow-trust-on 'perhaps'");
@@ -67,12 +72,109 @@ static void test_conf_missing_file(void **state)
 	vs_conf_free(&c);
 }
 
+/* A scratch directory for files with chosen modes, owners and kinds. */
+static const char *in_dir(const char *dir, const char *name)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return path;
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static void expect_load_error(const char *path, int code, const char *needle)
+{
+	struct vs_conf c;
+	struct vs_error err = { 0 };
+
+	assert_int_equal(vs_conf_load(path, &c, &err), code);
+	if (!strstr(err.msg, needle) || !strstr(err.msg, path))
+		fail_msg("error '%s' does not name %s and '%s'", err.msg, path, needle);
+}
+
+/* Whoever can write the file opens the gates: like sshd's StrictModes. */
+static void test_conf_file_trust(void **state)
+{
+	char dir[] = "/tmp/test-conf.XXXXXX", target[600];
+	const char *p;
+	struct vs_conf c;
+
+	assert_non_null(mkdtemp(dir));
+	p = in_dir(dir, "ok.conf");
+	write_file(p, "[pf em1]\nallow-trust-on = yes\n", 0644);
+	assert_int_equal(vs_conf_load(p, &c, NULL), 0);
+	assert_int_equal(c.n, 1);
+	vs_conf_free(&c);
+	/* a symlink to a good file is an admin's choice: the final file counts */
+	snprintf(target, sizeof(target), "%s", p);
+	p = in_dir(dir, "link.conf");
+	assert_int_equal(symlink(target, p), 0);
+	assert_int_equal(vs_conf_load(p, &c, NULL), 0);
+	assert_int_equal(c.n, 1);
+	vs_conf_free(&c);
+	p = in_dir(dir, "world.conf");
+	write_file(p, "[pf em1]\nallow-trust-on = yes\n", 0666);
+	expect_load_error(p, -EPERM, "chmod go-w");
+	p = in_dir(dir, "group.conf");
+	write_file(p, "", 0620);
+	expect_load_error(p, -EPERM, "mode 0620");
+	if (geteuid() == 0) {
+		p = in_dir(dir, "owner.conf");
+		write_file(p, "", 0644);
+		assert_int_equal(chown(p, 4321, 0), 0);
+		expect_load_error(p, -EPERM, "uid 4321");
+	}
+	snprintf(target, sizeof(target), "rm -rf '%s'", dir);
+	assert_int_equal(system(target), 0);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	fail_msg("vs_conf_load blocked");
+}
+
+/* Not a regular file: refused at once, never read as empty, never waited on. */
+static void test_conf_file_kinds(void **state)
+{
+	char dir[] = "/tmp/test-conf.XXXXXX", cmd[600];
+	const char *p;
+
+	assert_non_null(mkdtemp(dir));
+	signal(SIGALRM, on_alarm);
+	alarm(5);
+	p = in_dir(dir, "fifo.conf");
+	assert_int_equal(mkfifo(p, 0600), 0);
+	expect_load_error(p, -EINVAL, "not a regular file");
+	alarm(0);
+	p = in_dir(dir, "dangling.conf");
+	assert_int_equal(symlink("/nonexistent/virt-sriov.conf", p), 0);
+	expect_load_error(p, -ENOENT, "dangling symlink");
+	p = in_dir(dir, "dir.conf");
+	assert_int_equal(mkdir(p, 0755), 0);
+	expect_load_error(p, -EINVAL, "not a regular file");
+	expect_load_error("/dev/null", -EINVAL, "not a regular file");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_parse),
 		cmocka_unit_test(test_conf_errors),
 		cmocka_unit_test(test_conf_missing_file),
+		cmocka_unit_test(test_conf_file_trust),
+		cmocka_unit_test(test_conf_file_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -263,6 +263,79 @@ static void test_resolve_host_preset(void **state)
 	vs_conf_free(&c);
 }
 
+static void expect_resolve_error(const char *conf, const char *policy, int code, const char *needle1,
+				 const char *needle2)
+{
+	struct vs_conf c;
+	struct vs_vf_config out;
+	struct vs_error err = { 0 };
+
+	assert_int_equal(vs_conf_parse_string(conf, "/etc/v.conf", &c, NULL), 0);
+	assert_int_equal(resolve(&c, policy, &em1_vf1, &out, &err), code);
+	if (!strstr(err.msg, needle1) || !strstr(err.msg, needle2))
+		fail_msg("error '%s' does not mention '%s' and '%s'", err.msg, needle1, needle2);
+	vs_conf_free(&c);
+}
+
+/* [pf em1] and [pf 0000:03:00.0] are one PF: one rule for gates and
+ * settings (merged), and a key they disagree on is refused, never an open
+ * gate, whichever comes first. */
+static void test_resolve_same_pf(void **state)
+{
+	struct vs_conf c;
+	struct vs_vf_config out;
+
+	expect_resolve_error("[pf em1]\nallow-trust-on = yes\n[pf 0000:03:00.0]\nallow-trust-on = no\n",
+			     "<p:vf trust='on'/>", -EINVAL, "allow-trust-on = yes in [pf em1] (/etc/v.conf:2)",
+			     "allow-trust-on = no in [pf 0000:03:00.0] (/etc/v.conf:4)");
+	expect_resolve_error("[pf 0000:03:00.0]\nallow-trust-on = no\n\n[pf em1]\nallow-trust-on = yes\n",
+			     "<p:vf trust='on'/>", -EINVAL, "(/etc/v.conf:2)", "(/etc/v.conf:5)");
+	/* the config is wrong for the PF even when the guest does not ask */
+	expect_resolve_error("[pf em1]\nallow-spoofchk-off = yes\n[pf 0000:03:00.0]\nallow-spoofchk-off = no\n",
+			     NULL, -EINVAL, "allow-spoofchk-off", "[pf 0000:03:00.0]");
+	expect_resolve_error("[pf em1]\nspoofchk = on\nmax-tx-rate = 100\n[pf 0000:03:00.0]\nmax-tx-rate = 200\n",
+			     NULL, -EINVAL, "max-tx-rate = 100 in [pf em1] (/etc/v.conf:3)",
+			     "max-tx-rate = 200 in [pf 0000:03:00.0] (/etc/v.conf:5)");
+	/* what they agree on, or say alone, is merged */
+	assert_int_equal(vs_conf_parse_string("[pf em1]\nmax-tx-rate = 100\nallow-trust-on = yes\n"
+					      "[pf 0000:03:00.0]\nvlan = 5\nallow-trust-on = yes\nmax-tx-rate = 100\n",
+					      "/etc/v.conf", &c, NULL), 0);
+	assert_int_equal(resolve(&c, "<p:vf trust='on'/>", &em1_vf1, &out, NULL), 0);
+	assert_true(out.max_tx_rate == 100);
+	assert_int_equal(out.vlan, 5);
+	assert_int_equal(out.trust, 1);
+	vs_conf_free(&c);
+	/* a PF's name is not another PF's: em2's gate stays em2's */
+	assert_int_equal(vs_conf_parse_string("[pf em2]\nallow-trust-on = yes\n[pf 0000:03:00.0]\nallow-trust-on = no\n",
+					      "/etc/v.conf", &c, NULL), 0);
+	assert_int_equal(resolve(&c, "<p:vf trust='on'/>", &em1_vf1, &out, NULL), -EPERM);
+	vs_conf_free(&c);
+}
+
+/* Names match as given (UTF-8 included) and are made printable only in
+ * messages. */
+static void test_resolve_raw_names(void **state)
+{
+	struct vs_conf c;
+	struct vs_vf_config out;
+	struct vs_error err = { 0 };
+	struct vs_vf_where w = em1_vf1;
+
+	assert_int_equal(vs_conf_parse_string("[pool caf\xc3\xa9]\nallow-trust-on = yes\nmax-tx-rate = 7\n",
+					      "/etc/v.conf", &c, NULL), 0);
+	w.network = "caf\xc3\xa9";
+	assert_int_equal(resolve(&c, "<p:vf network='caf\xc3\xa9' trust='on'/>", &w, &out, NULL), 0);
+	assert_int_equal(out.trust, 1);
+	assert_true(out.max_tx_rate == 7);
+	w.network = "caf??";
+	assert_int_equal(resolve(&c, "<p:vf trust='on'/>", &w, &out, NULL), -EPERM);
+	w.network = "two\nlines";
+	assert_int_equal(resolve(&c, "<p:vf trust='on'/>", &w, &out, &err), -EPERM);
+	assert_null(strchr(err.msg, '\n'));
+	assert_non_null(strstr(err.msg, "[pool two?lines]"));
+	vs_conf_free(&c);
+}
+
 static void test_pick(void **state)
 {
 	struct vs_vf_config saved, cur, mask;
@@ -297,6 +370,8 @@ int main(void)
 		cmocka_unit_test(test_resolve_precedence),
 		cmocka_unit_test(test_resolve_gates),
 		cmocka_unit_test(test_resolve_host_preset),
+		cmocka_unit_test(test_resolve_same_pf),
+		cmocka_unit_test(test_resolve_raw_names),
 		cmocka_unit_test(test_pick),
 	};
 
