@@ -285,7 +285,8 @@ static int refuse_duplicates(const struct vs_policy *p, struct vs_error *err)
 	if (!second)
 		return 0;
 	return vs_error_set(err, -EINVAL, "policy line %ld: a second rule for %s%s%s (the first is at line %ld): "
-			    "one rule per selector", second->line, second->sel == VS_SEL_ALL ? "all VFs" : vs_selector_name(second->sel),
+			    "one rule per selector", second->line,
+			    second->sel == VS_SEL_ALL ? "all VFs" : vs_selector_name(second->sel),
 			    second->match ? " " : "", second->match ? second->match : "", first->line);
 }
 

@@ -133,12 +133,13 @@ static void test_policy_duplicates(void **state)
 	expect_policy_error("<p:vf spoofchk='on'/>\n<p:vf trust='off'/>\n",
 			    "line 3: a second rule for all VFs (the first is at line 2): one rule per selector");
 	/* the same VF, MAC or network however it is spelled */
-	expect_policy_error("<p:vf address='0000:03:10.1' trust='off'/>\n<p:vf spoofchk='on'/>\n<p:vf address='0:3:10.1' trust='on'/>\n",
+	expect_policy_error("<p:vf address='0000:03:10.1' trust='off'/>\n<p:vf spoofchk='on'/>\n"
+			    "<p:vf address='0:3:10.1' trust='on'/>\n",
 			    "line 4: a second rule for address 0000:03:10.1 (the first is at line 2)");
-	expect_policy_error("<p:vf guest-mac='52:54:00:00:00:01' trust='off'/>\n<p:vf guest-mac='52:54:00:00:00:01'/>\n"
-			    "<p:vf network='n' trust='off'/>\n<p:vf guest-mac='52:54:00:00:00:01' trust='on'/>\n"
+	expect_policy_error("<p:vf guest-mac='52:54:00:aa:00:01' trust='off'/>\n<p:vf guest-mac='52:54:00:AA:00:01'/>\n"
+			    "<p:vf network='n' trust='off'/>\n<p:vf guest-mac='52:54:00:aa:00:01' trust='on'/>\n"
 			    "<p:vf network='n'/>\n",
-			    "line 3: a second rule for guest-mac 52:54:00:00:00:01 (the first is at line 2)");
+			    "line 3: a second rule for guest-mac 52:54:00:aa:00:01 (the first is at line 2)");
 	expect_policy_error("<p:vf network='n' trust='off'/>\n<p:vf guest-mac='52:54:00:00:00:01'/>\n<p:vf network='n'/>\n",
 			    "line 4: a second rule for network n (the first is at line 2)");
 	/* one rule of each kind, and rules for different VFs, are fine */
