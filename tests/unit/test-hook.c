@@ -381,6 +381,11 @@ static void test_refused_policy(void **state)
 		if (strcmp(err.msg, refused_policies[i].message) != 0)
 			fail_msg("%s: '%s', expected '%s'", refused_policies[i].file, err.msg, refused_policies[i].message);
 	}
+	/* the VF a pool will hand out is not known at prepare: an address rule
+	 * for it worked only when the pool happened to pick that VF */
+	assert_int_equal(run_free("qemu", "gb", "prepare", "begin", "policy/gb_prepare_pool_address.xml", &err), 1);
+	assert_string_equal(err.msg, "guest 'gb': policy line 6: VF 0000:03:10.1 is not one of the guest's VFs "
+			    "(a pool's VF is selected by network or guest-mac)");
 	assert_int_equal(count_lines(fake_log, "SETLINK"), 0);
 	assert_int_equal(state_files(), 0);
 }
