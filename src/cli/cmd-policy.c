@@ -168,11 +168,16 @@ static int run(struct vs_cli *cli, const struct policy_args *a, virConnectPtr co
 {
 	virDomainPtr dom = lookup(conn, a->domain);
 	struct vs_policy pol = { 0 };
-	int r;
+	bool clear_all = strcmp(a->verb, "clear") == 0 && !a->match;
+	int r = 0;
 
 	if (!dom)
 		return vs_error_set(err, -ENOENT, "policy: no domain '%s': %s", a->domain, vs_libvirt_message());
-	r = vs_libvirt_policy_get(dom, a->flags & VIR_DOMAIN_AFFECT_LIVE ? VIR_DOMAIN_AFFECT_LIVE : a->flags, &pol, err);
+	/* Clearing it all needs no reading: an element the hook refuses (two
+	 * rules for one VF, written with virsh metadata) can still be removed. */
+	if (!clear_all)
+		r = vs_libvirt_policy_get(dom, a->flags & VIR_DOMAIN_AFFECT_LIVE ? VIR_DOMAIN_AFFECT_LIVE : a->flags,
+					  &pol, err);
 	if (r == 0 && strcmp(a->verb, "show") == 0)
 		r = show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO;
 	else if (r == 0 && (r = change(a, &pol, err)) == 0)

@@ -196,39 +196,64 @@ static bool strv_has(const struct vs_strv *s, const char *text)
 	return false;
 }
 
-/* A policy that names something the guest does not have is a typo the
- * admin wants to hear about before the guest runs without its settings. */
-static int check_selectors(const struct vs_hook_env *env, const struct vs_policy *pol,
-			   const struct guest_ifaces *g, struct vs_plan *plan)
+static bool is_candidate(const struct candidates *c, const char *address)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].address, address) == 0)
+			return true;
+	return false;
+}
+
+/* An address rule names one of the VFs the guest's XML gives it: a VF of
+ * another guest (or of none) was never matched, so the guest started
+ * without the settings it asked for.  A pool's VF is chosen at start and
+ * is not known here; its rules select it by network or guest MAC. */
+static int check_address(const struct vs_hook_env *env, const struct vs_policy_rule *rule,
+			 const struct candidates *c, struct vs_plan *plan)
 {
 	struct vs_vf_location loc;
 	int r;
 
-	for (size_t i = 0; i < pol->n; i++) {
+	if (is_candidate(c, rule->match))
+		return 0;
+	r = vs_vf_locate(env->sysfs, rule->match, &loc, NULL);
+	if (r == -ENODEV)
+		return refuse(plan, -ENOENT, "policy line %ld: VF %s does not exist on this host", rule->line, rule->match);
+	if (r < 0)
+		return refuse(plan, -ENOENT, "policy line %ld: %s is not an SR-IOV VF", rule->line, rule->match);
+	return refuse(plan, -ENOENT, "policy line %ld: VF %s is not one of the guest's VFs "
+		      "(a pool's VF is selected by network or guest-mac)", rule->line, rule->match);
+}
+
+/* A policy that names something the guest does not have is a typo the
+ * admin wants to hear about before the guest runs without its settings. */
+static int check_selectors(const struct vs_hook_env *env, const struct vs_policy *pol, const struct candidates *c,
+			   const struct guest_ifaces *g, struct vs_plan *plan)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < pol->n; i++) {
 		const struct vs_policy_rule *rule = &pol->rules[i];
 
 		switch (rule->sel) {
 		case VS_SEL_ADDRESS:
-			r = vs_vf_locate(env->sysfs, rule->match, &loc, NULL);
-			if (r < 0)
-				return refuse(plan, -ENOENT, "the policy names VF %s, which %s", rule->match,
-					      r == -ENODEV ? "does not exist on this host" : "is not an SR-IOV VF");
+			r = check_address(env, rule, c, plan);
 			break;
 		case VS_SEL_GUEST_MAC:
 			if (!strv_has(&g->macs, rule->match))
-				return refuse(plan, -ENOENT, "the policy names guest MAC %s, but no interface of the guest has it",
-					      rule->match);
+				r = refuse(plan, -ENOENT, "policy line %ld: guest-mac %s: no interface of the guest has it",
+					   rule->line, rule->match);
 			break;
 		case VS_SEL_NETWORK:
 			if (!strv_has(&g->networks, rule->match))
-				return refuse(plan, -ENOENT, "the policy names network '%s', but no interface of the guest uses it",
-					      rule->match);
+				r = refuse(plan, -ENOENT, "policy line %ld: network '%s': no interface of the guest uses it",
+					   rule->line, rule->match);
 			break;
 		case VS_SEL_ALL:
 			break;
 		}
 	}
-	return 0;
+	return r;
 }
 
 /* For <interface> VFs libvirt saves, writes and restores MAC and VLAN
@@ -319,7 +344,7 @@ static int plan_prepare(const struct vs_hook_env *env, const struct vs_hook_inpu
 		goto cleanup;
 	r = collect_domain(env, in->doc, plan, &c, &g);
 	if (r == 0)
-		r = check_selectors(env, &pol, &g, plan);
+		r = check_selectors(env, &pol, &c, &g, plan);
 	if (r == 0)
 		r = plan_candidates(env, plan, &c, &pol);
 cleanup:

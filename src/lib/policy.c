@@ -93,6 +93,7 @@ struct vs_policy_rule *vs_policy_rule_get(struct vs_policy *p, enum vs_selector 
 	r = &p->rules[p->n++];
 	r->sel = sel;
 	r->match = TAKE_PTR(norm);
+	r->line = 0;
 	vs_vf_config_init(&r->cfg, -1);
 	return r;
 }
@@ -124,16 +125,30 @@ static bool is_bare(xmlNodePtr n, const char *name)
 	return n->type == XML_ELEMENT_NODE && !n->ns && strcmp((const char *)n->name, name) == 0;
 }
 
+/* An attribute in a namespace is another application's, or ours spelled
+ * with a prefix: other:trust="on" was applied as trust, which nobody on
+ * this host asked for.  Neither is what `vf set` takes. */
+static int refuse_prefixed(xmlNodePtr el, xmlAttrPtr a, struct vs_error *err)
+{
+	const char *prefix = a->ns->prefix ? (const char *)a->ns->prefix : "";
+
+	return vs_error_set(err, -EINVAL, "policy line %ld: attribute '%s:%s' (namespace %s) on <%s>: "
+			    "settings and selectors take no prefix", xmlGetLineNo(el), prefix, a->name,
+			    a->ns->href ? (const char *)a->ns->href : "", el->name);
+}
+
 static int rule_attr(xmlNodePtr vf, xmlAttrPtr a, struct vs_policy_rule *r, struct vs_error *err)
 {
 	const char *name = (const char *)a->name;
-	_cleanup_xmlchar_ xmlChar *value = xmlNodeGetContent((xmlNodePtr)a);
+	_cleanup_xmlchar_ xmlChar *value = NULL;
 	const struct selector_def *sd = selector_by_attr(name);
 	long line = xmlGetLineNo(vf);
 	struct vs_error sub = { 0 };
 	int rc;
 
-	if (!value)
+	if (a->ns)
+		return refuse_prefixed(vf, a, err);
+	if (!(value = xmlNodeGetContent((xmlNodePtr)a)))
 		return -ENOMEM;
 	if (sd) {
 		if (r->sel != VS_SEL_ALL)
@@ -152,48 +167,165 @@ static int rule_attr(xmlNodePtr vf, xmlAttrPtr a, struct vs_policy_rule *r, stru
 	return 0;
 }
 
+/* Text where only elements belong was dropped unread: name it (its first
+ * words, on one line) rather than guess what it meant. */
+static int refuse_text(xmlNodePtr parent, xmlNodePtr t, struct vs_error *err)
+{
+	const char *s = (const char *)t->content;
+	int len = 0;
+
+	while (s && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+		s++;
+	while (s && len < 24 && (unsigned char)s[len] >= 0x20 && s[len] != 0x7f)
+		len++;
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	return vs_error_set(err, -EINVAL, "policy line %ld: text '%.*s' in <%s>: settings are attributes",
+			    xmlGetLineNo(parent), len, s ? s : "", parent->name);
+}
+
+/* Comments and blanks are all a <vf> may hold: a <vf> inside a <vf> was
+ * read as the outer rule alone, its settings silently dropped. */
+static int rule_content(xmlNodePtr vf, struct vs_error *err)
+{
+	for (xmlNodePtr c = vf->children; c; c = c->next) {
+		if (c->type == XML_COMMENT_NODE || xmlIsBlankNode(c))
+			continue;
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+			return refuse_text(vf, c, err);
+		return vs_error_set(err, -EINVAL, "policy line %ld: <%s> inside the <vf> of line %ld: rules do not nest",
+				    xmlGetLineNo(c), c->name, xmlGetLineNo(vf));
+	}
+	return 0;
+}
+
+/* Each rule meets the rules of `vf set` by itself (a unicast MAC, min
+ * rate not above max), except what it may leave to another rule or the
+ * host: a QoS or protocol for a VLAN given elsewhere.  What a VF gets from
+ * all of them is checked again when it is resolved. */
+static int rule_check(const struct vs_policy_rule *r, struct vs_error *err)
+{
+	struct vs_vf_config c = r->cfg;
+	struct vs_error sub = { 0 };
+
+	if (c.vlan < 0)
+		c.qos = c.vlan_proto = -1;
+	if (vs_vf_config_check(&c, &sub) < 0)
+		return vs_error_set(err, -EINVAL, "policy line %ld: %s", r->line, sub.msg);
+	return 0;
+}
+
 static int parse_rule(xmlNodePtr vf, bool bare, struct vs_policy *out, struct vs_error *err)
 {
-	struct vs_error sub = { 0 };
 	struct vs_policy_rule *r;
 	int rc;
 
 	if (!(bare ? is_bare(vf, "vf") : is_ours(vf, "vf")))
 		return vs_error_set(err, -EINVAL, "policy line %ld: unexpected element <%s> (only <vf> is allowed)",
 				    xmlGetLineNo(vf), vf->name);
+	rc = rule_content(vf, err);
+	if (rc < 0)
+		return rc;
 	rc = vs_grow((void **)&out->rules, &out->alloc, out->n + 1, sizeof(*out->rules));
 	if (rc < 0)
 		return rc;
 	r = &out->rules[out->n++];
 	r->sel = VS_SEL_ALL;
 	r->match = NULL;
+	r->line = xmlGetLineNo(vf);
 	vs_vf_config_init(&r->cfg, -1);
 	for (xmlAttrPtr a = vf->properties; a; a = a->next) {
 		rc = rule_attr(vf, a, r, err);
 		if (rc < 0)
 			return rc;
 	}
-	/* the values `vf set` refuses (a multicast or zero MAC); the rules
-	 * between settings are checked on what a VF gets from all rules */
-	if (r->cfg.has_mac && vs_vf_config_check(&r->cfg, &sub) < 0)
-		return vs_error_set(err, -EINVAL, "policy line %ld: %s", xmlGetLineNo(vf), sub.msg);
-	return 0;
+	return rule_check(r, err);
+}
+
+static bool same_selector(const struct vs_policy_rule *a, const struct vs_policy_rule *b)
+{
+	return a->sel == b->sel && (a->sel == VS_SEL_ALL || strcmp(a->match, b->match) == 0);
+}
+
+/* By selector, then in document order. */
+static int rule_cmp(const void *pa, const void *pb)
+{
+	const struct vs_policy_rule *a = *(const struct vs_policy_rule *const *)pa;
+	const struct vs_policy_rule *b = *(const struct vs_policy_rule *const *)pb;
+	int d = (int)a->sel - (int)b->sel;
+
+	if (d == 0 && a->sel != VS_SEL_ALL)
+		d = strcmp(a->match, b->match);
+	return d ? d : (a > b) - (a < b);
+}
+
+/* Two rules for one selector were merged field by field, the later one
+ * winning: more often an old copy left in place than a plan, so it is
+ * refused.  Sorted rather than compared in pairs: a policy may hold many
+ * thousand rules, and the hook has seconds. */
+static int refuse_duplicates(const struct vs_policy *p, struct vs_error *err)
+{
+	_cleanup_free_ const struct vs_policy_rule **v = NULL;
+	const struct vs_policy_rule *first = NULL, *second = NULL;
+
+	if (p->n < 2)
+		return 0;
+	if (!(v = calloc(p->n, sizeof(*v))))
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n; i++)
+		v[i] = &p->rules[i];
+	qsort(v, p->n, sizeof(*v), rule_cmp);
+	/* the first repeat in document order: the second rule of its group */
+	for (size_t i = 1; i < p->n; i++)
+		if (same_selector(v[i - 1], v[i]) && (i < 2 || !same_selector(v[i - 2], v[i - 1])) &&
+		    (!second || v[i] < second)) {
+			first = v[i - 1];
+			second = v[i];
+		}
+	if (!second)
+		return 0;
+	return vs_error_set(err, -EINVAL, "policy line %ld: a second rule for %s%s%s (the first is at line %ld): "
+			    "one rule per selector", second->line,
+			    second->sel == VS_SEL_ALL ? "all VFs" : vs_selector_name(second->sel),
+			    second->match ? " " : "", second->match ? second->match : "", first->line);
+}
+
+/* The element's own attributes: it has none, so whatever is there was
+ * meant for a <vf> or for another application. */
+static int policy_attrs(xmlNodePtr node, struct vs_error *err)
+{
+	xmlAttrPtr a = node->properties;
+
+	if (!a)
+		return 0;
+	if (a->ns)
+		return refuse_prefixed(node, a, err);
+	return vs_error_set(err, -EINVAL, "policy line %ld: attribute '%s' on <%s>: settings go on <vf>",
+			    xmlGetLineNo(node), a->name, node->name);
+}
+
+static int parse_children(xmlNodePtr node, bool bare, struct vs_policy *out, struct vs_error *err)
+{
+	int rc = policy_attrs(node, err);
+
+	for (xmlNodePtr c = node->children; rc == 0 && c; c = c->next) {
+		if (c->type == XML_COMMENT_NODE || xmlIsBlankNode(c))
+			continue;
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+			rc = refuse_text(node, c, err);
+		else
+			rc = parse_rule(c, bare, out, err);
+	}
+	return rc < 0 ? rc : refuse_duplicates(out, err);
 }
 
 static int parse_node(xmlNodePtr node, bool bare, struct vs_policy *out, struct vs_error *err)
 {
-	int rc;
+	int rc = parse_children(node, bare, out, err);
 
-	for (xmlNodePtr c = node->children; c; c = c->next) {
-		if (c->type == XML_TEXT_NODE || c->type == XML_COMMENT_NODE)
-			continue;
-		rc = parse_rule(c, bare, out, err);
-		if (rc < 0) {
-			vs_policy_free(out);
-			return rc;
-		}
-	}
-	return 0;
+	if (rc < 0)
+		vs_policy_free(out);
+	return rc;
 }
 
 int vs_policy_parse_node(xmlNodePtr node, struct vs_policy *out, struct vs_error *err)
@@ -203,18 +335,26 @@ int vs_policy_parse_node(xmlNodePtr node, struct vs_policy *out, struct vs_error
 	return parse_node(node, false, out, err);
 }
 
+/* libvirt keeps one element per namespace, but the XML given to the hook
+ * or to `plan` may hold two: reading the first alone ignored whatever the
+ * second asked for. */
 int vs_policy_from_domain(xmlDocPtr doc, struct vs_policy *out, struct vs_error *err)
 {
-	xmlNodePtr root = xmlDocGetRootElement(doc);
+	xmlNodePtr root = xmlDocGetRootElement(doc), found = NULL;
 
 	for (xmlNodePtr m = root ? root->children : NULL; m; m = m->next) {
 		if (m->type != XML_ELEMENT_NODE || m->ns || strcmp((const char *)m->name, "metadata") != 0)
 			continue;
-		for (xmlNodePtr c = m->children; c; c = c->next)
-			if (is_ours(c, VS_POLICY_ELEMENT))
-				return vs_policy_parse_node(c, out, err);
+		for (xmlNodePtr c = m->children; c; c = c->next) {
+			if (!is_ours(c, VS_POLICY_ELEMENT))
+				continue;
+			if (found)
+				return vs_error_set(err, -EINVAL, "policy line %ld: a second <policy> element (the first is at "
+						    "line %ld): give one", xmlGetLineNo(c), xmlGetLineNo(found));
+			found = c;
+		}
 	}
-	return 0;
+	return found ? vs_policy_parse_node(found, out, err) : 0;
 }
 
 int vs_policy_parse_string(const char *xml, struct vs_policy *out, struct vs_error *err)

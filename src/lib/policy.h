@@ -12,7 +12,11 @@
  *   </vsp:policy>
  *
  * A more specific selector wins field by field (all < network < guest-mac <
- * address); among rules of the same kind the later one wins. */
+ * address).  The element is refused, naming its line, where it could be
+ * read two ways or says what `vf set` would refuse: a second <policy>, a
+ * second rule for one selector, a <vf> inside a <vf>, text, attributes in
+ * a namespace (other:trust is not our trust), a rule that breaks the rules
+ * of vs_vf_config_check by itself (a multicast MAC, min above max rate). */
 #pragma once
 
 #include <libxml/tree.h>
@@ -40,6 +44,7 @@ struct vs_policy_rule {
 	enum vs_selector sel;
 	char *match;                  /* network name, MAC or PCI address; NULL for all */
 	struct vs_vf_config cfg;
+	long line;                    /* in the element it was read from; 0 when made here */
 };
 
 struct vs_policy {
@@ -52,7 +57,7 @@ void vs_policy_free(struct vs_policy *p);
  * the attribute and the value. */
 int vs_policy_parse_node(xmlNodePtr node, struct vs_policy *out, struct vs_error *err);
 /* Find and parse our element under /domain/metadata; an absent element is
- * an empty policy (returns 0). */
+ * an empty policy (returns 0), a second one -EINVAL. */
 int vs_policy_from_domain(xmlDocPtr doc, struct vs_policy *out, struct vs_error *err);
 /* Parse the element from a string: in our namespace (as a state file
  * keeps it), or without one (as virDomainGetMetadata returns it). */

@@ -75,6 +75,15 @@ same_json "$W/fake.json" "$W/orig.json" || fail "VF not as it began"
 vs policy clear g1 --config || fail "policy clear"
 [ "$(vs --json policy show g1 | jq -r '.rules | length')" = 0 ] || fail "policy clear left rules"
 
+# --- an element written around virt-sriov that the hook would refuse (two
+# rules for all VFs): show names it, clear still removes it
+virsh_ metadata g1 https://virt-sriov.org/xmlns/policy/1 --key vsp --config \
+	--set "<policy><vf trust='on'/><vf trust='off'/></policy>" || fail "virsh metadata --set"
+if vs policy show g1 --config 2>"$W/err"; then fail "policy show took two rules for all VFs"; fi
+grep -q "a second rule for all VFs" "$W/err" || fail "policy show message: $(cat "$W/err")"
+vs policy clear g1 --config 2>"$W/err" || fail "policy clear of a refused element: $(cat "$W/err")"
+if virsh_ dumpxml --inactive g1 | grep -q "xmlns/policy/1"; then fail "policy clear left the element"; fi
+
 # --- reconcile: a state file left by a hook that never saw release (g1 is
 # not running).  The product's netlink finds no em1 in this kernel, so the
 # VF cannot be put back: it is reported and stays saved.

@@ -103,6 +103,96 @@ static void test_policy_errors(void **state)
 	expect_policy_error("<vf xmlns='urn:x'/>\n", "unexpected element <vf>");
 }
 
+/* What `vf set` refuses, a rule refuses: each rule by itself, where it
+ * gives both sides of a rule between settings (a QoS or protocol may still
+ * go with the VLAN another rule or the host gives). */
+static void test_policy_vf_set_rules(void **state)
+{
+	struct vs_policy p;
+
+	expect_policy_error("<p:vf mac='01:00:5e:00:00:01'/>\n", "line 2: mac 01:00:5e:00:00:01: multicast MAC");
+	expect_policy_error("<p:vf mac='ff:ff:ff:ff:ff:ff'/>\n", "line 2: mac ff:ff:ff:ff:ff:ff: multicast MAC");
+	expect_policy_error("<p:vf address='0000:03:10.1' mac='00:00:00:00:00:00'/>\n", "line 2: mac 00:00:00:00:00:00: all-zero");
+	expect_policy_error("<p:vf spoofchk='on'/>\n<p:vf network='n' min-tx-rate='500' max-tx-rate='100'/>\n",
+			    "line 3: min-tx-rate 500 above max-tx-rate 100");
+	expect_policy_error("<p:vf vlan='0' qos='3'/>\n", "line 2: vlan 0 with QoS 3");
+	/* max 0 is no limit, as for the kernel */
+	assert_int_equal(parse_policy("<p:vf min-tx-rate='500' max-tx-rate='0'/>\n", &p, NULL), 0);
+	vs_policy_free(&p);
+	/* across rules: checked on what each VF gets (vs_policy_resolve) */
+	assert_int_equal(parse_policy("<p:vf qos='2' min-tx-rate='500'/>\n"
+				      "<p:vf address='0000:03:10.1' vlan='5' max-tx-rate='1000'/>\n", &p, NULL), 0);
+	assert_int_equal(p.n, 2);
+	vs_policy_free(&p);
+}
+
+static void test_policy_duplicates(void **state)
+{
+	struct vs_policy p;
+
+	expect_policy_error("<p:vf spoofchk='on'/>\n<p:vf trust='off'/>\n",
+			    "line 3: a second rule for all VFs (the first is at line 2): one rule per selector");
+	/* the same VF, MAC or network however it is spelled */
+	expect_policy_error("<p:vf address='0000:03:10.1' trust='off'/>\n<p:vf spoofchk='on'/>\n"
+			    "<p:vf address='0:3:10.1' trust='on'/>\n",
+			    "line 4: a second rule for address 0000:03:10.1 (the first is at line 2)");
+	expect_policy_error("<p:vf guest-mac='52:54:00:aa:00:01' trust='off'/>\n<p:vf guest-mac='52:54:00:AA:00:01'/>\n"
+			    "<p:vf network='n' trust='off'/>\n<p:vf guest-mac='52:54:00:aa:00:01' trust='on'/>\n"
+			    "<p:vf network='n'/>\n",
+			    "line 3: a second rule for guest-mac 52:54:00:aa:00:01 (the first is at line 2)");
+	expect_policy_error("<p:vf network='n' trust='off'/>\n<p:vf guest-mac='52:54:00:00:00:01'/>\n<p:vf network='n'/>\n",
+			    "line 4: a second rule for network n (the first is at line 2)");
+	/* one rule of each kind, and rules for different VFs, are fine */
+	assert_int_equal(parse_policy("<p:vf trust='off'/>\n<p:vf address='0000:03:10.1' trust='off'/>\n"
+				      "<p:vf address='0000:03:10.3' trust='off'/>\n<p:vf network='n'/>\n<p:vf network='m'/>\n",
+				      &p, NULL), 0);
+	assert_int_equal(p.n, 5);
+	vs_policy_free(&p);
+}
+
+static void test_policy_structure(void **state)
+{
+	/* a rule inside a rule was read as the outer rule alone */
+	expect_policy_error("<p:vf spoofchk='on'>\n  <p:vf address='0000:03:10.1' trust='on'/>\n</p:vf>\n",
+			    "line 3: <vf> inside the <vf> of line 2: rules do not nest");
+	expect_policy_error("<p:vf spoofchk='on'><x:vf xmlns:x='urn:x' trust='on'/></p:vf>\n",
+			    "line 2: <vf> inside the <vf> of line 2: rules do not nest");
+	expect_policy_error("<p:vf spoofchk='on'>trust</p:vf>\n", "line 2: text 'trust' in <vf>: settings are attributes");
+	expect_policy_error("trust='on'\n<p:vf spoofchk='on'/>\n", "line 1: text 'trust='on'' in <policy>");
+	/* a setting in another namespace was applied as ours */
+	expect_policy_error("<p:vf xmlns:o='urn:example:other' o:trust='on'/>\n",
+			    "line 2: attribute 'o:trust' (namespace urn:example:other) on <vf>: settings and selectors take no prefix");
+	expect_policy_error("<p:vf p:address='0000:03:10.1' spoofchk='on'/>\n", "line 2: attribute 'p:address' (namespace " NS ")");
+	expect_policy_error("<p:vf xmlns:o='urn:example:other' spoofchk='on' o:comment='x'/>\n", "attribute 'o:comment'");
+	expect_policy_error("<p:vf xml:lang='en' spoofchk='on'/>\n", "attribute 'xml:lang'");
+}
+
+static void test_policy_element_attributes(void **state)
+{
+	struct vs_policy p = { 0 };
+	struct vs_error err = { 0 };
+
+	assert_int_equal(vs_policy_parse_string("<p:policy xmlns:p='" NS "' trust='on'>\n<p:vf spoofchk='on'/>\n</p:policy>",
+						&p, &err), -EINVAL);
+	assert_string_equal(err.msg, "policy line 1: attribute 'trust' on <policy>: settings go on <vf>");
+	assert_int_equal(p.n, 0);
+}
+
+static void test_policy_twice_in_domain(void **state)
+{
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	struct vs_policy p = { 0 };
+	struct vs_error err = { 0 };
+
+	/* the second was ignored, whatever it asked for */
+	assert_int_equal(vs_xml_parse("<domain>\n<metadata>\n<x:policy xmlns:x='" NS "'><x:vf spoofchk='on'/></x:policy>\n"
+				      "<o:other xmlns:o='urn:o'/>\n<y:policy xmlns:y='" NS "'>\n<y:vf trust='on'/></y:policy>\n"
+				      "</metadata>\n</domain>", "d", &doc, NULL), 0);
+	assert_int_equal(vs_policy_from_domain(doc, &p, &err), -EINVAL);
+	assert_string_equal(err.msg, "policy line 5: a second <policy> element (the first is at line 3): give one");
+	assert_int_equal(p.n, 0);
+}
+
 static void test_policy_in_domain(void **state)
 {
 	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
@@ -365,6 +455,11 @@ int main(void)
 		cmocka_unit_test(test_settings_parse),
 		cmocka_unit_test(test_policy_parse),
 		cmocka_unit_test(test_policy_errors),
+		cmocka_unit_test(test_policy_vf_set_rules),
+		cmocka_unit_test(test_policy_duplicates),
+		cmocka_unit_test(test_policy_structure),
+		cmocka_unit_test(test_policy_element_attributes),
+		cmocka_unit_test(test_policy_twice_in_domain),
 		cmocka_unit_test(test_policy_in_domain),
 		cmocka_unit_test(test_policy_roundtrip),
 		cmocka_unit_test(test_resolve_precedence),
