@@ -197,6 +197,14 @@ expect_out "leftover dry run" "would put back VF $vf0 (em1#0) of guest l2hd (6dd
 run_conf r730 --json apply --no-libvirt -n
 jq -e '(.reconciled | length) == 1 and .reconciled[0].guest == "l2hd" and .reconciled[0].vfs[0].address == "'"$vf0"'"
 	and (.changes | length) == 0' "$W/out" >/dev/null || fail "leftover json: $(cat "$W/out")"
+# with libvirt (its test driver): kept while the guest runs, whatever the age
+sed "s|<name>guest1</name>|<name>l2hd</name><uuid>6dd2ed15-ba3e-4b22-858f-bcffc73036be</uuid>|" \
+	"$W/guests.xml" >"$W/l2hd-runs.xml"
+run_conf r730 -c "test://$W/l2hd-runs.xml" apply -n
+[ "$rc" -eq 0 ] && [ ! -s "$W/out" ] && [ ! -s "$W/err" ] || fail "leftover of a running guest: $(cat "$W/out" "$W/err")"
+run_conf r730 -c "test://$W/guests.xml" apply -n
+[ "$rc" -eq 0 ] || fail "leftover, guest not running: exit $rc: $(cat "$W/err")"
+expect_out "leftover, guest not running" "would put back VF $vf0 (em1#0) of guest l2hd (6dd2ed15-ba3e-4b22-858f-bcffc73036be)"
 snap_keep "$W/r730"
 run_conf r730 apply --no-libvirt
 [ "$rc" -eq 1 ] || fail "leftover, no em1 in this kernel: exit $rc, want 1"
