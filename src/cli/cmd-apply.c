@@ -28,6 +28,7 @@ struct apply_run {
 	virConnectPtr conn;
 	json_object *changes;         /* --json */
 	json_object *reconciled;      /* --json: the plans put back first */
+	enum vs_reconcile_scope scope;
 	bool reconcile_failed;
 };
 
@@ -35,8 +36,8 @@ static void usage(const char *prog)
 {
 	printf("Usage: %s apply [--no-libvirt] [--config FILE] [--timeout SEC] [-n] [--json]\n"
 	       "Bring the host to %s (see virt-sriov.conf(5)):\n"
-	       "First the VFs the hook saved for guests that are gone are put back (see reconcile);\n"
-	       "then sriov_drivers_autoprobe, VF counts, VF drivers, static VF settings, then pools.\n"
+	       "sriov_drivers_autoprobe, VF counts, VF drivers, then the VFs the hook saved for\n"
+	       "guests that are gone are put back (see reconcile), static VF settings, pools.\n"
 	       "Prints one line per change; nothing when nothing differs.\n"
 	       "  --no-libvirt    leave pools alone and do not ask libvirt which guest holds\n"
 	       "                  a VF (the boot step, before libvirt starts); put back only\n"
@@ -144,6 +145,18 @@ static void report(void *data, const struct vs_change *c)
 	fflush(stdout);
 }
 
+/* Before the static settings (the VFs exist by then): a VF left configured
+ * for a guest that is gone gets its saved values first, as `reconcile`
+ * would. */
+static int put_back_leftovers(void *data)
+{
+	struct apply_run *run = data;
+	int n = vs_cli_reconcile(run->cli, run->scope, run->conn, run->reconciled);
+
+	run->reconcile_failed = n < 0;
+	return n;
+}
+
 static int connect_libvirt(struct apply_run *run, const struct apply_args *a)
 {
 	struct vs_error err = { 0 };
@@ -183,7 +196,8 @@ static int apply_conf(struct apply_run *run, const struct apply_args *a, const s
 	struct vs_error err = { 0 };
 	struct vs_setup_env env = {
 		.conf = conf, .paths = &paths, .sriov = &sriov, .dry_run = run->cli->dry_run,
-		.timeout_ms = a->timeout_ms, .scan = scan, .nl_error = run->nl_err.msg, .report = report, .data = run,
+		.timeout_ms = a->timeout_ms, .scan = scan, .nl_error = run->nl_err.msg, .report = report,
+		.before_settings = put_back_leftovers, .data = run,
 	};
 	int status = connect_libvirt(run, a), r;
 
@@ -200,10 +214,7 @@ static int apply_conf(struct apply_run *run, const struct apply_args *a, const s
 		run->changes = json_object_new_array();
 		run->reconciled = json_object_new_array();
 	}
-	/* Before the static settings: a VF left configured for a guest that is
-	 * gone gets its saved values first, as `reconcile` would. */
-	run->reconcile_failed = vs_cli_reconcile(run->cli, a->no_libvirt ? VS_RECONCILE_BEFORE_BOOT :
-						 VS_RECONCILE_NOT_RUNNING, run->conn, run->reconciled) < 0;
+	run->scope = a->no_libvirt ? VS_RECONCILE_BEFORE_BOOT : VS_RECONCILE_NOT_RUNNING;
 	r = vs_setup_run(&env, &err);
 	return finish(run, r, &err);
 }

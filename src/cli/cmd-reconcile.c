@@ -91,7 +91,7 @@ int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _
 	struct vs_error err = { 0 };
 	long long booted = scope == VS_RECONCILE_BEFORE_BOOT ? boot_time() : 0;
 	char **uuids = NULL;
-	int failed = 0, kept = 0;
+	int failed = 0, kept = 0, n = 0;
 
 	if (vs_state_list(env.state_dir, &uuids, &err) < 0) {
 		vs_cli_warn("reconcile: %s", err.msg);
@@ -102,9 +102,10 @@ int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _
 			(scope == VS_RECONCILE_NOT_RUNNING && running(conn, *u) == 0) ||
 			(scope == VS_RECONCILE_BEFORE_BOOT && from_before_boot(env.state_dir, *u, booted));
 
-		if (stale)
+		if (stale) {
 			failed |= reconcile_one(cli, &env, *u, out) < 0;
-		else
+			n++;
+		} else
 			kept += scope == VS_RECONCILE_BEFORE_BOOT;
 	}
 	if (kept)
@@ -112,7 +113,7 @@ int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _
 			    "whether their guests run (virt-sriov reconcile once libvirt runs)", kept);
 	vs_hook_nl_close(&nl);
 	vs_strv_free(uuids);
-	return failed ? -EIO : 0;
+	return failed ? -EIO : n;
 }
 
 struct reconcile_args {

@@ -206,6 +206,11 @@ run_conf r730 -c "test://$W/guests.xml" apply -n
 [ "$rc" -eq 0 ] || fail "leftover, guest not running: exit $rc: $(cat "$W/err")"
 expect_out "leftover, guest not running" "would put back VF $vf0 (em1#0) of guest l2hd (6dd2ed15-ba3e-4b22-858f-bcffc73036be)"
 snap_keep "$W/r730"
+# after the validation: a bad configuration puts nothing back either
+conf '[pf em1]\nnumvf = 7\n'
+run_conf r730 apply --no-libvirt
+[ "$rc" -eq 1 ] && [ ! -s "$W/out" ] && [ -f "$st" ] || fail "leftover, bad config: exit $rc: $(cat "$W/out")"
+: >"$W/c.conf"
 run_conf r730 apply --no-libvirt
 [ "$rc" -eq 1 ] || fail "leftover, no em1 in this kernel: exit $rc, want 1"
 grep -q "^could not put back VF $vf0 (em1#0) of guest l2hd" "$W/out" || fail "leftover: $(cat "$W/out")"

@@ -124,7 +124,7 @@ hook_run() {
 		usleep $(($2 * 1000))
 		kill -9 $pid 2>/dev/null
 	fi
-	wait $pid
+	wait $pid 2>/dev/null   # no "Killed" line from the shell
 	rc=$?
 	# 137: the SIGKILL landed (a run that had already ended keeps its code)
 	if [ $rc -eq 137 ]; then echo "$3 killed"; else echo "$3 $rc"; fi >>"$1"
