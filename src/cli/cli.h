@@ -98,5 +98,15 @@ VS_CMD(detach);
 VS_CMD(policy);
 VS_CMD(plan);
 VS_CMD(reconcile);
+/* Put back the VFs saved by the hook (cmd-reconcile.c, shared with apply):
+ * of every guest (ALL), of the guests conn does not run (NOT_RUNNING), or of
+ * the state files written before this boot (BEFORE_BOOT, without libvirt).
+ * One line (or JSON plan into out) per guest.  Returns how many guests'
+ * state was acted on (or planned, in a dry run); -EIO if any VF stayed. */
+enum vs_reconcile_scope { VS_RECONCILE_ALL, VS_RECONCILE_NOT_RUNNING, VS_RECONCILE_BEFORE_BOOT };
+struct _virConnect;
+struct json_object;
+int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _virConnect *conn,
+		     struct json_object *out);
 VS_CMD(apply);
 VS_CMD(help);

@@ -27,16 +27,21 @@ struct apply_run {
 	struct vs_error nl_err;
 	virConnectPtr conn;
 	json_object *changes;         /* --json */
+	json_object *reconciled;      /* --json: the plans put back first */
+	enum vs_reconcile_scope scope;
+	bool reconcile_failed;
 };
 
 static void usage(const char *prog)
 {
 	printf("Usage: %s apply [--no-libvirt] [--config FILE] [--timeout SEC] [-n] [--json]\n"
 	       "Bring the host to %s (see virt-sriov.conf(5)):\n"
-	       "sriov_drivers_autoprobe, VF counts, VF drivers, static VF settings, then pools.\n"
+	       "sriov_drivers_autoprobe, VF counts, VF drivers, then the VFs the hook saved for\n"
+	       "guests that are gone are put back (see reconcile), static VF settings, pools.\n"
 	       "Prints one line per change; nothing when nothing differs.\n"
 	       "  --no-libvirt    leave pools alone and do not ask libvirt which guest holds\n"
-	       "                  a VF (the boot step, before libvirt starts)\n"
+	       "                  a VF (the boot step, before libvirt starts); put back only\n"
+	       "                  the hook's state files written before this boot\n"
 	       "  --config FILE   read FILE instead ($VIRT_SRIOV_CONF works too)\n"
 	       "  --timeout SEC   how long to wait for new VFs (default %d)\n"
 	       "  -n, --dry-run   print what would change, change nothing\n", prog, VS_CONF_DEFAULT_PATH,
@@ -140,6 +145,18 @@ static void report(void *data, const struct vs_change *c)
 	fflush(stdout);
 }
 
+/* Before the static settings (the VFs exist by then): a VF left configured
+ * for a guest that is gone gets its saved values first, as `reconcile`
+ * would. */
+static int put_back_leftovers(void *data)
+{
+	struct apply_run *run = data;
+	int n = vs_cli_reconcile(run->cli, run->scope, run->conn, run->reconciled);
+
+	run->reconcile_failed = n < 0;
+	return n;
+}
+
 static int connect_libvirt(struct apply_run *run, const struct apply_args *a)
 {
 	struct vs_error err = { 0 };
@@ -158,6 +175,7 @@ static int finish(struct apply_run *run, int r, const struct vs_error *err)
 	if (run->changes) {
 		doc = json_object_new_object();
 		vs_json_set(doc, "dry_run", json_object_new_boolean(run->cli->dry_run));
+		vs_json_set(doc, "reconciled", json_object_get(run->reconciled));
 		vs_json_set(doc, "changes", json_object_get(run->changes));
 		vs_json_set(doc, "error", r < 0 ? json_object_new_string(err->msg) : NULL);
 		vs_json_print(doc);
@@ -165,6 +183,9 @@ static int finish(struct apply_run *run, int r, const struct vs_error *err)
 	}
 	if (r < 0)
 		return vs_cli_fail_err(err, "apply");
+	if (run->reconcile_failed)
+		return vs_cli_fail(VS_EXIT_FAILURE, "apply: some VFs saved by the hook could not be put back "
+				   "(see above; their state is kept for virt-sriov reconcile)");
 	return VS_EXIT_OK;
 }
 
@@ -175,7 +196,8 @@ static int apply_conf(struct apply_run *run, const struct apply_args *a, const s
 	struct vs_error err = { 0 };
 	struct vs_setup_env env = {
 		.conf = conf, .paths = &paths, .sriov = &sriov, .dry_run = run->cli->dry_run,
-		.timeout_ms = a->timeout_ms, .scan = scan, .nl_error = run->nl_err.msg, .report = report, .data = run,
+		.timeout_ms = a->timeout_ms, .scan = scan, .nl_error = run->nl_err.msg, .report = report,
+		.before_settings = put_back_leftovers, .data = run,
 	};
 	int status = connect_libvirt(run, a), r;
 
@@ -188,8 +210,11 @@ static int apply_conf(struct apply_run *run, const struct apply_args *a, const s
 	if (vs_nl_open(&run->nl, &run->nl_err) < 0)
 		run->nl = NULL;
 	env.nl = run->nl;
-	if (run->cli->json)
+	if (run->cli->json) {
 		run->changes = json_object_new_array();
+		run->reconciled = json_object_new_array();
+	}
+	run->scope = a->no_libvirt ? VS_RECONCILE_BEFORE_BOOT : VS_RECONCILE_NOT_RUNNING;
 	r = vs_setup_run(&env, &err);
 	return finish(run, r, &err);
 }
@@ -208,6 +233,7 @@ int vs_cmd_apply(struct vs_cli *cli, int argc, char **argv)
 		return vs_cli_fail_err(&err, a.config);
 	status = apply_conf(&run, &a, &conf);
 	json_object_put(run.changes);
+	json_object_put(run.reconciled);
 	if (run.nl)
 		vs_nl_close(run.nl);
 	if (run.conn)

@@ -2,6 +2,7 @@
 
 #include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "hook-exec.h"
@@ -54,6 +55,67 @@ static int reconcile_one(struct vs_cli *cli, const struct vs_hook_env *env, cons
 	return r;
 }
 
+/* Seconds since the epoch at this boot (/proc/stat btime); 0 if unknown. */
+static long long boot_time(void)
+{
+	char line[256];
+	long long t = 0;
+	FILE *f = fopen("/proc/stat", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "btime %lld", &t) == 1)
+			break;
+	fclose(f);
+	return t;
+}
+
+/* A state file last written before this boot: its guest died with the
+ * previous boot, whatever libvirt would say. */
+static bool from_before_boot(const char *dir, const char *uuid, long long booted)
+{
+	char path[4096];
+	struct stat st;
+
+	if (booted <= 0 || (size_t)snprintf(path, sizeof(path), "%s/%s.json", dir, uuid) >= sizeof(path))
+		return false;
+	return stat(path, &st) == 0 && (long long)st.st_mtime < booted;
+}
+
+int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _virConnect *conn,
+		     struct json_object *out)
+{
+	struct vs_hook_nl nl = { .nl = NULL };
+	struct vs_hook_env env = { .sysfs = &cli->sysfs, .state_dir = vs_state_dir(), .kernel = &nl };
+	struct vs_error err = { 0 };
+	long long booted = scope == VS_RECONCILE_BEFORE_BOOT ? boot_time() : 0;
+	char **uuids = NULL;
+	int failed = 0, kept = 0, n = 0;
+
+	if (vs_state_list(env.state_dir, &uuids, &err) < 0) {
+		vs_cli_warn("reconcile: %s", err.msg);
+		return -EIO;
+	}
+	for (char **u = uuids; *u; u++) {
+		bool stale = scope == VS_RECONCILE_ALL ||
+			(scope == VS_RECONCILE_NOT_RUNNING && running(conn, *u) == 0) ||
+			(scope == VS_RECONCILE_BEFORE_BOOT && from_before_boot(env.state_dir, *u, booted));
+
+		if (stale) {
+			failed |= reconcile_one(cli, &env, *u, out) < 0;
+			n++;
+		} else
+			kept += scope == VS_RECONCILE_BEFORE_BOOT;
+	}
+	if (kept)
+		vs_cli_warn("%d guest state file(s) written since boot kept: without libvirt nobody can tell "
+			    "whether their guests run (virt-sriov reconcile once libvirt runs)", kept);
+	vs_hook_nl_close(&nl);
+	vs_strv_free(uuids);
+	return failed ? -EIO : n;
+}
+
 struct reconcile_args {
 	bool all;                     /* every saved guest, without asking libvirt */
 };
@@ -90,14 +152,11 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct reconcil
 
 int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)
 {
-	struct vs_hook_nl nl;
-	struct vs_hook_env env = { .sysfs = &cli->sysfs, .state_dir = vs_state_dir() };
 	struct vs_error err = { 0 };
 	virConnectPtr conn = NULL;
 	json_object *out = NULL;
-	char **uuids = NULL;
 	struct reconcile_args a = { 0 };
-	int r, failed = 0;
+	int r, failed;
 
 	r = parse_args(cli, argc, argv, &a);
 	if (r != VS_EXIT_OK)
@@ -105,24 +164,12 @@ int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)
 	if (!a.all && vs_libvirt_open(vs_cli_uri(cli), true, &conn, &err) < 0)
 		return vs_cli_fail(VS_EXIT_FAILURE, "reconcile: cannot tell which guests run: %s "
 				   "(--all puts back every saved VF: only when no guest runs)", err.msg);
-	r = vs_state_list(env.state_dir, &uuids, &err);
-	if (r < 0) {
-		if (conn)
-			virConnectClose(conn);
-		return vs_cli_fail_err(&err, "reconcile");
-	}
-	nl.nl = NULL;
-	env.kernel = &nl;
 	out = cli->json ? json_object_new_array() : NULL;
-	for (char **u = uuids; *u; u++)
-		if (a.all || running(conn, *u) == 0)
-			failed |= reconcile_one(cli, &env, *u, out) < 0;
+	failed = vs_cli_reconcile(cli, a.all ? VS_RECONCILE_ALL : VS_RECONCILE_NOT_RUNNING, conn, out) < 0;
 	if (out) {
 		failed |= vs_json_print_unspaced(out) < 0;
 		json_object_put(out);
 	}
-	vs_hook_nl_close(&nl);
-	vs_strv_free(uuids);
 	if (conn)
 		virConnectClose(conn);
 	return failed ? VS_EXIT_FAILURE : VS_EXIT_OK;

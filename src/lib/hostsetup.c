@@ -925,6 +925,8 @@ int vs_setup_run(const struct vs_setup_env *env, struct vs_error *err)
 	if (r == 0)
 		r = vs_setup_plan(&st.plan, &st.want, st.host, VS_STEPS_ALL, &all, err);
 	if (r == 0 && env->dry_run) {
+		if (env->before_settings)
+			env->before_settings(env->data);
 		report_range(env, &all, 0, all.n);
 		r = (int)all.n;
 	}
@@ -932,6 +934,8 @@ int vs_setup_run(const struct vs_setup_env *env, struct vs_error *err)
 	for (enum vs_setup_step s = 0; r == 0 && !env->dry_run && s < VS_STEP_COUNT; s++) {
 		if (s == VS_STEP_POOL && !env->conn)
 			break;
+		if (s == VS_STEP_SETTINGS && env->before_settings && env->before_settings(env->data) > 0)
+			stale = true;
 		/* new VFs, new drivers: the host is read again before what depends on them */
 		r = run_step(env, &st, s, stale && s >= VS_STEP_DRIVER, err);
 		if (stale && s >= VS_STEP_DRIVER)

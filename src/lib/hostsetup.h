@@ -124,6 +124,11 @@ int vs_setup_plan(const struct vs_plan_env *env, const struct vs_want *want, con
 typedef int (*vs_setup_scan_fn)(void *data, struct vs_host **out, struct vs_error *err);
 /* Told about each change once made (or, in a dry run, planned). */
 typedef void (*vs_setup_report_fn)(void *data, const struct vs_change *c);
+/* Called once, after the validation, before the settings step (in a dry run
+ * before the changes are reported): apply puts back the hook's leftovers
+ * there, on VFs that exist by then.  Returns how many VFs it changed (> 0:
+ * the host is read again before the settings). */
+typedef int (*vs_setup_before_settings_fn)(void *data);
 
 struct vs_setup_env {
 	const struct vs_conf *conf;
@@ -138,7 +143,8 @@ struct vs_setup_env {
 	const char *nl_error;
 	vs_setup_scan_fn scan;
 	vs_setup_report_fn report;
-	void *data;                   /* for the two hooks */
+	vs_setup_before_settings_fn before_settings;  /* NULL: none */
+	void *data;                   /* for the hooks */
 };
 
 /* Scan, resolve, plan everything (the validation: on any error nothing is

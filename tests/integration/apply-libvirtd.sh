@@ -14,6 +14,7 @@ set -u
 
 need_built "$GEN"
 tmpdir apply-libvirtd
+export VIRT_SRIOV_STATE_DIR=$W/state   # apply reconciles: never the host's
 host_tree "$W/host" --profile r730
 libvirtd_up "$W/daemon"
 

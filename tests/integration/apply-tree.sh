@@ -10,12 +10,16 @@
 # Nothing in a generated tree reacts to a write: VF creation and binds that
 # need a probe are proven by tests/unit/test-hostsetup (a fake kernel) and
 # in the VM; here a numvfs change must be reported as a timeout, never as done.
+# Leftover hook state: apply --no-libvirt puts back (first) the state files
+# written before this boot, keeps newer ones; the CLI has no fake kernel,
+# so here the plan and the refusal, the put back itself in the VM (apply-igb).
 set -eu
 . "${top_srcdir:?}/tests/integration/lib.sh"
 
 need_built "$VIRT_SRIOV" "$GEN"
 need jq
 tmpdir apply-tree
+export VIRT_SRIOV_STATE_DIR=$W/state
 conf() { printf "$1" >"$W/c.conf"; }
 run_conf() { # run_conf TREE ARGS... -> $rc, $W/out, $W/err (with --config $W/c.conf)
 	t=$1; shift
@@ -163,6 +167,57 @@ grep -q "^em1#1 " "$W/out" && ! grep -q "^em1#2 " "$W/out" || fail "held VF sett
 rm -f "$W/c.conf"
 run_conf r730 apply --no-libvirt
 [ "$rc" -eq 0 ] && [ ! -s "$W/out" ] || fail "no file: exit $rc: $(cat "$W/out" "$W/err")"
+
+# --- leftover hook state (a guest whose release never ran): the fake hook
+# saves it for em1#0, then apply puts it back before anything else
+vf0=$(basename "$(readlink "$D/0000:01:00.0/virtfn0")")
+{
+	printf '{"em1":['
+	for i in 0 1 2 3 4 5; do printf '%s,' "$(fake_vf $i)"; done
+	printf '%s]}\n' "$(fake_vf 6)"
+} >"$W/fake.json"
+printf '[pf em1]\nallow-spoofchk-off = yes\nallow-trust-on = yes\n' >"$W/hook.conf"
+bus=${vf0#*:} bus=${bus%%:*} slot=${vf0##*:} slot=${slot%.*} fn=${vf0##*.}
+sed "s|<address domain='0x0000' bus='0x01' slot='0x10' function='0x2'/>|<address domain='0x0000' bus='0x$bus' slot='0x$slot' function='0x$fn'/>|" \
+	"$top_srcdir/tests/data/hook/policy/l2hd_prepare.xml" >"$W/l2hd.xml"
+env -i LC_ALL=C PATH=/usr/bin:/bin HOME=/ VIRT_SRIOV_SYSFS_ROOT="$W/r730" VIRT_SRIOV_STATE_DIR="$W/state" \
+	VIRT_SRIOV_CONF="$W/hook.conf" VIRT_SRIOV_FAKE_VFS="$W/fake.json" VIRT_SRIOV_HOOK_LOG="$W/hook.log" \
+	"$top_builddir/tests/tools/virt-sriov-hook-fake" l2hd prepare begin - <"$W/l2hd.xml" 2>"$W/err" ||
+	fail "leftover: hook prepare: $(cat "$W/err")"
+st=$W/state/6dd2ed15-ba3e-4b22-858f-bcffc73036be.json
+[ -f "$st" ] || fail "leftover: no state file"
+: >"$W/c.conf"
+run_conf r730 apply --no-libvirt -n
+[ "$rc" -eq 0 ] && [ ! -s "$W/out" ] || fail "leftover since boot: exit $rc: $(cat "$W/out" "$W/err")"
+grep -q "1 guest state file(s) written since boot kept" "$W/err" || fail "leftover since boot: $(cat "$W/err")"
+touch -d @946684800 "$st"
+run_conf r730 apply --no-libvirt -n
+[ "$rc" -eq 0 ] || fail "leftover dry run: exit $rc: $(cat "$W/err")"
+expect_out "leftover dry run" "would put back VF $vf0 (em1#0) of guest l2hd (6dd2ed15-ba3e-4b22-858f-bcffc73036be)"
+run_conf r730 --json apply --no-libvirt -n
+jq -e '(.reconciled | length) == 1 and .reconciled[0].guest == "l2hd" and .reconciled[0].vfs[0].address == "'"$vf0"'"
+	and (.changes | length) == 0' "$W/out" >/dev/null || fail "leftover json: $(cat "$W/out")"
+# with libvirt (its test driver): kept while the guest runs, whatever the age
+sed "s|<name>guest1</name>|<name>l2hd</name><uuid>6dd2ed15-ba3e-4b22-858f-bcffc73036be</uuid>|" \
+	"$W/guests.xml" >"$W/l2hd-runs.xml"
+run_conf r730 -c "test://$W/l2hd-runs.xml" apply -n
+[ "$rc" -eq 0 ] && [ ! -s "$W/out" ] && [ ! -s "$W/err" ] || fail "leftover of a running guest: $(cat "$W/out" "$W/err")"
+run_conf r730 -c "test://$W/guests.xml" apply -n
+[ "$rc" -eq 0 ] || fail "leftover, guest not running: exit $rc: $(cat "$W/err")"
+expect_out "leftover, guest not running" "would put back VF $vf0 (em1#0) of guest l2hd (6dd2ed15-ba3e-4b22-858f-bcffc73036be)"
+snap_keep "$W/r730"
+# after the validation: a bad configuration puts nothing back either
+conf '[pf em1]\nnumvf = 7\n'
+run_conf r730 apply --no-libvirt
+[ "$rc" -eq 1 ] && [ ! -s "$W/out" ] && [ -f "$st" ] || fail "leftover, bad config: exit $rc: $(cat "$W/out")"
+: >"$W/c.conf"
+run_conf r730 apply --no-libvirt
+[ "$rc" -eq 1 ] || fail "leftover, no em1 in this kernel: exit $rc, want 1"
+grep -q "^could not put back VF $vf0 (em1#0) of guest l2hd" "$W/out" || fail "leftover: $(cat "$W/out")"
+grep -q "could not be put back" "$W/err" || fail "leftover message: $(cat "$W/err")"
+[ -f "$st" ] || fail "leftover: apply dropped a VF it could not put back"
+unchanged "$W/r730" "leftover: the tree changed"
+rm -rf "$W/state"
 
 # --- usage errors
 run_conf r730 apply --no-libvirt extra

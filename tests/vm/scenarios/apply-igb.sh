@@ -2,7 +2,9 @@
 # from a configuration file alone the VFs are created, 0-5 bound to
 # vfio-pci, 6 left on igbvf with its static settings; checked with sysfs and
 # ip.  A second run changes nothing; a count change while VFs are on
-# vfio-pci and libvirt cannot be asked is refused.
+# vfio-pci and libvirt cannot be asked is refused.  A hook state file left
+# from before this boot (a guest whose release never ran) is put back by
+# apply first; one written since boot is kept (a guest may run).
 . /vs/lib.sh
 load igb igbvf vfio-pci
 
@@ -58,8 +60,37 @@ else
 fi
 expect_eq "second apply prints nothing" "$(cat /tmp/apply2.out)" ""
 
+cp /tmp/vs.conf /tmp/vs.conf.orig
 sed -i 's/^numvfs = 7/numvfs = 6/; s/#6\]/#5]/; s/#0-5\]/#0-4]/' /tmp/vs.conf
 check_fails "count change refused while VFs are on vfio-pci, libvirt not asked" \
 	vs apply --no-libvirt --config /tmp/vs.conf
 expect_match "refusal names the PF and the VF" "$(vs_stderr)" "numvfs = 6 for $PF .* refused: VF 0 .* is on vfio-pci"
 expect_eq "count unchanged after the refusal" "$(cat "$pf/sriov_numvfs")" 7
+
+# --- a leftover of the hook: l2hd's VF eth0#1 (0000:01:10.2) configured,
+# its release never run
+cp /tmp/vs.conf.orig /tmp/vs.conf
+STATE=/run/virt-sriov-state
+export VIRT_SRIOV_STATE_DIR=$STATE     # for the hook and for apply
+D=/vs/data/hook
+before=$(ip_vf "$PF" 1)
+if env -i LC_ALL=C PATH=/usr/sbin:/usr/bin HOME=/ VIRT_SRIOV_STATE_DIR=$STATE VIRT_SRIOV_CONF=$D/host.conf \
+	"${VIRT_SRIOV_HOOK:-/usr/bin/virt-sriov-hook}" l2hd prepare begin - <$D/policy/l2hd_prepare.xml 2>/tmp/hook.err; then
+	pass "hook prepare of l2hd"
+else
+	fail "hook prepare of l2hd" "$(cat /tmp/hook.err)"
+fi
+expect_match "ip: l2hd's policy on VF 1" "$(ip_vf "$PF" 1)" 'link/ether 52:54:00:e2:e0:10 .*vlan 5, qos 2, spoof checking off, .*trust on'
+vs apply --no-libvirt --config /tmp/vs.conf >/tmp/apply3.out
+expect_eq "apply --no-libvirt keeps a state file written since boot" "$(ls $STATE)" 6dd2ed15-ba3e-4b22-858f-bcffc73036be.json
+expect_match "apply says why it kept it" "$(vs_stderr)" "1 guest state file.* written since boot kept"
+touch -d '2000-01-01 00:00:00' $STATE/6dd2ed15-ba3e-4b22-858f-bcffc73036be.json
+if vs apply --no-libvirt --config /tmp/vs.conf >/tmp/apply3.out; then
+	pass "apply --no-libvirt with a state file from before boot"
+else
+	fail "apply --no-libvirt with a state file from before boot" "$(vs_stderr)"
+fi
+expect_eq "apply: the leftover put back, nothing else changed" "$(cat /tmp/apply3.out)" \
+	"put back VF 0000:01:10.2 ($PF#1) of guest l2hd (6dd2ed15-ba3e-4b22-858f-bcffc73036be)"
+expect_eq "ip: VF 1 as before the hook" "$(ip_vf "$PF" 1)" "$before"
+expect_eq "no state left" "$(ls -A $STATE | wc -l)" 0
