@@ -197,6 +197,13 @@ static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_
 
 	if (plan->n == 0 && !plan->policy)
 		return 0;
+	/* The policy is remembered in the state file, which release must be
+	 * able to read: refuse now rather than start a guest whose settings
+	 * could never be put back. */
+	if (plan->policy && strlen(plan->policy) > VS_STATE_POLICY_MAX)
+		return vs_error_set(err, -EFBIG, "the policy element is too large: %zu bytes as remembered, more than "
+				    "%d (the state file holds at most %d): use fewer, broader rules",
+				    strlen(plan->policy), VS_STATE_POLICY_MAX, VS_STATE_MAX);
 	r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, err);
 	if (r == 0)
 		r = load_or_new(env, plan, &st, err);

@@ -8,9 +8,13 @@
 
 #include "hook-plan.h"
 #include "netlink.h"
+#include "state.h"
 #include "util.h"
 
 #define VS_HOOK_LOCK_MS 300
+/* Room for the policy in a state file (VS_STATE_MAX), leaving the rest
+ * for the VFs and for JSON's escaping of the policy's quotes. */
+#define VS_STATE_POLICY_MAX (VS_STATE_MAX / 4)
 
 /* The kernel, behind netlink.h's one seam (struct vs_nl).  nl NULL: the
  * real rtnetlink, opened on first use (a plan alone needs none); tests put

@@ -10,8 +10,6 @@
 #include "statedir.h"
 #include "sysfs.h"
 
-#define VS_STATE_MAX (1 << 20)
-
 bool vs_uuid_valid(const char *s)
 {
 	if (!s || strlen(s) != VS_UUID_LEN)
@@ -254,7 +252,13 @@ int vs_state_save(const char *dir, const struct vs_state *st, struct vs_error *e
 	if (!o)
 		return vs_error_set(err, -ENOMEM, "%s/%s: out of memory", dir, name);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	r = vs_statedir_write(dir, name, text, strlen(text), err);
+	/* a file load refuses would leave release nothing to put back */
+	if (strlen(text) > VS_STATE_MAX)
+		r = vs_error_set(err, -EFBIG, "%s/%s: would be %zu bytes, more than the %d a state file may have "
+				 "(the policy is %zu bytes): not written", dir, name, strlen(text), VS_STATE_MAX,
+				 st->policy ? strlen(st->policy) : 0);
+	else
+		r = vs_statedir_write(dir, name, text, strlen(text), err);
 	json_object_put(o);
 	return r;
 }

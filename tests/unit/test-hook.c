@@ -443,6 +443,32 @@ static void test_one_request_per_pf(void **state)
 	assert_true(fake_is_original());
 }
 
+/* 100,000 rules fit the 4 MiB input cap but not a state file release
+ * can read: refused at prepare, saying so, before anything is changed. */
+static void test_oversized_policy_refused(void **state)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	struct vs_error err;
+
+	snprintf(path, sizeof(path), "%s/huge.xml", base);
+	f = fopen(path, "w");
+	fputs("<domain type='qemu'><name>ga</name><uuid>" GA_UUID "</uuid><metadata>"
+	      "<vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'>", f);
+	for (int i = 0; i < 100000; i++)
+		fputs("<vsp:vf trust='on'/>", f);
+	fputs("</vsp:policy></metadata><devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+	      "<address domain='0' bus='3' slot='0x10' function='1'/></source></hostdev></devices></domain>", f);
+	assert_true(ftell(f) < VS_HOOK_INPUT_MAX);
+	fclose(f);
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", path, &err), 1);
+	assert_non_null(strstr(err.msg, "guest 'ga': "));
+	assert_non_null(strstr(err.msg, "policy"));
+	assert_int_equal(count_lines(fake_log, "SETLINK"), 0);
+	assert_int_equal(state_files(), 0);
+	assert_true(fake_is_original());
+}
+
 static const struct {
 	const char *file;
 	const char *driver;
@@ -513,6 +539,7 @@ int main(void)
 		cmocka_unit_test_setup(test_release_failure_is_kept, per_test),
 		cmocka_unit_test_setup(test_second_prepare_keeps_originals, per_test),
 		cmocka_unit_test_setup(test_one_request_per_pf, per_test),
+		cmocka_unit_test_setup(test_oversized_policy_refused, per_test),
 		cmocka_unit_test_setup(test_hostile_input, per_test),
 		cmocka_unit_test_setup(test_huge_and_nul_input, per_test),
 	};
