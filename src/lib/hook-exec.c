@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "hook-exec.h"
 #include "state.h"
@@ -192,6 +193,7 @@ static int apply_locked(const struct vs_hook_env *env, struct vs_plan *plan, str
 static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_error *err)
 {
 	_cleanup_close_ int lock = -1;
+	int guest_lock = -1;
 	struct vs_state st = { 0 };
 	int r;
 
@@ -204,11 +206,16 @@ static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_
 		return vs_error_set(err, -EFBIG, "the policy element is too large: %zu bytes as remembered, more than "
 				    "%d (the state file holds at most %d): use fewer, broader rules",
 				    strlen(plan->policy), VS_STATE_POLICY_MAX, VS_STATE_MAX);
+	/* the directory's lock: claims on VFs across guests are checked and
+	 * made by one start at a time; then the guest's own */
 	r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, err);
+	if (r == 0)
+		r = vs_state_lock_guest(env->state_dir, plan->uuid, VS_HOOK_LOCK_MS, &guest_lock, err);
 	if (r == 0)
 		r = load_or_new(env, plan, &st, err);
 	if (r == 0)
 		r = apply_locked(env, plan, &st, err);
+	vs_state_unlock_guest(env->state_dir, plan->uuid, guest_lock);
 	vs_state_free(&st);
 	return r;
 }
@@ -258,26 +265,97 @@ static int forget(const struct vs_hook_env *env, struct vs_plan *plan, const boo
 	return r;
 }
 
+static long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Not put back, and said so: the VFs of plan->vfs[first]'s PF (all of
+ * them when first is plan->n) stay in the state file for reconcile. */
+static void give_up(struct vs_plan *plan, size_t first, const char *why)
+{
+	for (size_t j = first < plan->n ? first : 0; j < plan->n; j++) {
+		struct vs_plan_vf *pv = &plan->vfs[j];
+
+		if (first < plan->n && strcmp(pv->pf, plan->vfs[first].pf) != 0)
+			continue;
+		pv->failed = true;
+		vs_strv_add(&plan->warnings, "guest '%s': VF %s (%s#%d): not put back: %s; kept in the state file "
+			    "for `virt-sriov reconcile`", vs_plan_guest(plan), pv->address, pv->pf, pv->index, why);
+	}
+}
+
+/* The plan was read before the guest's lock was ours: keep only the VFs
+ * the state file still holds (a start of another guest may have put one
+ * back and taken it over since). */
+static void drop_taken(const struct vs_hook_env *env, struct vs_plan *plan)
+{
+	struct vs_state st = { 0 };
+	size_t k = 0;
+
+	if (vs_state_load(env->state_dir, plan->uuid, &st, NULL) < 0)
+		return;
+	for (size_t i = 0; i < plan->n; i++) {
+		if (vs_state_find_vf(&st, plan->vfs[i].address)) {
+			plan->vfs[k++] = plan->vfs[i];
+			continue;
+		}
+		vs_strv_add(&plan->notes, "VF %s: no longer in the guest's state file (taken over): left alone",
+			    plan->vfs[i].address);
+		free(plan->vfs[i].network);
+	}
+	plan->n = k;
+	vs_state_free(&st);
+}
+
+static void restore_locked(const struct vs_hook_env *env, struct vs_plan *plan, const struct timespec *t0,
+			   int budget)
+{
+	_cleanup_free_ struct vs_vf_config *cfgs = NULL;
+	_cleanup_free_ bool *ok = NULL;
+	struct vs_error err = { 0 };
+
+	drop_taken(env, plan);
+	cfgs = plan_cfgs(plan);
+	ok = calloc(plan->n + 1, sizeof(*ok));
+	if (!cfgs || !ok) {
+		give_up(plan, plan->n, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < plan->n; i++) {
+		if (!first_of_pf(plan, i))
+			continue;
+		if (elapsed_ms(t0) >= budget)
+			give_up(plan, i, "the release deadline was reached");
+		else
+			restore_pf(env, plan, cfgs, i, ok);
+	}
+	if (forget(env, plan, ok, &err) < 0)
+		vs_strv_add(&plan->warnings, "guest '%s': %s", vs_plan_guest(plan), err.msg[0] ? err.msg : "cannot update the state file");
+}
+
+/* Waits for the guest's lock as long as any peer may hold it (another
+ * release of the guest, a reconcile, a start taking a VF over), then puts
+ * back within the same budget; never gives up without saying which VFs. */
 static int restore(const struct vs_hook_env *env, struct vs_plan *plan)
 {
-	_cleanup_close_ int lock = -1;
-	_cleanup_free_ struct vs_vf_config *cfgs = plan_cfgs(plan);
-	_cleanup_free_ bool *ok = calloc(plan->n + 1, sizeof(*ok));
+	int lock = -1;
+	int budget = env->release_ms > 0 ? env->release_ms : VS_HOOK_RELEASE_MS;
 	struct vs_error err = { 0 };
-	int r;
+	struct timespec t0;
 
 	if (!plan->has_state)
 		return 0;
-	if (!cfgs || !ok)
-		return -ENOMEM;
-	r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, &err);
-	for (size_t i = 0; r == 0 && i < plan->n; i++)
-		if (first_of_pf(plan, i))
-			restore_pf(env, plan, cfgs, i, ok);
-	if (r == 0)
-		r = forget(env, plan, ok, &err);
-	if (r < 0)
-		vs_strv_add(&plan->warnings, "guest '%s': %s", vs_plan_guest(plan), err.msg[0] ? err.msg : strerror(-r));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (vs_state_lock_guest(env->state_dir, plan->uuid, budget, &lock, &err) < 0) {
+		give_up(plan, plan->n, err.msg[0] ? err.msg : "cannot lock the guest's state");
+		return 0;
+	}
+	restore_locked(env, plan, &t0, budget);
+	vs_state_unlock_guest(env->state_dir, plan->uuid, lock);
 	return 0;
 }
 

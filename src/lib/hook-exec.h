@@ -11,7 +11,16 @@
 #include "state.h"
 #include "util.h"
 
-#define VS_HOOK_LOCK_MS 300
+/* Prepare / port-created: each lock (the directory's, then the guest's)
+ * is waited for at most this long, inside the hook's 3 s deadline: a
+ * start refused for it says so. */
+#define VS_HOOK_LOCK_MS 1000
+/* Release / port-deleted: the guest's lock is waited for, and its VFs put
+ * back, within this budget (longer than any peer holds the lock: a start
+ * within its 3 s, another release within this); what is not put back by
+ * then is named in plan->warnings and kept.  The hook's own alarm for
+ * release comes later (src/hook/main.c). */
+#define VS_HOOK_RELEASE_MS 20000
 /* Room for the policy in a state file (VS_STATE_MAX), leaving the rest
  * for the VFs and for JSON's escaping of the policy's quotes. */
 #define VS_STATE_POLICY_MAX (VS_STATE_MAX / 4)

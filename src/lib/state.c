@@ -294,3 +294,30 @@ int vs_state_lock(const char *dir, int timeout_ms, int *fd, struct vs_error *err
 	/* The directory itself is the lock: nothing is left behind in it. */
 	return vs_statedir_lock(dir, NULL, timeout_ms, fd, err);
 }
+
+int vs_state_lock_guest(const char *dir, const char *uuid, int timeout_ms, int *fd, struct vs_error *err)
+{
+	char name[VS_UUID_LEN + 6];
+
+	*fd = -1;
+	if (!vs_uuid_valid(uuid))
+		return vs_error_set(err, -EINVAL, "state: '%s' is not a guest UUID", uuid);
+	snprintf(name, sizeof(name), "%s.lock", uuid);
+	return vs_statedir_lock(dir, name, timeout_ms, fd, err);
+}
+
+void vs_state_unlock_guest(const char *dir, const char *uuid, int fd)
+{
+	char name[VS_UUID_LEN + 6], json[VS_UUID_LEN + 6];
+	_cleanup_free_ char *text = NULL;
+
+	if (fd < 0)
+		return;
+	snprintf(name, sizeof(name), "%s.lock", uuid);
+	snprintf(json, sizeof(json), "%s.json", uuid);
+	/* a state file left (for reconcile): keep its lock file too */
+	if (!vs_uuid_valid(uuid) || vs_statedir_read(dir, json, 0, &text, NULL, NULL) != -ENOENT)
+		close(fd);
+	else
+		vs_statedir_unlock_remove(dir, name, fd);
+}

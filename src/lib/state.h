@@ -57,6 +57,12 @@ int vs_state_list(const char *dir, char ***uuids, struct vs_error *err);
 /* Exclusive lock over the directory's state (guests starting side by side),
  * waiting at most timeout_ms.  *fd is closed to unlock. */
 int vs_state_lock(const char *dir, int timeout_ms, int *fd, struct vs_error *err);
+/* Exclusive lock over one guest's state file (DIR/UUID.lock).  Taken
+ * after vs_state_lock when both are held, never before. */
+int vs_state_lock_guest(const char *dir, const char *uuid, int timeout_ms, int *fd, struct vs_error *err);
+/* Unlock; when the guest has no state file left, remove the lock file too
+ * (safely: vs_statedir_unlock_remove). */
+void vs_state_unlock_guest(const char *dir, const char *uuid, int fd);
 
 struct vs_state_vf *vs_state_find_vf(struct vs_state *st, const char *address);
 /* Append a VF entry (zeroed configs); NULL on no memory. */

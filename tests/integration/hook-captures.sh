@@ -86,7 +86,7 @@ hook qemu l2net start begin "$R/005_qemu_l2net_start_begin.xml" || fail "l2net s
 hook qemu l2hd prepare begin "$D/policy/l2hd_prepare.xml" || fail "l2hd prepare"
 [ "$(field eth0 0 spoofchk)" = false ] && [ "$(field eth0 0 vlan)" = 0 ] || fail "l2net: wrong settings on eth0#0"
 [ "$(field eth0 1 vlan)" = 5 ] && [ "$(field eth0 1 qos)" = 2 ] || fail "l2hd: VLAN not applied to a plain hostdev"
-[ "$(ls "$W/state" | wc -l)" = 2 ] || fail "expected two state files"
+[ "$(ls "$W/state"/*.json | wc -l)" = 2 ] || fail "expected two state files"
 hook qemu l2net stopped end "$R/007_qemu_l2net_stopped_end.xml" || fail "l2net stopped"
 hook network vfpool port-deleted begin "$R/008_network_vfpool_port-deleted_begin.xml" || fail "l2net port-deleted"
 hook qemu l2net release end "$R/009_qemu_l2net_release_end.xml" || fail "l2net release"

@@ -11,11 +11,14 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "conf.h"
 #include "fake-kernel.h"
 #include "hook.h"
+#include "statedir.h"
 
 #define GA_UUID "4f1bd86d-9f62-4c8c-886a-6b0fc8fd2fb7"
 #define GB_UUID "628e2f8a-1c64-4678-9543-72711a742d4c"
@@ -206,8 +209,9 @@ static int state_files(void)
 	struct dirent *de;
 	int n = 0;
 
+	/* state files; the per-guest lock files (UUID.lock) hold nothing */
 	while (d && (de = readdir(d)))
-		n += de->d_name[0] != '.';
+		n += de->d_name[0] != '.' && strstr(de->d_name, ".json") != NULL;
 	if (d)
 		closedir(d);
 	return n;
@@ -469,6 +473,119 @@ static void test_oversized_policy_refused(void **state)
 	assert_true(fake_is_original());
 }
 
+/* Another run holds the directory lock and the guest's lock for ms
+ * milliseconds (a child process: flock is per process); returns its pid
+ * once it holds them. */
+static pid_t hold_locks(const char *uuid, int ms)
+{
+	char name[64];
+	int p[2];
+	char c;
+	pid_t pid;
+
+	snprintf(name, sizeof(name), "%s.lock", uuid);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int a = -1, b = -1;
+
+		if (vs_statedir_lock(state_dir, NULL, 100, &a, NULL) < 0 ||
+		    vs_statedir_lock(state_dir, name, 100, &b, NULL) < 0)
+			_exit(1);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		usleep((useconds_t)ms * 1000);
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Many guests stopping at once: a release whose locks are held for a
+ * second by another run waits for it, then puts everything back. */
+static void test_release_waits_for_peer(void **state)
+{
+	struct vs_plan plan;
+	struct vs_error err;
+	pid_t pid;
+
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	pid = hold_locks(GA_UUID, 1000);
+	assert_int_equal(run("qemu", "ga", "release", "end", "captures/017_qemu_ga_release_end.xml", &plan, &err), 0);
+	reap(pid);
+	assert_int_equal(plan.n, 1);
+	assert_false(plan.vfs[0].failed);
+	assert_int_equal(plan.warnings.n, 0);
+	vs_plan_free(&plan);
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 0);
+}
+
+/* Past its deadline, release says which VFs it did not put back, marks
+ * them failed (the log says "put back" only for the others) and keeps
+ * them for reconcile. */
+static void test_release_deadline_keeps_state(void **state)
+{
+	struct vs_plan plan;
+	struct vs_error err;
+	struct vs_state st;
+	pid_t pid;
+
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	env.release_ms = 200;
+	pid = hold_locks(GA_UUID, 1000);
+	assert_int_equal(run("qemu", "ga", "release", "end", "captures/017_qemu_ga_release_end.xml", &plan, &err), 0);
+	env.release_ms = 0;
+	reap(pid);
+	assert_int_equal(plan.n, 1);
+	assert_true(plan.vfs[0].failed);
+	assert_int_equal(plan.warnings.n, 1);
+	assert_non_null(strstr(plan.warnings.v[0], "guest 'ga': VF 0000:03:10.1 (em1#0): not put back"));
+	assert_non_null(strstr(plan.warnings.v[0], "reconcile"));
+	vs_plan_free(&plan);
+	assert_false(fake_is_original());
+	assert_int_equal(vs_state_load(state_dir, GA_UUID, &st, NULL), 0);
+	assert_int_equal(st.n, 1);
+	vs_state_free(&st);
+	assert_int_equal(run_free("qemu", "ga", "release", "end", "captures/017_qemu_ga_release_end.xml", &err), 0);
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 0);
+}
+
+/* Release needs the UUID alone: an XML over the input cap (a huge
+ * <metadata> of another application) still puts back. */
+static void test_release_over_input_cap(void **state)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	struct vs_error err;
+
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	snprintf(path, sizeof(path), "%s/release-huge.xml", base);
+	f = fopen(path, "w");
+	fputs("<domain type='qemu' id='1'>\n  <name>ga</name>\n  <uuid>" GA_UUID "</uuid>\n"
+	      "  <metadata><x:app xmlns:x='urn:x'>", f);
+	for (int i = 0; i < (VS_HOOK_INPUT_MAX / 16) + 10; i++)
+		fputs("<x:a b='cdefg'/>", f);
+	fputs("</x:app></metadata><devices/></domain>\n", f);
+	assert_true(ftell(f) > VS_HOOK_INPUT_MAX);
+	fclose(f);
+	assert_int_equal(run_free("qemu", "ga", "release", "end", path, &err), 0);
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 0);
+}
+
 static const struct {
 	const char *file;
 	const char *driver;
@@ -540,6 +657,9 @@ int main(void)
 		cmocka_unit_test_setup(test_second_prepare_keeps_originals, per_test),
 		cmocka_unit_test_setup(test_one_request_per_pf, per_test),
 		cmocka_unit_test_setup(test_oversized_policy_refused, per_test),
+		cmocka_unit_test_setup(test_release_waits_for_peer, per_test),
+		cmocka_unit_test_setup(test_release_deadline_keeps_state, per_test),
+		cmocka_unit_test_setup(test_release_over_input_cap, per_test),
 		cmocka_unit_test_setup(test_hostile_input, per_test),
 		cmocka_unit_test_setup(test_huge_and_nul_input, per_test),
 	};
