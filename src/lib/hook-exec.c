@@ -190,6 +190,84 @@ static int apply_locked(const struct vs_hook_env *env, struct vs_plan *plan, str
 	return 0;
 }
 
+/* ---- VFs another guest's state file still claims ---- */
+
+/* Put back what guest `other` left on the plan's VFs, from its saved
+ * values, and take those VFs out of its file; under its lock (a release
+ * or reconcile of it in progress is waited for, up to VS_HOOK_LOCK_MS). */
+static int take_back(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_state *st, struct vs_error *err)
+{
+	struct vs_error sub = { 0 };
+	const char *name = st->name ? st->name : st->uuid;
+	bool changed = false;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		struct vs_state_vf *sv = vs_state_find_vf(st, plan->vfs[i].address);
+		struct vs_vf_config c;
+
+		if (!sv)
+			continue;
+		c = sv->saved;
+		if (!vs_vf_config_is_empty(&c) && set_vfs(env, sv->pf, &c, 1, &sub) < 0)
+			return vs_error_set(err, sub.code, "VF %s: left configured by guest '%s' (%s), whose release did not "
+					    "put it back, and it cannot be put back now: %s", sv->address, name, st->uuid, sub.msg);
+		vs_strv_add(&plan->warnings, "guest '%s': VF %s: left configured by guest '%s' (%s), whose release did "
+			    "not put it back: put back from its saved state first", vs_plan_guest(plan), sv->address,
+			    name, st->uuid);
+		vs_state_remove_vf(st, sv);
+		changed = true;
+	}
+	if (!changed)
+		return 0;
+	/* its policy stays for its pool ports, as release leaves it */
+	return st->n || st->policy ? vs_state_save(env->state_dir, st, err) : vs_state_remove(env->state_dir, st->uuid, err);
+}
+
+static int take_over(const struct vs_hook_env *env, struct vs_plan *plan, const char *other, const char *vf,
+		     const char *other_name, struct vs_error *err)
+{
+	struct vs_state st = { 0 };
+	int lock = -1;
+	int r = vs_state_lock_guest(env->state_dir, other, VS_HOOK_LOCK_MS, &lock, NULL);
+
+	if (r < 0)
+		return vs_error_set(err, -EBUSY, "VF %s is claimed by guest '%s' (%s), which is starting or stopping "
+				    "right now: not starting guest '%s' with it", vf, other_name, other, vs_plan_guest(plan));
+	r = vs_state_load(env->state_dir, other, &st, err);
+	if (r == 0)
+		r = take_back(env, plan, &st, err);
+	vs_state_free(&st);
+	vs_state_unlock_guest(env->state_dir, other, lock);
+	return r == -ENOENT ? 0 : r;
+}
+
+/* libvirt hands a VF to one guest at a time: a start given a VF that
+ * another guest's state file claims means that guest's release failed or
+ * was killed.  The VF is put back first, so this guest saves the true
+ * originals and a later reconcile of the other leaves it alone.  Called
+ * under the directory's lock: no other start claims meanwhile. */
+static int claims(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_error *err)
+{
+	char **uuids = NULL;
+	int r = vs_state_list(env->state_dir, &uuids, err);
+
+	for (char **u = uuids; r >= 0 && u && *u; u++) {
+		struct vs_state st = { 0 };
+		const char *vf = NULL;
+
+		if (strcmp(*u, plan->uuid) == 0 || vs_state_load(env->state_dir, *u, &st, NULL) < 0)
+			continue;
+		for (size_t i = 0; !vf && i < plan->n; i++)
+			if (vs_state_find_vf(&st, plan->vfs[i].address))
+				vf = plan->vfs[i].address;
+		if (vf)
+			r = take_over(env, plan, *u, vf, st.name ? st.name : *u, err);
+		vs_state_free(&st);
+	}
+	vs_strv_free(uuids);
+	return r < 0 ? r : 0;
+}
+
 static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_error *err)
 {
 	_cleanup_close_ int lock = -1;
@@ -209,6 +287,8 @@ static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_
 	/* the directory's lock: claims on VFs across guests are checked and
 	 * made by one start at a time; then the guest's own */
 	r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, err);
+	if (r == 0)
+		r = claims(env, plan, err);
 	if (r == 0)
 		r = vs_state_lock_guest(env->state_dir, plan->uuid, VS_HOOK_LOCK_MS, &guest_lock, err);
 	if (r == 0)

@@ -476,7 +476,7 @@ static void test_oversized_policy_refused(void **state)
 /* Another run holds the directory lock and the guest's lock for ms
  * milliseconds (a child process: flock is per process); returns its pid
  * once it holds them. */
-static pid_t hold_locks(const char *uuid, int ms)
+static pid_t hold_locks_of(const char *uuid, int ms, bool dir_too)
 {
 	char name[64];
 	int p[2];
@@ -490,7 +490,7 @@ static pid_t hold_locks(const char *uuid, int ms)
 	if (pid == 0) {
 		int a = -1, b = -1;
 
-		if (vs_statedir_lock(state_dir, NULL, 100, &a, NULL) < 0 ||
+		if ((dir_too && vs_statedir_lock(state_dir, NULL, 100, &a, NULL) < 0) ||
 		    vs_statedir_lock(state_dir, name, 100, &b, NULL) < 0)
 			_exit(1);
 		if (write(p[1], "x", 1) != 1)
@@ -502,6 +502,11 @@ static pid_t hold_locks(const char *uuid, int ms)
 	assert_int_equal(read(p[0], &c, 1), 1);
 	close(p[0]);
 	return pid;
+}
+
+static pid_t hold_locks(const char *uuid, int ms)
+{
+	return hold_locks_of(uuid, ms, true);
 }
 
 static void reap(pid_t pid)
@@ -586,6 +591,102 @@ static void test_release_over_input_cap(void **state)
 	assert_int_equal(state_files(), 0);
 }
 
+/* Guest B, given the VF guest ga had (0000:03:10.1): spoofchk off only. */
+static void write_gb_xml(char *path, size_t size)
+{
+	FILE *f;
+
+	snprintf(path, size, "%s/gb-takes-over.xml", base);
+	f = fopen(path, "w");
+	fputs("<domain type='qemu'><name>gb</name><uuid>" GB_UUID "</uuid><metadata>"
+	      "<vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'><vsp:vf spoofchk='off'/></vsp:policy>"
+	      "</metadata><devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+	      "<address domain='0' bus='3' slot='0x10' function='1'/></source></hostdev></devices></domain>", f);
+	fclose(f);
+}
+
+static void unrefuse(void)
+{
+	json_object *root = json_object_from_file(fake);
+
+	json_object_object_del(root, "_refuse");
+	assert_int_equal(json_object_to_file(fake, root), 0);
+	json_object_put(root);
+}
+
+/* ga's release fails and leaves trust on; gb is given the VF: the
+ * leftovers are put back from ga's state first, gb saves the true
+ * originals, and a later reconcile of ga leaves gb's VF alone. */
+static void test_leftover_never_adopted(void **state)
+{
+	char path[PATH_MAX];
+	struct vs_plan plan;
+	struct vs_error err;
+	struct vs_state st;
+	json_object *vf;
+
+	write_gb_xml(path, sizeof(path));
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	refuse("em1", "mac");
+	assert_int_equal(run_free("qemu", "ga", "release", "end", "captures/017_qemu_ga_release_end.xml", &err), 0);
+	unrefuse();
+	vf = fake_vf("em1", 0);
+	assert_string_equal(field(vf, "trust"), "true");
+	json_object_put(vf);
+
+	assert_int_equal(run("qemu", "gb", "prepare", "begin", path, &plan, &err), 0);
+	assert_int_equal(plan.warnings.n, 1);
+	assert_non_null(strstr(plan.warnings.v[0], "VF 0000:03:10.1"));
+	assert_non_null(strstr(plan.warnings.v[0], "guest 'ga'"));
+	vs_plan_free(&plan);
+	vf = fake_vf("em1", 0);
+	assert_string_equal(field(vf, "trust"), "false");
+	assert_string_equal(field(vf, "mac"), "00:00:00:00:00:00");
+	assert_string_equal(field(vf, "spoofchk"), "false");
+	json_object_put(vf);
+	assert_int_equal(vs_state_load(state_dir, GB_UUID, &st, NULL), 0);
+	assert_int_equal(st.n, 1);
+	assert_int_equal(st.vfs[0].saved.spoofchk, 1);
+	vs_state_free(&st);
+	/* ga's file keeps its policy, without the VF */
+	assert_int_equal(vs_state_load(state_dir, GA_UUID, &st, NULL), 0);
+	assert_int_equal(st.n, 0);
+	vs_state_free(&st);
+
+	/* reconcile of ga: nothing of gb's */
+	assert_int_equal(vs_hook_plan_restore(&env, GA_UUID, &plan, &err), 0);
+	assert_int_equal(vs_hook_execute(&env, &plan, &err), 0);
+	assert_int_equal(plan.n, 0);
+	vs_plan_free(&plan);
+	vf = fake_vf("em1", 0);
+	assert_string_equal(field(vf, "spoofchk"), "false");
+	json_object_put(vf);
+	assert_int_equal(run_free("qemu", "gb", "release", "end", path, &err), 0);
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 0);
+}
+
+/* The VF's holder is busy right now (its lock held past the wait): the
+ * start is refused naming both guests, and nothing changes. */
+static void test_claimed_by_busy_guest_refused(void **state)
+{
+	char path[PATH_MAX];
+	struct vs_error err;
+	pid_t pid;
+
+	write_gb_xml(path, sizeof(path));
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	snapshot();
+	pid = hold_locks_of(GA_UUID, 2500, false);
+	assert_int_equal(run_free("qemu", "gb", "prepare", "begin", path, &err), 1);
+	reap(pid);
+	assert_non_null(strstr(err.msg, "guest 'gb'"));
+	assert_non_null(strstr(err.msg, "guest 'ga'"));
+	assert_non_null(strstr(err.msg, "0000:03:10.1"));
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 1);
+}
+
 static const struct {
 	const char *file;
 	const char *driver;
@@ -660,6 +761,8 @@ int main(void)
 		cmocka_unit_test_setup(test_release_waits_for_peer, per_test),
 		cmocka_unit_test_setup(test_release_deadline_keeps_state, per_test),
 		cmocka_unit_test_setup(test_release_over_input_cap, per_test),
+		cmocka_unit_test_setup(test_leftover_never_adopted, per_test),
+		cmocka_unit_test_setup(test_claimed_by_busy_guest_refused, per_test),
 		cmocka_unit_test_setup(test_hostile_input, per_test),
 		cmocka_unit_test_setup(test_huge_and_nul_input, per_test),
 	};
