@@ -120,6 +120,25 @@ same_as_orig || fail "hostile input changed a VF"
 [ -z "$(find "$W" -newer "$W/orig.json" -type f ! -path "$W/state*" ! -name fake.json ! -name 'fake.json.log' \
 	! -name hook.log ! -name err ! -name huge)" ] || fail "a file was written outside the state dir"
 
+# --- release: "put back" is logged only for what was; a VF the driver
+# refuses is named and kept; an XML over the input cap still puts back
+hook qemu ga prepare begin "$D/policy/ga_prepare.xml" || fail "ga prepare (release log)"
+jq '._refuse = {"em1": "mac"}' "$W/fake.json" >"$W/f.tmp" && mv "$W/f.tmp" "$W/fake.json"
+: >"$W/hook.log"
+hook qemu ga release end "$D/captures/017_qemu_ga_release_end.xml" || fail "failed release exits non-zero"
+grep -q "VF 0000:03:10.1 (em1#0): NOT put back" "$W/hook.log" || fail "release log: $(cat "$W/hook.log")"
+! grep " put back" "$W/hook.log" | grep -vq "NOT put back\|not put back\|could not put back" ||
+	fail "release logged 'put back' for a VF it did not put back: $(cat "$W/hook.log")"
+jq 'del(._refuse)' "$W/fake.json" >"$W/f.tmp" && mv "$W/f.tmp" "$W/fake.json"
+{
+	printf "<domain type='qemu'>\n  <name>ga</name>\n  <uuid>4f1bd86d-9f62-4c8c-886a-6b0fc8fd2fb7</uuid>\n  <metadata>"
+	head -c 5000000 /dev/zero | tr '\0' ' '
+	printf '</metadata>\n</domain>\n'
+} >"$W/release-huge.xml"
+hook qemu ga release end "$W/release-huge.xml" || fail "huge release exits non-zero"
+same_as_orig || fail "a release over the input cap did not put back: $(cat "$W/hook.log")"
+[ -z "$(ls -A "$W/state")" ] || fail "release left: $(ls -A "$W/state")"
+
 # --- plan: the same decisions, as JSON
 VIRT_SRIOV_SYSFS_ROOT=$W/tree VIRT_SRIOV_CONF=$D/host.conf VIRT_SRIOV_STATE_DIR=$W/state \
 	"$VIRT_SRIOV" plan --domain-xml "$D/policy/ga_prepare.xml" >"$W/plan.json" || fail "plan ga"
