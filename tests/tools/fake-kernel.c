@@ -337,6 +337,8 @@ static int load_file(struct fake_kernel *k)
 		json_object_object_get_ex(root, "_refuse", &refuse);
 	if (root && json_object_object_get_ex(root, "_busy", &busy))
 		k->busy = json_object_get_int(busy);
+	if (root && json_object_object_get_ex(root, "_delay_ms", &busy))
+		k->delay_ms = json_object_get_int(busy);
 	if (root) {
 		json_object_object_foreach(root, name, arr) {
 			if (r == 0 && name[0] != '_')
@@ -441,6 +443,8 @@ static int setlink(struct fake_kernel *k, const void *buf, size_t len)
 		log_setlink(k, buf, len);
 	if (k->real)
 		return vs_nl_request(k->real, buf, len, &ack) < 0 && ack.error == 0 ? -EIO : ack.error;
+	if (k->delay_ms > 0)
+		usleep((useconds_t)k->delay_ms * 1000);
 	if (k->busy > 0) {
 		k->busy--;
 		error = k->busy_error ? k->busy_error : -EBUSY;

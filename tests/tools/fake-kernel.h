@@ -66,6 +66,8 @@ struct fake_kernel {
 	 * busy_error (EBUSY when 0) and change nothing ("_busy": N in the
 	 * file, counted down there) */
 	int busy, busy_error;
+	/* a slow driver: every RTM_SETLINK takes this long ("_delay_ms") */
+	int delay_ms;
 	const char *path;            /* file-backed; NULL in memory */
 	struct vs_nl *real;          /* $VIRT_SRIOV_FAKE_SET_KERNEL: where SETLINKs go */
 	/* what was sent */

@@ -568,6 +568,52 @@ static void test_release_deadline_keeps_state(void **state)
 	assert_int_equal(state_files(), 0);
 }
 
+/* A slow driver: release puts back what it can within its budget, then
+ * names the VFs of the PFs it did not reach and keeps them. */
+static void test_release_deadline_mid_way(void **state)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	struct vs_plan plan;
+	struct vs_error err;
+	struct vs_state st;
+	json_object *root;
+
+	snprintf(path, sizeof(path), "%s/two-pfs.xml", base);
+	f = fopen(path, "w");
+	fputs("<domain type='qemu'><name>g2</name><uuid>" GB_UUID "</uuid><metadata>"
+	      "<vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'><vsp:vf spoofchk='off'/></vsp:policy>"
+	      "</metadata><devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+	      "<address domain='0' bus='3' slot='0x10' function='1'/></source></hostdev>"
+	      "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+	      "<address domain='0' bus='1' slot='0x10' function='0'/></source></hostdev></devices></domain>", f);
+	fclose(f);
+	assert_int_equal(run_free("qemu", "g2", "prepare", "begin", path, &err), 0);
+	root = json_object_from_file(fake);
+	json_object_object_add(root, "_delay_ms", json_object_new_int(300));
+	assert_int_equal(json_object_to_file(fake, root), 0);
+	json_object_put(root);
+	env.release_ms = 250;
+	assert_int_equal(run("qemu", "g2", "release", "end", path, &plan, &err), 0);
+	env.release_ms = 0;
+	assert_int_equal(plan.n, 2);
+	assert_false(plan.vfs[0].failed);
+	assert_true(plan.vfs[1].failed);
+	assert_int_equal(plan.warnings.n, 1);
+	assert_non_null(strstr(plan.warnings.v[0], "VF 0000:01:10.0 (eth0#0): not put back: the release deadline"));
+	vs_plan_free(&plan);
+	assert_int_equal(vs_state_load(state_dir, GB_UUID, &st, NULL), 0);
+	assert_int_equal(st.n, 1);
+	assert_string_equal(st.vfs[0].address, "0000:01:10.0");
+	vs_state_free(&st);
+	/* reconcile finishes it */
+	assert_int_equal(vs_hook_plan_restore(&env, GB_UUID, &plan, &err), 0);
+	assert_int_equal(vs_hook_execute(&env, &plan, &err), 0);
+	assert_int_equal(plan.warnings.n, 0);
+	vs_plan_free(&plan);
+	assert_int_equal(state_files(), 0);
+}
+
 /* Release needs the UUID alone: an XML over the input cap (a huge
  * <metadata> of another application) still puts back. */
 static void test_release_over_input_cap(void **state)
@@ -760,6 +806,7 @@ int main(void)
 		cmocka_unit_test_setup(test_oversized_policy_refused, per_test),
 		cmocka_unit_test_setup(test_release_waits_for_peer, per_test),
 		cmocka_unit_test_setup(test_release_deadline_keeps_state, per_test),
+		cmocka_unit_test_setup(test_release_deadline_mid_way, per_test),
 		cmocka_unit_test_setup(test_release_over_input_cap, per_test),
 		cmocka_unit_test_setup(test_leftover_never_adopted, per_test),
 		cmocka_unit_test_setup(test_claimed_by_busy_guest_refused, per_test),
