@@ -1,9 +1,11 @@
-/* Carrying a plan out (hook-plan.h) on the kernel, under the state
- * directory's lock.  Prepare / port-created: save what the VFs have into
- * the guest's state file, then apply, one PF at a time through the one
- * executor (vfctl.h); a refusal puts back every PF touched so far.
- * Release / port-deleted: put back what was saved, forget what was put
- * back, keep the rest for `virt-sriov reconcile`. */
+/* Carrying a plan out (hook-plan.h) on the kernel.  Prepare /
+ * port-created, under the state directory's lock then the guest's: put
+ * back first a VF another guest's state file still claims (its release
+ * failed), then save what the VFs have into the guest's state file, then
+ * apply, one PF at a time through the one executor (vfctl.h); a refusal
+ * puts back every PF touched so far.  Release / port-deleted, under the
+ * guest's lock alone: put back what was saved, forget what was put back,
+ * name and keep the rest for `virt-sriov reconcile`. */
 #pragma once
 
 #include "hook-plan.h"
