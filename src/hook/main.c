@@ -22,6 +22,33 @@
 /* Belt and braces on top of the netlink and lock timeouts: a hook that
  * hangs holds up the guest start, so die rather than wait. */
 #define HOOK_DEADLINE_S 3
+/* Release / port-deleted wait for peers and put back within
+ * VS_HOOK_RELEASE_MS, and say what they did not put back; their alarm
+ * comes after that, for a hook hung in the kernel. */
+#define HOOK_RELEASE_DEADLINE_S (VS_HOOK_RELEASE_MS / 1000 + 10)
+
+/* The release alarm: nothing but async-signal-safe calls here.  What was
+ * not put back is still in the state file: say so, exit 0 (libvirt
+ * ignores a failed release anyway). */
+static void release_alarm(int sig)
+{
+	static const char msg[] = "virt-sriov-hook: release: killed at its deadline; what was not put back "
+				  "stays in the state file for `virt-sriov reconcile`\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(0);
+}
+
+static void set_deadline(enum vs_hook_action a)
+{
+	if (a != VS_HOOK_RELEASE && a != VS_HOOK_PORT_DELETED) {
+		alarm(HOOK_DEADLINE_S);
+		return;
+	}
+	signal(SIGALRM, release_alarm);
+	alarm(HOOK_RELEASE_DEADLINE_S);
+}
 
 /* Everything on stdin (libvirt writes all of it; leaving some unread can
  * fail its write), keeping at most VS_HOOK_INPUT_MAX + 1 bytes. */
@@ -96,8 +123,10 @@ static void log_plan(const struct vs_plan *plan)
 		char settings[512] = "";
 
 		vs_vf_config_foreach(&pv->cfg, log_setting, settings);
-		logline(LOG_INFO, "%s: guest '%s': VF %s (%s#%d):%s%s", vs_hook_action_name(plan->action), guest,
-			pv->address, pv->pf, pv->index, back ? " put back" : "", settings);
+		/* "put back" only for what was: the rest is in the warnings */
+		logline(back && pv->failed ? LOG_WARNING : LOG_INFO, "%s: guest '%s': VF %s (%s#%d):%s%s",
+			vs_hook_action_name(plan->action), guest, pv->address, pv->pf, pv->index,
+			!back ? "" : pv->failed ? " NOT put back (kept for reconcile):" : " put back", settings);
 	}
 	for (size_t i = 0; i < plan->warnings.n; i++)
 		logline(LOG_WARNING, "%s", plan->warnings.v[i]);
@@ -117,7 +146,7 @@ int main(int argc, char **argv)
 	size_t len;
 	int status;
 
-	alarm(HOOK_DEADLINE_S);
+	set_deadline(a);
 	xml = read_stdin(&len);
 	if (a == VS_HOOK_NONE)
 		return 0;

@@ -210,7 +210,7 @@ int vs_attach_remember_policy(const struct vs_attach_env *env, const struct vs_g
 		r = -ENOMEM;
 	vs_policy_free(&pol);
 	if (r == 0)
-		r = vs_state_lock(dir, VS_HOOK_LOCK_MS * 10, &lock, err);
+		r = vs_state_lock_guest(dir, g->uuid, VS_HOOK_RELEASE_MS, &lock, err);
 	if (r == 0 && (r = vs_state_load(dir, g->uuid, &st, &sub)) == -ENOENT) {
 		r = 0;
 		vs_strlcpy(st.uuid, g->uuid, sizeof(st.uuid));

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "hook-exec.h"
 #include "state.h"
@@ -189,19 +190,112 @@ static int apply_locked(const struct vs_hook_env *env, struct vs_plan *plan, str
 	return 0;
 }
 
+/* ---- VFs another guest's state file still claims ---- */
+
+/* Put back what guest `other` left on the plan's VFs, from its saved
+ * values, and take those VFs out of its file; under its lock (a release
+ * or reconcile of it in progress is waited for, up to VS_HOOK_LOCK_MS). */
+static int take_back(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_state *st, struct vs_error *err)
+{
+	struct vs_error sub = { 0 };
+	const char *name = st->name ? st->name : st->uuid;
+	bool changed = false;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		struct vs_state_vf *sv = vs_state_find_vf(st, plan->vfs[i].address);
+		struct vs_vf_config c;
+
+		if (!sv)
+			continue;
+		c = sv->saved;
+		if (!vs_vf_config_is_empty(&c) && set_vfs(env, sv->pf, &c, 1, &sub) < 0)
+			return vs_error_set(err, sub.code, "VF %s: left configured by guest '%s' (%s), whose release did not "
+					    "put it back, and it cannot be put back now: %s", sv->address, name, st->uuid, sub.msg);
+		vs_strv_add(&plan->warnings, "guest '%s': VF %s: left configured by guest '%s' (%s), whose release did "
+			    "not put it back: put back from its saved state first", vs_plan_guest(plan), sv->address,
+			    name, st->uuid);
+		vs_state_remove_vf(st, sv);
+		changed = true;
+	}
+	if (!changed)
+		return 0;
+	/* its policy stays for its pool ports, as release leaves it */
+	return st->n || st->policy ? vs_state_save(env->state_dir, st, err) : vs_state_remove(env->state_dir, st->uuid, err);
+}
+
+static int take_over(const struct vs_hook_env *env, struct vs_plan *plan, const char *other, const char *vf,
+		     const char *other_name, struct vs_error *err)
+{
+	struct vs_state st = { 0 };
+	int lock = -1;
+	int r = vs_state_lock_guest(env->state_dir, other, VS_HOOK_LOCK_MS, &lock, NULL);
+
+	if (r < 0)
+		return vs_error_set(err, -EBUSY, "VF %s is claimed by guest '%s' (%s), which is starting or stopping "
+				    "right now: not starting guest '%s' with it", vf, other_name, other, vs_plan_guest(plan));
+	r = vs_state_load(env->state_dir, other, &st, err);
+	if (r == 0)
+		r = take_back(env, plan, &st, err);
+	vs_state_free(&st);
+	vs_state_unlock_guest(env->state_dir, other, lock);
+	return r == -ENOENT ? 0 : r;
+}
+
+/* libvirt hands a VF to one guest at a time: a start given a VF that
+ * another guest's state file claims means that guest's release failed or
+ * was killed.  The VF is put back first, so this guest saves the true
+ * originals and a later reconcile of the other leaves it alone.  Called
+ * under the directory's lock: no other start claims meanwhile. */
+static int claims(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_error *err)
+{
+	char **uuids = NULL;
+	int r = vs_state_list(env->state_dir, &uuids, err);
+
+	for (char **u = uuids; r >= 0 && u && *u; u++) {
+		struct vs_state st = { 0 };
+		const char *vf = NULL;
+
+		if (strcmp(*u, plan->uuid) == 0 || vs_state_load(env->state_dir, *u, &st, NULL) < 0)
+			continue;
+		for (size_t i = 0; !vf && i < plan->n; i++)
+			if (vs_state_find_vf(&st, plan->vfs[i].address))
+				vf = plan->vfs[i].address;
+		if (vf)
+			r = take_over(env, plan, *u, vf, st.name ? st.name : *u, err);
+		vs_state_free(&st);
+	}
+	vs_strv_free(uuids);
+	return r < 0 ? r : 0;
+}
+
 static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_error *err)
 {
 	_cleanup_close_ int lock = -1;
+	int guest_lock = -1;
 	struct vs_state st = { 0 };
 	int r;
 
 	if (plan->n == 0 && !plan->policy)
 		return 0;
+	/* The policy is remembered in the state file, which release must be
+	 * able to read: refuse now rather than start a guest whose settings
+	 * could never be put back. */
+	if (plan->policy && strlen(plan->policy) > VS_STATE_POLICY_MAX)
+		return vs_error_set(err, -EFBIG, "the policy element is too large: %zu bytes as remembered, more than "
+				    "%d (the state file holds at most %d): use fewer, broader rules",
+				    strlen(plan->policy), VS_STATE_POLICY_MAX, VS_STATE_MAX);
+	/* the directory's lock: claims on VFs across guests are checked and
+	 * made by one start at a time; then the guest's own */
 	r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, err);
+	if (r == 0)
+		r = claims(env, plan, err);
+	if (r == 0)
+		r = vs_state_lock_guest(env->state_dir, plan->uuid, VS_HOOK_LOCK_MS, &guest_lock, err);
 	if (r == 0)
 		r = load_or_new(env, plan, &st, err);
 	if (r == 0)
 		r = apply_locked(env, plan, &st, err);
+	vs_state_unlock_guest(env->state_dir, plan->uuid, guest_lock);
 	vs_state_free(&st);
 	return r;
 }
@@ -251,26 +345,97 @@ static int forget(const struct vs_hook_env *env, struct vs_plan *plan, const boo
 	return r;
 }
 
+static long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Not put back, and said so: the VFs of plan->vfs[first]'s PF (all of
+ * them when first is plan->n) stay in the state file for reconcile. */
+static void give_up(struct vs_plan *plan, size_t first, const char *why)
+{
+	for (size_t j = first < plan->n ? first : 0; j < plan->n; j++) {
+		struct vs_plan_vf *pv = &plan->vfs[j];
+
+		if (first < plan->n && strcmp(pv->pf, plan->vfs[first].pf) != 0)
+			continue;
+		pv->failed = true;
+		vs_strv_add(&plan->warnings, "guest '%s': VF %s (%s#%d): not put back: %s; kept in the state file "
+			    "for `virt-sriov reconcile`", vs_plan_guest(plan), pv->address, pv->pf, pv->index, why);
+	}
+}
+
+/* The plan was read before the guest's lock was ours: keep only the VFs
+ * the state file still holds (a start of another guest may have put one
+ * back and taken it over since). */
+static void drop_taken(const struct vs_hook_env *env, struct vs_plan *plan)
+{
+	struct vs_state st = { 0 };
+	size_t k = 0;
+
+	if (vs_state_load(env->state_dir, plan->uuid, &st, NULL) < 0)
+		return;
+	for (size_t i = 0; i < plan->n; i++) {
+		if (vs_state_find_vf(&st, plan->vfs[i].address)) {
+			plan->vfs[k++] = plan->vfs[i];
+			continue;
+		}
+		vs_strv_add(&plan->notes, "VF %s: no longer in the guest's state file (taken over): left alone",
+			    plan->vfs[i].address);
+		free(plan->vfs[i].network);
+	}
+	plan->n = k;
+	vs_state_free(&st);
+}
+
+static void restore_locked(const struct vs_hook_env *env, struct vs_plan *plan, const struct timespec *t0,
+			   int budget)
+{
+	_cleanup_free_ struct vs_vf_config *cfgs = NULL;
+	_cleanup_free_ bool *ok = NULL;
+	struct vs_error err = { 0 };
+
+	drop_taken(env, plan);
+	cfgs = plan_cfgs(plan);
+	ok = calloc(plan->n + 1, sizeof(*ok));
+	if (!cfgs || !ok) {
+		give_up(plan, plan->n, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < plan->n; i++) {
+		if (!first_of_pf(plan, i))
+			continue;
+		if (elapsed_ms(t0) >= budget)
+			give_up(plan, i, "the release deadline was reached");
+		else
+			restore_pf(env, plan, cfgs, i, ok);
+	}
+	if (forget(env, plan, ok, &err) < 0)
+		vs_strv_add(&plan->warnings, "guest '%s': %s", vs_plan_guest(plan), err.msg[0] ? err.msg : "cannot update the state file");
+}
+
+/* Waits for the guest's lock as long as any peer may hold it (another
+ * release of the guest, a reconcile, a start taking a VF over), then puts
+ * back within the same budget; never gives up without saying which VFs. */
 static int restore(const struct vs_hook_env *env, struct vs_plan *plan)
 {
-	_cleanup_close_ int lock = -1;
-	_cleanup_free_ struct vs_vf_config *cfgs = plan_cfgs(plan);
-	_cleanup_free_ bool *ok = calloc(plan->n + 1, sizeof(*ok));
+	int lock = -1;
+	int budget = env->release_ms > 0 ? env->release_ms : VS_HOOK_RELEASE_MS;
 	struct vs_error err = { 0 };
-	int r;
+	struct timespec t0;
 
 	if (!plan->has_state)
 		return 0;
-	if (!cfgs || !ok)
-		return -ENOMEM;
-	r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, &err);
-	for (size_t i = 0; r == 0 && i < plan->n; i++)
-		if (first_of_pf(plan, i))
-			restore_pf(env, plan, cfgs, i, ok);
-	if (r == 0)
-		r = forget(env, plan, ok, &err);
-	if (r < 0)
-		vs_strv_add(&plan->warnings, "guest '%s': %s", vs_plan_guest(plan), err.msg[0] ? err.msg : strerror(-r));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (vs_state_lock_guest(env->state_dir, plan->uuid, budget, &lock, &err) < 0) {
+		give_up(plan, plan->n, err.msg[0] ? err.msg : "cannot lock the guest's state");
+		return 0;
+	}
+	restore_locked(env, plan, &t0, budget);
+	vs_state_unlock_guest(env->state_dir, plan->uuid, lock);
 	return 0;
 }
 

@@ -25,6 +25,9 @@ struct vs_hook_env {
 	const struct vs_conf *conf;
 	const char *state_dir;
 	struct vs_hook_nl *kernel;
+	/* release / port-deleted: how long to wait for the guest's lock and
+	 * put back, in ms; 0: VS_HOOK_RELEASE_MS (hook-exec.h) */
+	int release_ms;
 };
 
 enum vs_vf_origin { VS_ORIGIN_HOSTDEV, VS_ORIGIN_INTERFACE, VS_ORIGIN_NETWORK };

@@ -10,8 +10,6 @@
 #include "statedir.h"
 #include "sysfs.h"
 
-#define VS_STATE_MAX (1 << 20)
-
 bool vs_uuid_valid(const char *s)
 {
 	if (!s || strlen(s) != VS_UUID_LEN)
@@ -254,7 +252,13 @@ int vs_state_save(const char *dir, const struct vs_state *st, struct vs_error *e
 	if (!o)
 		return vs_error_set(err, -ENOMEM, "%s/%s: out of memory", dir, name);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	r = vs_statedir_write(dir, name, text, strlen(text), err);
+	/* a file load refuses would leave release nothing to put back */
+	if (strlen(text) > VS_STATE_MAX)
+		r = vs_error_set(err, -EFBIG, "%s/%s: would be %zu bytes, more than the %d a state file may have "
+				 "(the policy is %zu bytes): not written", dir, name, strlen(text), VS_STATE_MAX,
+				 st->policy ? strlen(st->policy) : 0);
+	else
+		r = vs_statedir_write(dir, name, text, strlen(text), err);
 	json_object_put(o);
 	return r;
 }
@@ -289,4 +293,31 @@ int vs_state_lock(const char *dir, int timeout_ms, int *fd, struct vs_error *err
 {
 	/* The directory itself is the lock: nothing is left behind in it. */
 	return vs_statedir_lock(dir, NULL, timeout_ms, fd, err);
+}
+
+int vs_state_lock_guest(const char *dir, const char *uuid, int timeout_ms, int *fd, struct vs_error *err)
+{
+	char name[VS_UUID_LEN + 6];
+
+	*fd = -1;
+	if (!vs_uuid_valid(uuid))
+		return vs_error_set(err, -EINVAL, "state: '%s' is not a guest UUID", uuid);
+	snprintf(name, sizeof(name), "%s.lock", uuid);
+	return vs_statedir_lock(dir, name, timeout_ms, fd, err);
+}
+
+void vs_state_unlock_guest(const char *dir, const char *uuid, int fd)
+{
+	char name[VS_UUID_LEN + 6], json[VS_UUID_LEN + 6];
+	_cleanup_free_ char *text = NULL;
+
+	if (fd < 0)
+		return;
+	snprintf(name, sizeof(name), "%s.lock", uuid);
+	snprintf(json, sizeof(json), "%s.json", uuid);
+	/* a state file left (for reconcile): keep its lock file too */
+	if (!vs_uuid_valid(uuid) || vs_statedir_read(dir, json, 0, &text, NULL, NULL) != -ENOENT)
+		close(fd);
+	else
+		vs_statedir_unlock_remove(dir, name, fd);
 }

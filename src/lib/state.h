@@ -15,6 +15,9 @@
 
 #define VS_UUID_LEN 36
 #define VS_STATE_VERSION 1
+/* The largest state file load reads; save refuses to write a larger one,
+ * so whatever is saved can be put back. */
+#define VS_STATE_MAX (1 << 20)
 
 struct vs_state_vf {
 	char address[VS_PCI_ADDR_MAX];
@@ -43,7 +46,8 @@ const char *vs_state_dir(void);
 void vs_state_free(struct vs_state *st);
 /* -ENOENT when the guest has no state file. */
 int vs_state_load(const char *dir, const char *uuid, struct vs_state *st, struct vs_error *err);
-/* Creates dir (0700) when missing.  Atomic replace. */
+/* Creates dir (0700) when missing.  Atomic replace.  -EFBIG, writing
+ * nothing, when the file would be over VS_STATE_MAX. */
 int vs_state_save(const char *dir, const struct vs_state *st, struct vs_error *err);
 int vs_state_remove(const char *dir, const char *uuid, struct vs_error *err);
 /* UUIDs that have a state file, sorted; NULL-terminated, free with vs_strv_free.
@@ -53,6 +57,12 @@ int vs_state_list(const char *dir, char ***uuids, struct vs_error *err);
 /* Exclusive lock over the directory's state (guests starting side by side),
  * waiting at most timeout_ms.  *fd is closed to unlock. */
 int vs_state_lock(const char *dir, int timeout_ms, int *fd, struct vs_error *err);
+/* Exclusive lock over one guest's state file (DIR/UUID.lock).  Taken
+ * after vs_state_lock when both are held, never before. */
+int vs_state_lock_guest(const char *dir, const char *uuid, int timeout_ms, int *fd, struct vs_error *err);
+/* Unlock; when the guest has no state file left, remove the lock file too
+ * (safely: vs_statedir_unlock_remove). */
+void vs_state_unlock_guest(const char *dir, const char *uuid, int fd);
 
 struct vs_state_vf *vs_state_find_vf(struct vs_state *st, const char *address);
 /* Append a VF entry (zeroed configs); NULL on no memory. */

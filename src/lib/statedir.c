@@ -137,9 +137,28 @@ static int wait_lock(int fd, const char *dir, const char *name, int timeout_ms, 
 	return 0;
 }
 
+/* Still DIR/NAME: a holder that removed the file before unlocking
+ * (vs_statedir_unlock_remove) leaves its waiters an orphan lock. */
+static bool still_named(int dfd, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+static long since_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 int vs_statedir_lock(const char *dir, const char *name, int timeout_ms, int *fd, struct vs_error *err)
 {
-	_cleanup_close_ int dfd = -1, lfd = -1;
+	_cleanup_close_ int dfd = -1;
+	struct timespec t0;
 	int r;
 
 	*fd = -1;
@@ -148,14 +167,39 @@ int vs_statedir_lock(const char *dir, const char *name, int timeout_ms, int *fd,
 	dfd = open_dir(dir, true, err);
 	if (dfd < 0)
 		return dfd;
-	lfd = name ? open_file(dir, dfd, name, O_RDWR | O_CREAT, err) : TAKE_FD(dfd);
-	if (lfd < 0)
-		return lfd;
-	r = wait_lock(lfd, dir, name, timeout_ms, err);
-	if (r < 0)
-		return r;
-	*fd = TAKE_FD(lfd);
-	return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		_cleanup_close_ int lfd = name ? open_file(dir, dfd, name, O_RDWR | O_CREAT, err) : dup(dfd);
+		long left = timeout_ms - since_ms(&t0);
+
+		if (lfd < 0)
+			return name ? lfd : vs_error_set(err, -errno, "%s: %s", dir, strerror(errno));
+		r = wait_lock(lfd, dir, name, left > 0 ? (int)left : 0, err);
+		if (r < 0)
+			return r;
+		if (!name || still_named(dfd, name, lfd)) {
+			*fd = TAKE_FD(lfd);
+			return 0;
+		}
+	}
+}
+
+int vs_statedir_unlock_remove(const char *dir, const char *name, int fd)
+{
+	_cleanup_close_ int dfd = -1;
+	int r = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!name_ok(name))
+		r = -EINVAL;
+	else if ((dfd = open_dir(dir, false, NULL)) < 0)
+		r = dfd;
+	/* still ours: only then is the name the lock we hold */
+	else if (still_named(dfd, name, fd) && unlinkat(dfd, name, 0) < 0)
+		r = -errno;
+	close(fd);
+	return r;
 }
 
 /* ---- write ---- */

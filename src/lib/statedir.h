@@ -24,6 +24,11 @@ int vs_statedir_ensure(const char *dir, struct vs_error *err);
  * DIR/NAME is created (0600) as the lock file.  Close *fd to unlock; the
  * kernel drops the lock of a killed holder. */
 int vs_statedir_lock(const char *dir, const char *name, int timeout_ms, int *fd, struct vs_error *err);
+/* Remove the lock file DIR/NAME while still holding it, then close fd:
+ * nothing is left behind, and a waiter that got the removed file's lock
+ * sees it is no longer DIR/NAME and locks the name anew (vs_statedir_lock
+ * checks), so two holders never coexist. */
+int vs_statedir_unlock_remove(const char *dir, const char *name, int fd);
 
 /* Replace DIR/NAME with `len` bytes of data, mode 0600, atomically.  DIR
  * is created when missing. */

@@ -7,6 +7,7 @@
 #include <linux/if_link.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "vfctl.h"
 
@@ -338,8 +339,8 @@ static int apply_sent(struct vs_nl *nl, const char *ifname, const struct vs_vf_c
 	return refusal_error(ifname, o, err);
 }
 
-int vs_vfctl_apply(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
-		   struct vs_vfctl_outcome *o, struct vs_error *err)
+static int apply_once(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
+		      struct vs_vfctl_outcome *o, struct vs_error *err)
 {
 	struct vs_pf_vf_list cur = { .num_vf = -1 };
 	struct send s = { 0 };
@@ -361,6 +362,37 @@ int vs_vfctl_apply(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cf
 	free(s.cfgs);
 	vs_pf_vf_list_free(&cur);
 	return r;
+}
+
+static long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* A VF that is resetting (its driver re-initialising after FLR, a PF
+ * reset) answers EBUSY or EAGAIN for a moment: try again rather than fail
+ * a start or leave a setting for reconcile.  Each attempt reads the VFs
+ * again, so what an earlier attempt got in is not sent twice. */
+int vs_vfctl_apply(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
+		   struct vs_vfctl_outcome *o, struct vs_error *err)
+{
+	struct timespec t0;
+	long wait_ms = VS_VFCTL_RETRY_FIRST_MS;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		r = apply_once(nl, ifname, cfgs, n, o, err);
+		if (r == 0 || (o->error != -EBUSY && o->error != -EAGAIN))
+			return r;
+		if (elapsed_ms(&t0) + wait_ms > VS_VFCTL_RETRY_MS)
+			return r;
+		nanosleep(&(struct timespec){ wait_ms / 1000, (wait_ms % 1000) * 1000000 }, NULL);
+		wait_ms = wait_ms * 2 > VS_VFCTL_RETRY_MAX_MS ? VS_VFCTL_RETRY_MAX_MS : wait_ms * 2;
+	}
 }
 
 /* ---- reset ---- */

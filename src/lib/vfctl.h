@@ -69,6 +69,12 @@ int vs_vfctl_complete(const char *ifname, struct vs_vf_config *c, const struct v
  * "PF: VF N: SETTING VALUE: strerror (extack)". */
 int vs_vfctl_apply(struct vs_nl *nl, const char *ifname, struct vs_vf_config *cfgs, size_t n,
 		   struct vs_vfctl_outcome *o, struct vs_error *err);
+/* ... and a refusal with EBUSY or EAGAIN (a VF resetting) is tried again,
+ * after 10, 20, 40... ms (at most 200 ms apart), for at most
+ * VS_VFCTL_RETRY_MS in all: well inside the hook's deadline. */
+#define VS_VFCTL_RETRY_MS 1000
+#define VS_VFCTL_RETRY_FIRST_MS 10
+#define VS_VFCTL_RETRY_MAX_MS 200
 
 /* vs_vfctl_apply of the reset defaults; where the driver refuses the zero
  * MAC with EINVAL, once more with the placeholder MAC; settings the driver

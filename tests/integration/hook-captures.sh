@@ -86,7 +86,7 @@ hook qemu l2net start begin "$R/005_qemu_l2net_start_begin.xml" || fail "l2net s
 hook qemu l2hd prepare begin "$D/policy/l2hd_prepare.xml" || fail "l2hd prepare"
 [ "$(field eth0 0 spoofchk)" = false ] && [ "$(field eth0 0 vlan)" = 0 ] || fail "l2net: wrong settings on eth0#0"
 [ "$(field eth0 1 vlan)" = 5 ] && [ "$(field eth0 1 qos)" = 2 ] || fail "l2hd: VLAN not applied to a plain hostdev"
-[ "$(ls "$W/state" | wc -l)" = 2 ] || fail "expected two state files"
+[ "$(ls "$W/state"/*.json | wc -l)" = 2 ] || fail "expected two state files"
 hook qemu l2net stopped end "$R/007_qemu_l2net_stopped_end.xml" || fail "l2net stopped"
 hook network vfpool port-deleted begin "$R/008_network_vfpool_port-deleted_begin.xml" || fail "l2net port-deleted"
 hook qemu l2net release end "$R/009_qemu_l2net_release_end.xml" || fail "l2net release"
@@ -119,6 +119,25 @@ same_as_orig || fail "hostile input changed a VF"
 [ -z "$(ls -A "$W/state")" ] || fail "hostile input left state: $(ls -A "$W/state")"
 [ -z "$(find "$W" -newer "$W/orig.json" -type f ! -path "$W/state*" ! -name fake.json ! -name 'fake.json.log' \
 	! -name hook.log ! -name err ! -name huge)" ] || fail "a file was written outside the state dir"
+
+# --- release: "put back" is logged only for what was; a VF the driver
+# refuses is named and kept; an XML over the input cap still puts back
+hook qemu ga prepare begin "$D/policy/ga_prepare.xml" || fail "ga prepare (release log)"
+jq '._refuse = {"em1": "mac"}' "$W/fake.json" >"$W/f.tmp" && mv "$W/f.tmp" "$W/fake.json"
+: >"$W/hook.log"
+hook qemu ga release end "$D/captures/017_qemu_ga_release_end.xml" || fail "failed release exits non-zero"
+grep -q "VF 0000:03:10.1 (em1#0): NOT put back" "$W/hook.log" || fail "release log: $(cat "$W/hook.log")"
+! grep " put back" "$W/hook.log" | grep -vq "NOT put back\|not put back\|could not put back" ||
+	fail "release logged 'put back' for a VF it did not put back: $(cat "$W/hook.log")"
+jq 'del(._refuse)' "$W/fake.json" >"$W/f.tmp" && mv "$W/f.tmp" "$W/fake.json"
+{
+	printf "<domain type='qemu'>\n  <name>ga</name>\n  <uuid>4f1bd86d-9f62-4c8c-886a-6b0fc8fd2fb7</uuid>\n  <metadata>"
+	head -c 5000000 /dev/zero | tr '\0' ' '
+	printf '</metadata>\n</domain>\n'
+} >"$W/release-huge.xml"
+hook qemu ga release end "$W/release-huge.xml" || fail "huge release exits non-zero"
+same_as_orig || fail "a release over the input cap did not put back: $(cat "$W/hook.log")"
+[ -z "$(ls -A "$W/state")" ] || fail "release left: $(ls -A "$W/state")"
 
 # --- plan: the same decisions, as JSON
 VIRT_SRIOV_SYSFS_ROOT=$W/tree VIRT_SRIOV_CONF=$D/host.conf VIRT_SRIOV_STATE_DIR=$W/state \

@@ -329,12 +329,16 @@ static int load_pf(struct fake_kernel *k, const char *name, json_object *arr, js
 
 static int load_file(struct fake_kernel *k)
 {
-	json_object *root = json_object_from_file(k->path), *refuse = NULL;
+	json_object *root = json_object_from_file(k->path), *refuse = NULL, *busy;
 	int r = root ? 0 : -EIO;
 
 	k->npf = 0;
 	if (root)
 		json_object_object_get_ex(root, "_refuse", &refuse);
+	if (root && json_object_object_get_ex(root, "_busy", &busy))
+		k->busy = json_object_get_int(busy);
+	if (root && json_object_object_get_ex(root, "_delay_ms", &busy))
+		k->delay_ms = json_object_get_int(busy);
 	if (root) {
 		json_object_object_foreach(root, name, arr) {
 			if (r == 0 && name[0] != '_')
@@ -382,6 +386,8 @@ static int save_file(struct fake_kernel *k)
 
 	if (!root)
 		return -EIO;
+	if (json_object_object_get_ex(root, "_busy", NULL))
+		json_object_object_add(root, "_busy", json_object_new_int(k->busy));
 	for (size_t i = 0; i < k->npf; i++) {
 		if (!json_object_object_get_ex(root, k->pf[i].name, &arr))
 			continue;
@@ -437,6 +443,13 @@ static int setlink(struct fake_kernel *k, const void *buf, size_t len)
 		log_setlink(k, buf, len);
 	if (k->real)
 		return vs_nl_request(k->real, buf, len, &ack) < 0 && ack.error == 0 ? -EIO : ack.error;
+	if (k->delay_ms > 0)
+		usleep((useconds_t)k->delay_ms * 1000);
+	if (k->busy > 0) {
+		k->busy--;
+		error = k->busy_error ? k->busy_error : -EBUSY;
+		return k->path && save_file(k) < 0 ? -EIO : error;
+	}
 	error = do_setlink(k, buf, len);
 	/* like the kernel, what came before a refusal stays changed */
 	if (k->path && save_file(k) < 0 && error == 0)

@@ -62,6 +62,12 @@ struct fake_kernel {
 	int refuse_error;
 	const char *setlink_extack;  /* extended ACK text (NLMSGERR_ATTR_MSG)
 					of a refused RTM_SETLINK; NULL: none */
+	/* a VF resetting: the next `busy` RTM_SETLINKs are answered
+	 * busy_error (EBUSY when 0) and change nothing ("_busy": N in the
+	 * file, counted down there) */
+	int busy, busy_error;
+	/* a slow driver: every RTM_SETLINK takes this long ("_delay_ms") */
+	int delay_ms;
 	const char *path;            /* file-backed; NULL in memory */
 	struct vs_nl *real;          /* $VIRT_SRIOV_FAKE_SET_KERNEL: where SETLINKs go */
 	/* what was sent */

@@ -11,11 +11,14 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "conf.h"
 #include "fake-kernel.h"
 #include "hook.h"
+#include "statedir.h"
 
 #define GA_UUID "4f1bd86d-9f62-4c8c-886a-6b0fc8fd2fb7"
 #define GB_UUID "628e2f8a-1c64-4678-9543-72711a742d4c"
@@ -206,8 +209,9 @@ static int state_files(void)
 	struct dirent *de;
 	int n = 0;
 
+	/* state files; the per-guest lock files (UUID.lock) hold nothing */
 	while (d && (de = readdir(d)))
-		n += de->d_name[0] != '.';
+		n += de->d_name[0] != '.' && strstr(de->d_name, ".json") != NULL;
 	if (d)
 		closedir(d);
 	return n;
@@ -472,6 +476,292 @@ static void test_one_request_per_pf(void **state)
 	assert_true(fake_is_original());
 }
 
+/* 100,000 rules fit the 4 MiB input cap but not a state file release
+ * can read: refused at prepare, saying so, before anything is changed. */
+static void test_oversized_policy_refused(void **state)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	struct vs_error err;
+
+	snprintf(path, sizeof(path), "%s/huge.xml", base);
+	f = fopen(path, "w");
+	fputs("<domain type='qemu'><name>ga</name><uuid>" GA_UUID "</uuid><metadata>"
+	      "<vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'>", f);
+	for (int i = 0; i < 100000; i++)
+		fputs("<vsp:vf trust='on'/>", f);
+	fputs("</vsp:policy></metadata><devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+	      "<address domain='0' bus='3' slot='0x10' function='1'/></source></hostdev></devices></domain>", f);
+	assert_true(ftell(f) < VS_HOOK_INPUT_MAX);
+	fclose(f);
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", path, &err), 1);
+	assert_non_null(strstr(err.msg, "guest 'ga': "));
+	assert_non_null(strstr(err.msg, "policy"));
+	assert_int_equal(count_lines(fake_log, "SETLINK"), 0);
+	assert_int_equal(state_files(), 0);
+	assert_true(fake_is_original());
+}
+
+/* Another run holds the directory lock and the guest's lock for ms
+ * milliseconds (a child process: flock is per process); returns its pid
+ * once it holds them. */
+static pid_t hold_locks_of(const char *uuid, int ms, bool dir_too)
+{
+	char name[64];
+	int p[2];
+	char c;
+	pid_t pid;
+
+	snprintf(name, sizeof(name), "%s.lock", uuid);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int a = -1, b = -1;
+
+		if ((dir_too && vs_statedir_lock(state_dir, NULL, 100, &a, NULL) < 0) ||
+		    vs_statedir_lock(state_dir, name, 100, &b, NULL) < 0)
+			_exit(1);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		usleep((useconds_t)ms * 1000);
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
+static pid_t hold_locks(const char *uuid, int ms)
+{
+	return hold_locks_of(uuid, ms, true);
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Many guests stopping at once: a release whose locks are held for a
+ * second by another run waits for it, then puts everything back. */
+static void test_release_waits_for_peer(void **state)
+{
+	struct vs_plan plan;
+	struct vs_error err;
+	pid_t pid;
+
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	pid = hold_locks(GA_UUID, 1000);
+	assert_int_equal(run("qemu", "ga", "release", "end", "captures/017_qemu_ga_release_end.xml", &plan, &err), 0);
+	reap(pid);
+	assert_int_equal(plan.n, 1);
+	assert_false(plan.vfs[0].failed);
+	assert_int_equal(plan.warnings.n, 0);
+	vs_plan_free(&plan);
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 0);
+}
+
+/* Past its deadline, release says which VFs it did not put back, marks
+ * them failed (the log says "put back" only for the others) and keeps
+ * them for reconcile. */
+static void test_release_deadline_keeps_state(void **state)
+{
+	struct vs_plan plan;
+	struct vs_error err;
+	struct vs_state st;
+	pid_t pid;
+
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	env.release_ms = 200;
+	pid = hold_locks(GA_UUID, 1000);
+	assert_int_equal(run("qemu", "ga", "release", "end", "captures/017_qemu_ga_release_end.xml", &plan, &err), 0);
+	env.release_ms = 0;
+	reap(pid);
+	assert_int_equal(plan.n, 1);
+	assert_true(plan.vfs[0].failed);
+	assert_int_equal(plan.warnings.n, 1);
+	assert_non_null(strstr(plan.warnings.v[0], "guest 'ga': VF 0000:03:10.1 (em1#0): not put back"));
+	assert_non_null(strstr(plan.warnings.v[0], "reconcile"));
+	vs_plan_free(&plan);
+	assert_false(fake_is_original());
+	assert_int_equal(vs_state_load(state_dir, GA_UUID, &st, NULL), 0);
+	assert_int_equal(st.n, 1);
+	vs_state_free(&st);
+	assert_int_equal(run_free("qemu", "ga", "release", "end", "captures/017_qemu_ga_release_end.xml", &err), 0);
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 0);
+}
+
+/* A slow driver: release puts back what it can within its budget, then
+ * names the VFs of the PFs it did not reach and keeps them. */
+static void test_release_deadline_mid_way(void **state)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	struct vs_plan plan;
+	struct vs_error err;
+	struct vs_state st;
+	json_object *root;
+
+	snprintf(path, sizeof(path), "%s/two-pfs.xml", base);
+	f = fopen(path, "w");
+	fputs("<domain type='qemu'><name>g2</name><uuid>" GB_UUID "</uuid><metadata>"
+	      "<vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'><vsp:vf spoofchk='off'/></vsp:policy>"
+	      "</metadata><devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+	      "<address domain='0' bus='3' slot='0x10' function='1'/></source></hostdev>"
+	      "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+	      "<address domain='0' bus='1' slot='0x10' function='0'/></source></hostdev></devices></domain>", f);
+	fclose(f);
+	assert_int_equal(run_free("qemu", "g2", "prepare", "begin", path, &err), 0);
+	root = json_object_from_file(fake);
+	json_object_object_add(root, "_delay_ms", json_object_new_int(300));
+	assert_int_equal(json_object_to_file(fake, root), 0);
+	json_object_put(root);
+	env.release_ms = 250;
+	assert_int_equal(run("qemu", "g2", "release", "end", path, &plan, &err), 0);
+	env.release_ms = 0;
+	assert_int_equal(plan.n, 2);
+	assert_false(plan.vfs[0].failed);
+	assert_true(plan.vfs[1].failed);
+	assert_int_equal(plan.warnings.n, 1);
+	assert_non_null(strstr(plan.warnings.v[0], "VF 0000:01:10.0 (eth0#0): not put back: the release deadline"));
+	vs_plan_free(&plan);
+	assert_int_equal(vs_state_load(state_dir, GB_UUID, &st, NULL), 0);
+	assert_int_equal(st.n, 1);
+	assert_string_equal(st.vfs[0].address, "0000:01:10.0");
+	vs_state_free(&st);
+	/* reconcile finishes it */
+	assert_int_equal(vs_hook_plan_restore(&env, GB_UUID, &plan, &err), 0);
+	assert_int_equal(vs_hook_execute(&env, &plan, &err), 0);
+	assert_int_equal(plan.warnings.n, 0);
+	vs_plan_free(&plan);
+	assert_int_equal(state_files(), 0);
+}
+
+/* Release needs the UUID alone: an XML over the input cap (a huge
+ * <metadata> of another application) still puts back. */
+static void test_release_over_input_cap(void **state)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	struct vs_error err;
+
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	snprintf(path, sizeof(path), "%s/release-huge.xml", base);
+	f = fopen(path, "w");
+	fputs("<domain type='qemu' id='1'>\n  <name>ga</name>\n  <uuid>" GA_UUID "</uuid>\n"
+	      "  <metadata><x:app xmlns:x='urn:x'>", f);
+	for (int i = 0; i < (VS_HOOK_INPUT_MAX / 16) + 10; i++)
+		fputs("<x:a b='cdefg'/>", f);
+	fputs("</x:app></metadata><devices/></domain>\n", f);
+	assert_true(ftell(f) > VS_HOOK_INPUT_MAX);
+	fclose(f);
+	assert_int_equal(run_free("qemu", "ga", "release", "end", path, &err), 0);
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 0);
+}
+
+/* Guest B, given the VF guest ga had (0000:03:10.1): spoofchk off only. */
+static void write_gb_xml(char *path, size_t size)
+{
+	FILE *f;
+
+	snprintf(path, size, "%s/gb-takes-over.xml", base);
+	f = fopen(path, "w");
+	fputs("<domain type='qemu'><name>gb</name><uuid>" GB_UUID "</uuid><metadata>"
+	      "<vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'><vsp:vf spoofchk='off'/></vsp:policy>"
+	      "</metadata><devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+	      "<address domain='0' bus='3' slot='0x10' function='1'/></source></hostdev></devices></domain>", f);
+	fclose(f);
+}
+
+static void unrefuse(void)
+{
+	json_object *root = json_object_from_file(fake);
+
+	json_object_object_del(root, "_refuse");
+	assert_int_equal(json_object_to_file(fake, root), 0);
+	json_object_put(root);
+}
+
+/* ga's release fails and leaves trust on; gb is given the VF: the
+ * leftovers are put back from ga's state first, gb saves the true
+ * originals, and a later reconcile of ga leaves gb's VF alone. */
+static void test_leftover_never_adopted(void **state)
+{
+	char path[PATH_MAX];
+	struct vs_plan plan;
+	struct vs_error err;
+	struct vs_state st;
+	json_object *vf;
+
+	write_gb_xml(path, sizeof(path));
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	refuse("em1", "mac");
+	assert_int_equal(run_free("qemu", "ga", "release", "end", "captures/017_qemu_ga_release_end.xml", &err), 0);
+	unrefuse();
+	vf = fake_vf("em1", 0);
+	assert_string_equal(field(vf, "trust"), "true");
+	json_object_put(vf);
+
+	assert_int_equal(run("qemu", "gb", "prepare", "begin", path, &plan, &err), 0);
+	assert_int_equal(plan.warnings.n, 1);
+	assert_non_null(strstr(plan.warnings.v[0], "VF 0000:03:10.1"));
+	assert_non_null(strstr(plan.warnings.v[0], "guest 'ga'"));
+	vs_plan_free(&plan);
+	vf = fake_vf("em1", 0);
+	assert_string_equal(field(vf, "trust"), "false");
+	assert_string_equal(field(vf, "mac"), "00:00:00:00:00:00");
+	assert_string_equal(field(vf, "spoofchk"), "false");
+	json_object_put(vf);
+	assert_int_equal(vs_state_load(state_dir, GB_UUID, &st, NULL), 0);
+	assert_int_equal(st.n, 1);
+	assert_int_equal(st.vfs[0].saved.spoofchk, 1);
+	vs_state_free(&st);
+	/* ga's file keeps its policy, without the VF */
+	assert_int_equal(vs_state_load(state_dir, GA_UUID, &st, NULL), 0);
+	assert_int_equal(st.n, 0);
+	vs_state_free(&st);
+
+	/* reconcile of ga: nothing of gb's */
+	assert_int_equal(vs_hook_plan_restore(&env, GA_UUID, &plan, &err), 0);
+	assert_int_equal(vs_hook_execute(&env, &plan, &err), 0);
+	assert_int_equal(plan.n, 0);
+	vs_plan_free(&plan);
+	vf = fake_vf("em1", 0);
+	assert_string_equal(field(vf, "spoofchk"), "false");
+	json_object_put(vf);
+	assert_int_equal(run_free("qemu", "gb", "release", "end", path, &err), 0);
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 0);
+}
+
+/* The VF's holder is busy right now (its lock held past the wait): the
+ * start is refused naming both guests, and nothing changes. */
+static void test_claimed_by_busy_guest_refused(void **state)
+{
+	char path[PATH_MAX];
+	struct vs_error err;
+	pid_t pid;
+
+	write_gb_xml(path, sizeof(path));
+	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
+	snapshot();
+	pid = hold_locks_of(GA_UUID, 2500, false);
+	assert_int_equal(run_free("qemu", "gb", "prepare", "begin", path, &err), 1);
+	reap(pid);
+	assert_non_null(strstr(err.msg, "guest 'gb'"));
+	assert_non_null(strstr(err.msg, "guest 'ga'"));
+	assert_non_null(strstr(err.msg, "0000:03:10.1"));
+	assert_true(fake_is_original());
+	assert_int_equal(state_files(), 1);
+}
+
 static const struct {
 	const char *file;
 	const char *driver;
@@ -542,6 +832,13 @@ int main(void)
 		cmocka_unit_test_setup(test_release_failure_is_kept, per_test),
 		cmocka_unit_test_setup(test_second_prepare_keeps_originals, per_test),
 		cmocka_unit_test_setup(test_one_request_per_pf, per_test),
+		cmocka_unit_test_setup(test_oversized_policy_refused, per_test),
+		cmocka_unit_test_setup(test_release_waits_for_peer, per_test),
+		cmocka_unit_test_setup(test_release_deadline_keeps_state, per_test),
+		cmocka_unit_test_setup(test_release_deadline_mid_way, per_test),
+		cmocka_unit_test_setup(test_release_over_input_cap, per_test),
+		cmocka_unit_test_setup(test_leftover_never_adopted, per_test),
+		cmocka_unit_test_setup(test_claimed_by_busy_guest_refused, per_test),
 		cmocka_unit_test_setup(test_hostile_input, per_test),
 		cmocka_unit_test_setup(test_huge_and_nul_input, per_test),
 	};

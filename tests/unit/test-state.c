@@ -185,6 +185,35 @@ static void test_lock_times_out(void **state)
 	close(b);
 }
 
+/* What save writes, load must read: a state over the load limit is
+ * refused at save, naming the limit, and the old file stays. */
+static void test_save_refuses_what_load_cannot_read(void **state)
+{
+	struct vs_state st, back;
+	struct vs_error err = { 0 };
+	size_t big = VS_STATE_MAX;
+
+	fill(&st, UUID2);
+	assert_int_equal(vs_state_save(dir, &st, NULL), 0);
+	free(st.policy);
+	st.policy = malloc(big + 1);
+	memset(st.policy, 'x', big);
+	st.policy[big] = '\0';
+	assert_int_equal(vs_state_save(dir, &st, &err), -EFBIG);
+	assert_non_null(strstr(err.msg, "more than"));
+	assert_int_equal(vs_state_load(dir, UUID2, &back, NULL), 0);
+	assert_true(strlen(back.policy) < 100);
+	vs_state_free(&back);
+	/* just under the limit: written and read back */
+	st.policy[big - 4096] = '\0';
+	assert_int_equal(vs_state_save(dir, &st, &err), 0);
+	assert_int_equal(vs_state_load(dir, UUID2, &back, &err), 0);
+	assert_int_equal(strlen(back.policy), big - 4096);
+	vs_state_free(&back);
+	vs_state_free(&st);
+	assert_int_equal(vs_state_remove(dir, UUID2, NULL), 0);
+}
+
 static void test_dir_not_a_directory(void **state)
 {
 	char path[PATH_MAX];
@@ -206,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_load_rejects),
 		cmocka_unit_test(test_list_remove),
 		cmocka_unit_test(test_lock_times_out),
+		cmocka_unit_test(test_save_refuses_what_load_cannot_read),
 		cmocka_unit_test(test_dir_not_a_directory),
 	};
 

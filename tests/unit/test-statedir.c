@@ -447,10 +447,48 @@ static void test_lock_of_killed_holder_freed(void **state)
 	close(pipefd[1]);
 }
 
+/* A lock file removed by its holder: whoever waited on it locks the name
+ * anew rather than hold a lock on a file nobody else can see, and no
+ * lock file is left behind. */
+static void test_lock_removed_by_holder(void **state)
+{
+	char path[PATH_MAX];
+	int a = -1, b = -1, p[2], st;
+	char c;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/g.lock", dir);
+	assert_int_equal(vs_statedir_lock(dir, "g.lock", 100, &a, NULL), 0);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* waits on the file a holds, then must end up on a fresh one
+		 * (a's copy here would hold the lock: flock is per open file) */
+		close(a);
+		if (write(p[1], "x", 1) != 1 || vs_statedir_lock(dir, "g.lock", 3000, &b, NULL) < 0)
+			_exit(1);
+		_exit(access(path, F_OK) == 0 ? 0 : 2);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	usleep(100 * 1000);
+	assert_int_equal(vs_statedir_unlock_remove(dir, "g.lock", a), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	/* the child's lock file, no longer held: removed by the next holder */
+	assert_int_equal(vs_statedir_lock(dir, "g.lock", 100, &b, NULL), 0);
+	assert_int_equal(vs_statedir_unlock_remove(dir, "g.lock", b), 0);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_ensure_creates_private_dir, setup),
+		cmocka_unit_test_setup(test_lock_removed_by_holder, setup),
 		cmocka_unit_test_setup(test_write_replaces_no_temp_left, setup),
 		cmocka_unit_test_setup(test_failed_write_leaves_no_temp, setup),
 		cmocka_unit_test_setup(test_crash_before_rename_keeps_old, setup),

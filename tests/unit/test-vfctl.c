@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "fake-kernel.h"
@@ -265,6 +266,40 @@ static void test_apply_ok(void **state)
 		assert_int_equal(k.pf[0].vfs[i].trust, 1);
 	}
 	assert_int_equal(k.pf[0].vfs[2].trust, 0);
+	vs_vfctl_outcome_free(&o);
+	fk_free(&k);
+}
+
+/* A VF resetting answers EBUSY / EAGAIN for a while: retried with a
+ * backoff, and it goes through; a driver that stays busy is given up on
+ * within the retry budget, with the kernel's error. */
+static void test_apply_retries_transient(void **state)
+{
+	static struct fake_kernel k;
+	struct vs_vf_config cfg = want(0);
+	struct vs_vfctl_outcome o = { 0 };
+	struct vs_error err = { 0 };
+	struct timespec t0, t1;
+
+	fk_init(&k, 2);
+	cfg.trust = 1;
+	k.busy = 3;
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", &cfg, 1, &o, &err), 0);
+	assert_int_equal(k.nsetlink, 4);
+	assert_int_equal(k.pf[0].vfs[0].trust, 1);
+	k.busy = 2;
+	k.busy_error = -EAGAIN;
+	cfg.trust = 0;
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", &cfg, 1, &o, &err), 0);
+	assert_int_equal(k.pf[0].vfs[0].trust, 0);
+	k.busy = 1000000;
+	cfg.trust = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(vs_vfctl_apply(&k.nl, "em1", &cfg, 1, &o, &err), -EAGAIN);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 3);
+	assert_non_null(strstr(err.msg, "em1: VF 0: trust on"));
+	assert_int_equal(k.pf[0].vfs[0].trust, 0);
 	vs_vfctl_outcome_free(&o);
 	fk_free(&k);
 }
@@ -568,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_validation_other),
 		cmocka_unit_test(test_plan_groups_by_pf),
 		cmocka_unit_test(test_apply_ok),
+		cmocka_unit_test(test_apply_retries_transient),
 		cmocka_unit_test(test_apply_leaves_out_unchanged),
 		cmocka_unit_test(test_refusal_names_setting_in_kernel_order),
 		cmocka_unit_test(test_refusal_after_left_out_setting),
