@@ -4,9 +4,10 @@
 #     teardown hooks;
 #  b. the hook killed with SIGKILL during a guest start, then
 #     `virt-sriov reconcile`;
-#  c. the hook unable to put the VF back at release (its lock held past
-#     its 300 ms bound: it gives up rather than hold up libvirt, and keeps
-#     the state), then `virt-sriov reconcile`;
+#  c. the hook unable to put the VF back at release (the guest's own lock,
+#     UUID.lock, held past release's 20 s budget: it gives up rather than
+#     hold up libvirt for ever, names the VF and keeps the state), then
+#     `virt-sriov reconcile`;
 #  d. libvirtd restarted while a guest runs, then the guest destroyed;
 #  e. libvirtd and the guest's QEMU both killed, then libvirtd started:
 #     it finds the guest dead and runs the teardown hooks.
@@ -110,7 +111,8 @@ all_back "b: hook killed + reconcile"
 
 # --- c. the release hook cannot take its lock --------------------------------
 if running_with_policy e2e-hd "c" "link/ether 52:54:00:e2:e0:10 .*vlan 5, qos 2, spoof checking off"; then
-	flock $STATE sh -c 'virsh destroy e2e-hd; sleep 1' >/tmp/destroy.out 2>&1
+	uuid=$(virsh domuuid e2e-hd | tr -d '[:space:]')
+	flock "$STATE/$uuid.lock" sh -c 'virsh destroy e2e-hd; sleep 1' >/tmp/destroy.out 2>&1
 	expect_eq "c: e2e-hd shut off" "$(dom_state e2e-hd)" "shut off"
 	expect_eq "c: the hook kept its state for reconcile" "$(state_count)" 1
 	vs --json reconcile --dry-run >/tmp/reconcile.json 2>/dev/null
