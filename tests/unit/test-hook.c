@@ -451,6 +451,17 @@ static void test_second_prepare_keeps_originals(void **state)
 	assert_true(fake_is_original());
 }
 
+/* A domain XML of the test's own, written into the test's directory. */
+static FILE *input_file(const char *name, char path[PATH_MAX])
+{
+	FILE *f;
+
+	snprintf(path, PATH_MAX, "%s/%s", base, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	return f;
+}
+
 /* Seven VFs of one PF: one RTM_SETLINK to apply, one to put back. */
 static void test_one_request_per_pf(void **state)
 {
@@ -458,8 +469,7 @@ static void test_one_request_per_pf(void **state)
 	FILE *f;
 	struct vs_error err;
 
-	snprintf(path, sizeof(path), "%s/seven.xml", base);
-	f = fopen(path, "w");
+	f = input_file("seven.xml", path);
 	fputs("<domain type='qemu'><name>g7</name><uuid>11111111-2222-3333-4444-555555555555</uuid>"
 	      "<metadata><p:policy xmlns:p='https://virt-sriov.org/xmlns/policy/1'><p:vf spoofchk='off' trust='on'/>"
 	      "</p:policy></metadata><devices>", f);
@@ -484,8 +494,7 @@ static void test_oversized_policy_refused(void **state)
 	FILE *f;
 	struct vs_error err;
 
-	snprintf(path, sizeof(path), "%s/huge.xml", base);
-	f = fopen(path, "w");
+	f = input_file("huge.xml", path);
 	fputs("<domain type='qemu'><name>ga</name><uuid>" GA_UUID "</uuid><metadata>"
 	      "<vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'>", f);
 	for (int i = 0; i < 100000; i++)
@@ -608,8 +617,7 @@ static void test_release_deadline_mid_way(void **state)
 	struct vs_state st;
 	json_object *root;
 
-	snprintf(path, sizeof(path), "%s/two-pfs.xml", base);
-	f = fopen(path, "w");
+	f = input_file("two-pfs.xml", path);
 	fputs("<domain type='qemu'><name>g2</name><uuid>" GB_UUID "</uuid><metadata>"
 	      "<vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'><vsp:vf spoofchk='off'/></vsp:policy>"
 	      "</metadata><devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
@@ -652,8 +660,7 @@ static void test_release_over_input_cap(void **state)
 	struct vs_error err;
 
 	assert_int_equal(run_free("qemu", "ga", "prepare", "begin", "policy/ga_prepare.xml", &err), 0);
-	snprintf(path, sizeof(path), "%s/release-huge.xml", base);
-	f = fopen(path, "w");
+	f = input_file("release-huge.xml", path);
 	fputs("<domain type='qemu' id='1'>\n  <name>ga</name>\n  <uuid>" GA_UUID "</uuid>\n"
 	      "  <metadata><x:app xmlns:x='urn:x'>", f);
 	for (int i = 0; i < (VS_HOOK_INPUT_MAX / 16) + 10; i++)
