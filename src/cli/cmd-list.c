@@ -8,6 +8,7 @@
 #include "json-out.h"
 #include "load.h"
 #include "table-out.h"
+#include "vfset.h"
 
 static int list_usage(void)
 {
@@ -49,8 +50,7 @@ int vs_cmd_list(struct vs_cli *cli, int argc, char **argv)
 	r = parse_args(cli, argc, argv, &a);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
-	r = vs_cli_load_host(cli, a.pfs, VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
-			     &host);
+	r = vs_cli_load_named(cli, a.pfs, VS_NAME_PF, VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES, &host);
 	if (r != VS_EXIT_OK)
 		return r;
 	vs_cli_load_usage(cli, host);

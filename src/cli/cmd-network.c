@@ -14,6 +14,7 @@
 #include "load.h"
 #include "options.h"
 #include "table-out.h"
+#include "vfset.h"
 #include "xmlgen.h"
 
 struct net_args {
@@ -146,7 +147,7 @@ static int plan_pools(struct vs_host *host, const struct net_args *o, char **pfs
 		struct vs_pool_request req = { .pf = pfs[i], .name = o->name, .vfs = o->vfs, .vlan = o->vlan };
 		struct vs_error err = { 0 };
 
-		plan[i].pf = vs_host_find_pf(host, pfs[i]);
+		plan[i].pf = vs_name_pf(host, pfs[i], NULL);
 		if (vs_pool_xml(host, &paths, &req, plan[i].name, sizeof(plan[i].name), &plan[i].xml, &err) < 0)
 			return vs_cli_fail_err(&err, pfs[i]);
 	}

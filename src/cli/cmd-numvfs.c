@@ -5,8 +5,10 @@
 
 #include "cli.h"
 #include "inventory.h"
+#include "load.h"
 #include "sriov.h"
 #include "vf-guard.h"
+#include "vfset.h"
 
 struct numvfs_args {
 	const char *pf;
@@ -124,20 +126,21 @@ static int apply(struct vs_cli *cli, const struct vs_pf *pf, const struct numvfs
 int vs_cmd_numvfs(struct vs_cli *cli, int argc, char **argv)
 {
 	struct numvfs_args a = { 0 };
-	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true };
 	struct vs_error err = { 0 };
 	struct vs_host *host = NULL;
 	struct vs_pf *pf;
 	int r = parse_args(cli, argc, argv, &a);
+	char *names[] = { NULL, NULL };
 
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
-	opts.only[0] = a.pf;
-	if (vs_inventory_scan(&opts, &host, &err) < 0)
-		return vs_cli_fail_err(&err, a.pf);
-	pf = vs_host_find_pf(host, a.pf);
+	names[0] = (char *)a.pf;
+	r = vs_cli_load_named(cli, names, VS_NAME_PF, 0, &host);
+	if (r != VS_EXIT_OK)
+		return r;
+	pf = vs_name_pf(host, a.pf, &err);
 	if (!pf)
-		r = vs_cli_fail(VS_EXIT_FAILURE, "numvfs: %s is not an SR-IOV PF", a.pf);
+		r = vs_cli_fail_err(&err, a.pf);
 	else
 		r = guard(cli, host, pf, &a);
 	if (r == VS_EXIT_OK)

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "json-out.h"
 #include "libvirt.h"
+#include "load.h"
 #include "options.h"
 #include "policy.h"
 #include "state.h"
@@ -192,12 +193,18 @@ int vs_cmd_policy(struct vs_cli *cli, int argc, char **argv)
 	struct policy_args a = { 0 };
 	struct vs_error err = { 0 };
 	virConnectPtr conn = NULL;
+	char vf[VS_PCI_ADDR_MAX];
 	bool show_verb;
 	int r;
 
 	r = parse_args(cli, argc, argv, &a);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
+	/* the element names a VF by its address: any other name is this host's */
+	if (a.sel == VS_SEL_ADDRESS && (r = vs_cli_vf_address(cli, a.match, vf)) != VS_EXIT_OK)
+		return r;
+	if (a.sel == VS_SEL_ADDRESS)
+		a.match = vf;
 	show_verb = strcmp(a.verb, "show") == 0;
 	if (!show_verb && strcmp(a.verb, "set") != 0 && strcmp(a.verb, "clear") != 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "policy: '%s' is not show, set or clear", a.verb);

@@ -88,72 +88,29 @@ static int print_json(const struct vs_host *host, const struct vs_pf *pf, const 
 	return r;
 }
 
-/* The PF address of NAME (a PF, or one VF), and the VF's number if it is
- * one (-1 for a PF): netdevsim's VFs have no address. */
-static int locate(struct vs_cli *cli, const char *name, char *pf_addr, int *vf_index)
-{
-	struct vs_host *host = NULL;
-	struct vs_vf_ref *refs = NULL;
-	struct vs_error err = { 0 };
-	struct vs_pf *pf;
-	size_t n = 0;
-	int r;
-
-	r = vs_cli_load_host(cli, NULL, VS_LOAD_NON_PCI, &host);
-	if (r != VS_EXIT_OK)
-		return r;
-	*vf_index = -1;
-	pf = vs_host_find_pf(host, name);
-	if (pf) {
-		snprintf(pf_addr, VS_PCI_ADDR_MAX, "%s", pf->address);
-	} else if (vs_vfset_resolve(host, name, &refs, &n, &err) < 0) {
-		if (err.code == -ENOENT && !strchr(name, '#'))
-			r = vs_cli_fail(VS_EXIT_FAILURE, "'%s': no such PF or VF (give a netdev, a PCI address or PF#N)", name);
-		else
-			r = vs_cli_fail_err(&err, name);
-	} else if (n != 1) {
-		r = vs_cli_fail(VS_EXIT_USAGE, "'%s' names %zu VFs; show takes one device", name, n);
-	} else {
-		snprintf(pf_addr, VS_PCI_ADDR_MAX, "%s", refs[0].pf->address);
-		*vf_index = (int)refs[0].vf->index;
-	}
-	free(refs);
-	vs_host_free(host);
-	return r;
-}
-
 static int show(struct vs_cli *cli, const char *name)
 {
-	char pf_addr[VS_PCI_ADDR_MAX];
-	char *only[] = { pf_addr, NULL };
-	int vf_index = -1;
+	char *names[] = { (char *)name, NULL };
 	struct vs_host *host = NULL;
-	struct vs_pf *pf = NULL;
-	struct vs_vf *vf = NULL;
+	struct vs_error err = { 0 };
+	struct vs_vf_ref ref;
 	int r;
 
-	r = locate(cli, name, pf_addr, &vf_index);
-	if (r == VS_EXIT_OK)
-		r = vs_cli_load_host(cli, only, VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES,
-					     &host);
+	r = vs_cli_load_named(cli, names, VS_NAME_ANY, VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES, &host);
 	if (r != VS_EXIT_OK)
 		return r;
-	vs_cli_load_usage(cli, host);
-	pf = vs_host_find_pf(host, pf_addr);
-	for (size_t i = 0; pf && vf_index >= 0 && i < pf->n_vfs; i++)
-		if (pf->vfs[i].index == (unsigned)vf_index)
-			vf = &pf->vfs[i];
-	if (!pf || (vf_index >= 0 && !vf)) {
+	if (vs_name_resolve(host, name, VS_NAME_ANY, &ref, &err) < 0) {
 		vs_host_free(host);
-		return vs_cli_fail(VS_EXIT_FAILURE, "%s: disappeared while reading it", name);
+		return vs_cli_fail_err(&err, name);
 	}
+	vs_cli_load_usage(cli, host);
 	vs_print_host_warnings(host);
 	if (cli->json)
-		r = print_json(host, pf, vf);
-	else if (vf)
-		print_vf(host, pf, vf);
+		r = print_json(host, ref.pf, ref.vf);
+	else if (ref.vf)
+		print_vf(host, ref.pf, ref.vf);
 	else {
-		print_pf(pf);
+		print_pf(ref.pf);
 		putchar('\n');
 		r = vs_print_host_table(host);
 	}

@@ -344,23 +344,6 @@ static int apply_all(const struct vs_cli *cli, bool reset, const struct vs_vfctl
 	return status;
 }
 
-/* The PFs the VFSETs name ("em1" of "em1#0-3"), so that the scan reads only
- * those (a VF named by its address could be on any PF: NULL, every PF). */
-static char **named_pfs(char **sets, int nsets)
-{
-	char **names = calloc((size_t)nsets + 1, sizeof(*names));
-
-	for (int i = 0; names && i < nsets; i++) {
-		const char *hash = strchr(sets[i], '#');
-
-		if (!hash || hash == sets[i] || !(names[i] = strndup(sets[i], (size_t)(hash - sets[i])))) {
-			vs_strv_free(names);
-			return NULL;
-		}
-	}
-	return names;
-}
-
 static int run(struct vs_cli *cli, struct vf_args *a)
 {
 	_cleanup_free_ struct vs_vf_ref *refs = NULL;
@@ -368,13 +351,11 @@ static int run(struct vs_cli *cli, struct vf_args *a)
 	struct vs_host *host = NULL;
 	struct vs_error err = { 0 };
 	size_t nrefs = 0, nplans = 0;
-	char **only = named_pfs(a->sets, a->nsets);
 	int r;
 
-	/* The inventory only resolves VFSETs here: no names, and netdevsim's
-	 * PFs count. */
-	r = vs_cli_load_host(cli, only, VS_LOAD_NON_PCI, &host);
-	vs_strv_free(only);
+	/* The inventory only resolves VFSETs here, on their PFs alone: no
+	 * names, and netdevsim's PFs count. */
+	r = vs_cli_load_named(cli, a->sets, VS_NAME_VF, VS_LOAD_NON_PCI | VS_LOAD_BAD_NAME_USAGE, &host);
 	if (r != VS_EXIT_OK)
 		return r;
 	r = resolve_all(host, a->sets, a->nsets, &refs, &nrefs);

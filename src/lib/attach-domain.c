@@ -444,8 +444,8 @@ static int pick(const struct vs_attach_env *env, const struct vs_attach_req *req
 			return r;
 		in->pf = ref.pf;
 		*pos = (size_t)(ref.vf - ref.pf->vfs);
-	} else if (!(in->pf = vs_host_find_pf(env->host, req->pf))) {
-		return vs_error_set(err, -ENOENT, "no SR-IOV PF '%s' on this host (see `virt-sriov list`)", req->pf);
+	} else if (!(in->pf = vs_name_pf(env->host, req->pf, err))) {
+		return err && err->code ? err->code : -ENODEV;
 	}
 	r = vs_attach_facts(env->hook->sysfs, in->pf, facts, err);
 	if (r < 0)

@@ -148,8 +148,8 @@ static int select_cands(const struct vs_attach_env *env, const struct vs_detach_
 		vs_strlcpy(mac, req->mac, sizeof(mac));
 		normalize_mac(mac);
 	}
-	if (req->pf && !(pf = vs_host_find_pf(env->host, req->pf)))
-		return vs_error_set(err, -ENOENT, "no SR-IOV PF '%s' on this host", req->pf);
+	if (req->pf && !(pf = vs_name_pf(env->host, req->pf, err)))
+		return err && err->code ? err->code : -ENODEV;
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct cand *c = &cs->v[i];
 		bool keep = req->vf ? strcmp(c->d.address, want) == 0

@@ -97,6 +97,36 @@ int vs_host_find_vf(const struct vs_host *host, const char *address, struct vs_p
 	return -ENOENT;
 }
 
+/* A device or netdev of that name exists (the name is one path component). */
+static bool name_exists(const struct vs_host *host, const char *name)
+{
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	return vs_sysfs_exists(&host->sysfs, DEVICES "/%s", name) == 1 ||
+	       vs_sysfs_exists(&host->sysfs, "/sys/class/net/%s", name) == 1;
+}
+
+int vs_host_unknown_name(const struct vs_host *host, const char *what, const char *name, struct vs_error *err)
+{
+	char list[640] = "", note[128] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < host->n_pfs && len < sizeof(list); i++) {
+		const struct vs_pf *pf = &host->pfs[i];
+		int r = pf->netdev[0] ? snprintf(list + len, sizeof(list) - len, "%s%s (%s)", i ? ", " : "", pf->netdev, pf->address)
+				      : snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", pf->address);
+
+		len += r > 0 ? (size_t)r : 0;
+	}
+	if (len >= sizeof(list))
+		memcpy(list + sizeof(list) - 5, " ...", 5);
+	if (name_exists(host, name))
+		snprintf(note, sizeof(note), " (%.32s is not an SR-IOV %s)", name, what);
+	if (!host->n_pfs)
+		return vs_error_set(err, -ENODEV, "no %s named '%s'%s: this host has no SR-IOV PF", what, name, note);
+	return vs_error_set(err, -ENODEV, "no %s named '%s'%s; PFs: %s", what, name, note, list);
+}
+
 /* ---- attribute readers: absent is silent, damage is a warning ---- */
 
 /* An integer attribute of a device; -1 when absent or unusable. */
@@ -656,18 +686,14 @@ static int pf_addr_cmp(const void *a, const void *b)
 /* Keep the PFs named in opts->only; every name must match one. */
 static int filter_pfs(struct scan *sc, struct vs_error *err)
 {
-	const struct vs_sysfs *fs = sc->opts->sysfs;
 	struct vs_host *h = sc->host;
 	size_t kept = 0;
 
 	if (!sc->opts->only[0])
 		return 0;
 	for (const char *const *n = sc->opts->only; *n; n++) {
-		if (vs_host_find_pf(h, *n))
-			continue;
-		if (vs_sysfs_exists(fs, DEVICES "/%s", *n) == 1 || vs_sysfs_exists(fs, "/sys/class/net/%s", *n) == 1)
-			return vs_error_set(err, -ENODEV, "%s: not an SR-IOV PF (no sriov_totalvfs)", *n);
-		return vs_error_set(err, -ENODEV, "%s: no such PF (neither a netdev nor a PCI address)", *n);
+		if (!vs_host_find_pf(h, *n))
+			return vs_host_unknown_name(h, "PF", *n, err);
 	}
 	for (size_t i = 0; i < h->n_pfs; i++) {
 		bool keep = false;
@@ -724,6 +750,7 @@ int vs_inventory_scan(const struct vs_scan_opts *opts, struct vs_host **out, str
 		vs_strv_free(devs);
 		return -ENOMEM;
 	}
+	sc.host->sysfs = *opts->sysfs;
 	if (vs_pci_open(opts->sysfs, &sc.pci, &perr) < 0)
 		vs_host_warn(sc.host, "libpci: %s; names and SR-IOV capability unknown", perr.msg[0] ? perr.msg : "cannot open");
 	r = scan_pfs(&sc, devs, err);

@@ -54,6 +54,7 @@ struct vs_host {
 	char **warnings;              /* one line each, naming the device */
 	size_t n_warnings, warnings_alloc;
 	bool usage_known;             /* in_use_by filled from libvirt */
+	struct vs_sysfs sysfs;        /* the root it was scanned from: names resolve there */
 };
 
 struct vs_nl;
@@ -72,7 +73,12 @@ int vs_inventory_scan(const struct vs_scan_opts *opts, struct vs_host **out, str
 void vs_host_free(struct vs_host *host);
 int vs_host_warn(struct vs_host *host, const char *fmt, ...) _printf_(2, 3);
 
-/* Look up a PF by netdev name or PCI address; NULL when absent. */
+/* Look up a PF by netdev name or PCI address as sysfs spells them; NULL
+ * when absent.  Names as users write them: devname.h. */
 struct vs_pf *vs_host_find_pf(const struct vs_host *host, const char *name);
 /* Look up a VF by PCI address (never matches a VF without one); returns 0 or -ENOENT. */
 int vs_host_find_vf(const struct vs_host *host, const char *address, struct vs_pf **pf, struct vs_vf **vf);
+/* "no PF named 'em9'; PFs: em1 (0000:01:00.0), em2 (0000:01:00.1)" (what:
+ * "PF", "VF", "PF or VF"): the error of every name no device has.  Returns
+ * -ENODEV. */
+int vs_host_unknown_name(const struct vs_host *host, const char *what, const char *name, struct vs_error *err);

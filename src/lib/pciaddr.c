@@ -38,13 +38,13 @@ static int field(const char **p, int min, int max, char sep, uint32_t *out)
 	return 0;
 }
 
-static int parse(const char *s, bool padded, struct vs_pci_addr *out)
+static int parse(const char *s, bool padded, bool short_form, struct vs_pci_addr *out)
 {
-	uint32_t d, b, sl, f;
+	uint32_t d = 0, b, sl, f;
 
 	if (!s)
 		return -EINVAL;
-	if (field(&s, padded ? 4 : 1, 8, ':', &d) < 0 || field(&s, padded ? 2 : 1, 2, ':', &b) < 0 ||
+	if ((!short_form && field(&s, padded ? 4 : 1, 8, ':', &d) < 0) || field(&s, padded ? 2 : 1, 2, ':', &b) < 0 ||
 	    field(&s, padded ? 2 : 1, 2, '.', &sl) < 0 || field(&s, 1, 1, '\0', &f) < 0)
 		return -EINVAL;
 	if (sl > 0x1f || f > 7)
@@ -55,12 +55,17 @@ static int parse(const char *s, bool padded, struct vs_pci_addr *out)
 
 int vs_pci_addr_parse(const char *s, struct vs_pci_addr *out)
 {
-	return parse(s, true, out);
+	return parse(s, true, false, out);
 }
 
 int vs_pci_addr_parse_unpadded(const char *s, struct vs_pci_addr *out)
 {
-	return parse(s, false, out);
+	return parse(s, false, false, out);
+}
+
+int vs_pci_addr_parse_short(const char *s, struct vs_pci_addr *out)
+{
+	return parse(s, true, true, out);
 }
 
 char *vs_pci_addr_format(const struct vs_pci_addr *a, char out[VS_PCI_ADDR_LEN])

@@ -11,8 +11,11 @@
  *   vs_pci_addr_parse_unpadded  the same with fields of fewer digits
  *                               ("0:3:10.1"), as people copy them from
  *                               libvirt XML into policy and config files.
- * The domain-less lspci form "BB:SS.F" is accepted by neither: no caller
- * reads it, and on a host with several domains it would silently mean 0.
+ *   vs_pci_addr_parse_short     "BB:SS.F", the domain-less form lspci
+ *                               prints (domain 0 in *out).  Only the name
+ *                               resolver (devname.c) reads it, and it asks
+ *                               sysfs which domain is meant: the parsers
+ *                               above never take it for domain 0.
  * Ranges: slot <= 0x1f, function <= 7 (bus <= 0xff and domain <=
  * 0xffffffff follow from the digit counts). */
 #pragma once
@@ -34,6 +37,7 @@ struct vs_pci_addr {
  * function > 7.  *out is written only on success. */
 int vs_pci_addr_parse(const char *s, struct vs_pci_addr *out);
 int vs_pci_addr_parse_unpadded(const char *s, struct vs_pci_addr *out);
+int vs_pci_addr_parse_short(const char *s, struct vs_pci_addr *out);
 
 /* Canonical lowercase "0000:01:10.0" (domain at least 4 digits, as the
  * kernel names devices).  Returns out. */

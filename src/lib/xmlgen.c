@@ -343,13 +343,13 @@ static int pool_vf_addresses(const struct vs_host *host, const char *pf_name, co
 int vs_pool_xml(const struct vs_host *host, const struct vs_template_paths *p, const struct vs_pool_request *req,
 		char *name_out, size_t name_len, char **xml, struct vs_error *err)
 {
-	const struct vs_pf *pf = vs_host_find_pf(host, req->pf);
+	const struct vs_pf *pf = vs_name_pf(host, req->pf, err);
 	_cleanup_free_ const char **addrs = NULL;
 	struct vs_network_spec spec = { .vlan = req->vlan };
 	int r;
 
 	if (!pf)
-		return vs_error_set(err, -ENODEV, "%s: no SR-IOV PF of that name or address", req->pf);
+		return err && err->code ? err->code : -ENODEV;
 	r = req->name ? vs_strlcpy(name_out, req->name, name_len) : vs_pool_default_name(pf, name_out, name_len);
 	if (r < 0)
 		return vs_error_set(err, r, "%s: pool name too long", pf->address);

@@ -114,6 +114,26 @@ static void test_short_form_refused(void **state)
 	assert_int_equal(vs_pci_addr_parse_unpadded("1:10.0", &a), -EINVAL);
 }
 
+/* The short form has its own parser (the name resolver asks sysfs for the
+ * domain): exactly BB:SS.F, nothing else. */
+static void test_short_form(void **state)
+{
+	static const char *const bad[] = { "0000:01:10.0", "1:10.0", "01:1.0", "01:10", "01:10.0 ", "01.10.0",
+					   "em1", "", "001:10.0" };
+	struct vs_pci_addr a = { .domain = 7 };
+
+	assert_int_equal(vs_pci_addr_parse_short("1A:1f.7", &a), 0);
+	assert_int_equal(a.domain, 0);
+	assert_int_equal(a.bus, 0x1a);
+	assert_int_equal(a.slot, 0x1f);
+	assert_int_equal(a.function, 7);
+	assert_int_equal(vs_pci_addr_parse_short("01:20.0", &a), -ERANGE);
+	assert_int_equal(vs_pci_addr_parse_short(NULL, &a), -EINVAL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (vs_pci_addr_parse_short(bad[i], &a) != -EINVAL)
+			fail_msg("'%s' taken as a short address", bad[i]);
+}
+
 static void test_format(void **state)
 {
 	struct vs_pci_addr a = { .domain = 0, .bus = 0x1a, .slot = 0x10, .function = 7 };
@@ -187,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_bad_syntax),
 		cmocka_unit_test(test_unpadded),
 		cmocka_unit_test(test_short_form_refused),
+		cmocka_unit_test(test_short_form),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_cmp),
