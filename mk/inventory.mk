@@ -37,5 +37,5 @@ endif
 tests/unit/test-pci.log tests/unit/test-inventory.log tests/unit/test-inventory-nl.log tests/unit/test-vfset.log \
 	tests/unit/test-vflocate.log: tests/tools/gen-host-tree$(EXEEXT)
 
-TESTS += tests/integration/list-json.sh
-dist_check_SCRIPTS += tests/integration/list-json.sh
+TESTS += tests/integration/list-json.sh tests/integration/names.sh
+dist_check_SCRIPTS += tests/integration/list-json.sh tests/integration/names.sh

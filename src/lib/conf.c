@@ -240,9 +240,14 @@ static bool is_vendor_device(const char *s)
 static int pf_name(struct conf_parser *p, const char *label, const char *name, char **out)
 {
 	char buf[VS_PCI_ADDR_MAX];
+	struct vs_pci_addr a;
 
 	if (vs_pci_addr_normalize(name, buf) == 0)
 		name = buf;
+	else if (vs_pci_addr_parse_short(name, &a) == 0)
+		/* the hook matches sections without asking sysfs for a domain */
+		return vs_error_set(p->err, -EINVAL, "%s:%d: [%s %s]: write the full PCI address (0000:%s in domain 0000)",
+				    p->path, p->line, label, name, name);
 	else if (!is_vendor_device(name) && !ifname_valid(name))
 		return vs_error_set(p->err, -EINVAL,
 				    "%s:%d: [%s %s]: expected a netdev name, a PCI address or vendor:device",

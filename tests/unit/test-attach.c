@@ -495,6 +495,13 @@ static void test_live_rollback(void **state)
 	assert_int_equal(vs_vf_config_parse(&req.cfg, "trust", "on", NULL), 0);
 
 	setenv("VIRT_SRIOV_TEMPLATE_DIR", TEMPLATE_DIR, 1);
+	/* --pf takes every PF name (vfset.h); an unknown one lists the PFs */
+	req.pf = "em9";
+	assert_int_equal(vs_attach(&env, &req, &res, &err), -ENODEV);
+	assert_string_equal(err.msg, "no PF named 'em9'; PFs: em1 (0000:03:00.0)");
+	assert_int_equal(count_lines(log), 0);
+	vs_error_clear(&err);
+	req.pf = "03:00.0";
 	assert_true(vs_attach(&env, &req, &res, &err) < 0);
 	assert_non_null(strstr(err.msg, "attaching 0000:03:10.0 to guest test: "));
 	/* applied (one request), then put back (a second one) */

@@ -58,6 +58,9 @@ static void test_conf_errors(void **state)
 	expect_conf_error("[pf em1]\nallow-trust-on = perhaps\n", "allow-trust-on 'perhaps'");
 	expect_conf_error("[pf em1]\nmac = 52:54:00:00:00:01\n", "unknown key 'mac'");
 	expect_conf_error("[pf ../../x]\n", "[pf ../../x]: expected a netdev name");
+	/* lspci's short address: the hook asks no sysfs which domain it means */
+	expect_conf_error("[pf 01:00.0]\n", "[pf 01:00.0]: write the full PCI address (0000:01:00.0 in domain 0000)");
+	expect_conf_error("[vfs 19:00.1#0-3]\n", "[vfs 19:00.1]: write the full PCI address (0000:19:00.1");
 	expect_conf_error("[pool a/b]\n", "not a valid network name");
 	expect_conf_error("[pf em1\n", "must end with ']'");
 	expect_conf_error("[pf em1]\njust words\n", "/etc/x.conf:2: expected 'key = value'");
