@@ -69,6 +69,9 @@ for name in 'em1#1' em1v1 01:10.4; do
 	[ "$rc" = 0 ] || fail "policy set --vf $name exited $rc: $(cat "$W/err")"
 	grep -q '<vsp:vf address="0000:01:10.4" trust="on"/>' "$W/out" || fail "policy set --vf $name: $(cat "$W/out")"
 done
+# a full address is stored as given (normalized): the VF may not exist yet
+run -c test:///default -n policy set test --vf 0:A:10.1 --trust on --config
+grep -q '<vsp:vf address="0000:0a:10.1" trust="on"/>' "$W/out" || fail "policy set --vf 0:A:10.1: $(cat "$W/out" "$W/err")"
 expect 1 "no VF named 'em9'; $PFS" -c test:///default -n policy set test --vf em9 --trust on --config
 expect 1 "names 2 VFs" -c test:///default -n policy set test --vf 'em1#0-1' --trust on --config
 
