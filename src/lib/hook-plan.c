@@ -328,29 +328,71 @@ static int plan_candidates(const struct vs_hook_env *env, struct vs_plan *plan, 
 	return r;
 }
 
-static int plan_prepare(const struct vs_hook_env *env, const struct vs_hook_input *in, struct vs_plan *plan)
+/* A pool's VF is chosen at start: port-created resolves it as below, with
+ * the policy remembered at prepare, which is pol. */
+static int plan_pool_vfs(const struct vs_hook_env *env, struct vs_plan *plan, xmlDocPtr doc,
+			 const struct vs_policy *pol, const struct vs_pool_vfs_fn *pool)
 {
-	struct vs_policy pol = { 0 };
+	_cleanup_xpobj_ xmlXPathObjectPtr o = vs_xml_eval(doc, NULL, "/domain/devices/interface[@type='network']");
+	int r = 0;
+
+	for (int i = 0; r == 0 && i < vs_xml_count(o); i++) {
+		xmlNodePtr dev = o->nodesetval->nodeTab[i], m = vs_xml_first(doc, dev, "mac"),
+			   src = vs_xml_first(doc, dev, "source");
+		_cleanup_xmlchar_ xmlChar *mac = m ? xmlGetProp(m, BAD_CAST "address") : NULL;
+		_cleanup_xmlchar_ xmlChar *net = src ? xmlGetProp(src, BAD_CAST "network") : NULL;
+		struct vs_strv vfs = { 0 };
+		struct candidates c = { 0 };
+		unsigned char b[6];
+		char text[18] = "";
+
+		if (!net)
+			continue;
+		if (mac && vs_parse_mac((const char *)mac, b) == 0)
+			vs_format_mac(b, text);
+		r = pool->fn(pool->data, (const char *)net, &vfs);
+		for (size_t k = 0; r == 0 && k < vfs.n; k++)
+			r = push_candidate(plan, &c, env, vfs.v[k], VS_ORIGIN_NETWORK, text, (const char *)net);
+		if (r == 0)
+			r = plan_candidates(env, plan, &c, pol);
+		strv_clear(&vfs);
+		free(c.v);
+	}
+	return r;
+}
+
+static int plan_prepare_policy(const struct vs_hook_env *env, xmlDocPtr doc, const struct vs_policy *pol,
+			       struct vs_plan *plan)
+{
 	struct candidates c = { 0 };
 	struct guest_ifaces g;
-	struct vs_error sub = { 0 };
 	int r;
 
 	memset(&g, 0, sizeof(g));
+	r = collect_domain(env, doc, plan, &c, &g);
+	if (r == 0)
+		r = check_selectors(env, pol, &c, &g, plan);
+	if (r == 0)
+		r = plan_candidates(env, plan, &c, pol);
+	guest_ifaces_clear(&g);
+	free(c.v);
+	return r;
+}
+
+static int plan_prepare(const struct vs_hook_env *env, const struct vs_hook_input *in, struct vs_plan *plan)
+{
+	struct vs_policy pol = { 0 };
+	struct vs_error sub = { 0 };
+	int r;
+
 	r = vs_policy_from_domain(in->doc, &pol, &sub);
 	if (r < 0)
 		return refuse(plan, r, "%s", sub.msg);
 	if (pol.n > 0 && (r = vs_policy_format(&pol, &plan->policy)) < 0)
 		goto cleanup;
-	r = collect_domain(env, in->doc, plan, &c, &g);
-	if (r == 0)
-		r = check_selectors(env, &pol, &c, &g, plan);
-	if (r == 0)
-		r = plan_candidates(env, plan, &c, &pol);
+	r = plan_prepare_policy(env, in->doc, &pol, plan);
 cleanup:
 	vs_policy_free(&pol);
-	guest_ifaces_clear(&g);
-	free(c.v);
 	return r;
 }
 
@@ -432,6 +474,24 @@ int vs_hook_plan(const struct vs_hook_env *env, const struct vs_hook_input *in, 
 		break;
 	case VS_HOOK_NONE: break;
 	}
+	if (r < 0 && !plan->refusal.code)
+		refuse(plan, r, "%s", strerror(-r));
+	return r;
+}
+
+int vs_hook_plan_policy(const struct vs_hook_env *env, const struct vs_hook_input *in, const struct vs_policy *pol,
+			const struct vs_pool_vfs_fn *pool, struct vs_plan *plan)
+{
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->action = VS_HOOK_PREPARE;
+	memcpy(plan->uuid, in->uuid, sizeof(plan->uuid));
+	if (in->name && !(plan->name = strdup(in->name)))
+		return -ENOMEM;
+	r = plan_prepare_policy(env, in->doc, pol, plan);
+	if (r == 0 && pool)
+		r = plan_pool_vfs(env, plan, in->doc, pol, pool);
 	if (r < 0 && !plan->refusal.code)
 		refuse(plan, r, "%s", strerror(-r));
 	return r;
