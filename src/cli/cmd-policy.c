@@ -37,7 +37,8 @@ static const struct { const char *name; int id; enum vs_selector sel; } selector
 static void usage(const char *prog)
 {
 	printf("Usage: %s policy show DOMAIN [--config|--live] [--json]\n"
-	       "       %s policy set DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] SETTINGS [--config] [--live] [--force]\n"
+	       "       %s policy set DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] SETTINGS [--config] [--live]\n"
+	       "                [--force]\n"
 	       "       %s policy clear DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] [--config] [--live]\n"
 	       "SETTINGS: ", prog, prog, prog);
 	vs_cli_settings_usage(stdout, 10, "          ", 100);
@@ -206,11 +207,13 @@ static int pool_vfs(void *data, const char *network, struct vs_strv *out)
 	char addr[VS_PCI_ADDR_MAX];
 	int r = 0;
 
-	if (net)
+	if (!net)
+		vs_cli_warn("policy: no network '%s': the VFs it would hand out are not checked", network);
+	else
 		virNetworkFree(net);
 	if (!xml || vs_xml_parse(xml, network, &doc, NULL) < 0 ||
 	    !vs_xml_first(doc, NULL, "/network/forward[@mode='hostdev']"))
-		return 0; /* no pool: libvirt itself refuses the start */
+		return 0; /* not a pool: the hook leaves its ports alone */
 	addrs = vs_xml_eval(doc, NULL, "/network/forward/address[not(@type) or @type='pci']");
 	for (int i = 0; r == 0 && i < vs_xml_count(addrs); i++)
 		if (vs_xml_pci_address(addrs->nodesetval->nodeTab[i], addr) == 0)
@@ -221,6 +224,8 @@ static int pool_vfs(void *data, const char *network, struct vs_strv *out)
 
 		r = dev ? pf_vfs(p->sysfs, (const char *)dev, out) : 0;
 	}
+	if (r == 0 && out->n == 0)
+		vs_cli_warn("policy: pool '%s' has no VFs now: the VF it would hand out is not checked", network);
 	return r;
 }
 
@@ -231,7 +236,8 @@ static int pool_vfs(void *data, const char *network, struct vs_strv *out)
 static int hook_check(const struct vs_cli *cli, const struct policy_args *a, virConnectPtr conn, virDomainPtr dom,
 		      const struct vs_policy *pol, struct vs_plan *plan, struct vs_error *err)
 {
-	_cleanup_free_ char *xml = virDomainGetXMLDesc(dom, a->flags & VIR_DOMAIN_AFFECT_CONFIG ? VIR_DOMAIN_XML_INACTIVE : 0);
+	unsigned which = a->flags & VIR_DOMAIN_AFFECT_CONFIG ? VIR_DOMAIN_XML_INACTIVE : 0;
+	_cleanup_free_ char *xml = virDomainGetXMLDesc(dom, which);
 	struct vs_conf conf = { 0 };
 	struct vs_hook_env env = { .sysfs = &cli->sysfs, .conf = &conf, .state_dir = vs_state_dir() };
 	struct pool_ctx ctx = { .conn = conn, .sysfs = &cli->sysfs };

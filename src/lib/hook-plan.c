@@ -204,6 +204,16 @@ static bool is_candidate(const struct candidates *c, const char *address)
 	return false;
 }
 
+/* "policy line 3" for a rule read from the guest's element; a rule not
+ * stored yet (`policy set` asking) has no line. */
+static const char *rule_where(const struct vs_policy_rule *rule, char *buf, size_t len)
+{
+	if (rule->line <= 0)
+		return "policy";
+	snprintf(buf, len, "policy line %ld", rule->line);
+	return buf;
+}
+
 /* An address rule names one of the VFs the guest's XML gives it: a VF of
  * another guest (or of none) was never matched, so the guest started
  * without the settings it asked for.  A pool's VF is chosen at start and
@@ -211,6 +221,8 @@ static bool is_candidate(const struct candidates *c, const char *address)
 static int check_address(const struct vs_hook_env *env, const struct vs_policy_rule *rule,
 			 const struct candidates *c, struct vs_plan *plan)
 {
+	char buf[48];
+	const char *where = rule_where(rule, buf, sizeof(buf));
 	struct vs_vf_location loc;
 	int r;
 
@@ -218,11 +230,11 @@ static int check_address(const struct vs_hook_env *env, const struct vs_policy_r
 		return 0;
 	r = vs_vf_locate(env->sysfs, rule->match, &loc, NULL);
 	if (r == -ENODEV)
-		return refuse(plan, -ENOENT, "policy line %ld: VF %s does not exist on this host", rule->line, rule->match);
+		return refuse(plan, -ENOENT, "%s: VF %s does not exist on this host", where, rule->match);
 	if (r < 0)
-		return refuse(plan, -ENOENT, "policy line %ld: %s is not an SR-IOV VF", rule->line, rule->match);
-	return refuse(plan, -ENOENT, "policy line %ld: VF %s is not one of the guest's VFs "
-		      "(a pool's VF is selected by network or guest-mac)", rule->line, rule->match);
+		return refuse(plan, -ENOENT, "%s: %s is not an SR-IOV VF", where, rule->match);
+	return refuse(plan, -ENOENT, "%s: VF %s is not one of the guest's VFs "
+		      "(a pool's VF is selected by network or guest-mac)", where, rule->match);
 }
 
 /* A policy that names something the guest does not have is a typo the
@@ -230,6 +242,7 @@ static int check_address(const struct vs_hook_env *env, const struct vs_policy_r
 static int check_selectors(const struct vs_hook_env *env, const struct vs_policy *pol, const struct candidates *c,
 			   const struct guest_ifaces *g, struct vs_plan *plan)
 {
+	char where[48];
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < pol->n; i++) {
@@ -241,13 +254,13 @@ static int check_selectors(const struct vs_hook_env *env, const struct vs_policy
 			break;
 		case VS_SEL_GUEST_MAC:
 			if (!strv_has(&g->macs, rule->match))
-				r = refuse(plan, -ENOENT, "policy line %ld: guest-mac %s: no interface of the guest has it",
-					   rule->line, rule->match);
+				r = refuse(plan, -ENOENT, "%s: guest-mac %s: no interface of the guest has it",
+					   rule_where(rule, where, sizeof(where)), rule->match);
 			break;
 		case VS_SEL_NETWORK:
 			if (!strv_has(&g->networks, rule->match))
-				r = refuse(plan, -ENOENT, "policy line %ld: network '%s': no interface of the guest uses it",
-					   rule->line, rule->match);
+				r = refuse(plan, -ENOENT, "%s: network '%s': no interface of the guest uses it",
+					   rule_where(rule, where, sizeof(where)), rule->match);
 			break;
 		case VS_SEL_ALL:
 			break;

@@ -53,6 +53,9 @@ grep -q "^virt-sriov: policy: guest 'g1': VF 0000:03:10.1 (em1#0): spoofchk off 
 	fail "policy set refusal: $(cat "$W/err")"
 [ "$(vs --json policy show g1 --config | jq -c '[.rules[].settings]')" = '[{"max-tx-rate":"100"}]' ] ||
 	fail "a refused policy set stored: $(vs --json policy show g1 --config)"
+if pset g1 --network nosuch --max-tx-rate 5 --config 2>"$W/err"; then fail "policy set for a network the guest has no interface on"; fi
+grep -q "^virt-sriov: policy: guest 'g1': policy: network 'nosuch': no interface of the guest uses it" "$W/err" ||
+	fail "policy set refusal (network): $(cat "$W/err")"
 printf '[pf em1]\nallow-spoofchk-off = no\n' >"$W/host.conf"
 if pset g1 --spoofchk off --config 2>"$W/err"; then fail "policy set past allow-spoofchk-off = no"; fi
 grep -q "spoofchk off is not allowed: allow-spoofchk-off = no in \[pf em1\] ($W/host.conf:1)" "$W/err" ||
