@@ -189,7 +189,7 @@ static int pf_vfs(const struct vs_sysfs *fs, const char *dev, struct vs_strv *ou
 	unsigned idx;
 
 	for (int i = 0; r == 0 && i < n; i++)
-		if (vs_virtfn_parse(names[i], &idx) && strncmp(names[i], "virtfn", 6) == 0 &&
+		if (vs_virtfn_parse(names[i], &idx) &&
 		    vs_sysfs_link_base(fs, addr, sizeof(addr), "/sys/class/net/%s/device/%s", dev, names[i]) >= 0)
 			r = vs_strv_add(out, "%s", addr);
 	vs_strv_free(names);
