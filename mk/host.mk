@@ -21,9 +21,11 @@ dist_check_SCRIPTS += \
 	tests/integration/check-live.sh \
 	tests/integration/check-tree.sh \
 	tests/integration/numvfs-tree.sh \
+	tests/integration/tty.sh \
 	tests/integration/bind-tree.sh
 TESTS += \
 	tests/integration/check-live.sh \
 	tests/integration/check-tree.sh \
 	tests/integration/numvfs-tree.sh \
+	tests/integration/tty.sh \
 	tests/integration/bind-tree.sh

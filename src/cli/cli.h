@@ -110,3 +110,8 @@ int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _
 		     struct json_object *out);
 VS_CMD(apply);
 VS_CMD(help);
+
+/* The VF-count wait's progress line on stderr (cmd-numvfs.c), set on ctx
+ * when stderr is a terminal and the output is not JSON. */
+struct vs_sriov_ctx;
+void vs_cli_wait_progress(const struct vs_cli *cli, struct vs_sriov_ctx *ctx);

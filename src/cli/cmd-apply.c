@@ -206,6 +206,7 @@ static int apply_conf(struct apply_run *run, const struct apply_args *a, const s
 	env.conn = run->conn;
 	vs_template_paths_default(&paths, NULL);
 	vs_sriov_ctx_init(&sriov, &run->cli->sysfs);
+	vs_cli_wait_progress(run->cli, &sriov);
 	sriov.dry_run = run->cli->dry_run;
 	if (vs_nl_open(&run->nl, &run->nl_err) < 0)
 		run->nl = NULL;

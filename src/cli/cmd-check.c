@@ -1,8 +1,10 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cli.h"
@@ -10,15 +12,27 @@
 #include "json-out.h"
 #include "pci.h"
 
-static void print_result(const struct vs_check_result *res)
+/* As virt-host-validate: coloured on a terminal only, and never when
+ * NO_COLOR is set to something (no-color.org). */
+static bool use_color(void)
 {
+	const char *no = getenv("NO_COLOR");
+
+	return !(no && no[0]) && isatty(STDOUT_FILENO);
+}
+
+static void print_result(const struct vs_check_result *res, bool color)
+{
+	static const char *const sgr[] = { [VS_CHECK_PASS] = "\033[32m", [VS_CHECK_WARN] = "\033[33m",
+					   [VS_CHECK_FAIL] = "\033[31m" };
 	char title[160];
 
 	if (res->device)
 		snprintf(title, sizeof(title), "%s (%s)", res->title, res->device);
 	else
 		snprintf(title, sizeof(title), "%s", res->title);
-	printf("SR-IOV: %-70s : %s (%s)\n", title, vs_check_status_name(res->status), res->message);
+	printf("SR-IOV: %-70s : %s%s%s (%s)\n", title, color ? sgr[res->status] : "", vs_check_status_name(res->status),
+	       color ? "\033[0m" : "", res->message);
 	if (res->remedy)
 		printf("        -> %s\n", res->remedy);
 }
@@ -67,8 +81,10 @@ static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_rep
 		if (r < 0)
 			return vs_cli_fail(VS_EXIT_FAILURE, "check: cannot print the report: %s", strerror(-r));
 	} else {
+		bool color = use_color();
+
 		for (size_t i = 0; i < rep->n; i++)
-			print_result(&rep->results[i]);
+			print_result(&rep->results[i], color);
 	}
 	return vs_check_worst(rep) == VS_CHECK_FAIL ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }

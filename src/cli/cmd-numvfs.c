@@ -2,6 +2,7 @@
 
 #include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "inventory.h"
@@ -22,6 +23,30 @@ static void print_write(struct vs_sriov_ctx *ctx, const char *path, const char *
 	const struct vs_sysfs *s = ctx->sysfs;
 
 	printf("would write '%s' to %s%s\n", value, s->root, path);
+}
+
+/* "waiting for em1's 7 VFs: 3/7 ..." drawn over itself, then cleared. */
+static void draw_progress(struct vs_sriov_ctx *ctx, const char *pf, int have, int want, bool done)
+{
+	char **names = NULL;
+
+	if (done) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	if (vs_sysfs_list(ctx->sysfs, &names, "/sys/bus/pci/devices/%s/net", pf) <= 0) {
+		vs_strv_free(names);
+		names = NULL;
+	}
+	fprintf(stderr, "\r\033[Kwaiting for %s's %d VFs: %d/%d ...", names ? names[0] : pf, want, have, want);
+	fflush(stderr);
+	vs_strv_free(names);
+}
+
+void vs_cli_wait_progress(const struct vs_cli *cli, struct vs_sriov_ctx *ctx)
+{
+	if (!cli->json && isatty(STDERR_FILENO))
+		ctx->progress = draw_progress;
 }
 
 static void usage(const char *prog)
@@ -112,6 +137,7 @@ static int apply(struct vs_cli *cli, const struct vs_pf *pf, const struct numvfs
 	struct vs_sriov_ctx ctx;
 
 	vs_sriov_ctx_init(&ctx, &cli->sysfs);
+	vs_cli_wait_progress(cli, &ctx);
 	ctx.dry_run = cli->dry_run;
 	if (cli->dry_run)
 		ctx.note = print_write;

@@ -5,19 +5,25 @@
 #include <libvirt/virterror.h>
 
 #include "cli.h"
+#include "conf.h"
+#include "hook-input.h"
+#include "hook-plan.h"
 #include "json-out.h"
 #include "libvirt.h"
 #include "load.h"
 #include "options.h"
 #include "policy.h"
 #include "state.h"
+#include "vflocate.h"
+#include "xml.h"
 
-enum { OPT_CONFIG = 1000, OPT_LIVE, OPT_VF, OPT_GUEST_MAC, OPT_NETWORK, OPT_SETTING };
+enum { OPT_CONFIG = 1000, OPT_LIVE, OPT_VF, OPT_GUEST_MAC, OPT_NETWORK, OPT_FORCE, OPT_SETTING };
 
 struct policy_args {
 	const char *verb;
 	const char *domain;
 	unsigned flags;               /* VIR_DOMAIN_AFFECT_* */
+	bool force;                   /* store what the host's gates refuse */
 	enum vs_selector sel;
 	const char *match;
 	struct vs_vf_config cfg;
@@ -33,11 +39,14 @@ static void usage(const char *prog)
 {
 	printf("Usage: %s policy show DOMAIN [--config|--live] [--json]\n"
 	       "       %s policy set DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] SETTINGS [--config] [--live]\n"
+	       "                [--force]\n"
 	       "       %s policy clear DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] [--config] [--live]\n"
 	       "SETTINGS: ", prog, prog, prog);
 	vs_cli_settings_usage(stdout, 10, "          ", 100);
 	printf("Without a selector, a rule applies to every VF of the guest.  The host's\n"
-	       "virt-sriov.conf decides whether spoofchk off and trust on are allowed.\n");
+	       "virt-sriov.conf ($VIRT_SRIOV_CONF) decides whether spoofchk off and trust on\n"
+	       "are allowed: set refuses what the hook would refuse at the guest's start;\n"
+	       "--force stores it anyway (the guest will not start on this host).\n");
 }
 
 /* "ID[:QOS[:PROTO]]" as in `ip link set ... vf N vlan ID qos Q proto P`. */
@@ -55,6 +64,7 @@ static int set_option(struct policy_args *a, int c, const char *name, char *valu
 	switch (c) {
 	case OPT_CONFIG: a->flags |= VIR_DOMAIN_AFFECT_CONFIG; return 0;
 	case OPT_LIVE: a->flags |= VIR_DOMAIN_AFFECT_LIVE; return 0;
+	case OPT_FORCE: a->force = true; return 0;
 	default: return vs_vf_config_parse(&a->cfg, name, value, err);
 	}
 }
@@ -65,9 +75,9 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct policy_a
 		{ "config", no_argument, NULL, OPT_CONFIG }, { "live", no_argument, NULL, OPT_LIVE },
 		{ "vf", required_argument, NULL, OPT_VF }, { "guest-mac", required_argument, NULL, OPT_GUEST_MAC },
 		{ "network", required_argument, NULL, OPT_NETWORK }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "help", no_argument, NULL, 'h' }, { "force", no_argument, NULL, OPT_FORCE },
 	};
-	size_t n = 7;
+	size_t n = 8;
 	struct vs_error err = { 0 };
 	int c, idx;
 
@@ -165,6 +175,115 @@ static int change(const struct policy_args *a, struct vs_policy *pol, struct vs_
 	return 0;
 }
 
+/* ---- what the hook would refuse ---- */
+
+struct pool_ctx {
+	virConnectPtr conn;
+	const struct vs_sysfs *sysfs;
+};
+
+/* A <pf dev> pool hands out the PF's VFs: as sysfs lists them now. */
+static int pf_vfs(const struct vs_sysfs *fs, const char *dev, struct vs_strv *out)
+{
+	char **names = NULL, addr[VS_PCI_ADDR_MAX];
+	int n = vs_sysfs_list(fs, &names, "/sys/class/net/%s/device", dev), r = 0;
+	unsigned idx;
+
+	for (int i = 0; r == 0 && i < n; i++)
+		if (vs_virtfn_parse(names[i], &idx) &&
+		    vs_sysfs_link_base(fs, addr, sizeof(addr), "/sys/class/net/%s/device/%s", dev, names[i]) >= 0)
+			r = vs_strv_add(out, "%s", addr);
+	vs_strv_free(names);
+	return r;
+}
+
+static int pool_vfs(void *data, const char *network, struct vs_strv *out)
+{
+	const struct pool_ctx *p = data;
+	virNetworkPtr net = virNetworkLookupByName(p->conn, network);
+	_cleanup_free_ char *xml = net ? virNetworkGetXMLDesc(net, 0) : NULL;
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	_cleanup_xpobj_ xmlXPathObjectPtr addrs = NULL;
+	xmlNodePtr pf;
+	char addr[VS_PCI_ADDR_MAX];
+	int r = 0;
+
+	if (!net)
+		vs_cli_warn("policy: no network '%s': the VFs it would hand out are not checked", network);
+	else
+		virNetworkFree(net);
+	if (!xml || vs_xml_parse(xml, network, &doc, NULL) < 0 ||
+	    !vs_xml_first(doc, NULL, "/network/forward[@mode='hostdev']"))
+		return 0; /* not a pool: the hook leaves its ports alone */
+	addrs = vs_xml_eval(doc, NULL, "/network/forward/address[not(@type) or @type='pci']");
+	for (int i = 0; r == 0 && i < vs_xml_count(addrs); i++)
+		if (vs_xml_pci_address(addrs->nodesetval->nodeTab[i], addr) == 0)
+			r = vs_strv_add(out, "%s", addr);
+	pf = vs_xml_first(doc, NULL, "/network/forward/pf");
+	if (r == 0 && vs_xml_count(addrs) == 0 && pf) {
+		_cleanup_xmlchar_ xmlChar *dev = xmlGetProp(pf, BAD_CAST "dev");
+
+		r = dev ? pf_vfs(p->sysfs, (const char *)dev, out) : 0;
+	}
+	if (r == 0 && out->n == 0)
+		vs_cli_warn("policy: pool '%s' has no VFs now: the VF it would hand out is not checked", network);
+	return r;
+}
+
+/* The hook's own plan of the guest's start, with pol as its policy: the
+ * XML libvirt would start it from (persistent with --config), the gates
+ * of virt-sriov.conf as the hook would read them now.  plan->refusal
+ * says what the hook would refuse. */
+static int hook_check(const struct vs_cli *cli, const struct policy_args *a, virConnectPtr conn, virDomainPtr dom,
+		      const struct vs_policy *pol, struct vs_plan *plan, struct vs_error *err)
+{
+	unsigned which = a->flags & VIR_DOMAIN_AFFECT_CONFIG ? VIR_DOMAIN_XML_INACTIVE : 0;
+	_cleanup_free_ char *xml = virDomainGetXMLDesc(dom, which);
+	struct vs_conf conf = { 0 };
+	struct vs_hook_env env = { .sysfs = &cli->sysfs, .conf = &conf, .state_dir = vs_state_dir() };
+	struct pool_ctx ctx = { .conn = conn, .sysfs = &cli->sysfs };
+	struct vs_pool_vfs_fn pool = { .fn = pool_vfs, .data = &ctx };
+	struct vs_hook_input in = { 0 };
+	int r;
+
+	if (!xml)
+		return vs_error_set(err, -EIO, "policy: reading domain '%s': %s", a->domain, vs_libvirt_message());
+	r = vs_conf_load(vs_conf_path(), &conf, err);
+	if (r == 0)
+		r = vs_hook_input_parse(VS_HOOK_QEMU, VS_HOOK_PREPARE, xml, strlen(xml), &in, err);
+	if (r == 0 && vs_hook_plan_policy(&env, &in, pol, &pool, plan) < 0 && !plan->refusal.code)
+		r = vs_error_set(err, -EIO, "policy: checking domain '%s': out of memory", a->domain);
+	vs_hook_input_free(&in);
+	vs_conf_free(&conf);
+	return r;
+}
+
+/* Refuse (or, with --force, warn about) a policy the hook would refuse. */
+static int gate(const struct vs_cli *cli, const struct policy_args *a, virConnectPtr conn, virDomainPtr dom,
+		const struct vs_policy *pol, struct vs_error *err)
+{
+	struct vs_plan plan = { 0 };
+	int r = hook_check(cli, a, conn, dom, pol, &plan, err);
+	char msg[sizeof(err->msg)];
+
+	vs_strlcpy(msg, err->msg, sizeof(msg));
+	if (r < 0 && !a->force)
+		r = vs_error_set(err, r, "%s (--force stores the policy anyway)", msg);
+	else if (r < 0)
+		vs_cli_warn("policy: stored unchecked: %s", err->msg);
+	else if (plan.refusal.code && !a->force)
+		r = vs_error_set(err, plan.refusal.code == -EPERM ? -EPERM : -EINVAL,
+				 "policy: %s: the hook would refuse the guest's start (--force stores it anyway)",
+				 plan.refusal.msg);
+	else if (plan.refusal.code)
+		vs_cli_warn("policy: stored with --force, but the guest will not start on this host: %s",
+			    plan.refusal.msg);
+	if (r < 0 && a->force)
+		r = 0;
+	vs_plan_free(&plan);
+	return r;
+}
+
 static int run(struct vs_cli *cli, const struct policy_args *a, virConnectPtr conn, struct vs_error *err)
 {
 	virDomainPtr dom = lookup(conn, a->domain);
@@ -181,7 +300,8 @@ static int run(struct vs_cli *cli, const struct policy_args *a, virConnectPtr co
 					  &pol, err);
 	if (r == 0 && strcmp(a->verb, "show") == 0)
 		r = show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO;
-	else if (r == 0 && (r = change(a, &pol, err)) == 0)
+	else if (r == 0 && (r = change(a, &pol, err)) == 0 &&
+		 (strcmp(a->verb, "set") != 0 || (r = gate(cli, a, conn, dom, &pol, err)) == 0))
 		r = cli->dry_run ? (show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO) : vs_libvirt_policy_put(dom, a->flags, &pol, err);
 	vs_policy_free(&pol);
 	virDomainFree(dom);

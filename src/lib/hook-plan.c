@@ -204,6 +204,16 @@ static bool is_candidate(const struct candidates *c, const char *address)
 	return false;
 }
 
+/* "policy line 3" for a rule read from the guest's element; a rule not
+ * stored yet (`policy set` asking) has no line. */
+static const char *rule_where(const struct vs_policy_rule *rule, char *buf, size_t len)
+{
+	if (rule->line <= 0)
+		return "policy";
+	snprintf(buf, len, "policy line %ld", rule->line);
+	return buf;
+}
+
 /* An address rule names one of the VFs the guest's XML gives it: a VF of
  * another guest (or of none) was never matched, so the guest started
  * without the settings it asked for.  A pool's VF is chosen at start and
@@ -211,6 +221,8 @@ static bool is_candidate(const struct candidates *c, const char *address)
 static int check_address(const struct vs_hook_env *env, const struct vs_policy_rule *rule,
 			 const struct candidates *c, struct vs_plan *plan)
 {
+	char buf[48];
+	const char *where = rule_where(rule, buf, sizeof(buf));
 	struct vs_vf_location loc;
 	int r;
 
@@ -218,11 +230,11 @@ static int check_address(const struct vs_hook_env *env, const struct vs_policy_r
 		return 0;
 	r = vs_vf_locate(env->sysfs, rule->match, &loc, NULL);
 	if (r == -ENODEV)
-		return refuse(plan, -ENOENT, "policy line %ld: VF %s does not exist on this host", rule->line, rule->match);
+		return refuse(plan, -ENOENT, "%s: VF %s does not exist on this host", where, rule->match);
 	if (r < 0)
-		return refuse(plan, -ENOENT, "policy line %ld: %s is not an SR-IOV VF", rule->line, rule->match);
-	return refuse(plan, -ENOENT, "policy line %ld: VF %s is not one of the guest's VFs "
-		      "(a pool's VF is selected by network or guest-mac)", rule->line, rule->match);
+		return refuse(plan, -ENOENT, "%s: %s is not an SR-IOV VF", where, rule->match);
+	return refuse(plan, -ENOENT, "%s: VF %s is not one of the guest's VFs "
+		      "(a pool's VF is selected by network or guest-mac)", where, rule->match);
 }
 
 /* A policy that names something the guest does not have is a typo the
@@ -230,6 +242,7 @@ static int check_address(const struct vs_hook_env *env, const struct vs_policy_r
 static int check_selectors(const struct vs_hook_env *env, const struct vs_policy *pol, const struct candidates *c,
 			   const struct guest_ifaces *g, struct vs_plan *plan)
 {
+	char where[48];
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < pol->n; i++) {
@@ -241,13 +254,13 @@ static int check_selectors(const struct vs_hook_env *env, const struct vs_policy
 			break;
 		case VS_SEL_GUEST_MAC:
 			if (!strv_has(&g->macs, rule->match))
-				r = refuse(plan, -ENOENT, "policy line %ld: guest-mac %s: no interface of the guest has it",
-					   rule->line, rule->match);
+				r = refuse(plan, -ENOENT, "%s: guest-mac %s: no interface of the guest has it",
+					   rule_where(rule, where, sizeof(where)), rule->match);
 			break;
 		case VS_SEL_NETWORK:
 			if (!strv_has(&g->networks, rule->match))
-				r = refuse(plan, -ENOENT, "policy line %ld: network '%s': no interface of the guest uses it",
-					   rule->line, rule->match);
+				r = refuse(plan, -ENOENT, "%s: network '%s': no interface of the guest uses it",
+					   rule_where(rule, where, sizeof(where)), rule->match);
 			break;
 		case VS_SEL_ALL:
 			break;
@@ -328,29 +341,71 @@ static int plan_candidates(const struct vs_hook_env *env, struct vs_plan *plan, 
 	return r;
 }
 
-static int plan_prepare(const struct vs_hook_env *env, const struct vs_hook_input *in, struct vs_plan *plan)
+/* A pool's VF is chosen at start: port-created resolves it as below, with
+ * the policy remembered at prepare, which is pol. */
+static int plan_pool_vfs(const struct vs_hook_env *env, struct vs_plan *plan, xmlDocPtr doc,
+			 const struct vs_policy *pol, const struct vs_pool_vfs_fn *pool)
 {
-	struct vs_policy pol = { 0 };
+	_cleanup_xpobj_ xmlXPathObjectPtr o = vs_xml_eval(doc, NULL, "/domain/devices/interface[@type='network']");
+	int r = 0;
+
+	for (int i = 0; r == 0 && i < vs_xml_count(o); i++) {
+		xmlNodePtr dev = o->nodesetval->nodeTab[i], m = vs_xml_first(doc, dev, "mac"),
+			   src = vs_xml_first(doc, dev, "source");
+		_cleanup_xmlchar_ xmlChar *mac = m ? xmlGetProp(m, BAD_CAST "address") : NULL;
+		_cleanup_xmlchar_ xmlChar *net = src ? xmlGetProp(src, BAD_CAST "network") : NULL;
+		struct vs_strv vfs = { 0 };
+		struct candidates c = { 0 };
+		unsigned char b[6];
+		char text[18] = "";
+
+		if (!net)
+			continue;
+		if (mac && vs_parse_mac((const char *)mac, b) == 0)
+			vs_format_mac(b, text);
+		r = pool->fn(pool->data, (const char *)net, &vfs);
+		for (size_t k = 0; r == 0 && k < vfs.n; k++)
+			r = push_candidate(plan, &c, env, vfs.v[k], VS_ORIGIN_NETWORK, text, (const char *)net);
+		if (r == 0)
+			r = plan_candidates(env, plan, &c, pol);
+		strv_clear(&vfs);
+		free(c.v);
+	}
+	return r;
+}
+
+static int plan_prepare_policy(const struct vs_hook_env *env, xmlDocPtr doc, const struct vs_policy *pol,
+			       struct vs_plan *plan)
+{
 	struct candidates c = { 0 };
 	struct guest_ifaces g;
-	struct vs_error sub = { 0 };
 	int r;
 
 	memset(&g, 0, sizeof(g));
+	r = collect_domain(env, doc, plan, &c, &g);
+	if (r == 0)
+		r = check_selectors(env, pol, &c, &g, plan);
+	if (r == 0)
+		r = plan_candidates(env, plan, &c, pol);
+	guest_ifaces_clear(&g);
+	free(c.v);
+	return r;
+}
+
+static int plan_prepare(const struct vs_hook_env *env, const struct vs_hook_input *in, struct vs_plan *plan)
+{
+	struct vs_policy pol = { 0 };
+	struct vs_error sub = { 0 };
+	int r;
+
 	r = vs_policy_from_domain(in->doc, &pol, &sub);
 	if (r < 0)
 		return refuse(plan, r, "%s", sub.msg);
 	if (pol.n > 0 && (r = vs_policy_format(&pol, &plan->policy)) < 0)
 		goto cleanup;
-	r = collect_domain(env, in->doc, plan, &c, &g);
-	if (r == 0)
-		r = check_selectors(env, &pol, &c, &g, plan);
-	if (r == 0)
-		r = plan_candidates(env, plan, &c, &pol);
+	r = plan_prepare_policy(env, in->doc, &pol, plan);
 cleanup:
 	vs_policy_free(&pol);
-	guest_ifaces_clear(&g);
-	free(c.v);
 	return r;
 }
 
@@ -432,6 +487,24 @@ int vs_hook_plan(const struct vs_hook_env *env, const struct vs_hook_input *in, 
 		break;
 	case VS_HOOK_NONE: break;
 	}
+	if (r < 0 && !plan->refusal.code)
+		refuse(plan, r, "%s", strerror(-r));
+	return r;
+}
+
+int vs_hook_plan_policy(const struct vs_hook_env *env, const struct vs_hook_input *in, const struct vs_policy *pol,
+			const struct vs_pool_vfs_fn *pool, struct vs_plan *plan)
+{
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->action = VS_HOOK_PREPARE;
+	memcpy(plan->uuid, in->uuid, sizeof(plan->uuid));
+	if (in->name && !(plan->name = strdup(in->name)))
+		return -ENOMEM;
+	r = plan_prepare_policy(env, in->doc, pol, plan);
+	if (r == 0 && pool)
+		r = plan_pool_vfs(env, plan, in->doc, pol, pool);
 	if (r < 0 && !plan->refusal.code)
 		refuse(plan, r, "%s", strerror(-r));
 	return r;

@@ -71,4 +71,17 @@ int vs_hook_plan(const struct vs_hook_env *env, const struct vs_hook_input *in, 
 /* The release plan of one guest from its state file alone (reconcile);
  * vs_hook_execute carries it out. */
 int vs_hook_plan_restore(const struct vs_hook_env *env, const char *uuid, struct vs_plan *plan, struct vs_error *err);
+/* The VFs a guest's <interface type='network'> may get from pool `network`
+ * (VF PCI addresses into out); 0 with none added: not a hostdev pool. */
+struct vs_pool_vfs_fn {
+	int (*fn)(void *data, const char *network, struct vs_strv *out);
+	void *data;
+};
+/* What prepare would refuse were the guest's policy pol (in->doc's own
+ * element is not read): `virt-sriov policy set` asks before it stores.  A
+ * pool's VF is picked at start; with pool, each VF the pool may hand out is
+ * resolved as port-created would, and any refusal counts. */
+struct vs_policy;
+int vs_hook_plan_policy(const struct vs_hook_env *env, const struct vs_hook_input *in, const struct vs_policy *pol,
+			const struct vs_pool_vfs_fn *pool, struct vs_plan *plan);
 json_object *vs_plan_to_json(const struct vs_plan *plan);

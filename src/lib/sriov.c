@@ -108,21 +108,43 @@ int vs_sriov_vfs_present(const struct vs_sysfs *sysfs, const char *pf, int n)
 	return count;
 }
 
+struct wait {
+	long long start, told;        /* told: when progress was last called; -1 never */
+};
+
+static void tell(struct vs_sriov_ctx *ctx, struct wait *w, const char *pf, int have, int n, bool done)
+{
+	long long t = now_ms(ctx);
+
+	if (!ctx->progress || (done && w->told < 0))
+		return;
+	if (!done && (t - w->start < VS_NUMVFS_PROGRESS_AFTER_MS ||
+		      (w->told >= 0 && t - w->told < VS_NUMVFS_PROGRESS_EVERY_MS)))
+		return;
+	w->told = t;
+	ctx->progress(ctx, pf, have, n, done);
+}
+
 static int wait_vfs(struct vs_sriov_ctx *ctx, const char *pf, int n, unsigned timeout_ms, struct vs_error *err)
 {
-	long long deadline = now_ms(ctx) + timeout_ms;
+	struct wait w = { .start = now_ms(ctx), .told = -1 };
+	long long deadline = w.start + timeout_ms;
 
 	for (;;) {
 		int have = vs_sriov_vfs_present(ctx->sysfs, pf, n);
+		bool late = now_ms(ctx) >= deadline;
 
+		if (have < 0 || have == n || late)
+			tell(ctx, &w, pf, have, n, true);
 		if (have < 0)
 			return vs_error_set(err, have, "%s: looking for its VFs: %s", pf, strerror(-have));
 		if (have == n)
 			return 0;
-		if (now_ms(ctx) >= deadline)
+		if (late)
 			return vs_error_set(err, -ETIMEDOUT,
 					    "%s: only %d of %d VFs appeared within %u ms (sriov_numvfs is written; "
 					    "see dmesg, or wait longer with --timeout)", pf, have, n, timeout_ms);
+		tell(ctx, &w, pf, have, n, false);
 		sleep_ms(ctx, ctx->poll_ms ? ctx->poll_ms : VS_NUMVFS_POLL_MS);
 	}
 }

@@ -15,6 +15,9 @@
 
 #define VS_NUMVFS_TIMEOUT_MS 10000
 #define VS_NUMVFS_POLL_MS 50
+/* A wait is told about after a second, then at most every 200 ms. */
+#define VS_NUMVFS_PROGRESS_AFTER_MS 1000
+#define VS_NUMVFS_PROGRESS_EVERY_MS 200
 
 struct vs_sriov_ctx;
 
@@ -24,6 +27,11 @@ typedef void (*vs_sriov_sleep_fn)(struct vs_sriov_ctx *ctx, unsigned ms);
 typedef long long (*vs_sriov_clock_fn)(struct vs_sriov_ctx *ctx);
 /* Told about every write before it is made (and in a dry run instead). */
 typedef void (*vs_sriov_note_fn)(struct vs_sriov_ctx *ctx, const char *path, const char *value);
+/* The wait for a PF's new VFs (pf: its address): have of want exist.  Told
+ * only once the wait has lasted VS_NUMVFS_PROGRESS_AFTER_MS, then at most
+ * every VS_NUMVFS_PROGRESS_EVERY_MS, and then once with done set when the
+ * wait ends either way (to clear what it showed). */
+typedef void (*vs_sriov_progress_fn)(struct vs_sriov_ctx *ctx, const char *pf, int have, int want, bool done);
 
 struct vs_sriov_ctx {
 	const struct vs_sysfs *sysfs;
@@ -34,6 +42,8 @@ struct vs_sriov_ctx {
 	vs_sriov_clock_fn now_ms;  /* NULL: CLOCK_MONOTONIC */
 	vs_sriov_note_fn note;     /* NULL: not told */
 	void *data;                /* for the hooks */
+	vs_sriov_progress_fn progress;  /* NULL: not told (the library never prints) */
+	void *progress_data;
 };
 
 void vs_sriov_ctx_init(struct vs_sriov_ctx *ctx, const struct vs_sysfs *sysfs);

@@ -41,12 +41,34 @@ VS_URI=$VS_LIBVIRT_URI
 
 define_guest g1 "$(hostdev_xml 0000:03:10.1)"
 
-# --- policy set / show / clear through the daemon
-vs policy set g1 --spoofchk off --trust on --config || fail "policy set"
-vs policy set g1 --vf 0000:03:10.1 --max-tx-rate 100 --config || fail "policy set --vf"
+# --- policy set / show / clear through the daemon.  set checks the host's
+# gates as the hook does, on the hook's view of the host (tree, config).
+pset() { VIRT_SRIOV_SYSFS_ROOT=$W/tree VIRT_SRIOV_CONF=$W/host.conf vs ${dry:+-n} policy set "$@"; }
+pset g1 --vf 0000:03:10.1 --max-tx-rate 100 --config || fail "policy set --vf"
+rc=0
+pset g1 --spoofchk off --trust on --config 2>"$W/err" || rc=$?
+[ "$rc" = 1 ] || fail "policy set of what the gates forbid: exit $rc"
+[ "$(wc -l <"$W/err")" = 1 ] || fail "policy set refusal is not one line: $(cat "$W/err")"
+grep -q "^virt-sriov: policy: guest 'g1': VF 0000:03:10.1 (em1#0): spoofchk off is not allowed by the host: set allow-spoofchk-off = yes in \[pf em1\]" "$W/err" ||
+	fail "policy set refusal: $(cat "$W/err")"
+[ "$(vs --json policy show g1 --config | jq -c '[.rules[].settings]')" = '[{"max-tx-rate":"100"}]' ] ||
+	fail "a refused policy set stored: $(vs --json policy show g1 --config)"
+if pset g1 --network nosuch --max-tx-rate 5 --config 2>"$W/err"; then fail "policy set for a network the guest has no interface on"; fi
+grep -q "^virt-sriov: policy: guest 'g1': policy: network 'nosuch': no interface of the guest uses it" "$W/err" ||
+	fail "policy set refusal (network): $(cat "$W/err")"
+printf '[pf em1]\nallow-spoofchk-off = no\n' >"$W/host.conf"
+if pset g1 --spoofchk off --config 2>"$W/err"; then fail "policy set past allow-spoofchk-off = no"; fi
+grep -q "spoofchk off is not allowed: allow-spoofchk-off = no in \[pf em1\] ($W/host.conf:1)" "$W/err" ||
+	fail "policy set refusal (gate said no): $(cat "$W/err")"
+printf '[pf em1]\nallow-spoofchk-off = yes\nallow-trust-on = yes\n' >"$W/host.conf"
+dry=1 pset g1 --spoofchk off --trust on --config >/dev/null 2>"$W/err" || fail "policy set the gates allow: $(cat "$W/err")"
+: >"$W/host.conf"
+pset g1 --spoofchk off --trust on --config --force 2>"$W/err" || fail "policy set --force"
+grep -q "^virt-sriov: warning: .*the guest will not start on this host: guest 'g1': VF 0000:03:10.1 (em1#0): spoofchk off" "$W/err" ||
+	fail "policy set --force warning: $(cat "$W/err")"
 vs --json policy show g1 >"$W/show.json" || fail "policy show"
 [ "$(jq -r '.rules | length' "$W/show.json")" = 2 ] || fail "policy show: $(cat "$W/show.json")"
-[ "$(jq -r '.rules[1].match + " " + .rules[1].settings."max-tx-rate"' "$W/show.json")" = "0000:03:10.1 100" ] ||
+[ "$(jq -r '.rules[] | select(.selector == "address") | .match + " " + .settings."max-tx-rate"' "$W/show.json")" = "0000:03:10.1 100" ] ||
 	fail "policy show: $(cat "$W/show.json")"
 virsh_ dumpxml --inactive g1 | grep -q "<vsp:policy xmlns:vsp=\"https://virt-sriov.org/xmlns/policy/1\">" ||
 	fail "policy is not in the domain's <metadata>"

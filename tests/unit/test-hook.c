@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "fake-kernel.h"
 #include "hook.h"
+#include "policy.h"
 #include "statedir.h"
 
 #define GA_UUID "4f1bd86d-9f62-4c8c-886a-6b0fc8fd2fb7"
@@ -350,6 +351,70 @@ static void test_refused_by_gate(void **state)
 	/* the same request on an <interface type='hostdev'> */
 	assert_int_equal(run_free("qemu", "gc", "prepare", "begin", "policy/gc_prepare.xml", &err), 1);
 	assert_non_null(strstr(err.msg, "guest 'gc': VF 0000:03:10.3 (em1#1): spoofchk off is not allowed"));
+}
+
+static int pool_vfs_fake(void *data, const char *network, struct vs_strv *out)
+{
+	const char *const *vfs = data;
+
+	if (strcmp(network, "pool-list") != 0)
+		return 0;
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(vs_strv_add(out, "%s", vfs[i]), 0);
+	return 0;
+}
+
+/* `policy set` asks the hook's plan about a policy before storing it: the
+ * same refusal, word for word, as the start would get. */
+static int plan_policy(const char *file, const char *policy, bool pools, struct vs_plan *plan)
+{
+	static const char *const pool_list[] = { "0000:01:10.0", "0000:01:10.2" };
+	struct vs_pool_vfs_fn pool = { .fn = pool_vfs_fake, .data = (void *)pool_list };
+	struct vs_hook_input in = { 0 };
+	struct vs_policy pol = { 0 };
+	char path[PATH_MAX];
+	size_t len;
+	char *xml;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", HOOK_DATA, file);
+	xml = slurp(path, &len);
+	assert_int_equal(vs_hook_input_parse(VS_HOOK_QEMU, VS_HOOK_PREPARE, xml, len, &in, NULL), 0);
+	assert_int_equal(vs_policy_parse_string(policy, &pol, NULL), 0);
+	r = vs_hook_plan_policy(&env, &in, &pol, pools ? &pool : NULL, plan);
+	vs_policy_free(&pol);
+	vs_hook_input_free(&in);
+	free(xml);
+	return r;
+}
+
+static void test_policy_checked_before_stored(void **state)
+{
+	struct vs_plan plan;
+
+	env.conf = &no_conf;
+	assert_int_equal(plan_policy("policy/ga_prepare.xml", "<policy><vf spoofchk='off'/></policy>", true, &plan), -EPERM);
+	assert_string_equal(plan.refusal.msg, "guest 'ga': VF 0000:03:10.1 (em1#0): spoofchk off is not allowed by the host: "
+			    "set allow-spoofchk-off = yes in [pf em1] of /etc/virt-sriov/virt-sriov.conf");
+	vs_plan_free(&plan);
+	/* the guest's own element in the XML is not what is asked about */
+	assert_int_equal(plan_policy("policy/ga_prepare.xml", "<policy><vf max-tx-rate='10'/></policy>", true, &plan), 0);
+	assert_int_equal(plan.refusal.code, 0);
+	vs_plan_free(&plan);
+	/* a pool's VF: every VF the pool may hand out, as port-created resolves it */
+	assert_int_equal(plan_policy("policy/gb_prepare.xml", "<policy><vf trust='on'/></policy>", true, &plan), -EPERM);
+	assert_non_null(strstr(plan.refusal.msg, "guest 'gb': VF 0000:01:10.0 (eth0#0): trust on is not allowed"));
+	vs_plan_free(&plan);
+	assert_int_equal(plan_policy("policy/gb_prepare.xml", "<policy><vf trust='on'/></policy>", false, &plan), 0);
+	vs_plan_free(&plan);
+	/* [pool pool-list] allow-trust-on = yes */
+	env.conf = &conf;
+	assert_int_equal(plan_policy("policy/gb_prepare.xml", "<policy><vf trust='on'/></policy>", true, &plan), 0);
+	assert_int_equal(plan.refusal.code, 0);
+	vs_plan_free(&plan);
+	assert_int_equal(plan_policy("policy/ga_prepare.xml", "<policy><vf spoofchk='off' trust='on'/></policy>", true, &plan), 0);
+	assert_int_equal(plan.n, 1);
+	vs_plan_free(&plan);
 }
 
 /* A policy the hook cannot follow exactly stops the start, in one line
@@ -835,6 +900,7 @@ int main(void)
 		cmocka_unit_test_setup(test_real_vf_captures, per_test),
 		cmocka_unit_test_setup(test_refused_by_gate, per_test),
 		cmocka_unit_test_setup(test_refused_policy, per_test),
+		cmocka_unit_test_setup(test_policy_checked_before_stored, per_test),
 		cmocka_unit_test_setup(test_apply_failure_rolls_back, per_test),
 		cmocka_unit_test_setup(test_release_failure_is_kept, per_test),
 		cmocka_unit_test_setup(test_second_prepare_keeps_originals, per_test),

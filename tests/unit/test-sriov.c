@@ -332,6 +332,76 @@ static void test_timeout(void **state)
 	ht_remove(f.root);
 }
 
+/* The wait tells its caller (which may draw a progress line) only once it
+ * has lasted a second, then at most five times a second, and once at the
+ * end; a short wait is never told. */
+struct told {
+	long long at[64];
+	int have[64];
+	bool done[64];
+	int n;
+};
+
+static void record_progress(struct vs_sriov_ctx *ctx, const char *pf, int have, int want, bool done)
+{
+	struct told *t = ctx->progress_data;
+
+	assert_string_equal(pf, PF);
+	assert_int_equal(want, 4);
+	assert_true(t->n < 64);
+	t->at[t->n] = fake_now(ctx);
+	t->have[t->n] = have;
+	t->done[t->n++] = done;
+}
+
+static void test_wait_progress(void **state)
+{
+	struct vs_numvfs_req req = { .pf = PF, .numvfs = 4, .timeout_ms = 2000 };
+	struct vs_error err = { 0 };
+	struct vs_sriov_ctx ctx;
+	struct told t = { 0 };
+	struct fake f;
+
+	FAKE(&f, &ctx, "--pf", "addr=" PF ",total=7,num=0");
+	ctx.progress = record_progress;
+	ctx.progress_data = &t;
+	f.appear_after = 1500 / VS_NUMVFS_POLL_MS;
+	f.appear_count = 2;
+	assert_int_equal(vs_sriov_set_numvfs(&ctx, &req, &err), -ETIMEDOUT);
+	assert_int_equal(t.n, 6);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(t.at[i], 1000 + 200 * i);
+		assert_false(t.done[i]);
+	}
+	assert_int_equal(t.have[0], 0);
+	assert_int_equal(t.have[4], 2);
+	assert_true(t.done[5]);
+	assert_int_equal(t.at[5], 2000);
+	ht_remove(f.root);
+
+	/* VFs there within the second: never told */
+	memset(&t, 0, sizeof(t));
+	FAKE(&f, &ctx, "--pf", "addr=" PF ",total=7,num=0");
+	ctx.progress = record_progress;
+	ctx.progress_data = &t;
+	f.appear_after = 3;
+	assert_int_equal(vs_sriov_set_numvfs(&ctx, &req, &err), 0);
+	assert_int_equal(t.n, 0);
+	ht_remove(f.root);
+
+	/* told, then the VFs came: the end is told with all of them */
+	FAKE(&f, &ctx, "--pf", "addr=" PF ",total=7,num=0");
+	ctx.progress = record_progress;
+	ctx.progress_data = &t;
+	f.appear_after = 1100 / VS_NUMVFS_POLL_MS;
+	assert_int_equal(vs_sriov_set_numvfs(&ctx, &req, &err), 0);
+	assert_int_equal(t.n, 2);
+	assert_false(t.done[0]);
+	assert_true(t.done[1]);
+	assert_int_equal(t.have[1], 4);
+	ht_remove(f.root);
+}
+
 static void test_numvfs_dry_run(void **state)
 {
 	struct vs_numvfs_req req = { .pf = PF, .numvfs = 2, .no_autoprobe = true };
@@ -563,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_above_totalvfs_writes_nothing),
 		cmocka_unit_test(test_kernel_refusals),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_wait_progress),
 		cmocka_unit_test(test_numvfs_dry_run),
 		cmocka_unit_test(test_vfs_in_use),
 		cmocka_unit_test(test_bind_vfio),
