@@ -44,7 +44,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct bind_arg
 	if (!a->driver)
 		return vs_cli_fail(VS_EXIT_USAGE, "bind: --driver vfio-pci|host|NAME is required");
 	if (!a->driver[0] || strchr(a->driver, '/') || strlen(a->driver) >= VS_DRIVER_MAX)
-		return vs_cli_fail(VS_EXIT_USAGE, "bind: invalid --driver '%s' (vfio-pci, host or a driver's name)", a->driver);
+		return vs_cli_fail(VS_EXIT_USAGE, "bind: --driver '%s' is not a driver name (vfio-pci, host or NAME)", a->driver);
 	if (g.npos == 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "bind: no VF given (an address, PF#N or PF#0-3,7)");
 	a->specs = g.pos;

@@ -90,13 +90,11 @@ static int any_opt(const struct vs_opt *o, bool setting, void *data)
 
 void vs_cli_command_usage(FILE *out, const struct vs_cli *cli, const struct vs_command *cmd)
 {
-	const char *sep = "Usage:";
-
 	if (cmd->verbs) {
-		for (const struct vs_command *v = cmd->verbs; v->name; v++, sep = "      ")
-			fprintf(out, "%s %s %s%s%s [OPTIONS]\n", sep, cli->prog, v->name, v->args[0] ? " " : "", v->args);
-		fprintf(out, "The %s commands: %s.\n`%s %s VERB --help` shows a verb's options.\n", cmd->name,
-			cmd->help, cli->prog, cmd->name);
+		for (const struct vs_command *v = cmd->verbs; v->name; v++) {
+			vs_cli_command_usage(out, cli, v);
+			fputs(v[1].name ? "\n" : "", out);
+		}
 		return;
 	}
 	fprintf(out, "Usage: %s %s%s%s%s\n", cli->prog, cmd->name, cmd->args[0] ? " " : "", cmd->args,
@@ -114,21 +112,28 @@ void vs_cli_command_usage(FILE *out, const struct vs_cli *cli, const struct vs_c
 	}
 }
 
+static void list_opt_line(const char *cmd, const struct vs_opt *o, const char *kind)
+{
+	char s[3] = { '-', o->short_name, '\0' };
+
+	printf("%s\t--%s\t%s\t%s\n", cmd, o->name, kind, o->short_name ? s : "");
+}
+
 static int list_opt(const struct vs_opt *o, bool setting, void *data)
 {
 	const struct vs_command *c = data;
 
-	printf("%s\t--%s\t%s\n", c->name, o->name,
-	       setting ? "setting" : o->id == 'h' || o->id == VS_OPT_JSON ? "common" : "own");
+	list_opt_line(c->name, o, setting ? "setting" : o->id == 'h' || o->id == VS_OPT_JSON ? "common" : "own");
 	return 0;
 }
 
-/* Every option of every command, one per line: "COMMAND\t--NAME\tKIND"
- * (KIND: global, own, setting, common). */
+/* Every option of every command, one per line: "COMMAND\t--NAME\tKIND\t-X"
+ * (KIND: global, own, setting or common, the ones every command takes;
+ * -X: the short form, or nothing). */
 static void list_options(void)
 {
 	for (const struct vs_opt *o = vs_global_opts; o->name; o++)
-		printf("virt-sriov\t--%s\tglobal\n", o->name);
+		list_opt_line("virt-sriov", o, "global");
 	for (const struct vs_command *c = vs_commands; c->name; c++) {
 		for (const struct vs_command *v = c->verbs; v && v->name; v++)
 			vs_cli_foreach_opt(v, list_opt, (void *)v);
@@ -155,7 +160,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, const struct vs
 	}
 	*cmd = g.npos ? vs_cli_find(g.pos[0], g.npos > 1 ? g.pos[1] : NULL) : NULL;
 	if (g.npos > 2 || (g.npos && !*cmd) || (g.npos == 2 && (*cmd)->fn))
-		return vs_cli_fail(VS_EXIT_USAGE, "help: no command '%s%s%s' (see virt-sriov --help)",
+		return vs_cli_fail(VS_EXIT_USAGE, "help: unknown command '%s%s%s' (see virt-sriov --help)",
 				   g.npos ? g.pos[0] : "", g.npos > 1 ? " " : "", g.npos > 1 ? g.pos[1] : "");
 	return vs_cli_ready(&g);
 }

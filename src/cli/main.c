@@ -66,11 +66,11 @@ static const struct vs_opt xml_hostdev_opts[] = {
 };
 
 static const struct vs_command xml_verbs[] = {
-	{ "xml network", NULL, "PF", "a hostdev pool of PF's VFs as a libvirt <network>",
+	{ "xml network", NULL, "PF", "a hostdev pool of PF's VFs (<network>)",
 	  "Print a libvirt <network> with <forward mode='hostdev'>: <pf dev> for every VF,\n"
 	  "or an address list of the VFs --vfs names.\n",
 	  xml_network_opts, VS_LOCAL, NULL },
-	{ "xml hostdev", NULL, "VF", "one VF as a <hostdev> or <interface type='hostdev'>",
+	{ "xml hostdev", NULL, "VF", "one VF as <hostdev> or <interface>",
 	  "Print one VF as a <hostdev> (--interface: an <interface type='hostdev'>).\n",
 	  xml_hostdev_opts, VS_LOCAL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL },
@@ -91,7 +91,7 @@ static const struct vs_opt network_remove_opts[] = {
 };
 
 static const struct vs_command network_verbs[] = {
-	{ "network apply", NULL, "PF...", "define (or update), start and autostart a pool per PF",
+	{ "network apply", NULL, "PF...", "define, start, autostart a pool per PF",
 	  "Hostdev pools (libvirt networks with <forward mode='hostdev'>) through the libvirt API:\n"
 	  "define (or update), start and autostart one per PF; a second run changes nothing.\n",
 	  network_apply_opts, VS_NEED_LIBVIRT | VS_LOCAL | VS_TAKES_DRY_RUN, NULL },
@@ -137,11 +137,11 @@ static const struct vs_opt policy_clear_opts[] = { POLICY_SELECTORS, POLICY_WHER
 
 static const struct vs_command policy_verbs[] = {
 	{ "policy show", NULL, "DOMAIN", "the guest's VF policy", NULL, policy_show_opts, 0, NULL },
-	{ "policy set", NULL, "DOMAIN SETTINGS", "merge settings into a rule of the guest's VF policy",
+	{ "policy set", NULL, "DOMAIN SETTINGS", "merge settings into a rule of the policy",
 	  "Without a selector, a rule applies to every VF of the guest.  The host's\n"
 	  "virt-sriov.conf decides whether spoofchk off and trust on are allowed.\n",
 	  policy_set_opts, VS_NEED_LIBVIRT | VS_TAKES_DRY_RUN | VS_TAKES_SETTINGS, NULL },
-	{ "policy clear", NULL, "DOMAIN", "remove a rule, or the whole policy without a selector", NULL,
+	{ "policy clear", NULL, "DOMAIN", "remove a rule (no selector: the policy)", NULL,
 	  policy_clear_opts, VS_NEED_LIBVIRT | VS_TAKES_DRY_RUN, NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL },
 };
@@ -167,16 +167,17 @@ static const struct vs_opt apply_opts[] = {
 };
 
 static const struct vs_opt help_opts[] = {
-	{ "options", VS_OPT_OPTIONS, 0, NULL, NULL, 0 },  /* every option, for the tests */
+	{ "options", VS_OPT_OPTIONS, 0, NULL, "every option of every command, one per line: the command, the "
+	  "option, global, own, setting or common (every command's), its short form", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
 const struct vs_command vs_commands[] = {
-	{ "list", FULL(vs_cmd_list), "[PF...]", "PFs, VFs, drivers, IOMMU groups, VF settings, guests",
+	{ "list", FULL(vs_cmd_list), "[PF...]", "PFs, VFs: drivers, groups, settings, guests",
 	  NULL, NULL, VS_LOCAL, NULL },
 	{ "show", FULL(vs_cmd_show), "PF|VF", "one device in detail",
 	  "PF: netdev or PCI address; VF: PCI address or PF#N.\n", NULL, VS_LOCAL, NULL },
-	{ "check", vs_cmd_check, "", "host readiness (PASS/WARN/FAIL, with what to do)", NULL, NULL, VS_LOCAL, NULL },
+	{ "check", vs_cmd_check, "", "host readiness: PASS/WARN/FAIL, what to do", NULL, NULL, VS_LOCAL, NULL },
 	{ "numvfs", FULL(vs_cmd_numvfs), "PF N", "create or remove VFs, wait until they exist",
 	  "Set the PF's VF count (through 0 when changing a non-zero count) and wait\n"
 	  "until the N VF devices exist.\n",
@@ -206,7 +207,7 @@ const struct vs_command vs_commands[] = {
 	{ "reconcile", FULL(vs_cmd_reconcile), "", "put back VFs whose guest is gone",
 	  "Put back the VF settings saved by the hook for guests that are not running.\n",
 	  reconcile_opts, VS_NEED_NETLINK | VS_NEED_STATE | VS_LOCAL | VS_TAKES_DRY_RUN, NULL },
-	{ "apply", FULL(vs_cmd_apply), "", "bring the host to /etc/virt-sriov/virt-sriov.conf",
+	{ "apply", FULL(vs_cmd_apply), "", "bring the host to virt-sriov.conf",
 	  "sriov_drivers_autoprobe, VF counts, VF drivers, the VFs of guests that are gone\n"
 	  "(see reconcile), static VF settings, pools: one line per change.\n",
 	  apply_opts, VS_NEED_SYSFS | VS_NEED_NETLINK | VS_NEED_STATE | VS_NEED_LIBVIRT | VS_LOCAL |
