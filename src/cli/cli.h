@@ -21,30 +21,26 @@ enum {
  *
  *     static int parse_args(struct vs_cli *cli, int argc, char **argv, struct NAME_args *a);
  *
- * argv[0] is the command (or subcommand) name, so getopt starts at argv[1];
- * `a` holds what the command itself takes (check takes nothing but --json and
- * has none).  It returns
+ * argv[0] is the command name (argv[1] the verb, where the command has
+ * verbs: main.c found it, cli->cmd); the options come from the command
+ * table through vs_cli_getopt (options.h), and it ends with vs_cli_ready,
+ * the remote-URI and root checks.  `a` holds what the command itself takes
+ * (check takes nothing but --json and has none).  It returns
  *   VS_EXIT_OK     `a` is filled: run the command;
  *   VS_EXIT_DONE   the help is on stdout: stop, exit status 0;
- *   VS_EXIT_USAGE  the message is on stderr: stop, exit status 2.
+ *   VS_EXIT_USAGE  the message is on stderr: stop, exit status 2;
+ *   VS_EXIT_FAILURE  it needs root: stop, exit status 1.
  * The command then writes
  *
  *     r = parse_args(cli, argc, argv, &a);
  *     if (r != VS_EXIT_OK)
  *             return vs_cli_stop(r);
  *
- * `COMMAND --help` and `help COMMAND` print the same text: help runs the
- * command with "--help". */
+ * `COMMAND --help` and `help COMMAND` print the same text, made from the
+ * table (vs_cli_command_usage). */
 static inline int vs_cli_stop(int status)
 {
 	return status == VS_EXIT_DONE ? VS_EXIT_OK : status;
-}
-
-/* "--help" or "-h" where a verb is expected (vf --help, xml -h): there
- * getopt, which starts after the verb, never sees it. */
-static inline bool vs_cli_is_help(const char *arg)
-{
-	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
 struct vs_cli {

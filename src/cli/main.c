@@ -326,7 +326,7 @@ static bool uri_is_system(const char *uri)
 {
 	const char *p = strstr(uri, ":///");
 
-	return p && strncmp(p + 4, "system", 6) == 0 && strchr("?", p[10]);
+	return p && strncmp(p + 4, "system", 6) == 0 && (p[10] == '\0' || p[10] == '?');
 }
 
 static bool needs_root(const struct vs_cli *cli, unsigned needs)
@@ -405,7 +405,7 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		return vs_cli_fail(VS_EXIT_USAGE, "no command given (see virt-sriov --help)");
 	cli.cmd = vs_cli_find(argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL);
-	if (!cli.cmd || !cli.cmd->name[0])
+	if (!cli.cmd)
 		return vs_cli_fail(VS_EXIT_USAGE, "unknown command '%s' (see virt-sriov --help)", argv[optind]);
 	for (const struct vs_command *c = vs_commands; c->name; c++) {
 		if (strcmp(c->name, argv[optind]) == 0) {
