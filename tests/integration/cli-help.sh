@@ -14,7 +14,9 @@ tmpdir cli-help
 MAN=$top_srcdir/docs/virt-sriov.1
 
 run help --options
-[ "$rc" -eq 0 ] && [ -s "$W/out" ] || fail "help --options: exit $rc: $(cat "$W/err")"
+if [ "$rc" -ne 0 ] || [ ! -s "$W/out" ]; then
+	fail "help --options: exit $rc: $(cat "$W/err")"
+fi
 cp "$W/out" "$W/options"
 # every command and verb, and the commands that have verbs
 cut -f1 "$W/options" | grep -v '^virt-sriov$' | uniq >"$W/leaves"
