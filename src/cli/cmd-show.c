@@ -5,8 +5,8 @@
 
 #include "cli.h"
 #include "json-out.h"
-#include "options.h"
 #include "load.h"
+#include "options.h"
 #include "table-out.h"
 #include "vfset.h"
 

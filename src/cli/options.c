@@ -1,17 +1,12 @@
-/* The VF settings as command-line options, and the library's messages
- * about them as usage errors. */
+/* A command's options from its table (getopt made from it), the VF
+ * settings as command-line options, and the library's messages about them
+ * as usage errors. */
 #include "config.h"
 
 #include <string.h>
 
 #include "cli.h"
 #include "options.h"
-
-void vs_cli_setting_options(struct option *opts, size_t *n, int val)
-{
-	for (size_t i = 0; i < vs_vf_n_fields; i++)
-		opts[(*n)++] = (struct option){ vs_vf_fields[i].name, required_argument, NULL, val };
-}
 
 /* The library names settings as the configuration file and the policy do
  * ("vlan 5000: out of range"); on the command line they are options. */

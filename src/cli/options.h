@@ -1,5 +1,7 @@
-/* The VF settings as command-line options (one per field of vfconfig.h),
- * and the library's messages about them as usage errors naming options. */
+/* Command-line options: a command's options parsed from its table
+ * (vs_cli_getopt, below), the VF settings as options (one per field of
+ * vfconfig.h), and the library's messages about them as usage errors
+ * naming options. */
 #pragma once
 
 #include <getopt.h>
@@ -10,9 +12,6 @@
 #include "cli.h"
 #include "vfconfig.h"
 
-/* One long option per VF setting of vfconfig.h (required argument, val
- * `val`), appended at opts[*n]. */
-void vs_cli_setting_options(struct option *opts, size_t *n, int val);
 /* "[--mac M] [--vlan ID[:QOS[:PROTO]]] ..." for every VF setting, wrapped
  * before `width` columns, continuation lines starting with `indent`;
  * `col` is where the first option starts.  Ends with a newline. */
