@@ -71,6 +71,13 @@ dist_check_SCRIPTS += tests/integration/include-graph.sh
 tests/integration/startup-libs.log: virt-sriov$(EXEEXT) virt-sriov-hook$(EXEEXT) virt-sriov-hook-front$(EXEEXT) \
 	tests/tools/gen-host-tree$(EXEEXT) tests/tools/record-argv$(EXEEXT)
 
+# The command line's contract: help from the one table, the man page and
+# README against it, exit statuses, the root and remote-URI gates.
+TESTS += tests/integration/cli-help.sh tests/integration/cli-exit.sh tests/integration/cli-gates.sh
+dist_check_SCRIPTS += tests/integration/cli-help.sh tests/integration/cli-exit.sh tests/integration/cli-gates.sh
+tests/integration/cli-help.log tests/integration/cli-exit.log tests/integration/cli-gates.log: \
+	virt-sriov$(EXEEXT) virt-sriov-full$(EXEEXT) tests/tools/gen-host-tree$(EXEEXT)
+
 dist_man1_MANS = docs/virt-sriov.1
 EXTRA_DIST += scripts
 EXTRA_DIST += tests/integration/lib.sh

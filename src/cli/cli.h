@@ -21,30 +21,26 @@ enum {
  *
  *     static int parse_args(struct vs_cli *cli, int argc, char **argv, struct NAME_args *a);
  *
- * argv[0] is the command (or subcommand) name, so getopt starts at argv[1];
- * `a` holds what the command itself takes (check takes nothing but --json and
- * has none).  It returns
+ * argv[0] is the command name (argv[1] the verb, where the command has
+ * verbs: main.c found it, cli->cmd); the options come from the command
+ * table through vs_cli_getopt (options.h), and it ends with vs_cli_ready,
+ * the remote-URI and root checks.  `a` holds what the command itself takes
+ * (check takes nothing but --json and has none).  It returns
  *   VS_EXIT_OK     `a` is filled: run the command;
  *   VS_EXIT_DONE   the help is on stdout: stop, exit status 0;
- *   VS_EXIT_USAGE  the message is on stderr: stop, exit status 2.
+ *   VS_EXIT_USAGE  the message is on stderr: stop, exit status 2;
+ *   VS_EXIT_FAILURE  it needs root: stop, exit status 1.
  * The command then writes
  *
  *     r = parse_args(cli, argc, argv, &a);
  *     if (r != VS_EXIT_OK)
  *             return vs_cli_stop(r);
  *
- * `COMMAND --help` and `help COMMAND` print the same text: help runs the
- * command with "--help". */
+ * `COMMAND --help` and `help COMMAND` print the same text, made from the
+ * table (vs_cli_command_usage). */
 static inline int vs_cli_stop(int status)
 {
 	return status == VS_EXIT_DONE ? VS_EXIT_OK : status;
-}
-
-/* "--help" or "-h" where a verb is expected (vf --help, xml -h): there
- * getopt, which starts after the verb, never sees it. */
-static inline bool vs_cli_is_help(const char *arg)
-{
-	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
 struct vs_cli {
@@ -54,19 +50,55 @@ struct vs_cli {
 	bool json;
 	bool dry_run;
 	char **argv;              /* the whole command line, for vs_cli_exec_full */
+	const struct vs_command *cmd;  /* the command (or verb) being run, from the table */
 };
 
+/* What a command (or one of its options) needs, checked once before it
+ * does anything (vs_cli_ready, main.c).  Root: unless the run is dry, or the
+ * thing written is the user's own (--sysfs-root DIR, $VIRT_SRIOV_STATE_DIR,
+ * a libvirt URI other than a local .../system one). */
+enum {
+	VS_NEED_SYSFS = 1 << 0,   /* writes sysfs */
+	VS_NEED_NETLINK = 1 << 1, /* sets VFs over rtnetlink */
+	VS_NEED_STATE = 1 << 2,   /* writes the state directory */
+	VS_NEED_LIBVIRT = 1 << 3, /* changes things through libvirt */
+	VS_LOCAL = 1 << 4,        /* reads this host's devices: refuses a remote URI */
+	VS_TAKES_DRY_RUN = 1 << 5,  /* takes -n, --dry-run after its name too */
+	VS_TAKES_SETTINGS = 1 << 6, /* takes every VF setting (vfconfig.h) as an option */
+};
+
+/* One option of a command: the getopt table and the --help text at once. */
+struct vs_opt {
+	const char *name;         /* --NAME */
+	int id;                   /* what vs_cli_getopt returns (> 0) */
+	char short_name;          /* -X too, or 0 */
+	const char *arg;          /* the argument in the help ("SEC"); NULL: takes none */
+	const char *help;         /* one line, wrapped when printed; NULL: not shown */
+	unsigned needs;           /* VS_LOCAL, VS_NEED_*: what giving it adds */
+};
+
+/* The command table: a command, or one of its verbs (vf set).  A command
+ * with verbs has no options of its own. */
 struct vs_command {
-	const char *name;
-	int (*fn)(struct vs_cli *cli, int argc, char **argv);
-	const char *args;         /* usage after the command name */
+	const char *name;         /* "numvfs"; a verb's full name: "vf set" */
+	int (*fn)(struct vs_cli *cli, int argc, char **argv);  /* NULL for a verb */
+	const char *args;         /* synopsis after the name, as in the README */
 	const char *help;         /* one line */
+	const char *about;        /* what --help says after the usage line, or NULL */
+	const struct vs_opt *opts;  /* NULL-name terminated; NULL: none */
+	unsigned needs;
+	const struct vs_command *verbs;  /* NULL-name terminated; NULL: none */
 };
 
 extern const struct vs_command vs_commands[];
+extern const struct vs_opt vs_global_opts[];
 
+/* The command (or verb, when argv[1] names one) of argv; NULL if none. */
+const struct vs_command *vs_cli_find(const char *name, const char *verb);
 /* The overview: global options and the command table. */
 void vs_cli_usage(FILE *out, const char *prog);
+/* COMMAND --help: its usage, made from the table. */
+void vs_cli_command_usage(FILE *out, const struct vs_cli *cli, const struct vs_command *cmd);
 
 /* `virt-sriov` is two programs: what most runs need (vf set/reset, check,
  * help) is linked against neither libxml2 (with ICU and libstdc++) nor

@@ -4,7 +4,6 @@
  * made, nothing when nothing differs. */
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -13,6 +12,7 @@
 #include "json-out.h"
 #include "libvirt.h"
 #include "netlink.h"
+#include "options.h"
 #include "vfctl.h"
 
 struct apply_args {
@@ -32,57 +32,31 @@ struct apply_run {
 	bool reconcile_failed;
 };
 
-static void usage(const char *prog)
-{
-	printf("Usage: %s apply [--no-libvirt] [--config FILE] [--timeout SEC] [-n] [--json]\n"
-	       "Bring the host to %s (see virt-sriov.conf(5)):\n"
-	       "sriov_drivers_autoprobe, VF counts, VF drivers, then the VFs the hook saved for\n"
-	       "guests that are gone are put back (see reconcile), static VF settings, pools.\n"
-	       "Prints one line per change; nothing when nothing differs.\n"
-	       "  --no-libvirt    leave pools alone and do not ask libvirt which guest holds\n"
-	       "                  a VF (the boot step, before libvirt starts); put back only\n"
-	       "                  the hook's state files written before this boot\n"
-	       "  --config FILE   read FILE instead ($VIRT_SRIOV_CONF works too)\n"
-	       "  --timeout SEC   how long to wait for new VFs (default %d)\n"
-	       "  -n, --dry-run   print what would change, change nothing\n", prog, VS_CONF_DEFAULT_PATH,
-	       VS_NUMVFS_TIMEOUT_MS / 1000);
-}
-
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct apply_args *a)
 {
-	static const struct option opts[] = {
-		{ "no-libvirt", no_argument, NULL, 'L' },
-		{ "config", required_argument, NULL, 'C' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct vs_getopt g;
 	unsigned long sec;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "nh", opts, NULL)) != -1) {
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0) {
 		switch (c) {
 		case 'L': a->no_libvirt = true; break;
-		case 'C': a->config = optarg; break;
-		case 'n': cli->dry_run = true; break;
-		case 'j': cli->json = true; break;
-		case 'h': usage(cli->prog); return VS_EXIT_DONE;
+		case 'C': a->config = g.arg; break;
 		case 't':
-			if (vs_parse_ulong(optarg, 10, &sec) < 0 || sec == 0 || sec > 3600)
-				return vs_cli_fail(VS_EXIT_USAGE, "apply: --timeout '%s' is not a number of seconds (1-3600)",
-						   optarg);
+			if (vs_parse_ulong(g.arg, 10, &sec) < 0 || sec == 0 || sec > 3600)
+				return vs_cli_fail(VS_EXIT_USAGE, "apply: invalid --timeout '%s' (seconds, 1-3600)", g.arg);
 			a->timeout_ms = (unsigned)sec * 1000;
 			break;
-		default: return VS_EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		return vs_cli_fail(VS_EXIT_USAGE, "apply: unexpected argument '%s' (see apply --help)", argv[optind]);
+	if (c < 0)
+		return g.status;
+	if (g.npos)
+		return vs_cli_fail(VS_EXIT_USAGE, "apply: unexpected argument '%s' (see apply --help)", g.pos[0]);
 	if (!a->config)
 		a->config = vs_conf_path();
-	return VS_EXIT_OK;
+	return vs_cli_ready(&g);
 }
 
 static int scan(void *data, struct vs_host **out, struct vs_error *err)

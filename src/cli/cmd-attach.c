@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "attach-cli.h"
@@ -11,18 +10,9 @@
 #include "options.h"
 #include "policy.h"
 
-enum { OPT_PF = 1000, OPT_NETWORK, OPT_VF, OPT_INTERFACE, OPT_LIVE, OPT_CONFIG, OPT_FORCE, OPT_SETTING };
-
-static void usage(const char *prog)
-{
-	printf("Usage: %s attach DOMAIN (--pf PF | --network NET | --vf VF) [--interface]\n"
-	       "         [--live] [--config] [--force] [--json]\n         ", prog);
-	vs_cli_settings_usage(stdout, 9, "         ", 100);
-	printf("--pf picks the lowest free VF of PF (under a lock: concurrent attaches get distinct\n"
-	       "VFs); --vf names one (address or PF#N); --network lets that hostdev pool pick.\n"
-	       "Default: --live for a running guest, --config otherwise.  The host's\n"
-	       "virt-sriov.conf decides whether spoofchk off and trust on are allowed.\n");
-}
+/* The ids of main.c's option table */
+enum { OPT_PF = 'P', OPT_NETWORK = 'N', OPT_VF = 'v', OPT_INTERFACE = 'i', OPT_LIVE = 'L', OPT_CONFIG = 'C',
+       OPT_FORCE = 'f' };
 
 struct attach_args {
 	struct vs_attach_req req;
@@ -64,39 +54,25 @@ static int check_args(struct attach_args *a, struct vs_error *err)
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_args *a)
 {
-	struct option opts[32] = {
-		{ "pf", required_argument, NULL, OPT_PF }, { "network", required_argument, NULL, OPT_NETWORK },
-		{ "vf", required_argument, NULL, OPT_VF }, { "interface", no_argument, NULL, OPT_INTERFACE },
-		{ "live", no_argument, NULL, OPT_LIVE }, { "config", no_argument, NULL, OPT_CONFIG },
-		{ "force", no_argument, NULL, OPT_FORCE }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-	};
-	size_t n = 9;
 	struct vs_error err = { 0 };
-	int c, idx;
+	struct vs_getopt g;
+	int c;
 
-	vs_cli_setting_options(opts, &n, OPT_SETTING);
+	vs_cli_getopt_init(&g, cli, argc, argv);
 	vs_vf_config_init(&a->req.cfg, -1);
-	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
-		if (c == 'h') {
-			usage(cli->prog);
-			return VS_EXIT_DONE;
-		}
-		if (c == 'j') {
-			cli->json = true;
-			continue;
-		}
-		if (c == '?' || set_option(a, c, opts[idx].name, optarg, &err) < 0)
-			return c == '?' ? VS_EXIT_USAGE : vs_cli_usage_error("attach", &err);
-	}
-	if (argc - optind != 1)
-		return vs_cli_fail(VS_EXIT_USAGE, "attach: expected one DOMAIN (see attach --help)");
-	a->req.domain = argv[optind];
+	while ((c = vs_cli_getopt(&g)) > 0)
+		if (set_option(a, c, g.name, g.arg, &err) < 0)
+			return vs_cli_usage_error("attach", &err);
+	if (c < 0)
+		return g.status;
+	if (g.npos != 1)
+		return vs_cli_fail(VS_EXIT_USAGE, "attach: expected one DOMAIN, got %d arguments (see attach --help)", g.npos);
+	a->req.domain = g.pos[0];
 	if (check_args(a, &err) < 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "attach: %s", err.msg);
 	if (vs_cli_check_settings(&a->req.cfg, "attach") != VS_EXIT_OK)
 		return VS_EXIT_USAGE;
-	return VS_EXIT_OK;
+	return vs_cli_ready(&g);
 }
 
 static json_object *result_json(const struct vs_attach_result *r)

@@ -1,10 +1,10 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
 #include "inventory.h"
+#include "options.h"
 #include "sriov.h"
 #include "vf-guard.h"
 #include "vfset.h"
@@ -27,46 +27,29 @@ static void print_write(struct vs_sriov_ctx *ctx, const char *path, const char *
 	printf("would write '%s' to %s%s\n", strcmp(value, "\n") ? value : "\\n", ctx->sysfs->root, path);
 }
 
-static void usage(const char *prog)
-{
-	printf("Usage: %s bind VF... --driver vfio-pci|host|NAME [--force] [-n]\n"
-	       "VF: a PCI address, PF#N or PF#0-3,7.  Binds with driver_override, unbind and\n"
-	       "drivers_probe, then checks the driver link.  'host' clears the override and\n"
-	       "gives the VF back to its PF's VF driver.\n"
-	       "  --force        go on although a guest uses the VF, or although libvirt cannot\n"
-	       "                 be asked while the VF is on vfio-pci\n"
-	       "  -n, --dry-run  print the writes, make none\n", prog);
-}
-
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct bind_args *a)
 {
-	static const struct option opts[] = {
-		{ "driver", required_argument, NULL, 'd' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct vs_getopt g;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:fnh", opts, NULL)) != -1) {
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0) {
 		switch (c) {
-		case 'd': a->driver = optarg; break;
+		case 'd': a->driver = g.arg; break;
 		case 'f': a->force = true; break;
-		case 'n': cli->dry_run = true; break;
-		case 'h': usage(cli->prog); return VS_EXIT_DONE;
-		default: return VS_EXIT_USAGE;
 		}
 	}
+	if (c < 0)
+		return g.status;
 	if (!a->driver)
 		return vs_cli_fail(VS_EXIT_USAGE, "bind: --driver vfio-pci|host|NAME is required");
 	if (!a->driver[0] || strchr(a->driver, '/') || strlen(a->driver) >= VS_DRIVER_MAX)
-		return vs_cli_fail(VS_EXIT_USAGE, "bind: '%s' is not a driver name", a->driver);
-	if (optind >= argc)
+		return vs_cli_fail(VS_EXIT_USAGE, "bind: --driver '%s' is not a driver name (vfio-pci, host or NAME)", a->driver);
+	if (g.npos == 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "bind: no VF given (an address, PF#N or PF#0-3,7)");
-	a->specs = argv + optind;
-	a->n_specs = argc - optind;
-	return VS_EXIT_OK;
+	a->specs = g.pos;
+	a->n_specs = g.npos;
+	return vs_cli_ready(&g);
 }
 
 /* Every spec resolved before anything is written: a typo binds nothing. */

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -10,6 +9,7 @@
 #include "cli.h"
 #include "inventory.h"
 #include "json-out.h"
+#include "options.h"
 #include "pci.h"
 
 /* As virt-host-validate: coloured on a terminal only, and never when
@@ -51,23 +51,17 @@ static int print_json(const struct vs_check_report *rep)
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct vs_getopt g;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': cli->json = true; break;
-		case 'h': printf("Usage: %s check [--json]\n", cli->prog); return VS_EXIT_DONE;
-		default: return VS_EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return vs_cli_fail(VS_EXIT_USAGE, "check: unexpected argument '%s'", argv[optind]);
-	return VS_EXIT_OK;
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0)
+		;
+	if (c < 0)
+		return g.status;
+	if (g.npos > 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "check: unexpected argument '%s'", g.pos[0]);
+	return vs_cli_ready(&g);
 }
 
 static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep)

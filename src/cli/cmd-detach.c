@@ -1,58 +1,45 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "attach-cli.h"
 #include "attach.h"
 #include "cli.h"
 #include "json-out.h"
+#include "options.h"
 
-enum { OPT_VF = 1000, OPT_MAC, OPT_ALL, OPT_PF, OPT_LIVE, OPT_CONFIG };
-
-static void usage(const char *prog)
-{
-	printf("Usage: %s detach DOMAIN (--vf VF | --mac MAC | --all [--pf PF]) [--live] [--config] [--json]\n"
-	       "Detaches the guest's VF devices (<hostdev>, <interface type='hostdev'>, interfaces on\n"
-	       "hostdev pools), puts back the settings saved when they were applied, and drops the\n"
-	       "policy rules attach stored for them.  Default: --live for a running guest, --config otherwise.\n",
-	       prog);
-}
+/* The ids of main.c's option table */
+enum { OPT_VF = 'v', OPT_MAC = 'm', OPT_ALL = 'a', OPT_PF = 'P', OPT_LIVE = 'L', OPT_CONFIG = 'C' };
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vs_detach_req *req)
 {
-	static const struct option opts[] = {
-		{ "vf", required_argument, NULL, OPT_VF }, { "mac", required_argument, NULL, OPT_MAC },
-		{ "all", no_argument, NULL, OPT_ALL }, { "pf", required_argument, NULL, OPT_PF },
-		{ "live", no_argument, NULL, OPT_LIVE }, { "config", no_argument, NULL, OPT_CONFIG },
-		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, { 0 },
-	};
 	unsigned char mac[6];
+	struct vs_getopt g;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0) {
 		switch (c) {
-		case 'h': usage(cli->prog); return VS_EXIT_DONE;
-		case 'j': cli->json = true; break;
-		case OPT_VF: req->vf = optarg; break;
-		case OPT_MAC: req->mac = optarg; break;
+		case OPT_VF: req->vf = g.arg; break;
+		case OPT_MAC: req->mac = g.arg; break;
 		case OPT_ALL: req->all = true; break;
-		case OPT_PF: req->pf = optarg; break;
+		case OPT_PF: req->pf = g.arg; break;
 		case OPT_LIVE: req->flags |= VIR_DOMAIN_AFFECT_LIVE; break;
 		case OPT_CONFIG: req->flags |= VIR_DOMAIN_AFFECT_CONFIG; break;
-		default: return VS_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1)
-		return vs_cli_fail(VS_EXIT_USAGE, "detach: expected one DOMAIN (see detach --help)");
-	req->domain = argv[optind];
+	if (c < 0)
+		return g.status;
+	if (g.npos != 1)
+		return vs_cli_fail(VS_EXIT_USAGE, "detach: expected one DOMAIN, got %d arguments (see detach --help)", g.npos);
+	req->domain = g.pos[0];
 	if ((req->vf != NULL) + (req->mac != NULL) + req->all != 1)
 		return vs_cli_fail(VS_EXIT_USAGE, "detach: give exactly one of --vf, --mac, --all");
 	if (req->pf && !req->all)
 		return vs_cli_fail(VS_EXIT_USAGE, "detach: --pf goes with --all (--vf names one VF already)");
 	if (req->mac && vs_parse_mac(req->mac, mac) < 0)
-		return vs_cli_fail(VS_EXIT_USAGE, "detach: MAC '%s' is not valid (expected xx:xx:xx:xx:xx:xx)", req->mac);
-	return VS_EXIT_OK;
+		return vs_cli_fail(VS_EXIT_USAGE, "detach: invalid --mac '%s' (expected xx:xx:xx:xx:xx:xx)", req->mac);
+	return vs_cli_ready(&g);
 }
 
 static void print_text(const char *domain, unsigned flags, const struct vs_detached *d, size_t n)

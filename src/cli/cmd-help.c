@@ -1,53 +1,180 @@
-/* virt-sriov help [COMMAND]: the overview, or COMMAND's help.
- *
- * COMMAND's help is what `COMMAND --help` prints, by running it so: one
- * text per command, in its own cmd-*.c, never a second copy to keep in step. */
+/* virt-sriov help [COMMAND [VERB]], COMMAND --help and the overview: all
+ * made from the command table (main.c) and its option tables, the same
+ * ones getopt reads (options.c), so that the help cannot drift from what
+ * is taken.  `help --options` lists every option for the tests. */
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
-static void usage(const char *prog)
+#define HELP_COL 26
+#define WIDTH 79
+
+/* text from column `col` (the cursor there), wrapped at WIDTH to `indent` */
+static void wrap(FILE *out, const char *text, int col, int indent)
 {
-	printf("Usage: %s help [COMMAND]\n"
-	       "Without COMMAND: the overview (as --help).  With it: what COMMAND --help prints.\n", prog);
+	while (*text) {
+		int word = (int)strcspn(text, " ");
+
+		if (col > indent && col + 1 + word > WIDTH) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		col += fprintf(out, "%.*s", word, text);
+		text += word;
+		text += strspn(text, " ");
+	}
+	fputc('\n', out);
 }
 
-/* *cmd: the command asked about, NULL for the overview. */
+static int print_opt(const struct vs_opt *o, bool setting, void *data)
+{
+	FILE *out = data;
+	int col;
+
+	if (setting || !o->help)
+		return 0;
+	if (o->short_name)
+		col = fprintf(out, "  -%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	else
+		col = fprintf(out, "      --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	if (col >= HELP_COL - 1) {
+		fputc('\n', out);
+		col = 0;
+	}
+	fprintf(out, "%*s", HELP_COL - col, "");
+	wrap(out, o->help, HELP_COL, HELP_COL);
+	return 0;
+}
+
+/* "  vf set VFSET... SETTINGS      set VF settings, one request per PF" */
+static void print_summary(FILE *out, const struct vs_command *c)
+{
+	int col = fprintf(out, "  %s%s%s", c->name, c->args[0] ? " " : "", c->args);
+
+	if (col >= 31) {
+		fputc('\n', out);
+		col = 0;
+	}
+	fprintf(out, "%*s%s\n", 32 - col, "", c->help);
+}
+
+void vs_cli_usage(FILE *out, const char *prog)
+{
+	fprintf(out, "Usage: %s [OPTIONS] COMMAND [ARGS]\n"
+		"Manage SR-IOV Virtual Functions for libvirt guests.\n\nCommands:\n", prog);
+	for (const struct vs_command *c = vs_commands; c->name; c++) {
+		for (const struct vs_command *v = c->verbs; v && v->name; v++)
+			print_summary(out, v);
+		if (!c->verbs)
+			print_summary(out, c);
+	}
+	fputs("\nOptions:\n", out);
+	for (const struct vs_opt *o = vs_global_opts; o->name; o++)
+		print_opt(o, false, out);
+	fprintf(out, "\nEvery command takes --json and -h, --help: `%s help COMMAND` shows its options.\n", prog);
+}
+
+static int any_opt(const struct vs_opt *o, bool setting, void *data)
+{
+	(void)o;
+	(void)setting;
+	(void)data;
+	return -1;
+}
+
+void vs_cli_command_usage(FILE *out, const struct vs_cli *cli, const struct vs_command *cmd)
+{
+	if (cmd->verbs) {
+		for (const struct vs_command *v = cmd->verbs; v->name; v++) {
+			vs_cli_command_usage(out, cli, v);
+			fputs(v[1].name ? "\n" : "", out);
+		}
+		return;
+	}
+	fprintf(out, "Usage: %s %s%s%s%s\n", cli->prog, cmd->name, cmd->args[0] ? " " : "", cmd->args,
+		vs_cli_foreach_opt(cmd, any_opt, NULL) < 0 ? " [OPTIONS]" : "");
+	if (cmd->about)
+		fputs(cmd->about, out);
+	else
+		fprintf(out, "%c%s.\n", cmd->help[0] - ('a' <= cmd->help[0] && cmd->help[0] <= 'z' ? 32 : 0),
+			cmd->help + 1);
+	fputs("Options:\n", out);
+	vs_cli_foreach_opt(cmd, print_opt, out);
+	if (cmd->needs & VS_TAKES_SETTINGS) {
+		fputs("SETTINGS (see VF SETTINGS in virt-sriov(1)):\n  ", out);
+		vs_cli_settings_usage(out, 2, "  ", WIDTH - 1);
+	}
+}
+
+static void list_opt_line(const char *cmd, const struct vs_opt *o, const char *kind)
+{
+	char s[3] = { '-', o->short_name, '\0' };
+
+	printf("%s\t--%s\t%s\t%s\n", cmd, o->name, kind, o->short_name ? s : "");
+}
+
+static int list_opt(const struct vs_opt *o, bool setting, void *data)
+{
+	const struct vs_command *c = data;
+
+	list_opt_line(c->name, o, setting ? "setting" : o->id == 'h' || o->id == VS_OPT_JSON ? "common" : "own");
+	return 0;
+}
+
+/* Every option of every command, one per line: "COMMAND\t--NAME\tKIND\t-X"
+ * (KIND: global, own, setting or common, the ones every command takes;
+ * -X: the short form, or nothing). */
+static void list_options(void)
+{
+	for (const struct vs_opt *o = vs_global_opts; o->name; o++)
+		list_opt_line("virt-sriov", o, "global");
+	for (const struct vs_command *c = vs_commands; c->name; c++) {
+		for (const struct vs_command *v = c->verbs; v && v->name; v++)
+			vs_cli_foreach_opt(v, list_opt, (void *)v);
+		if (!c->verbs)
+			vs_cli_foreach_opt(c, list_opt, (void *)c);
+	}
+}
+
+/* *cmd: the command (or verb) asked about, NULL for the overview. */
 static int parse_args(struct vs_cli *cli, int argc, char **argv, const struct vs_command **cmd)
 {
-	*cmd = NULL;
-	if (argc > 1 && vs_cli_is_help(argv[1])) {
-		usage(cli->prog);
+	struct vs_getopt g;
+	bool options = false;
+	int c;
+
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0)
+		options |= c == VS_OPT_OPTIONS;
+	if (c < 0)
+		return g.status;
+	if (options && g.npos == 0) {
+		list_options();
 		return VS_EXIT_DONE;
 	}
-	if (argc > 2)
-		return vs_cli_fail(VS_EXIT_USAGE, "help: expected at most one COMMAND (see help --help)");
-	if (argc < 2)
-		return VS_EXIT_OK;
-	for (const struct vs_command *c = vs_commands; c->name; c++)
-		if (strcmp(c->name, argv[1]) == 0)
-			*cmd = c;
-	if (!*cmd)
-		return vs_cli_fail(VS_EXIT_USAGE, "help: unknown command '%s' (see --help)", argv[1]);
-	return VS_EXIT_OK;
+	*cmd = g.npos ? vs_cli_find(g.pos[0], g.npos > 1 ? g.pos[1] : NULL) : NULL;
+	if (g.npos > 2 || (g.npos && !*cmd) || (g.npos == 2 && (*cmd)->fn))
+		return vs_cli_fail(VS_EXIT_USAGE, "help: unknown command '%s%s%s' (see virt-sriov --help)",
+				   g.npos ? g.pos[0] : "", g.npos > 1 ? " " : "", g.npos > 1 ? g.pos[1] : "");
+	return vs_cli_ready(&g);
 }
 
 int vs_cmd_help(struct vs_cli *cli, int argc, char **argv)
 {
-	const struct vs_command *cmd;
-	char *help_argv[3] = { NULL, (char *)"--help", NULL };
+	const struct vs_command *cmd = NULL;
 	int r = parse_args(cli, argc, argv, &cmd);
 
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
-	if (!cmd) {
+	if (cmd)
+		vs_cli_command_usage(stdout, cli, cmd);
+	else
 		vs_cli_usage(stdout, cli->prog);
-		return VS_EXIT_OK;
-	}
-	help_argv[0] = (char *)cmd->name;
-	optind = 0; /* the command runs its own getopt from argv[1] */
-	return vs_cli_stop(cmd->fn(cli, 2, help_argv));
+	return VS_EXIT_OK;
 }

@@ -1,19 +1,14 @@
 /* virt-sriov list [PF...]: PFs, their VFs, drivers, groups, settings, users. */
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
 #include "json-out.h"
 #include "load.h"
+#include "options.h"
 #include "table-out.h"
 #include "vfset.h"
-
-static int list_usage(void)
-{
-	return vs_cli_fail(VS_EXIT_USAGE, "usage: virt-sriov [--json] list [PF...]");
-}
 
 struct list_args {
 	char **pfs;                   /* NULL-terminated; empty: every PF */
@@ -21,24 +16,17 @@ struct list_args {
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct list_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct vs_getopt g;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'j')
-			cli->json = true;
-		else if (c == 'h') {
-			puts("Usage: virt-sriov [--json] list [PF...]");
-			return VS_EXIT_DONE;
-		} else
-			return list_usage();
-	}
-	a->pfs = argv + optind;
-	return VS_EXIT_OK;
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0)
+		;
+	if (c < 0)
+		return g.status;
+	a->pfs = g.pos;
+	g.pos[g.npos] = NULL;
+	return vs_cli_ready(&g);
 }
 
 int vs_cmd_list(struct vs_cli *cli, int argc, char **argv)

@@ -5,7 +5,6 @@
  * Hostdev pools through the libvirt API. */
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -26,56 +25,39 @@ struct net_args {
 	bool no_autostart, force;
 };
 
-static void usage(const char *prog)
-{
-	printf("Usage: %s network apply PF... [--vfs SET] [--name N] [--vlan ID] [--no-autostart] [--template FILE]\n"
-	       "       %s network list\n"
-	       "       %s network remove NAME... [--force]\n"
-	       "Hostdev pools (libvirt networks with <forward mode='hostdev'>) through the libvirt API:\n"
-	       "apply defines (or updates), starts and autostarts one per PF; a second run changes\n"
-	       "nothing.  remove refuses while VFs are handed out, unless --force.\n", prog, prog, prog);
-}
-
-/* The options after the verb (argv[1]), then the verb's names. */
+/* argv[0] is "network", argv[1] the verb (main.c found it: cli->cmd). */
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct net_args *a)
 {
-	static const struct option opts[] = {
-		{ "vfs", required_argument, NULL, 'v' },
-		{ "name", required_argument, NULL, 'N' },
-		{ "vlan", required_argument, NULL, 'l' },
-		{ "template", required_argument, NULL, 't' },
-		{ "no-autostart", no_argument, NULL, 'A' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct vs_getopt g;
 	int c;
 
-	a->verb = argc > 1 ? argv[1] : "";
+	if (cli->cmd->verbs)
+		return vs_cli_no_verb(cli, argc, argv);
+	a->verb = argv[1];
 	a->vlan = -1;
-	if (vs_cli_is_help(a->verb)) {
-		usage(cli->prog);
-		return VS_EXIT_DONE;
-	}
-	optind = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+	vs_cli_getopt_init(&g, cli, argc - 1, argv + 1);
+	while ((c = vs_cli_getopt(&g)) > 0) {
 		switch (c) {
-		case 'v': a->vfs = optarg; break;
-		case 'N': a->name = optarg; break;
-		case 't': a->template_file = optarg; break;
+		case 'v': a->vfs = g.arg; break;
+		case 'N': a->name = g.arg; break;
+		case 't': a->template_file = g.arg; break;
 		case 'A': a->no_autostart = true; break;
 		case 'f': a->force = true; break;
-		case 'l': if (vs_cli_parse_vlan_id("network", optarg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
-		case 'h': usage(cli->prog); return VS_EXIT_DONE;
-		default: return VS_EXIT_USAGE;
+		case 'l': if (vs_cli_parse_vlan_id(cli->cmd->name, g.arg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
 		}
 	}
-	a->names = argv + 1 + optind;
-	a->n = argc - 1 > optind ? (size_t)(argc - 1 - optind) : 0;
-	if (!strcmp(a->verb, "apply") || !strcmp(a->verb, "remove") || (!strcmp(a->verb, "list") && a->n == 0))
-		return VS_EXIT_OK;
-	return vs_cli_fail(VS_EXIT_USAGE, "usage: network apply PF... [--vfs SET] [--name N] [--vlan ID] [--no-autostart]"
-			   " [--template FILE] | network list | network remove NAME... [--force]");
+	if (c < 0)
+		return g.status;
+	a->names = g.pos;
+	a->n = (size_t)g.npos;
+	if (strcmp(a->verb, "list") == 0 && a->n)
+		return vs_cli_fail(VS_EXIT_USAGE, "network list: unexpected argument '%s'", a->names[0]);
+	if (strcmp(a->verb, "list") != 0 && a->n == 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: expected at least one %s", cli->cmd->name,
+				   strcmp(a->verb, "apply") == 0 ? "PF" : "pool NAME");
+	if (a->name && a->n > 1)
+		return vs_cli_fail(VS_EXIT_USAGE, "network apply: --name works with one PF, not %zu", a->n);
+	return vs_cli_ready(&g);
 }
 
 static int open_conn(struct vs_cli *cli, bool readonly, virConnectPtr *conn)

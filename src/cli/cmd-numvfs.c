@@ -1,12 +1,12 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "inventory.h"
 #include "load.h"
+#include "options.h"
 #include "sriov.h"
 #include "vf-guard.h"
 #include "vfset.h"
@@ -49,24 +49,12 @@ void vs_cli_wait_progress(const struct vs_cli *cli, struct vs_sriov_ctx *ctx)
 		ctx->progress = draw_progress;
 }
 
-static void usage(const char *prog)
-{
-	printf("Usage: %s numvfs PF N [--no-autoprobe] [--timeout SEC] [--force] [-n]\n"
-	       "Set the PF's VF count (through 0 when changing a non-zero count) and wait\n"
-	       "until the N VF devices exist.\n"
-	       "  --no-autoprobe  sriov_drivers_autoprobe=0 first: new VFs stay unbound\n"
-	       "  --timeout SEC   how long to wait for the VFs (default %d)\n"
-	       "  --force         go on although a guest uses one of the VFs, or although\n"
-	       "                  libvirt cannot be asked while VFs are on vfio-pci\n"
-	       "  -n, --dry-run   print the writes, make none\n", prog, VS_NUMVFS_TIMEOUT_MS / 1000);
-}
-
 static int parse_timeout(const char *s, unsigned *ms)
 {
 	unsigned long sec;
 
 	if (vs_parse_ulong(s, 10, &sec) < 0 || sec == 0 || sec > 3600) {
-		vs_cli_fail(VS_EXIT_USAGE, "numvfs: --timeout '%s' is not a number of seconds (1-3600)", s);
+		vs_cli_fail(VS_EXIT_USAGE, "numvfs: invalid --timeout '%s' (seconds, 1-3600)", s);
 		return -EINVAL;
 	}
 	*ms = (unsigned)sec * 1000;
@@ -75,32 +63,25 @@ static int parse_timeout(const char *s, unsigned *ms)
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct numvfs_args *a)
 {
-	static const struct option opts[] = {
-		{ "no-autoprobe", no_argument, NULL, 'A' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct vs_getopt g;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "fnh", opts, NULL)) != -1) {
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0) {
 		switch (c) {
 		case 'A': a->no_autoprobe = true; break;
-		case 't': if (parse_timeout(optarg, &a->timeout_ms) < 0) return VS_EXIT_USAGE; break;
+		case 't': if (parse_timeout(g.arg, &a->timeout_ms) < 0) return VS_EXIT_USAGE; break;
 		case 'f': a->force = true; break;
-		case 'n': cli->dry_run = true; break;
-		case 'h': usage(cli->prog); return VS_EXIT_DONE;
-		default: return VS_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2)
-		return vs_cli_fail(VS_EXIT_USAGE, "numvfs: expected PF and N (see numvfs --help)");
-	a->pf = argv[optind];
-	if (vs_parse_long(argv[optind + 1], 10, &a->n) < 0 || a->n < 0 || a->n > 65535)
-		return vs_cli_fail(VS_EXIT_USAGE, "numvfs: '%s' is not a VF count", argv[optind + 1]);
-	return VS_EXIT_OK;
+	if (c < 0)
+		return g.status;
+	if (g.npos != 2)
+		return vs_cli_fail(VS_EXIT_USAGE, "numvfs: expected PF and N, got %d arguments (see numvfs --help)", g.npos);
+	a->pf = g.pos[0];
+	if (vs_parse_long(g.pos[1], 10, &a->n) < 0 || a->n < 0 || a->n > 65535)
+		return vs_cli_fail(VS_EXIT_USAGE, "numvfs: invalid VF count '%s' for %s (0-65535)", g.pos[1], a->pf);
+	return vs_cli_ready(&g);
 }
 
 static bool any_on_vfio(const struct vs_pf *pf)

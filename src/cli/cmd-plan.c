@@ -1,13 +1,13 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
 #include "conf.h"
 #include "hook-plan.h"
 #include "json-out.h"
+#include "options.h"
 #include "state.h"
 
 struct plan_args {
@@ -18,31 +18,27 @@ struct plan_args {
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct plan_args *a)
 {
-	static const struct option opts[] = {
-		{ "domain-xml", required_argument, NULL, 'd' },
-		{ "op", required_argument, NULL, 'o' },
-		{ "config", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct vs_getopt g;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0) {
 		switch (c) {
-		case 'd': a->file = optarg; break;
-		case 'o': a->op = optarg; break;
-		case 'C': a->conf = optarg; break;
-		case 'h':
-			printf("Usage: %s plan --domain-xml FILE [--op prepare|release|port-created|port-deleted] [--config FILE]\n"
-			       "FILE is a domain XML (qemu hook) or a network hook's <hookData>; '-' reads stdin.\n",
-			       cli->prog);
-			return VS_EXIT_DONE;
-		default: return VS_EXIT_USAGE;
+		case 'd': a->file = g.arg; break;
+		case 'o': a->op = g.arg; break;
+		case 'C': a->conf = g.arg; break;
 		}
 	}
-	if (!a->file || optind != argc)
+	if (c < 0)
+		return g.status;
+	if (g.npos)
+		return vs_cli_fail(VS_EXIT_USAGE, "plan: unexpected argument '%s' (see plan --help)", g.pos[0]);
+	if (!a->file)
 		return vs_cli_fail(VS_EXIT_USAGE, "plan: expected --domain-xml FILE (see plan --help)");
-	return VS_EXIT_OK;
+	if (a->op && vs_hook_action_from_name(a->op) == VS_HOOK_NONE)
+		return vs_cli_fail(VS_EXIT_USAGE, "plan: invalid --op '%s' (prepare, release, port-created or port-deleted)",
+				   a->op);
+	return vs_cli_ready(&g);
 }
 
 static int read_input(const char *file, char **out, size_t *len)

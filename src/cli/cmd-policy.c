@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 #include <libvirt/virterror.h>
 
@@ -17,7 +16,9 @@
 #include "vflocate.h"
 #include "xml.h"
 
-enum { OPT_CONFIG = 1000, OPT_LIVE, OPT_VF, OPT_GUEST_MAC, OPT_NETWORK, OPT_FORCE, OPT_SETTING };
+/* The ids of main.c's option table */
+enum { OPT_CONFIG = 'C', OPT_LIVE = 'L', OPT_VF = 'v', OPT_GUEST_MAC = 'm', OPT_NETWORK = 'N',
+       OPT_FORCE = 'f' };
 
 struct policy_args {
 	const char *verb;
@@ -34,20 +35,6 @@ static const struct { const char *name; int id; enum vs_selector sel; } selector
 	{ "guest-mac", OPT_GUEST_MAC, VS_SEL_GUEST_MAC },
 	{ "network", OPT_NETWORK, VS_SEL_NETWORK },
 };
-
-static void usage(const char *prog)
-{
-	printf("Usage: %s policy show DOMAIN [--config|--live] [--json]\n"
-	       "       %s policy set DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] SETTINGS [--config] [--live]\n"
-	       "                [--force]\n"
-	       "       %s policy clear DOMAIN [--vf ADDR|--guest-mac MAC|--network NET] [--config] [--live]\n"
-	       "SETTINGS: ", prog, prog, prog);
-	vs_cli_settings_usage(stdout, 10, "          ", 100);
-	printf("Without a selector, a rule applies to every VF of the guest.  The host's\n"
-	       "virt-sriov.conf ($VIRT_SRIOV_CONF) decides whether spoofchk off and trust on\n"
-	       "are allowed: set refuses what the hook would refuse at the guest's start;\n"
-	       "--force stores it anyway (the guest will not start on this host).\n");
-}
 
 /* "ID[:QOS[:PROTO]]" as in `ip link set ... vf N vlan ID qos Q proto P`. */
 static int set_option(struct policy_args *a, int c, const char *name, char *value, struct vs_error *err)
@@ -69,37 +56,28 @@ static int set_option(struct policy_args *a, int c, const char *name, char *valu
 	}
 }
 
+/* argv[0] is "policy", argv[1] the verb (main.c found it: cli->cmd). */
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct policy_args *a)
 {
-	struct option opts[32] = {
-		{ "config", no_argument, NULL, OPT_CONFIG }, { "live", no_argument, NULL, OPT_LIVE },
-		{ "vf", required_argument, NULL, OPT_VF }, { "guest-mac", required_argument, NULL, OPT_GUEST_MAC },
-		{ "network", required_argument, NULL, OPT_NETWORK }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' }, { "force", no_argument, NULL, OPT_FORCE },
-	};
-	size_t n = 8;
 	struct vs_error err = { 0 };
-	int c, idx;
+	struct vs_getopt g;
+	int c;
 
-	vs_cli_setting_options(opts, &n, OPT_SETTING);
+	if (cli->cmd->verbs)
+		return vs_cli_no_verb(cli, argc, argv);
+	a->verb = argv[1];
+	vs_cli_getopt_init(&g, cli, argc - 1, argv + 1);
 	vs_vf_config_init(&a->cfg, -1);
-	while ((c = getopt_long(argc, argv, "jh", opts, &idx)) != -1) {
-		if (c == 'h') {
-			usage(cli->prog);
-			return VS_EXIT_DONE;
-		}
-		if (c == 'j') {
-			cli->json = true;
-			continue;
-		}
-		if (c == '?' || set_option(a, c, opts[idx].name, optarg, &err) < 0)
-			return c == '?' ? VS_EXIT_USAGE : vs_cli_usage_error("policy", &err);
-	}
-	if (argc - optind != 2)
-		return vs_cli_fail(VS_EXIT_USAGE, "policy: expected show|set|clear and DOMAIN (see policy --help)");
-	a->verb = argv[optind];
-	a->domain = argv[optind + 1];
-	return VS_EXIT_OK;
+	while ((c = vs_cli_getopt(&g)) > 0)
+		if (set_option(a, c, g.name, g.arg, &err) < 0)
+			return vs_cli_usage_error(cli->cmd->name, &err);
+	if (c < 0)
+		return g.status;
+	if (g.npos != 1)
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: expected one DOMAIN, got %d arguments (see %s --help)",
+				   cli->cmd->name, g.npos, cli->cmd->name);
+	a->domain = g.pos[0];
+	return vs_cli_ready(&g);
 }
 
 static virDomainPtr lookup(virConnectPtr conn, const char *name)

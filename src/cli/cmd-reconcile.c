@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -8,6 +7,7 @@
 #include "hook-exec.h"
 #include "json-out.h"
 #include "libvirt.h"
+#include "options.h"
 #include "state.h"
 
 /* A guest holds its VFs while libvirt runs it; every other state file is
@@ -122,32 +122,17 @@ struct reconcile_args {
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct reconcile_args *a)
 {
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct vs_getopt g;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "anh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a': a->all = true; break;
-		case 'n': cli->dry_run = true; break;
-		case 'j': cli->json = true; break;
-		case 'h':
-			printf("Usage: %s reconcile [--all] [--dry-run] [--json]\n"
-			       "Put back the VF settings saved by the hook for guests that are not running.\n"
-			       "--all: every saved guest, without asking libvirt (only when no guest runs,\n"
-			       "       e.g. at boot before libvirt starts).\n", cli->prog);
-			return VS_EXIT_DONE;
-		default: return VS_EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return vs_cli_fail(VS_EXIT_USAGE, "reconcile: unexpected argument '%s'", argv[optind]);
-	return VS_EXIT_OK;
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0)
+		a->all |= c == 'a';
+	if (c < 0)
+		return g.status;
+	if (g.npos)
+		return vs_cli_fail(VS_EXIT_USAGE, "reconcile: unexpected argument '%s'", g.pos[0]);
+	return vs_cli_ready(&g);
 }
 
 int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)

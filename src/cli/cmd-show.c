@@ -1,12 +1,12 @@
 /* virt-sriov show PF|VF: one device in detail. */
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
 #include "json-out.h"
 #include "load.h"
+#include "options.h"
 #include "table-out.h"
 #include "vfset.h"
 
@@ -124,27 +124,18 @@ struct show_args {
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct show_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct vs_getopt g;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'j') {
-			cli->json = true;
-		} else if (c == 'h') {
-			puts("Usage: virt-sriov [--json] show PF|VF   (PF: netdev or PCI address; VF: PCI address or PF#N)");
-			return VS_EXIT_DONE;
-		} else {
-			return vs_cli_fail(VS_EXIT_USAGE, "usage: virt-sriov [--json] show PF|VF");
-		}
-	}
-	if (argc - optind != 1)
-		return vs_cli_fail(VS_EXIT_USAGE, "usage: virt-sriov [--json] show PF|VF");
-	a->device = argv[optind];
-	return VS_EXIT_OK;
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0)
+		;
+	if (c < 0)
+		return g.status;
+	if (g.npos != 1)
+		return vs_cli_fail(VS_EXIT_USAGE, "show: expected one PF or VF, got %d arguments (see show --help)", g.npos);
+	a->device = g.pos[0];
+	return vs_cli_ready(&g);
 }
 
 int vs_cmd_show(struct vs_cli *cli, int argc, char **argv)

@@ -4,7 +4,6 @@
  * then one RTM_SETLINK per PF. */
 #include "config.h"
 
-#include <getopt.h>
 #include <json-c/json.h>
 #include <string.h>
 
@@ -23,71 +22,33 @@ struct vf_args {
 	int nsets;
 };
 
-enum { OPT_SETTING = 1000 };
-
-static void vf_usage(FILE *out, const char *prog)
+/* argv[0] is "vf", argv[1] the verb (main.c found it: cli->cmd). */
+static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args *a)
 {
-	int col = fprintf(out, "Usage: %s vf set VFSET... ", prog);
+	struct vs_getopt g;
+	const char *what = cli->cmd->name;
+	int c, r;
 
-	vs_cli_settings_usage(out, col > 0 ? (size_t)col : 0, "              ", 100);
-	fprintf(out,
-		"       %s vf reset VFSET...\n"
-		"VFSET: a VF address, PF#N or PF#0-3,7 (PF: netdev or PCI address).\n", prog);
-}
-
-/* The options of set or reset; argv[0] is the verb. */
-static int parse_verb_args(struct vs_cli *cli, int argc, char **argv, struct vf_args *a)
-{
-	struct option opts[32] = {
-		{ "json", no_argument, NULL, 'j' }, { "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-	};
-	const char *what = a->reset ? "vf reset" : "vf set";
-	size_t n = 3;
-	int c, idx, r;
-
-	vs_cli_setting_options(opts, &n, OPT_SETTING);
+	if (cli->cmd->verbs)
+		return vs_cli_no_verb(cli, argc, argv);
+	vs_cli_getopt_init(&g, cli, argc - 1, argv + 1);
 	vs_vf_config_init(&a->tmpl, 0);
-	while ((c = getopt_long(argc, argv, "nh", opts, &idx)) != -1) {
-		if (c == 'j' || c == 'n') {
-			*(c == 'j' ? &cli->json : &cli->dry_run) = true;
-			continue;
-		}
-		if (c == 'h') {
-			vf_usage(stdout, cli->prog);
-			return VS_EXIT_DONE;
-		}
-		if (c != OPT_SETTING)
-			return vs_cli_fail(VS_EXIT_USAGE, "vf: see vf --help");
-		if (a->reset)
-			return vs_cli_fail(VS_EXIT_USAGE, "vf reset: --%s: reset takes no settings", opts[idx].name);
-		r = vs_cli_parse_setting(&a->tmpl, opts[idx].name, optarg, what);
+	while ((c = vs_cli_getopt(&g)) > 0) {
+		r = vs_cli_parse_setting(&a->tmpl, g.name, g.arg, what);
 		if (r != VS_EXIT_OK)
 			return r;
 	}
-	a->sets = argv + optind;
-	a->nsets = argc - optind;
+	if (c < 0)
+		return g.status;
+	a->reset = strcmp(what, "vf reset") == 0;
+	a->sets = g.pos;
+	a->nsets = g.npos;
 	if (a->nsets == 0)
-		return vs_cli_fail(VS_EXIT_USAGE, "%s: expected a VFSET (see vf --help)", what);
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: expected a VFSET (see %s --help)", what, what);
 	if (!a->reset && vs_vf_config_is_empty(&a->tmpl))
-		return vs_cli_fail(VS_EXIT_USAGE, "vf set: no setting given (see vf --help)");
-	return a->reset ? VS_EXIT_OK : vs_cli_check_settings(&a->tmpl, what);
-}
-
-static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args *a)
-{
-	const char *verb = argc > 1 ? argv[1] : "";
-
-	if (vs_cli_is_help(verb)) {
-		vf_usage(stdout, cli->prog);
-		return VS_EXIT_DONE;
-	}
-	if (strcmp(verb, "set") != 0 && strcmp(verb, "reset") != 0) {
-		vf_usage(stderr, cli->prog);
-		return VS_EXIT_USAGE;
-	}
-	a->reset = strcmp(verb, "reset") == 0;
-	return parse_verb_args(cli, argc - 1, argv + 1, a);
+		return vs_cli_fail(VS_EXIT_USAGE, "vf set: no setting given (see vf set --help)");
+	r = a->reset ? VS_EXIT_OK : vs_cli_check_settings(&a->tmpl, what);
+	return r == VS_EXIT_OK ? vs_cli_ready(&g) : r;
 }
 
 static int resolve_all(const struct vs_host *host, char **sets, int nsets, struct vs_vf_ref **refs, size_t *n)

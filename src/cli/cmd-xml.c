@@ -4,7 +4,6 @@
  * Prints libvirt XML made from the templates; nothing on stdout on error. */
 #include "config.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -22,62 +21,34 @@ struct xml_args {
 	bool interface;
 };
 
-static void usage(const char *prog)
-{
-	printf("Usage: %s xml network PF [--name N] [--vfs SET] [--vlan ID] [--template FILE]\n"
-	       "       %s xml hostdev VF [--interface] [--mac M] [--vlan ID] [--template FILE]\n"
-	       "Print libvirt XML made from the templates: a hostdev pool of PF's VFs (all of\n"
-	       "them, or the VFSET --vfs), or one VF as a <hostdev> (--interface: an\n"
-	       "<interface type='hostdev'>).\n", prog, prog);
-}
-
-/* The options after `network` or `hostdev` (argv[0]), then its one device. */
-static int parse_opts(struct vs_cli *cli, int argc, char **argv, struct xml_args *a)
-{
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'N' },
-		{ "vfs", required_argument, NULL, 'v' },
-		{ "vlan", required_argument, NULL, 'l' },
-		{ "mac", required_argument, NULL, 'm' },
-		{ "interface", no_argument, NULL, 'i' },
-		{ "template", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	a->vlan = -1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'N': a->name = optarg; break;
-		case 'v': a->vfs = optarg; break;
-		case 'l': if (vs_cli_parse_vlan_id("xml", optarg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
-		case 'm': a->mac = optarg; break;
-		case 'i': a->interface = true; break;
-		case 't': a->template_file = optarg; break;
-		case 'h': usage(cli->prog); return VS_EXIT_DONE;
-		default: return VS_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1)
-		return vs_cli_fail(VS_EXIT_USAGE, "xml %s: give exactly one %s", a->what,
-				   a->what[0] == 'n' ? "PF" : "VF");
-	a->device = argv[optind];
-	return VS_EXIT_OK;
-}
-
+/* argv[0] is "xml", argv[1] the verb (main.c found it: cli->cmd). */
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct xml_args *a)
 {
-	a->what = argc > 1 ? argv[1] : "";
-	if (vs_cli_is_help(a->what)) {
-		usage(cli->prog);
-		return VS_EXIT_DONE;
+	struct vs_getopt g;
+	int c;
+
+	if (cli->cmd->verbs)
+		return vs_cli_no_verb(cli, argc, argv);
+	a->what = argv[1];
+	a->vlan = -1;
+	vs_cli_getopt_init(&g, cli, argc - 1, argv + 1);
+	while ((c = vs_cli_getopt(&g)) > 0) {
+		switch (c) {
+		case 'N': a->name = g.arg; break;
+		case 'v': a->vfs = g.arg; break;
+		case 'l': if (vs_cli_parse_vlan_id(cli->cmd->name, g.arg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
+		case 'm': a->mac = g.arg; break;
+		case 'i': a->interface = true; break;
+		case 't': a->template_file = g.arg; break;
+		}
 	}
-	if (strcmp(a->what, "network") != 0 && strcmp(a->what, "hostdev") != 0)
-		return vs_cli_fail(VS_EXIT_USAGE, "usage: xml network PF [--name N] [--vfs SET] [--vlan ID] [--template FILE]"
-				   " | xml hostdev VF [--interface] [--mac M] [--vlan ID] [--template FILE]");
-	return parse_opts(cli, argc - 1, argv + 1, a);
+	if (c < 0)
+		return g.status;
+	if (g.npos != 1)
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: expected one %s, got %d arguments", cli->cmd->name,
+				   a->what[0] == 'n' ? "PF" : "VF", g.npos);
+	a->device = g.pos[0];
+	return vs_cli_ready(&g);
 }
 
 static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char *pf)

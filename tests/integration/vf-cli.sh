@@ -18,8 +18,8 @@ VS_TREE=$W/tree
 # expect RC TEXT ARGS... (lib.sh): exit status RC and TEXT in stderr
 
 # usage errors: 2
-expect 2 "Usage" vf
-expect 2 "Usage" vf frob vpf0#0
+expect 2 "vf: expected a verb: set, reset" vf
+expect 2 "vf: unknown verb 'frob'" vf frob vpf0#0
 expect 2 "expected a VFSET" vf set --trust on
 expect 2 "no setting given" vf set 'vpf0#0'
 expect 2 "--spoofchk maybe: expected on or off" vf set 'vpf0#0' --spoofchk maybe
@@ -27,7 +27,7 @@ expect 2 "--link-state up" vf set 'vpf0#0' --link-state up
 expect 2 "--vlan 5:1:qinq: protocol qinq: expected 802.1Q or 802.1ad" vf set 'vpf0#0' --vlan 5:1:qinq
 expect 2 "--trust maybe: expected on or off" vf set 'vpf0#0' --trust maybe
 expect 2 "--mac zz" vf set 'vpf0#0' --mac zz
-expect 2 "reset takes no settings" vf reset 'vpf0#0' --trust on
+expect 2 "vf reset: unrecognized option '--trust'" vf reset 'vpf0#0' --trust on
 expect 2 "--mac names 4 VFs" vf set 'vpf0#0-3' --mac 52:54:00:00:00:01
 expect 2 "'x' is not a VF index" vf set 'vpf0#x' --trust on
 
