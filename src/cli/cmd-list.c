@@ -25,7 +25,6 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct list_arg
 	if (c < 0)
 		return g.status;
 	a->pfs = g.pos;
-	g.pos[g.npos] = NULL;
 	return vs_cli_ready(&g);
 }
 

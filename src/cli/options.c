@@ -220,6 +220,9 @@ int vs_cli_getopt(struct vs_getopt *g)
 		if (c == -1) {
 			while (optind < g->argc)
 				g->pos[g->npos++] = g->argv[optind++];
+			/* pos trails optind within argv: room for the end mark, and
+			 * name lists (list, vf set) want one. */
+			g->pos[g->npos] = NULL;
 			return 0;
 		}
 		if (c == 1)

@@ -39,7 +39,7 @@ int vs_cli_parse_vlan_id(const char *what, const char *s, int *out);
  *             switch (c) { case 't': ... g.arg ... }
  *     if (c < 0)
  *             return g.status;
- *     ... g.pos[0 .. g.npos) are the other arguments, in order ...
+ *     ... g.pos[0 .. g.npos) are the other arguments, in order; g.pos[g.npos] is NULL ...
  *     return vs_cli_ready(&g);
  *
  * It takes --json, -h/--help (and -n/--dry-run where the command does)
