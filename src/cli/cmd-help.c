@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-out.h"
 
 static void usage(const char *prog)
 {
@@ -35,6 +36,35 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, const struct vs
 	return VS_EXIT_OK;
 }
 
+static json_object *command_json(const struct vs_command *c)
+{
+	json_object *o = json_object_new_object();
+
+	vs_json_set(o, "name", json_object_new_string(c->name));
+	vs_json_set(o, "args", json_object_new_string(c->args));
+	vs_json_set(o, "help", json_object_new_string(c->help));
+	return o;
+}
+
+/* --json: {"commands": [{"name", "args", "help"}]}, the command table (one
+ * entry with COMMAND): what scripts and tests loop over. */
+static int print_json(const struct vs_command *cmd)
+{
+	json_object *doc = vs_json_doc_new(), *a = json_object_new_array();
+
+	for (const struct vs_command *c = cmd ? cmd : vs_commands; a && c->name; c++) {
+		json_object_array_add(a, command_json(c));
+		if (cmd)
+			break;
+	}
+	if (!doc) {
+		json_object_put(a);
+		return vs_cli_fail(VS_EXIT_FAILURE, "help: out of memory");
+	}
+	vs_json_set(doc, "commands", a);
+	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
 int vs_cmd_help(struct vs_cli *cli, int argc, char **argv)
 {
 	const struct vs_command *cmd;
@@ -43,6 +73,8 @@ int vs_cmd_help(struct vs_cli *cli, int argc, char **argv)
 
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
+	if (cli->json)
+		return print_json(cmd);
 	if (!cmd) {
 		vs_cli_usage(stdout, cli->prog);
 		return VS_EXIT_OK;

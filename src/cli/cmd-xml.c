@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-out.h"
 #include "inventory.h"
 #include "load.h"
 #include "options.h"
@@ -80,6 +81,24 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct xml_args
 	return parse_opts(cli, argc - 1, argv + 1, a);
 }
 
+/* {"kind": "network"|"hostdev", "xml": "...", and what it names} */
+static int print_xml(const struct vs_cli *cli, const char *xml, const char *kind, const char *key, const char *val)
+{
+	json_object *doc;
+
+	if (!cli->json) {
+		fputs(xml, stdout);
+		return VS_EXIT_OK;
+	}
+	doc = vs_json_doc_new();
+	if (!doc)
+		return vs_cli_fail(VS_EXIT_FAILURE, "xml: out of memory");
+	vs_json_set(doc, "kind", json_object_new_string(kind));
+	vs_json_set(doc, key, vs_json_str(val));
+	vs_json_set(doc, "xml", json_object_new_string(xml));
+	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
 static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char *pf)
 {
 	struct vs_pool_request req = { .pf = pf, .name = o->name, .vfs = o->vfs, .vlan = o->vlan };
@@ -99,8 +118,7 @@ static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char 
 	vs_host_free(host);
 	if (r < 0)
 		return vs_cli_fail_err(&err, pf);
-	fputs(xml, stdout);
-	return VS_EXIT_OK;
+	return print_xml(cli, xml, "network", "name", name);
 }
 
 static int resolve_vf(struct vs_host *host, const char *name, const char **address)
@@ -157,11 +175,10 @@ static int xml_hostdev(struct vs_cli *cli, const struct xml_args *o, const char 
 	vs_template_paths_default(&paths, o->template_file);
 	if (r == 0)
 		r = vs_xmlgen_hostdev_string(&paths, &spec, &xml, &err) < 0 ? vs_cli_fail_err(&err, vf) : 0;
+	if (r == 0)
+		r = print_xml(cli, xml, "hostdev", "address", spec.vf_address);
 	vs_host_free(host);
-	if (r != 0)
-		return r;
-	fputs(xml, stdout);
-	return VS_EXIT_OK;
+	return r;
 }
 
 int vs_cmd_xml(struct vs_cli *cli, int argc, char **argv)

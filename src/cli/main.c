@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-out.h"
 
 /* The lean program (see cli.h) runs vf, check and help itself; the full
  * program runs everything. */
@@ -35,25 +36,27 @@ const struct vs_command vs_commands[] = {
 
 int vs_cli_fail(int status, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fputs("virt-sriov: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "virt-sriov: %s\n", msg);
+	vs_json_note_error(status, msg); /* --json: also the document's "error" */
 	return status;
 }
 
 void vs_cli_warn(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fputs("virt-sriov: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (!vs_json_add_warning(msg)) /* --json: into "warnings" */
+		fprintf(stderr, "virt-sriov: warning: %s\n", msg);
 }
 
 int vs_cli_fail_err(const struct vs_error *err, const char *what)
@@ -135,7 +138,8 @@ int main(int argc, char **argv)
 			char **sub_argv = argv + optind;
 
 			optind = 0; /* let the command run its own getopt from argv[1] */
-			return cmd->fn(&cli, sub_argc, sub_argv);
+			vs_json_watch(&cli.json);
+			return vs_json_finish(cmd->fn(&cli, sub_argc, sub_argv));
 		}
 	}
 	return vs_cli_fail(VS_EXIT_USAGE, "unknown command '%s' (see --help)", argv[optind]);

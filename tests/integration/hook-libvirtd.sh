@@ -46,7 +46,7 @@ vs policy set g1 --spoofchk off --trust on --config || fail "policy set"
 vs policy set g1 --vf 0000:03:10.1 --max-tx-rate 100 --config || fail "policy set --vf"
 vs --json policy show g1 >"$W/show.json" || fail "policy show"
 [ "$(jq -r '.rules | length' "$W/show.json")" = 2 ] || fail "policy show: $(cat "$W/show.json")"
-[ "$(jq -r '.rules[1].match + " " + .rules[1].settings."max-tx-rate"' "$W/show.json")" = "0000:03:10.1 100" ] ||
+[ "$(jq -r '.rules[1].match + " " + .rules[1].settings.max_tx_rate' "$W/show.json")" = "0000:03:10.1 100" ] ||
 	fail "policy show: $(cat "$W/show.json")"
 virsh_ dumpxml --inactive g1 | grep -q "<vsp:policy xmlns:vsp=\"https://virt-sriov.org/xmlns/policy/1\">" ||
 	fail "policy is not in the domain's <metadata>"
@@ -95,7 +95,7 @@ sed "s|<name>g1</name>|<name>g1</name><uuid>$uuid</uuid><metadata><p:policy xmln
 [ -f "$W/state/$uuid.json" ] || fail "no state file for g1"
 export VIRT_SRIOV_STATE_DIR=$W/state
 vs --json reconcile --dry-run >"$W/rec.json" || fail "reconcile --dry-run"
-[ "$(jq -r '.[0].guest + " " + .[0].vfs[0].address' "$W/rec.json")" = "g1 0000:03:10.1" ] ||
+[ "$(jq -r '.guests[0].guest + " " + .guests[0].vfs[0].address' "$W/rec.json")" = "g1 0000:03:10.1" ] ||
 	fail "reconcile --dry-run: $(cat "$W/rec.json")"
 if vs reconcile >"$W/out" 2>"$W/err"; then fail "reconcile claims to have put back a VF of a PF the kernel lacks"; fi
 grep -q "em1" "$W/err" || fail "reconcile message: $(cat "$W/err")"
