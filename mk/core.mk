@@ -74,3 +74,8 @@ tests/integration/startup-libs.log: virt-sriov$(EXEEXT) virt-sriov-hook$(EXEEXT)
 dist_man1_MANS = docs/virt-sriov.1
 EXTRA_DIST += scripts
 EXTRA_DIST += tests/integration/lib.sh
+
+# Every command's --json against its schema in docs/json/ (python3-jsonschema),
+# on the attach fixture's host tree and private libvirtd.
+TESTS += tests/integration/json-schema.sh
+dist_check_SCRIPTS += tests/integration/json-schema.sh
