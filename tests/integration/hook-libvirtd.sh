@@ -46,7 +46,7 @@ vs policy set g1 --spoofchk off --trust on --config || fail "policy set"
 vs policy set g1 --vf 0000:03:10.1 --max-tx-rate 100 --config || fail "policy set --vf"
 vs --json policy show g1 >"$W/show.json" || fail "policy show"
 [ "$(jq -r '.rules | length' "$W/show.json")" = 2 ] || fail "policy show: $(cat "$W/show.json")"
-[ "$(jq -r '.rules[1].match + " " + .rules[1].settings.max_tx_rate' "$W/show.json")" = "0000:03:10.1 100" ] ||
+[ "$(jq -r '"\(.rules[1].match) \(.rules[1].settings.max_tx_rate)"' "$W/show.json")" = "0000:03:10.1 100" ] ||
 	fail "policy show: $(cat "$W/show.json")"
 virsh_ dumpxml --inactive g1 | grep -q "<vsp:policy xmlns:vsp=\"https://virt-sriov.org/xmlns/policy/1\">" ||
 	fail "policy is not in the domain's <metadata>"
