@@ -81,8 +81,10 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct xml_args
 	return parse_opts(cli, argc - 1, argv + 1, a);
 }
 
-/* {"kind": "network"|"hostdev", "xml": "...", and what it names} */
-static int print_xml(const struct vs_cli *cli, const char *xml, const char *kind, const char *key, const char *val)
+/* {"kind": "network"|"hostdev", "xml": "...", and what it names: the
+ * pool's "name" and its "pf", or the VF's "address"} */
+static int print_xml(const struct vs_cli *cli, const char *xml, const char *kind, const char *key, const char *val,
+		     const char *pf)
 {
 	json_object *doc;
 
@@ -95,6 +97,8 @@ static int print_xml(const struct vs_cli *cli, const char *xml, const char *kind
 		return vs_cli_fail(VS_EXIT_FAILURE, "xml: out of memory");
 	vs_json_set(doc, "kind", json_object_new_string(kind));
 	vs_json_set(doc, key, vs_json_str(val));
+	if (pf)
+		vs_json_set(doc, "pf", vs_json_str(pf));
 	vs_json_set(doc, "xml", json_object_new_string(xml));
 	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
@@ -106,7 +110,8 @@ static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char 
 	struct vs_error err = { 0 };
 	struct vs_host *host = NULL;
 	_cleanup_free_ char *xml = NULL;
-	char name[256];
+	char name[256], pf_address[VS_PCI_ADDR_MAX];
+	const struct vs_pf *found;
 	int r;
 
 	if (o->mac || o->interface)
@@ -115,10 +120,12 @@ static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char 
 		return VS_EXIT_FAILURE;
 	vs_template_paths_default(&paths, o->template_file);
 	r = vs_pool_xml(host, &paths, &req, name, sizeof(name), &xml, &err);
+	found = vs_host_find_pf(host, pf);
+	snprintf(pf_address, sizeof(pf_address), "%s", found ? found->address : "");
 	vs_host_free(host);
 	if (r < 0)
 		return vs_cli_fail_err(&err, pf);
-	return print_xml(cli, xml, "network", "name", name);
+	return print_xml(cli, xml, "network", "name", name, pf_address);
 }
 
 static int resolve_vf(struct vs_host *host, const char *name, const char **address)
@@ -176,7 +183,7 @@ static int xml_hostdev(struct vs_cli *cli, const struct xml_args *o, const char 
 	if (r == 0)
 		r = vs_xmlgen_hostdev_string(&paths, &spec, &xml, &err) < 0 ? vs_cli_fail_err(&err, vf) : 0;
 	if (r == 0)
-		r = print_xml(cli, xml, "hostdev", "address", spec.vf_address);
+		r = print_xml(cli, xml, "hostdev", "address", spec.vf_address, NULL);
 	vs_host_free(host);
 	return r;
 }
