@@ -88,6 +88,7 @@ int vs_json_finish(int status)
 		vs_json_doc_print(vs_json_doc_new());
 	json_object_put(TAKE_PTR(doc_state.warnings));
 	free(TAKE_PTR(doc_state.error));
+	doc_state.printed = false;
 	return status;
 }
 
