@@ -81,3 +81,17 @@ tests/integration/cli-help.log tests/integration/cli-exit.log tests/integration/
 dist_man1_MANS = docs/virt-sriov.1
 EXTRA_DIST += scripts
 EXTRA_DIST += tests/integration/lib.sh
+
+# Every command's --json against its schema in docs/json/ (python3-jsonschema),
+# on the attach fixture's host tree and private libvirtd.
+TESTS += tests/integration/json-schema.sh
+dist_check_SCRIPTS += tests/integration/json-schema.sh
+
+# The --json envelope itself (src/cli/json-out.c), without a command around it.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-json-out
+TESTS += tests/unit/test-json-out
+tests_unit_test_json_out_SOURCES = tests/unit/test-json-out.c src/cli/json-out.c src/cli/json-out.h
+tests_unit_test_json_out_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_json_out_LDADD = $(CMOCKA_TEST_LIBS)
+endif

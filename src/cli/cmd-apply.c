@@ -70,22 +70,19 @@ static int scan(void *data, struct vs_host **out, struct vs_error *err)
 	return r < 0 ? r : 0;
 }
 
-static int add_setting(const struct vs_vf_field *f, const char *value, void *data)
-{
-	return vs_json_set(data, f->name, json_object_new_string(value));
-}
-
 static json_object *change_json(const struct vs_change *c)
 {
-	json_object *o = json_object_new_object(), *settings;
+	json_object *o = json_object_new_object();
 	char text[1024];
 
 	vs_change_describe(c, text, sizeof(text));
 	vs_json_set(o, "step", json_object_new_string(vs_setup_step_name(c->step)));
 	vs_json_set(o, "pf", json_object_new_string(c->pf));
 	vs_json_set(o, "pf_netdev", vs_json_str(c->pf_netdev));
-	vs_json_set(o, "vf", c->vf >= 0 ? json_object_new_int(c->vf) : NULL);
-	vs_json_set(o, "vf_address", vs_json_str(c->vf_address));
+	if (c->vf >= 0) /* the VF's number and address, as list --json names them */
+		vs_json_set(o, "index", json_object_new_int(c->vf));
+	if (c->vf >= 0)
+		vs_json_set(o, "address", vs_json_str(c->vf_address));
 	if (c->step == VS_STEP_AUTOPROBE || c->step == VS_STEP_NUMVFS) {
 		vs_json_set(o, "from", vs_json_int(c->from));
 		vs_json_set(o, "to", json_object_new_int(c->to));
@@ -93,9 +90,7 @@ static json_object *change_json(const struct vs_change *c)
 		vs_json_set(o, "from", vs_json_str(c->driver_from));
 		vs_json_set(o, "to", json_object_new_string(c->driver_to));
 	} else if (c->step == VS_STEP_SETTINGS) {
-		settings = json_object_new_object();
-		vs_vf_config_foreach(&c->cfg, add_setting, settings);
-		vs_json_set(o, "settings", settings);
+		vs_json_set(o, "settings", vs_json_settings(&c->cfg));
 	} else {
 		vs_json_set(o, "pool", json_object_new_string(c->pool));
 	}
@@ -142,25 +137,26 @@ static int connect_libvirt(struct apply_run *run, const struct apply_args *a)
 	return VS_EXIT_OK;
 }
 
+/* The failure first: with --json its line is also the document's "error". */
 static int finish(struct apply_run *run, int r, const struct vs_error *err)
 {
 	json_object *doc;
+	int status = VS_EXIT_OK;
 
+	if (r < 0)
+		status = vs_cli_fail_err(err, "apply");
+	else if (run->reconcile_failed)
+		status = vs_cli_fail(VS_EXIT_FAILURE, "apply: some VFs saved by the hook could not be put back "
+				     "(see above; their state is kept for virt-sriov reconcile)");
 	if (run->changes) {
-		doc = json_object_new_object();
+		doc = vs_json_doc_new();
 		vs_json_set(doc, "dry_run", json_object_new_boolean(run->cli->dry_run));
 		vs_json_set(doc, "reconciled", json_object_get(run->reconciled));
 		vs_json_set(doc, "changes", json_object_get(run->changes));
-		vs_json_set(doc, "error", r < 0 ? json_object_new_string(err->msg) : NULL);
-		vs_json_print(doc);
-		json_object_put(doc);
+		if (vs_json_doc_print(doc) < 0)
+			status = VS_EXIT_FAILURE;
 	}
-	if (r < 0)
-		return vs_cli_fail_err(err, "apply");
-	if (run->reconcile_failed)
-		return vs_cli_fail(VS_EXIT_FAILURE, "apply: some VFs saved by the hook could not be put back "
-				   "(see above; their state is kept for virt-sriov reconcile)");
-	return VS_EXIT_OK;
+	return status;
 }
 
 static int apply_conf(struct apply_run *run, const struct apply_args *a, const struct vs_conf *conf)

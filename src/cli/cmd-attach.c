@@ -75,9 +75,10 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_a
 	return vs_cli_ready(&g);
 }
 
+/* The document: PF and VF named as list --json and show name them. */
 static json_object *result_json(const struct vs_attach_result *r)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = vs_json_doc_new();
 	char vf[VS_PCI_ADDR_MAX + 16] = "";
 
 	if (r->index >= 0)
@@ -87,8 +88,8 @@ static json_object *result_json(const struct vs_attach_result *r)
 	vs_json_set(o, "kind", vs_json_str(vs_attach_kind_name(r->kind)));
 	vs_json_set(o, "address", vs_json_str(r->address));
 	vs_json_set(o, "vf", vs_json_str(vf));
-	vs_json_set(o, "pf", vs_json_str(r->pf));
-	vs_json_set(o, "pf_address", vs_json_str(r->pf_address));
+	vs_json_set(o, "pf", vs_json_str(r->pf_address));
+	vs_json_set(o, "pf_netdev", vs_json_str(r->pf));
 	vs_json_set(o, "index", vs_json_int(r->index));
 	vs_json_set(o, "mac", vs_json_str(r->mac));
 	vs_json_set(o, "network", vs_json_str(r->network));
@@ -142,10 +143,8 @@ int vs_cmd_attach(struct vs_cli *cli, int argc, char **argv)
 	if (r < 0)
 		return vs_cli_fail_err(&err, "attach");
 	if (cli->json) {
-		json_object *o = result_json(&res);
-
-		vs_json_print(o);
-		json_object_put(o);
+		if (vs_json_doc_print(result_json(&res)) < 0)
+			return VS_EXIT_FAILURE;
 	} else {
 		print_result(&res);
 	}

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "inventory.h"
+#include "json-out.h"
 #include "options.h"
 #include "sriov.h"
 #include "vf-guard.h"
@@ -23,6 +24,10 @@ struct vf_list {
 
 static void print_write(struct vs_sriov_ctx *ctx, const char *path, const char *value)
 {
+	if (ctx->data) { /* --json: the document's "writes" */
+		vs_json_add_write(ctx->data, ctx->sysfs->root, path, value);
+		return;
+	}
 	/* driver_override "\n" is the only value that needs showing as such */
 	printf("would write '%s' to %s%s\n", strcmp(value, "\n") ? value : "\\n", ctx->sysfs->root, path);
 }
@@ -91,28 +96,73 @@ static int guard(struct vs_cli *cli, struct vs_host *host, const struct vf_list 
 	return VS_EXIT_OK;
 }
 
-static int bind_all(struct vs_cli *cli, const struct vf_list *l, const char *driver)
+/* {"driver", "dry_run", "vfs": [{"address", "index", "pf", "from", "to"}],
+ * "writes": [{"path", "value"}]}: the VFs bound (or to bind) until a failure. */
+static int print_json(const struct vs_cli *cli, const struct vf_list *l, size_t n_done, const char *driver,
+		      json_object *writes)
+{
+	json_object *doc = vs_json_doc_new(), *vfs = json_object_new_array();
+
+	for (size_t i = 0; vfs && i < n_done; i++) {
+		const struct vs_vf *vf = l->refs[i].vf;
+		json_object *o = json_object_new_object();
+
+		vs_json_set(o, "address", vs_json_str(vf->address));
+		vs_json_set(o, "index", json_object_new_int((int)vf->index));
+		vs_json_set(o, "pf", vs_json_str(l->refs[i].pf->address));
+		vs_json_set(o, "from", vs_json_str(vf->driver));
+		vs_json_set(o, "to", json_object_new_string(driver));
+		json_object_array_add(vfs, o);
+	}
+	if (!doc) {
+		json_object_put(vfs);
+		json_object_put(writes);
+		return -ENOMEM;
+	}
+	vs_json_set(doc, "driver", json_object_new_string(driver));
+	vs_json_set(doc, "dry_run", json_object_new_boolean(cli->dry_run));
+	vs_json_set(doc, "vfs", vfs);
+	vs_json_set(doc, "writes", writes);
+	return vs_json_doc_print(doc);
+}
+
+/* *done: how many VFs were bound (or would be), up to a failure. */
+static int bind_each(struct vs_cli *cli, const struct vf_list *l, const char *driver, json_object *writes,
+		     size_t *done)
 {
 	struct vs_sriov_ctx ctx;
 
 	vs_sriov_ctx_init(&ctx, &cli->sysfs);
 	ctx.dry_run = cli->dry_run;
+	ctx.data = writes;
 	if (cli->dry_run)
 		ctx.note = print_write;
-	for (size_t i = 0; i < l->n; i++) {
-		const struct vs_vf *vf = l->refs[i].vf;
-		struct vs_bind_req req = { .vf = vf->address, .driver = driver, .pf_driver = l->refs[i].pf->driver };
+	for (*done = 0; *done < l->n; (*done)++) {
+		const struct vs_vf *vf = l->refs[*done].vf;
+		struct vs_bind_req req = { .vf = vf->address, .driver = driver, .pf_driver = l->refs[*done].pf->driver };
 		struct vs_error err = { 0 };
 
 		if (vs_sriov_bind(&ctx, &req, &err) < 0) {
-			if (i > 0)
-				vs_cli_warn("%zu VF(s) before %s were bound; the ones after it were left alone", i, vf->address);
+			if (*done > 0)
+				vs_cli_warn("%zu VF(s) before %s were bound; the ones after it were left alone", *done,
+					    vf->address);
 			return vs_cli_fail_err(&err, vf->address);
 		}
-		if (!cli->dry_run)
+		if (!cli->dry_run && !cli->json)
 			printf("%s: %s (was %s)\n", vf->address, driver, vf->driver[0] ? vf->driver : "unbound");
 	}
 	return VS_EXIT_OK;
+}
+
+static int bind_all(struct vs_cli *cli, const struct vf_list *l, const char *driver)
+{
+	json_object *writes = cli->json ? json_object_new_array() : NULL;
+	size_t done = 0;
+	int status = bind_each(cli, l, driver, writes, &done);
+
+	if (cli->json && print_json(cli, l, done, driver, writes) < 0)
+		return VS_EXIT_FAILURE;
+	return status;
 }
 
 int vs_cmd_bind(struct vs_cli *cli, int argc, char **argv)

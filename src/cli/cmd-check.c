@@ -37,16 +37,23 @@ static void print_result(const struct vs_check_result *res, bool color)
 		printf("        -> %s\n", res->remedy);
 }
 
+/* {"status": the worst, "checks": [...]} */
 static int print_json(const struct vs_check_report *rep)
 {
-	struct json_object *arr = vs_check_report_json(rep);
-	int r;
+	json_object *doc = vs_json_doc_new();
+	json_object *arr = vs_check_report_json(rep);
+	int r = doc && arr ? 0 : -ENOMEM;
 
-	if (!arr)
-		return -ENOMEM;
-	r = vs_json_print_unspaced(arr);
+	if (r == 0)
+		r = vs_json_set(doc, "status", json_object_new_string(vs_check_status_name(vs_check_worst(rep))));
+	if (r == 0)
+		r = vs_json_set(doc, "checks", TAKE_PTR(arr));
 	json_object_put(arr);
-	return r;
+	if (r < 0) {
+		json_object_put(doc);
+		return r;
+	}
+	return vs_json_doc_print(doc);
 }
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv)

@@ -56,9 +56,16 @@ static void print_text(const char *domain, unsigned flags, const struct vs_detac
 	}
 }
 
+/* {"domain", "live", "config", "detached": [...]}: after a failure, what
+ * was detached before it. */
 static void print_json(const char *domain, unsigned flags, const struct vs_detached *d, size_t n)
 {
-	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	json_object *o = vs_json_doc_new(), *a = json_object_new_array();
+
+	if (!o) {
+		json_object_put(a);
+		return;
+	}
 
 	vs_json_set(o, "domain", vs_json_str(domain));
 	vs_json_set(o, "live", json_object_new_boolean(flags & VIR_DOMAIN_AFFECT_LIVE));
@@ -74,8 +81,7 @@ static void print_json(const char *domain, unsigned flags, const struct vs_detac
 		json_object_array_add(a, e);
 	}
 	vs_json_set(o, "detached", a);
-	vs_json_print(o);
-	json_object_put(o);
+	vs_json_doc_print(o);
 }
 
 int vs_cmd_detach(struct vs_cli *cli, int argc, char **argv)
@@ -86,7 +92,7 @@ int vs_cmd_detach(struct vs_cli *cli, int argc, char **argv)
 	struct vs_error err = { 0 };
 	unsigned flags = 0;
 	size_t n = 0;
-	int r = parse_args(cli, argc, argv, &req);
+	int status, r = parse_args(cli, argc, argv, &req);
 
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
@@ -97,13 +103,15 @@ int vs_cmd_detach(struct vs_cli *cli, int argc, char **argv)
 		return r;
 	r = vs_detach(&ctx.env, &req, &flags, &done, &n, &err);
 	vs_cli_attach_close(&ctx);
-	/* what was detached before a failure is reported too */
-	if (cli->json && r == 0)
+	/* what was detached before a failure is reported too (the failure
+	 * first: with --json it is the document's "error") */
+	status = r < 0 ? vs_cli_fail_err(&err, "detach") : VS_EXIT_OK;
+	if (cli->json)
 		print_json(req.domain, flags, done, n);
 	else
 		print_text(req.domain, flags, done, n);
 	if (r == 0 && n == 0 && !cli->json)
 		printf("guest %s has no VF device to detach\n", req.domain);
 	free(done);
-	return r < 0 ? vs_cli_fail_err(&err, "detach") : VS_EXIT_OK;
+	return status;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-out.h"
 #include "options.h"
 
 #define HELP_COL 26
@@ -165,6 +166,52 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, const struct vs
 	return vs_cli_ready(&g);
 }
 
+/* A command with verbs has no synopsis of its own: its args are the verbs
+ * ("set|reset"), and "verbs" holds each as a command. */
+static json_object *command_json(const struct vs_command *c)
+{
+	json_object *o = json_object_new_object(), *verbs;
+	char names[128] = "";
+	size_t used = 0;
+
+	vs_json_set(o, "name", json_object_new_string(c->name));
+	vs_json_set(o, "help", json_object_new_string(c->help));
+	if (!c->verbs) {
+		vs_json_set(o, "args", json_object_new_string(c->args));
+		return o;
+	}
+	verbs = json_object_new_array();
+	for (const struct vs_command *v = c->verbs; v->name; v++) {
+		const char *verb = strchr(v->name, ' ') ? strchr(v->name, ' ') + 1 : v->name;
+
+		used += (size_t)snprintf(names + used, used < sizeof(names) ? sizeof(names) - used : 0, "%s%s",
+					 used ? "|" : "", verb);
+		json_object_array_add(verbs, command_json(v));
+	}
+	vs_json_set(o, "args", json_object_new_string(names));
+	vs_json_set(o, "verbs", verbs);
+	return o;
+}
+
+/* --json: {"commands": [{"name", "args", "help"}]}, the command table (one
+ * entry with COMMAND): what scripts and tests loop over. */
+static int print_json(const struct vs_command *cmd)
+{
+	json_object *doc = vs_json_doc_new(), *a = json_object_new_array();
+
+	for (const struct vs_command *c = cmd ? cmd : vs_commands; a && c->name; c++) {
+		json_object_array_add(a, command_json(c));
+		if (cmd)
+			break;
+	}
+	if (!doc) {
+		json_object_put(a);
+		return vs_cli_fail(VS_EXIT_FAILURE, "help: out of memory");
+	}
+	vs_json_set(doc, "commands", a);
+	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
 int vs_cmd_help(struct vs_cli *cli, int argc, char **argv)
 {
 	const struct vs_command *cmd = NULL;
@@ -172,6 +219,8 @@ int vs_cmd_help(struct vs_cli *cli, int argc, char **argv)
 
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
+	if (cli->json)
+		return print_json(cmd);
 	if (cmd)
 		vs_cli_command_usage(stdout, cli, cmd);
 	else

@@ -43,10 +43,11 @@ int vs_cmd_list(struct vs_cli *cli, int argc, char **argv)
 	vs_cli_load_usage(cli, host);
 	vs_print_host_warnings(host);
 	if (cli->json) {
-		json_object *j = vs_json_host(host);
+		json_object *doc = vs_json_doc_new();
 
-		r = j ? vs_json_print(j) : -ENOMEM;
-		json_object_put(j);
+		r = doc ? vs_json_host(doc, host) : -ENOMEM;
+		r = r < 0 ? r : vs_json_doc_print(TAKE_PTR(doc));
+		json_object_put(doc);
 	} else {
 		r = vs_print_host_table(host);
 	}

@@ -77,16 +77,51 @@ struct planned_pool {
 	char *xml;
 };
 
+/* The changes, as printed and as --json's words ("define", ...). */
+static const struct { unsigned bit; const char *done, *todo, *json; } words[] = {
+	{ VS_POOL_DEFINED, "defined", "define", "define" },
+	{ VS_POOL_UPDATED, "updated", "update", "update" },
+	{ VS_POOL_DESTROYED, "stopped", "stop", "stop" },
+	{ VS_POOL_UNDEFINED, "undefined", "undefine", "undefine" },
+	{ VS_POOL_AUTOSTART, "autostart on", "turn autostart on", "autostart" },
+	{ VS_POOL_STARTED, "started", "start", "start" },
+};
+
+/* {"name", "changes": [words], "ok"} added to pools (the same in a dry
+ * run: what would change); returned for more fields. */
+static json_object *pool_result_json(json_object *pools, const char *name, unsigned changes, bool ok)
+{
+	json_object *o = json_object_new_object(), *c = json_object_new_array();
+
+	for (size_t i = 0; c && i < ELEMENTSOF(words); i++)
+		if (changes & words[i].bit)
+			json_object_array_add(c, json_object_new_string(words[i].json));
+	vs_json_set(o, "name", json_object_new_string(name));
+	vs_json_set(o, "changes", c);
+	vs_json_set(o, "ok", json_object_new_boolean(ok));
+	if (json_object_array_add(pools, o) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* {"dry_run", "pools": [...]} */
+static int print_pools_doc(const struct vs_cli *cli, json_object *pools)
+{
+	json_object *doc = vs_json_doc_new();
+
+	if (!doc) {
+		json_object_put(pools);
+		return VS_EXIT_FAILURE;
+	}
+	vs_json_set(doc, "dry_run", json_object_new_boolean(cli->dry_run));
+	vs_json_set(doc, "pools", pools);
+	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
 static void describe_changes(const char *name, unsigned changes, bool dry_run)
 {
-	static const struct { unsigned bit; const char *done, *todo; } words[] = {
-		{ VS_POOL_DEFINED, "defined", "define" },
-		{ VS_POOL_UPDATED, "updated", "update" },
-		{ VS_POOL_DESTROYED, "stopped", "stop" },
-		{ VS_POOL_UNDEFINED, "undefined", "undefine" },
-		{ VS_POOL_AUTOSTART, "autostart on", "turn autostart on" },
-		{ VS_POOL_STARTED, "started", "start" },
-	};
 	const char *sep = dry_run ? ": would " : ": ";
 
 	if (!changes) {
@@ -139,6 +174,7 @@ static int plan_pools(struct vs_host *host, const struct net_args *o, char **pfs
 static int apply_pools(struct vs_cli *cli, const struct net_args *o, struct planned_pool *plan, size_t n)
 {
 	virConnectPtr conn = NULL;
+	json_object *pools = cli->json ? json_object_new_array() : NULL;
 	unsigned all = 0;
 	int status = open_conn(cli, false, &conn);
 
@@ -146,10 +182,16 @@ static int apply_pools(struct vs_cli *cli, const struct net_args *o, struct plan
 		struct vs_error err = { 0 };
 		struct vs_pool_result res;
 		int r = vs_libvirt_pool_apply(conn, plan[i].xml, !o->no_autostart, cli->dry_run, &res, &err);
+		json_object *pj = pools ? pool_result_json(pools, plan[i].name, res.changes, r == 0) : NULL;
 
-		if (res.changes || r == 0)
+		if (pj) {
+			vs_json_set(pj, "pf", vs_json_str(plan[i].pf ? plan[i].pf->address : NULL));
+			vs_json_set(pj, "pf_netdev", vs_json_str(plan[i].pf ? plan[i].pf->netdev : NULL));
+			vs_json_set(pj, "in_use", json_object_new_int(r == 0 ? res.n_ports : 0));
+			vs_json_set(pj, "xml", json_object_new_string(plan[i].xml));
+		} else if (res.changes || r == 0)
 			describe_changes(plan[i].name, res.changes, cli->dry_run);
-		if (r == 0 && (res.changes & VS_POOL_UPDATED) && res.n_ports > 0)
+		if (!pools && r == 0 && (res.changes & VS_POOL_UPDATED) && res.n_ports > 0)
 			printf("%s: %d VF%s in use: the running pool keeps its old definition until it is restarted\n",
 			       plan[i].name, res.n_ports, res.n_ports == 1 ? "" : "s");
 		all |= res.changes;
@@ -158,10 +200,14 @@ static int apply_pools(struct vs_cli *cli, const struct net_args *o, struct plan
 			status = VS_EXIT_FAILURE; /* the other PFs still get their pool */
 		}
 	}
-	if (status == 0 && !all)
+	if (status == 0 && !all && !pools)
 		printf("nothing to change\n");
 	if (conn)
 		virConnectClose(conn);
+	if (pools && conn && print_pools_doc(cli, pools) != VS_EXIT_OK)
+		status = VS_EXIT_FAILURE;
+	else if (!conn)
+		json_object_put(pools);
 	return status;
 }
 
@@ -266,13 +312,12 @@ static int network_list(struct vs_cli *cli)
 	if (vs_libvirt_pool_list(conn, &pools, &n, &err) < 0) {
 		status = vs_cli_fail_err(&err, "listing pools");
 	} else if (cli->json) {
-		json_object *root = json_object_new_object(), *arr = json_object_new_array();
+		json_object *root = vs_json_doc_new(), *arr = json_object_new_array();
 
 		for (size_t i = 0; i < n; i++)
 			json_object_array_add(arr, pool_json(&pools[i]));
 		vs_json_set(root, "pools", arr);
-		status = vs_json_print(root) < 0 ? VS_EXIT_FAILURE : 0;
-		json_object_put(root);
+		status = vs_json_doc_print(root) < 0 ? VS_EXIT_FAILURE : 0;
 	} else {
 		pools_table(pools, n);
 	}
@@ -286,22 +331,29 @@ static int network_list(struct vs_cli *cli)
 static int network_remove(struct vs_cli *cli, const struct net_args *o, char **names, size_t n)
 {
 	virConnectPtr conn = NULL;
+	json_object *pools = NULL;
 	int status;
 
 	if (n == 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "network remove: name the pool to remove");
 	status = open_conn(cli, false, &conn);
+	pools = status == 0 && cli->json ? json_object_new_array() : NULL;
 	for (size_t i = 0; i < n && status == 0; i++) {
 		struct vs_error err = { 0 };
 		struct vs_pool_result res;
+		int r = vs_libvirt_pool_remove(conn, names[i], o->force, cli->dry_run, &res, &err);
 
-		if (vs_libvirt_pool_remove(conn, names[i], o->force, cli->dry_run, &res, &err) < 0)
+		if (pools)
+			pool_result_json(pools, names[i], r < 0 ? 0 : res.changes, r == 0);
+		if (r < 0)
 			status = vs_cli_fail_err(&err, names[i]);
-		else
+		else if (!pools)
 			describe_changes(names[i], res.changes, cli->dry_run);
 	}
 	if (conn)
 		virConnectClose(conn);
+	if (pools && print_pools_doc(cli, pools) != VS_EXIT_OK)
+		status = VS_EXIT_FAILURE;
 	return status;
 }
 

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "inventory.h"
+#include "json-out.h"
 #include "load.h"
 #include "options.h"
 #include "sriov.h"
@@ -22,7 +23,28 @@ static void print_write(struct vs_sriov_ctx *ctx, const char *path, const char *
 {
 	const struct vs_sysfs *s = ctx->sysfs;
 
-	printf("would write '%s' to %s%s\n", value, s->root, path);
+	if (ctx->data) /* --json: the document's "writes" */
+		vs_json_add_write(ctx->data, s->root, path, value);
+	else
+		printf("would write '%s' to %s%s\n", value, s->root, path);
+}
+
+/* {"pf", "pf_netdev", "from", "to", "dry_run", "writes": [{"path", "value"}]} */
+static int print_json(const struct vs_cli *cli, const struct vs_pf *pf, int to, json_object *writes)
+{
+	json_object *doc = vs_json_doc_new();
+
+	if (!doc) {
+		json_object_put(writes);
+		return vs_cli_fail(VS_EXIT_FAILURE, "numvfs: out of memory");
+	}
+	vs_json_set(doc, "pf", vs_json_str(pf->address));
+	vs_json_set(doc, "pf_netdev", vs_json_str(pf->netdev));
+	vs_json_set(doc, "from", vs_json_int(pf->numvfs));
+	vs_json_set(doc, "to", json_object_new_int(to));
+	vs_json_set(doc, "dry_run", json_object_new_boolean(cli->dry_run));
+	vs_json_set(doc, "writes", writes);
+	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
 
 /* "waiting for em1's 7 VFs: 3/7 ..." drawn over itself, then cleared. */
@@ -122,8 +144,14 @@ static int apply(struct vs_cli *cli, const struct vs_pf *pf, const struct numvfs
 	ctx.dry_run = cli->dry_run;
 	if (cli->dry_run)
 		ctx.note = print_write;
-	if (vs_sriov_set_numvfs(&ctx, &req, &err) < 0)
+	if (cli->json)
+		ctx.data = json_object_new_array();
+	if (vs_sriov_set_numvfs(&ctx, &req, &err) < 0) {
+		json_object_put(ctx.data);
 		return vs_cli_fail_err(&err, pf->address);
+	}
+	if (cli->json)
+		return print_json(cli, pf, (int)a->n, ctx.data);
 	if (!cli->dry_run)
 		printf("%s%s%s%s: %d VFs (was %d)\n", pf->address, pf->netdev[0] ? " (" : "", pf->netdev,
 		       pf->netdev[0] ? ")" : "", req.numvfs, pf->numvfs);

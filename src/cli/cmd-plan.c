@@ -70,15 +70,16 @@ static int pick_op(const char *op, const char *xml, enum vs_hook_driver *d, enum
 	return *a == VS_HOOK_NONE ? -EINVAL : 0;
 }
 
+/* The plan's members in the document (plan prints JSON only), its warnings
+ * the document's. */
 static int print_plan(struct vs_plan *plan)
 {
-	json_object *o = vs_plan_to_json(plan);
-	int r;
+	json_object *doc = vs_json_doc_new();
+	int r = doc ? vs_json_doc_merge(doc, vs_plan_to_json(plan)) : -ENOMEM;
 
-	if (!o)
-		return vs_cli_fail(VS_EXIT_FAILURE, "plan: out of memory");
-	r = vs_json_print_unspaced(o);
-	json_object_put(o);
+	if (r == 0)
+		r = vs_json_doc_print(TAKE_PTR(doc));
+	json_object_put(doc);
 	if (r < 0)
 		return vs_cli_fail(VS_EXIT_FAILURE, "plan: cannot print the plan: %s", strerror(-r));
 	return plan->refusal.code ? VS_EXIT_FAILURE : VS_EXIT_OK;
@@ -101,6 +102,7 @@ int vs_cmd_plan(struct vs_cli *cli, int argc, char **argv)
 	r = parse_args(cli, argc, argv, &a);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
+	cli->json = true; /* plan prints nothing but its document */
 	r = read_input(a.file, &xml, &len);
 	if (r < 0)
 		return vs_cli_fail(VS_EXIT_FAILURE, "plan: %s: %s", a.file, strerror(-r));

@@ -89,16 +89,27 @@ static virDomainPtr lookup(virConnectPtr conn, const char *name)
 	return dom;
 }
 
-static int print_rule_setting(const struct vs_vf_field *f, const char *value, void *data)
+static json_object *rules_json(const struct vs_policy *pol)
 {
-	return json_object_object_add(data, f->name, json_object_new_string(value));
+	json_object *rules = json_object_new_array();
+
+	for (size_t i = 0; rules && i < pol->n; i++) {
+		json_object *r = json_object_new_object();
+
+		vs_json_set(r, "selector", json_object_new_string(vs_selector_name(pol->rules[i].sel)));
+		vs_json_set(r, "match", vs_json_str(pol->rules[i].match));
+		vs_json_set(r, "settings", vs_json_settings(&pol->rules[i].cfg));
+		if (json_object_array_add(rules, r) < 0)
+			json_object_put(r);
+	}
+	return rules;
 }
 
+/* The policy (after set or clear: as stored, or as it would be in a dry run). */
 static int show(const struct vs_cli *cli, const struct policy_args *a, const struct vs_policy *pol)
 {
 	_cleanup_free_ char *xml = NULL;
-	json_object *o, *rules;
-	int status;
+	json_object *doc;
 
 	if (!cli->json) {
 		if (pol->n && vs_policy_format(pol, &xml) < 0)
@@ -107,22 +118,14 @@ static int show(const struct vs_cli *cli, const struct policy_args *a, const str
 			fputs(xml, stdout);
 		return VS_EXIT_OK;
 	}
-	o = json_object_new_object();
-	rules = json_object_new_array();
-	json_object_object_add(o, "domain", json_object_new_string(a->domain));
-	json_object_object_add(o, "rules", rules);
-	for (size_t i = 0; i < pol->n; i++) {
-		json_object *r = json_object_new_object(), *s = json_object_new_object();
-
-		json_object_object_add(r, "selector", json_object_new_string(vs_selector_name(pol->rules[i].sel)));
-		json_object_object_add(r, "match", pol->rules[i].match ? json_object_new_string(pol->rules[i].match) : NULL);
-		vs_vf_config_foreach(&pol->rules[i].cfg, print_rule_setting, s);
-		json_object_object_add(r, "settings", s);
-		json_object_array_add(rules, r);
-	}
-	status = vs_json_print_unspaced(o) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
-	json_object_put(o);
-	return status;
+	doc = vs_json_doc_new();
+	if (!doc)
+		return VS_EXIT_FAILURE;
+	vs_json_set(doc, "domain", json_object_new_string(a->domain));
+	if (strcmp(a->verb, "show") != 0)
+		vs_json_set(doc, "dry_run", json_object_new_boolean(cli->dry_run));
+	vs_json_set(doc, "rules", rules_json(pol));
+	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
 
 static int change(const struct policy_args *a, struct vs_policy *pol, struct vs_error *err)
@@ -280,7 +283,9 @@ static int run(struct vs_cli *cli, const struct policy_args *a, virConnectPtr co
 		r = show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO;
 	else if (r == 0 && (r = change(a, &pol, err)) == 0 &&
 		 (strcmp(a->verb, "set") != 0 || (r = gate(cli, a, conn, dom, &pol, err)) == 0))
-		r = cli->dry_run ? (show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO) : vs_libvirt_policy_put(dom, a->flags, &pol, err);
+		r = cli->dry_run ? 0 : vs_libvirt_policy_put(dom, a->flags, &pol, err);
+	if (r == 0 && strcmp(a->verb, "show") != 0 && (cli->dry_run || cli->json))
+		r = show(cli, a, &pol) == VS_EXIT_OK ? 0 : -EIO;
 	vs_policy_free(&pol);
 	virDomainFree(dom);
 	return r;

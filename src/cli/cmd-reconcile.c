@@ -151,9 +151,16 @@ int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)
 				   "(--all puts back every saved VF: only when no guest runs)", err.msg);
 	out = cli->json ? json_object_new_array() : NULL;
 	failed = vs_cli_reconcile(cli, a.all ? VS_RECONCILE_ALL : VS_RECONCILE_NOT_RUNNING, conn, out) < 0;
+	if (failed) /* the one line of a failure (with --json also "error") */
+		vs_cli_fail(VS_EXIT_FAILURE, "reconcile: some saved VFs could not be put back (see the warnings); "
+			    "their state is kept for the next reconcile");
 	if (out) {
-		failed |= vs_json_print_unspaced(out) < 0;
-		json_object_put(out);
+		/* {"dry_run": bool, "guests": [the plan of each guest put back]} */
+		json_object *doc = vs_json_doc_new();
+
+		failed |= !doc || vs_json_set(doc, "dry_run", json_object_new_boolean(cli->dry_run)) < 0 ||
+			  vs_json_set(doc, "guests", TAKE_PTR(out)) < 0 || vs_json_doc_print(TAKE_PTR(doc)) < 0;
+		json_object_put(doc);
 	}
 	if (conn)
 		virConnectClose(conn);

@@ -26,7 +26,8 @@ static void print_pf(const struct vs_pf *pf)
 	printf(ROW "%d of %d (VF device %04x:%04x, offset %d, stride %d)\n", "VFs:", pf->numvfs, pf->totalvfs,
 	       pf->vendor_id, pf->vf_device_id, pf->vf_offset, pf->vf_stride);
 	printf(ROW "%s\n", "VF autoprobe:", pf->drivers_autoprobe < 0 ? "unknown" : pf->drivers_autoprobe ? "on" : "off");
-	printf(ROW "%s\n", "VF settings:", pf->vf_configs_known ? "complete" : "incomplete (see warnings)");
+	printf(ROW "%s\n", "VF settings:", pf->vf_settings_na ? "- (not applicable)"
+					   : pf->vf_configs_known ? "complete" : "incomplete (see warnings)");
 }
 
 static const char *or_unknown(const char *s)
@@ -34,11 +35,15 @@ static const char *or_unknown(const char *s)
 	return s ? s : "unknown";
 }
 
-static void print_vf_settings(const struct vs_vf *vf)
+static void print_vf_settings(const struct vs_pf *pf, const struct vs_vf *vf)
 {
 	const struct vs_vf_config *c = &vf->config;
 	char mac[18] = "unknown", proto[16], spoof[16], trust[16], link[16], rss[16];
 
+	if (pf->vf_settings_na) {
+		printf(ROW "%s\n", "Settings:", "- (not applicable: the PF is no network device)");
+		return;
+	}
 	if (!vf->config_known) {
 		printf(ROW "%s\n", "Settings:", "unknown (see warnings)");
 		return;
@@ -63,29 +68,31 @@ static void print_vf(const struct vs_host *host, const struct vs_pf *pf, const s
 	printf(ROW "%s\n", "Driver:", vf->driver[0] ? vf->driver : "(none)");
 	printf(ROW "%s\n", "Netdev:", vf->netdev[0] ? vf->netdev : "(none)");
 	printf(ROW "%d\n", "IOMMU group:", vf->iommu_group);
-	print_vf_settings(vf);
+	print_vf_settings(pf, vf);
 	printf(ROW "%s\n", "In use by:", !host->usage_known ? "unknown" : vf->in_use_by ? vf->in_use_by : "(free)");
 }
 
+/* {"pf": {...}} or {"vf": {..., "pf", "pf_netdev"}}, the objects of list --json. */
 static int print_json(const struct vs_host *host, const struct vs_pf *pf, const struct vs_vf *vf)
 {
+	json_object *doc = vs_json_doc_new();
 	json_object *obj = vf ? vs_json_vf(pf, vf, host->usage_known) : vs_json_pf(pf, host->usage_known);
-	json_object *warnings = json_object_new_array();
-	int r = obj && warnings ? 0 : -ENOMEM;
+	int r = obj && doc ? 0 : -ENOMEM;
 
-	for (size_t i = 0; r == 0 && i < host->n_warnings; i++)
-		r = json_object_array_add(warnings, json_object_new_string(host->warnings[i]));
 	if (r == 0 && vf)
 		r = vs_json_set(obj, "pf", vs_json_str(pf->address));
 	if (r == 0 && vf)
 		r = vs_json_set(obj, "pf_netdev", vs_json_str(pf->netdev));
 	if (r == 0)
-		r = vs_json_set(obj, "warnings", TAKE_PTR(warnings));
+		r = vs_json_set(doc, vf ? "vf" : "pf", TAKE_PTR(obj));
 	if (r == 0)
-		r = vs_json_print(obj);
-	json_object_put(warnings);
+		r = vs_json_set(doc, "usage_known", json_object_new_boolean(host->usage_known));
 	json_object_put(obj);
-	return r;
+	if (r < 0) {
+		json_object_put(doc);
+		return r;
+	}
+	return vs_json_doc_print(doc);
 }
 
 static int show(struct vs_cli *cli, const char *name)

@@ -87,43 +87,62 @@ static size_t count_vfs(const struct vs_vfctl_plan *plans, size_t n)
 
 /* ---- dry run: the request per PF, VF and attribute ---- */
 
+/* The kernel attributes c travels in ("IFLA_VF_VLAN", ...). */
 static json_object *attrs_json(const struct vs_vf_config *c)
 {
 	json_object *arr = json_object_new_array();
-	char value[96];
 
-	for (int s = 0; s < VS_ATTR_MAX; s++) {
-		json_object *a;
-
-		if (!vs_vf_attr_present(c, s))
-			continue;
-		a = json_object_new_object();
-		vs_vf_attr_format(c, s, value, sizeof(value));
-		vs_json_set(a, "attribute", vs_json_str(vs_vf_attr_kernel_name(c, s)));
-		vs_json_set(a, "setting", vs_json_str(vs_vf_attr_name(s)));
-		vs_json_set(a, "value", vs_json_str(value));
-		json_object_array_add(arr, a);
-	}
+	for (int s = 0; arr && s < VS_ATTR_MAX; s++)
+		if (vs_vf_attr_present(c, s))
+			json_object_array_add(arr, json_object_new_string(vs_vf_attr_kernel_name(c, s)));
 	return arr;
 }
 
+/* The settings of c whose attributes are (want_in) or are not in mask. */
+static json_object *settings_masked(const struct vs_vf_config *c, unsigned mask, bool want_in)
+{
+	struct vs_vf_config part = *c;
+
+	for (int s = 0; s < VS_ATTR_MAX; s++)
+		if (((mask >> s) & 1) != want_in)
+			vs_vf_config_drop(&part, s);
+	return vs_json_settings(&part);
+}
+
+/* One PF's request: {"pf", "pf_netdev", "vfs": [{"index", "address",
+ * "settings", "attributes"}]}, the same in a dry run and after it ran. */
 static json_object *plan_json(const struct vs_vfctl_plan *p)
 {
 	json_object *o = json_object_new_object(), *vfs = json_object_new_array();
 
-	vs_json_set(o, "pf", vs_json_str(p->pf->netdev));
-	vs_json_set(o, "address", vs_json_str(p->pf->address));
-	vs_json_set(o, "message", vs_json_str("RTM_SETLINK"));
+	vs_json_set(o, "pf", vs_json_str(p->pf->address));
+	vs_json_set(o, "pf_netdev", vs_json_str(p->pf->netdev));
 	for (size_t i = 0; i < p->n; i++) {
 		json_object *vf = json_object_new_object();
 
 		vs_json_set(vf, "index", json_object_new_int(p->cfgs[i].index));
 		vs_json_set(vf, "address", vs_json_str(p->vfs[i]->address));
+		vs_json_set(vf, "settings", vs_json_settings(&p->cfgs[i]));
 		vs_json_set(vf, "attributes", attrs_json(&p->cfgs[i]));
 		json_object_array_add(vfs, vf);
 	}
 	vs_json_set(o, "vfs", vfs);
 	return o;
+}
+
+/* {"dry_run", "reset", "pfs": [...]} */
+static int print_doc(const struct vs_cli *cli, bool reset, json_object *pfs)
+{
+	json_object *doc = vs_json_doc_new();
+
+	if (!doc) {
+		json_object_put(pfs);
+		return -ENOMEM;
+	}
+	vs_json_set(doc, "dry_run", json_object_new_boolean(cli->dry_run));
+	vs_json_set(doc, "reset", json_object_new_boolean(reset));
+	vs_json_set(doc, "pfs", pfs);
+	return vs_json_doc_print(doc);
 }
 
 static void plan_print(const struct vs_vfctl_plan *p)
@@ -143,10 +162,9 @@ static void plan_print(const struct vs_vfctl_plan *p)
 	}
 }
 
-static int dry_run(const struct vs_cli *cli, const struct vs_vfctl_plan *plans, size_t n)
+static int dry_run(const struct vs_cli *cli, bool reset, const struct vs_vfctl_plan *plans, size_t n)
 {
-	json_object *root, *reqs;
-	int r;
+	json_object *pfs;
 
 	if (!cli->json) {
 		for (size_t i = 0; i < n; i++)
@@ -154,15 +172,10 @@ static int dry_run(const struct vs_cli *cli, const struct vs_vfctl_plan *plans, 
 		printf("dry run: nothing sent\n");
 		return VS_EXIT_OK;
 	}
-	root = json_object_new_object();
-	reqs = json_object_new_array();
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(reqs, plan_json(&plans[i]));
-	vs_json_set(root, "dry_run", json_object_new_boolean(1));
-	vs_json_set(root, "requests", reqs);
-	r = vs_json_print(root);
-	json_object_put(root);
-	return r < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+	pfs = json_object_new_array();
+	for (size_t i = 0; pfs && i < n; i++)
+		json_object_array_add(pfs, plan_json(&plans[i]));
+	return print_doc(cli, reset, pfs) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
 
 /* ---- applying and reporting ---- */
@@ -228,31 +241,28 @@ static void report_reset_notes(const struct vs_vfctl_plan *p, const struct vs_vf
 				    vs_vf_attr_name(s));
 }
 
+/* plan_json and what happened: "ok", "error" (on failure), "read_back",
+ * "requests"; per VF the settings "in_effect", "not_in_effect" and
+ * "already_in_effect" (left out of the request), when read back. */
 static json_object *outcome_json(const struct vs_vfctl_plan *p, const struct vs_vfctl_outcome *o,
 				 const struct vs_error *err)
 {
-	json_object *obj = json_object_new_object(), *vfs = json_object_new_array();
+	json_object *obj = plan_json(p), *vfs = NULL;
+	bool known = o->in_effect && o->unchanged && (o->read_back || err->code == 0);
 
-	vs_json_set(obj, "pf", vs_json_str(p->pf->netdev));
-	vs_json_set(obj, "address", vs_json_str(p->pf->address));
 	vs_json_set(obj, "ok", json_object_new_boolean(err->code == 0));
-	vs_json_set(obj, "error", err->code ? vs_json_str(err->msg) : NULL);
+	if (err->code)
+		vs_json_set(obj, "error", vs_json_str(err->msg));
 	vs_json_set(obj, "read_back", json_object_new_boolean(o->read_back || err->code == 0));
 	vs_json_set(obj, "requests", json_object_new_int64((int64_t)o->requests));
-	for (size_t i = 0; i < p->n && o->in_effect && o->unchanged && (o->read_back || err->code == 0); i++) {
-		json_object *vf = json_object_new_object();
-		char in[512], out[512];
+	json_object_object_get_ex(obj, "vfs", &vfs);
+	for (size_t i = 0; known && i < p->n; i++) {
+		json_object *vf = json_object_array_get_idx(vfs, i);
 
-		settings_list(&p->cfgs[i], o->in_effect[i], true, in, sizeof(in));
-		settings_list(&p->cfgs[i], o->in_effect[i], false, out, sizeof(out));
-		vs_json_set(vf, "index", json_object_new_int(p->cfgs[i].index));
-		vs_json_set(vf, "in_effect", vs_json_str(in));
-		vs_json_set(vf, "not_in_effect", vs_json_str(out));
-		settings_list(&p->cfgs[i], o->unchanged[i], true, in, sizeof(in));
-		vs_json_set(vf, "already_in_effect", vs_json_str(in));
-		json_object_array_add(vfs, vf);
+		vs_json_set(vf, "in_effect", settings_masked(&p->cfgs[i], o->in_effect[i], true));
+		vs_json_set(vf, "not_in_effect", settings_masked(&p->cfgs[i], o->in_effect[i], false));
+		vs_json_set(vf, "already_in_effect", settings_masked(&p->cfgs[i], o->unchanged[i], true));
 	}
-	vs_json_set(obj, "vfs", vfs);
 	return obj;
 }
 
@@ -280,28 +290,22 @@ static int apply_one(struct vs_nl *nl, bool reset, const struct vs_vfctl_plan *p
 
 static int apply_all(const struct vs_cli *cli, bool reset, const struct vs_vfctl_plan *plans, size_t n)
 {
-	json_object *root = NULL, *results = NULL;
+	json_object *results = NULL;
 	struct vs_error err = { 0 };
 	struct vs_nl *nl = NULL;
 	int status = VS_EXIT_OK;
 
 	if (vs_nl_open(&nl, &err) < 0)
 		return vs_cli_fail_err(&err, "rtnetlink");
-	if (cli->json) {
-		root = json_object_new_object();
+	if (cli->json)
 		results = json_object_new_array();
-	}
 	/* One PF refusing does not stop the others: each is its own request. */
 	for (size_t i = 0; i < n; i++)
 		if (apply_one(nl, reset, &plans[i], results) != VS_EXIT_OK)
 			status = VS_EXIT_FAILURE;
 	vs_nl_close(nl);
-	if (root) {
-		vs_json_set(root, "results", results);
-		if (vs_json_print(root) < 0)
-			status = VS_EXIT_FAILURE;
-		json_object_put(root);
-	}
+	if (results && print_doc(cli, reset, results) < 0)
+		status = VS_EXIT_FAILURE;
 	return status;
 }
 
@@ -326,7 +330,7 @@ static int run(struct vs_cli *cli, struct vf_args *a)
 		r = vs_cli_fail(VS_EXIT_USAGE, "vf set: --mac names %zu VFs: one MAC cannot go to several VFs",
 				count_vfs(plans, nplans));
 	if (r == VS_EXIT_OK)
-		r = cli->dry_run ? dry_run(cli, plans, nplans) : apply_all(cli, a->reset, plans, nplans);
+		r = cli->dry_run ? dry_run(cli, a->reset, plans, nplans) : apply_all(cli, a->reset, plans, nplans);
 	vs_vfctl_plans_free(plans, nplans);
 	vs_host_free(host);
 	return r;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json-out.h"
 #include "inventory.h"
 #include "load.h"
 #include "options.h"
@@ -51,6 +52,28 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct xml_args
 	return vs_cli_ready(&g);
 }
 
+/* {"kind": "network"|"hostdev", "xml": "...", and what it names: the
+ * pool's "name" and its "pf", or the VF's "address"} */
+static int print_xml(const struct vs_cli *cli, const char *xml, const char *kind, const char *key, const char *val,
+		     const char *pf)
+{
+	json_object *doc;
+
+	if (!cli->json) {
+		fputs(xml, stdout);
+		return VS_EXIT_OK;
+	}
+	doc = vs_json_doc_new();
+	if (!doc)
+		return vs_cli_fail(VS_EXIT_FAILURE, "xml: out of memory");
+	vs_json_set(doc, "kind", json_object_new_string(kind));
+	vs_json_set(doc, key, vs_json_str(val));
+	if (pf)
+		vs_json_set(doc, "pf", vs_json_str(pf));
+	vs_json_set(doc, "xml", json_object_new_string(xml));
+	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
 static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char *pf)
 {
 	struct vs_pool_request req = { .pf = pf, .name = o->name, .vfs = o->vfs, .vlan = o->vlan };
@@ -58,7 +81,8 @@ static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char 
 	struct vs_error err = { 0 };
 	struct vs_host *host = NULL;
 	_cleanup_free_ char *xml = NULL;
-	char name[256];
+	char name[256], pf_address[VS_PCI_ADDR_MAX];
+	const struct vs_pf *found;
 	int r;
 
 	if (o->mac || o->interface)
@@ -67,11 +91,12 @@ static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char 
 		return VS_EXIT_FAILURE;
 	vs_template_paths_default(&paths, o->template_file);
 	r = vs_pool_xml(host, &paths, &req, name, sizeof(name), &xml, &err);
+	found = vs_host_find_pf(host, pf);
+	snprintf(pf_address, sizeof(pf_address), "%s", found ? found->address : "");
 	vs_host_free(host);
 	if (r < 0)
 		return vs_cli_fail_err(&err, pf);
-	fputs(xml, stdout);
-	return VS_EXIT_OK;
+	return print_xml(cli, xml, "network", "name", name, pf_address);
 }
 
 static int resolve_vf(struct vs_host *host, const char *name, const char **address)
@@ -128,11 +153,10 @@ static int xml_hostdev(struct vs_cli *cli, const struct xml_args *o, const char 
 	vs_template_paths_default(&paths, o->template_file);
 	if (r == 0)
 		r = vs_xmlgen_hostdev_string(&paths, &spec, &xml, &err) < 0 ? vs_cli_fail_err(&err, vf) : 0;
+	if (r == 0)
+		r = print_xml(cli, xml, "hostdev", "address", spec.vf_address, NULL);
 	vs_host_free(host);
-	if (r != 0)
-		return r;
-	fputs(xml, stdout);
-	return VS_EXIT_OK;
+	return r;
 }
 
 int vs_cmd_xml(struct vs_cli *cli, int argc, char **argv)

@@ -1,8 +1,137 @@
-/* JSON output: values with null for the "unknown" sentinels, printing, and
- * the inventory (PF, VF, host) as the objects of `list --json`. */
+/* JSON output: the envelope of every --json, values with null for the
+ * "unknown" sentinels, printing, and the inventory (PF, VF, host) as the
+ * objects of `list --json`. */
 #include "config.h"
 
+#include <limits.h>
+
+#include "cli.h"
 #include "json-out.h"
+
+/* ---- the envelope ---- */
+
+/* One run prints at most one document: what it collected until then. */
+static struct {
+	const bool *json;
+	json_object *warnings;        /* strings, until the document is printed */
+	char *error;                  /* the first vs_cli_fail with exit status 1 */
+	bool printed;
+} doc_state;
+
+void vs_json_watch(const bool *json)
+{
+	doc_state.json = json;
+}
+
+bool vs_json_on(void)
+{
+	return doc_state.json && *doc_state.json;
+}
+
+bool vs_json_add_warning(const char *msg)
+{
+	if (!vs_json_on() || doc_state.printed)
+		return false;
+	if (!doc_state.warnings)
+		doc_state.warnings = json_object_new_array();
+	return doc_state.warnings && json_object_array_add(doc_state.warnings, json_object_new_string(msg)) == 0;
+}
+
+void vs_json_note_error(int status, const char *msg)
+{
+	if (status == VS_EXIT_FAILURE && vs_json_on() && !doc_state.error)
+		doc_state.error = strdup(msg);
+}
+
+json_object *vs_json_doc_new(void)
+{
+	json_object *doc = json_object_new_object();
+
+	/* "warnings" second, filled when printed: both lead every document */
+	if (doc && (vs_json_set(doc, "version", json_object_new_int(VS_JSON_VERSION)) < 0 ||
+		    vs_json_set(doc, "warnings", json_object_new_array()) < 0)) {
+		json_object_put(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static int doc_finish(json_object *doc)
+{
+	json_object *w = NULL;
+
+	if (!json_object_object_get_ex(doc, "warnings", &w) || !json_object_is_type(w, json_type_array))
+		return -EINVAL;
+	for (size_t i = 0; doc_state.warnings && i < json_object_array_length(doc_state.warnings); i++)
+		if (json_object_array_add(w, json_object_get(json_object_array_get_idx(doc_state.warnings, i))) < 0)
+			return -ENOMEM;
+	json_object_put(TAKE_PTR(doc_state.warnings));
+	if (doc_state.error && !json_object_object_get_ex(doc, "error", NULL))
+		return vs_json_set(doc, "error", json_object_new_string(doc_state.error));
+	return 0;
+}
+
+int vs_json_doc_print(json_object *doc)
+{
+	int r = doc ? doc_finish(doc) : -ENOMEM;
+
+	if (r == 0 && !doc_state.printed)
+		r = vs_json_print(doc);
+	doc_state.printed = true;
+	json_object_put(doc);
+	return r;
+}
+
+int vs_json_finish(int status)
+{
+	if (status == VS_EXIT_FAILURE && vs_json_on() && !doc_state.printed)
+		vs_json_doc_print(vs_json_doc_new());
+	json_object_put(TAKE_PTR(doc_state.warnings));
+	free(TAKE_PTR(doc_state.error));
+	doc_state.printed = false;
+	return status;
+}
+
+int vs_json_doc_merge(json_object *doc, json_object *obj)
+{
+	int r = 0;
+
+	if (!obj)
+		return -ENOMEM;
+	json_object_object_foreach(obj, key, val) {
+		if (r < 0)
+			break;
+		if (strcmp(key, "warnings") == 0) {
+			for (size_t i = 0; i < json_object_array_length(val); i++)
+				vs_json_add_warning(json_object_get_string(json_object_array_get_idx(val, i)));
+			continue;
+		}
+		r = vs_json_set(doc, key, json_object_get(val));
+	}
+	json_object_put(obj);
+	return r;
+}
+
+void vs_json_add_write(json_object *writes, const char *root, const char *path, const char *value)
+{
+	json_object *w = json_object_new_object();
+	char full[PATH_MAX];
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	vs_json_set(w, "path", json_object_new_string(full));
+	vs_json_set(w, "value", json_object_new_string(value));
+	if (json_object_array_add(writes, w) < 0)
+		json_object_put(w);
+}
+
+json_object *vs_json_settings(const struct vs_vf_config *c)
+{
+	json_object *o = vs_vf_config_to_json(c);
+
+	return o ? o : json_object_new_object();
+}
+
+/* ---- values ---- */
 
 json_object *vs_json_str(const char *s)
 {
@@ -52,10 +181,6 @@ int vs_json_print(json_object *obj)
 	return print_flags(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-int vs_json_print_unspaced(json_object *obj)
-{
-	return print_flags(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-}
 
 /* ---- inventory as JSON ---- */
 
@@ -83,9 +208,13 @@ static json_object *vf_in_use_by(const struct vs_vf *vf, bool usage_known)
 }
 
 /* The VF settings with the keys of vfconfig.h; every key present, null
- * when not known. */
-static int set_settings(json_object *obj, const struct vs_vf *vf)
+ * when not known; none where settings do not apply (NVMe). */
+static int set_settings(json_object *obj, const struct vs_pf *pf, const struct vs_vf *vf)
 {
+	if (pf->vf_settings_na)
+		return 0;
+	if (vs_json_set(obj, "config_known", json_object_new_boolean(vf->config_known)) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < vs_vf_n_fields; i++) {
 		const struct vs_vf_field *f = &vs_vf_fields[i];
 		json_object *v = vf->config_known ? vs_vf_field_json(f, &vf->config) : NULL;
@@ -109,11 +238,10 @@ json_object *vs_json_vf(const struct vs_pf *pf, const struct vs_vf *vf, bool usa
 		{ "device_id", vs_json_hex4(pf->vf_device_id) },
 	};
 	struct json_field tail[] = {
-		{ "config_known", json_object_new_boolean(vf->config_known) },
 		{ "in_use_by", vf_in_use_by(vf, usage_known) },
 	};
 
-	if (!obj || set_fields(obj, head, ELEMENTSOF(head)) < 0 || set_settings(obj, vf) < 0 ||
+	if (!obj || set_fields(obj, head, ELEMENTSOF(head)) < 0 || set_settings(obj, pf, vf) < 0 ||
 	    set_fields(obj, tail, ELEMENTSOF(tail)) < 0) {
 		json_object_put(obj);
 		return NULL;
@@ -171,7 +299,8 @@ json_object *vs_json_pf(const struct vs_pf *pf, bool usage_known)
 		{ "vf_offset", vs_json_int(pf->vf_offset) },
 		{ "vf_stride", vs_json_int(pf->vf_stride) },
 		{ "drivers_autoprobe", vs_json_bool(pf->drivers_autoprobe) },
-		{ "complete", json_object_new_boolean(pf->vf_configs_known) },
+		{ "vf_settings", json_object_new_boolean(!pf->vf_settings_na) },
+		{ "complete", json_object_new_boolean(pf->vf_configs_known || pf->vf_settings_na) },
 		{ "vfs", vf_array(pf, usage_known) },
 	};
 
@@ -182,30 +311,20 @@ json_object *vs_json_pf(const struct vs_pf *pf, bool usage_known)
 	return obj;
 }
 
-json_object *vs_json_host(const struct vs_host *host)
+int vs_json_host(json_object *doc, const struct vs_host *host)
 {
-	json_object *root = json_object_new_object(), *pfs = json_object_new_array();
-	json_object *warnings = json_object_new_array();
-	int r = root && pfs && warnings ? 0 : -ENOMEM;
+	json_object *pfs = json_object_new_array();
+	int r = pfs ? 0 : -ENOMEM;
 
 	for (size_t i = 0; r == 0 && i < host->n_pfs; i++) {
 		json_object *pf = vs_json_pf(&host->pfs[i], host->usage_known);
 
 		r = pf ? json_object_array_add(pfs, pf) : -ENOMEM;
 	}
-	for (size_t i = 0; r == 0 && i < host->n_warnings; i++)
-		r = json_object_array_add(warnings, json_object_new_string(host->warnings[i]));
 	if (r == 0)
-		r = vs_json_set(root, "pfs", TAKE_PTR(pfs));
+		r = vs_json_set(doc, "pfs", TAKE_PTR(pfs));
 	if (r == 0)
-		r = vs_json_set(root, "usage_known", json_object_new_boolean(host->usage_known));
-	if (r == 0)
-		r = vs_json_set(root, "warnings", TAKE_PTR(warnings));
+		r = vs_json_set(doc, "usage_known", json_object_new_boolean(host->usage_known));
 	json_object_put(pfs);
-	json_object_put(warnings);
-	if (r < 0) {
-		json_object_put(root);
-		return NULL;
-	}
-	return root;
+	return r;
 }

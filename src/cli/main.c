@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json-out.h"
 #include "options.h"
 #include "sriov.h"
 #include "state.h"
@@ -234,25 +235,27 @@ const struct vs_opt vs_global_opts[] = {
 
 int vs_cli_fail(int status, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fputs("virt-sriov: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "virt-sriov: %s\n", msg);
+	vs_json_note_error(status, msg); /* --json: also the document's "error" */
 	return status;
 }
 
 void vs_cli_warn(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fputs("virt-sriov: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (!vs_json_add_warning(msg)) /* --json: into "warnings" */
+		fprintf(stderr, "virt-sriov: warning: %s\n", msg);
 }
 
 int vs_cli_fail_err(const struct vs_error *err, const char *what)
@@ -419,7 +422,8 @@ int main(int argc, char **argv)
 			char **sub_argv = argv + optind;
 
 			optind = 0; /* let the command run its own getopt from argv[1] */
-			return c->fn(&cli, sub_argc, sub_argv);
+			vs_json_watch(&cli.json);
+			return vs_json_finish(c->fn(&cli, sub_argc, sub_argv));
 		}
 	}
 	return VS_EXIT_USAGE;

@@ -153,13 +153,13 @@ static int add_pf_row(struct vs_table *t, const struct vs_pf *pf)
 	return vs_table_add(t, cells);
 }
 
-static void vf_settings(const struct vs_vf *vf, struct row_buf *b, const char **cells)
+static void vf_settings(const struct vs_pf *pf, const struct vs_vf *vf, struct row_buf *b, const char **cells)
 {
 	const struct vs_vf_config *c = &vf->config;
 
-	if (!vf->config_known) {
+	if (pf->vf_settings_na || !vf->config_known) {
 		for (int i = COL_MAC; i <= COL_LINK; i++)
-			cells[i] = "?";
+			cells[i] = pf->vf_settings_na ? "-" : "?";
 		return;
 	}
 	if (c->has_mac)
@@ -185,7 +185,7 @@ static int add_vf_row(struct vs_table *t, const struct vs_pf *pf, const struct v
 	cells[COL_DRIVER] = vf->driver[0] ? vf->driver : NULL;
 	cells[COL_GROUP] = num_or_unknown(b.group, sizeof(b.group), vf->iommu_group);
 	cells[COL_NUMA] = num_or_unknown(b.numa, sizeof(b.numa), pf->numa_node);
-	vf_settings(vf, &b, cells);
+	vf_settings(pf, vf, &b, cells);
 	cells[COL_USER] = !usage_known ? "?" : vf->in_use_by ? vf->in_use_by : NULL;
 	return vs_table_add(t, cells);
 }

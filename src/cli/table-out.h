@@ -17,5 +17,6 @@ void vs_table_free(struct vs_table *t);
  * vfconfig's table; NULL when not set or unknown. */
 const char *vs_setting_text(const struct vs_vf_config *c, const char *name, char *buf, size_t len);
 
-/* PF rows with their VF rows indented; "?" unknown, "-" none.  0 or -ENOMEM. */
+/* PF rows with their VF rows indented; "?" unknown, "-" none or not
+ * applicable (VF settings of an NVMe PF).  0 or -ENOMEM. */
 int vs_print_host_table(const struct vs_host *host);

@@ -452,6 +452,19 @@ static void merge_vf_list(struct scan *sc, struct vs_pf *pf, const struct vs_pf_
 		     ranges);
 }
 
+/* VF settings are rtnetlink's, of a network PF's netdev: a PF with none
+ * that is no network controller (PCI class 02) has none to know (NVMe).  A
+ * network PF without a netdev (unbound, another namespace) is unknown. */
+static bool settings_na(struct scan *sc, const struct vs_pf *pf)
+{
+	int cls;
+
+	if (pf->netdev[0] || pf->non_pci)
+		return false;
+	cls = read_int(sc, pf->address, "class", 16);
+	return cls >= 0 && (cls >> 16) != 0x02;
+}
+
 static void read_vf_configs(struct scan *sc, struct vs_pf *pf)
 {
 	struct vs_pf_vf_list list = { .num_vf = -1 };
@@ -460,7 +473,8 @@ static void read_vf_configs(struct scan *sc, struct vs_pf *pf)
 	int r;
 
 	pf->vf_configs_known = false;
-	if (!sc->opts->nl)
+	pf->vf_settings_na = settings_na(sc, pf);
+	if (!sc->opts->nl || pf->vf_settings_na)
 		return;
 	if (expected == 0) {
 		pf->vf_configs_known = true;

@@ -4,7 +4,9 @@
  *
  * Values that cannot be known carry a sentinel (-1, "" or NULL) and are
  * printed as null; a PF whose VF settings could not be read completely has
- * vf_configs_known = false and a warning naming it in host->warnings. */
+ * vf_configs_known = false and a warning naming it in host->warnings.  A PF
+ * whose VFs have no settings at all (NVMe: no netdev, no rtnetlink VF table)
+ * has vf_settings_na: "not applicable" is not "unknown". */
 #pragma once
 
 #include <net/if.h>
@@ -44,6 +46,8 @@ struct vs_pf {
 	int vf_offset, vf_stride;     /* -1 unknown */
 	int drivers_autoprobe;        /* -1 unknown */
 	bool vf_configs_known;        /* every VF's config read from the kernel */
+	bool vf_settings_na;          /* VF settings do not apply: no netdev and no network
+					 device by its PCI class (NVMe); no warning, config_known false */
 	struct vs_vf *vfs;
 	size_t n_vfs;
 };

@@ -63,7 +63,7 @@ virsh_ dumpxml --inactive g1 >"$W/g1.dump"
 [ "$(xmllint --xpath "string(//interface[@type='hostdev'][mac/@address='52:54:00:00:00:11']/vlan/tag/@id)" "$W/g1.dump")" = 42 ] ||
 	fail "no <interface type='hostdev'> with the MAC and VLAN 42 in g1"
 # libvirt's MAC and VLAN in the XML, the rest in the policy for the hook
-[ "$(policy_rules g1)" = '[["address","0000:03:11.0",{"trust":"on"}]]' ] || fail "policy: $(policy_rules g1)"
+[ "$(policy_rules g1)" = '[["address","0000:03:11.0",{"trust":true}]]' ] || fail "policy: $(policy_rules g1)"
 
 # --- --network: libvirt's pool picks at start; the settings wait in the policy
 cat >"$W/pool.xml" <<EOF
@@ -76,7 +76,7 @@ case $mac3 in 52:54:00:*) ;; *) fail "attach --network: MAC $mac3" ;; esac
 virsh_ dumpxml --inactive g1 >"$W/g1.dump"
 [ "$(xmllint --xpath "string(//interface[@type='network'][source/@network='pool1']/mac/@address)" "$W/g1.dump")" = "$mac3" ] ||
 	fail "no pool interface with MAC $mac3"
-policy_rules g1 | grep -q "\[\"guest-mac\",\"$mac3\",{\"spoofchk\":\"off\"}\]" || fail "policy: $(policy_rules g1)"
+policy_rules g1 | grep -q "\[\"guest-mac\",\"$mac3\",{\"spoofchk\":false}\]" || fail "policy: $(policy_rules g1)"
 if vs attach g1 --network default 2>"$W/err"; then fail "attached a network that does not exist"; fi
 grep -q "no network 'default'" "$W/err" || fail "network message: $(cat "$W/err")"
 

@@ -43,19 +43,19 @@ fi
 if grep -q ': FAIL (' "$W/out"; then want=1; else want=0; fi
 [ "$rc" -eq "$want" ] || fail "exit status $rc, FAIL lines say $want"
 
-# --json: valid, an array of {check, status, message, remedy[, device]}
+# --json: valid, {"version": 1, "status", "checks": [{check, status, message, remedy[, device]}]}
 rc2=0
 "$VIRT_SRIOV" check --json >"$W/json" 2>"$W/err" || rc2=$?
 [ "$rc2" -eq "$rc" ] || fail "--json exit status $rc2, text $rc"
-jq -e 'type == "array" and length > 0 and
-	all(.[]; (.check | type == "string") and (.status | IN("PASS", "WARN", "FAIL")) and
+jq -e '.version == 1 and (.status | IN("PASS", "WARN", "FAIL")) and (.checks | type == "array" and length > 0) and
+	all(.checks[]; (.check | type == "string") and (.status | IN("PASS", "WARN", "FAIL")) and
 		(.message | type == "string") and has("remedy") and
 		(if .status == "PASS" then .remedy == null else (.remedy | type == "string") end))' \
 	"$W/json" >/dev/null || fail "--json output is not the documented array"
 # the same results in both forms
-[ "$(jq length "$W/json")" -eq "$(grep -c '^SR-IOV: ' "$W/out")" ] || fail "--json and text differ in count"
+[ "$(jq '.checks | length' "$W/json")" -eq "$(grep -c '^SR-IOV: ' "$W/out")" ] || fail "--json and text differ in count"
 if [ "$groups" -eq 0 ]; then
-	jq -e '.[] | select(.check == "iommu-groups") | .status == "FAIL" and (.remedy | test("GRUB_CMDLINE_LINUX"))' \
+	jq -e '.checks[] | select(.check == "iommu-groups") | .status == "FAIL" and (.remedy | test("GRUB_CMDLINE_LINUX"))' \
 		"$W/json" >/dev/null || fail "--json iommu-groups not FAIL with remedy"
 fi
 

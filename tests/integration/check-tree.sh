@@ -27,10 +27,10 @@ grep -A1 'Checking if IOMMU is enabled by kernel  *: FAIL' "$W/out" |
 	fail "no IOMMU: remedy line"
 run_on noiommu check --json
 [ "$rc" -eq 1 ] || fail "no IOMMU --json: exit $rc"
-jq -e '[.[] | select(.status == "FAIL") | .check] | index("iommu-groups") != null' "$W/out" >/dev/null ||
+jq -e '.status == "FAIL" and ([.checks[] | select(.status == "FAIL") | .check] | index("iommu-groups") != null)' "$W/out" >/dev/null ||
 	fail "no IOMMU --json: iommu-groups not FAIL"
 run_on noiommu --json check
-jq -e 'type == "array"' "$W/out" >/dev/null || fail "global --json not honoured"
+jq -e '.version == 1 and (.checks | type == "array")' "$W/out" >/dev/null || fail "global --json not honoured"
 
 # a VF sharing its group with the PF: FAIL naming both
 host_tree "$W/shared" --profile shared-group

@@ -51,7 +51,7 @@ pset g1 --spoofchk off --trust on --config 2>"$W/err" || rc=$?
 [ "$(wc -l <"$W/err")" = 1 ] || fail "policy set refusal is not one line: $(cat "$W/err")"
 grep -q "^virt-sriov: policy: guest 'g1': VF 0000:03:10.1 (em1#0): spoofchk off is not allowed by the host: set allow-spoofchk-off = yes in \[pf em1\]" "$W/err" ||
 	fail "policy set refusal: $(cat "$W/err")"
-[ "$(vs --json policy show g1 --config | jq -c '[.rules[].settings]')" = '[{"max-tx-rate":"100"}]' ] ||
+[ "$(vs --json policy show g1 --config | jq -c '[.rules[].settings]')" = '[{"max_tx_rate":100}]' ] ||
 	fail "a refused policy set stored: $(vs --json policy show g1 --config)"
 if pset g1 --network nosuch --max-tx-rate 5 --config 2>"$W/err"; then fail "policy set for a network the guest has no interface on"; fi
 grep -q "^virt-sriov: policy: guest 'g1': policy: network 'nosuch': no interface of the guest uses it" "$W/err" ||
@@ -68,7 +68,7 @@ grep -q "^virt-sriov: warning: .*the guest will not start on this host: guest 'g
 	fail "policy set --force warning: $(cat "$W/err")"
 vs --json policy show g1 >"$W/show.json" || fail "policy show"
 [ "$(jq -r '.rules | length' "$W/show.json")" = 2 ] || fail "policy show: $(cat "$W/show.json")"
-[ "$(jq -r '.rules[] | select(.selector == "address") | .match + " " + .settings."max-tx-rate"' "$W/show.json")" = "0000:03:10.1 100" ] ||
+[ "$(jq -r '.rules[] | select(.selector == "address") | "\(.match) \(.settings.max_tx_rate)"' "$W/show.json")" = "0000:03:10.1 100" ] ||
 	fail "policy show: $(cat "$W/show.json")"
 virsh_ dumpxml --inactive g1 | grep -q "<vsp:policy xmlns:vsp=\"https://virt-sriov.org/xmlns/policy/1\">" ||
 	fail "policy is not in the domain's <metadata>"
@@ -117,7 +117,7 @@ sed "s|<name>g1</name>|<name>g1</name><uuid>$uuid</uuid><metadata><p:policy xmln
 [ -f "$W/state/$uuid.json" ] || fail "no state file for g1"
 export VIRT_SRIOV_STATE_DIR=$W/state
 vs --json reconcile --dry-run >"$W/rec.json" || fail "reconcile --dry-run"
-[ "$(jq -r '.[0].guest + " " + .[0].vfs[0].address' "$W/rec.json")" = "g1 0000:03:10.1" ] ||
+[ "$(jq -r '.guests[0].guest + " " + .guests[0].vfs[0].address' "$W/rec.json")" = "g1 0000:03:10.1" ] ||
 	fail "reconcile --dry-run: $(cat "$W/rec.json")"
 if vs reconcile >"$W/out" 2>"$W/err"; then fail "reconcile claims to have put back a VF of a PF the kernel lacks"; fi
 grep -q "em1" "$W/err" || fail "reconcile message: $(cat "$W/err")"

@@ -4,7 +4,9 @@
 # present with its type, IDs are lowercase hex without 0x, VFs come in
 # index order, warnings are one line each on stderr and in "warnings"; a
 # libvirt that cannot be reached leaves in_use_by null with one warning and
-# exit 0; exit codes 1 (bad PF) and 2 (bad usage); `show` of a PF and a VF.
+# exit 0; exit codes 1 (bad PF) and 2 (bad usage); `show` of a PF and a VF;
+# VF settings of an NVMe PF are not applicable (absent, "-"), not unknown
+# (null, "?").  With --json the warnings are in "warnings" only, not on stderr.
 set -eu
 . "${top_srcdir:?}/tests/integration/lib.sh"
 
@@ -67,16 +69,19 @@ jq -e '[.pfs[] | select(.numvfs > 0) | .vfs[] | .mac, .spoofchk, .trust] | all(.
 	fail "unknown VF settings are not null"
 nw=$(jq '.warnings | length' "$W/out.json")
 ne=$(grep -c '^virt-sriov: warning: ' "$W/err" || true)
-[ "$nw" -ge 3 ] && [ "$nw" = "$ne" ] || fail "warnings: $nw in JSON, $ne on stderr: $(cat "$W/err")"
-grep -q 'em1.*0000:01:00.0\|0000:01:00.0.*em1' "$W/err" || fail "no warning names em1: $(cat "$W/err")"
+[ "$nw" -ge 3 ] && [ "$ne" = 0 ] || fail "warnings: $nw in JSON (want >= 3), $ne on stderr (want 0): $(cat "$W/err")"
+jq -e '.version == 1 and (.warnings | any(test("em1.*0000:01:00.0|0000:01:00.0.*em1")))' "$W/out.json" >/dev/null ||
+	fail "no warning names em1: $(jq -c .warnings "$W/out.json")"
+vs -c test:///default list >/dev/null 2>"$W/err"
+[ "$(grep -c '^virt-sriov: warning: ' "$W/err")" = "$nw" ] || fail "without --json the $nw warnings are not on stderr"
 
 # ---- libvirt unreachable: in_use_by null, one warning, rest printed, exit 0 ----
 vs -c test:///nonexistent/vs-test.xml --json list >"$W/nolv.json" 2>"$W/nolv.err" ||
 	fail "list exits $? when libvirt cannot be reached"
 jq -e '.usage_known == false and (.pfs | length) == 6 and ([.pfs[].vfs[].in_use_by] | all(. == null))' \
 	"$W/nolv.json" >/dev/null || fail "libvirt unreachable: not usage_known=false with 6 PFs"
-[ "$(grep -c 'cannot connect to test:///nonexistent/vs-test.xml.*in_use_by unknown' "$W/nolv.err")" = 1 ] ||
-	fail "libvirt unreachable: not exactly one warning: $(cat "$W/nolv.err")"
+[ "$(jq '[.warnings[] | select(test("cannot connect to test:///nonexistent/vs-test.xml.*in_use_by unknown"))] | length' "$W/nolv.json")" = 1 ] ||
+	fail "libvirt unreachable: not exactly one warning: $(jq -c .warnings "$W/nolv.json")"
 
 # ---- filters, table, show ----
 vs -c test:///default --json list em2 0000:19:00.0 2>/dev/null >"$W/two.json" || fail "list em2 0000:19:00.0 exited $?"
@@ -85,7 +90,7 @@ vs -c test:///default list >"$W/table" 2>/dev/null || fail "list (table) exited 
 grep -q '^0000:01:00.0 .* em1 ' "$W/table" && grep -q '^  0000:01:10.4 ' "$W/table" ||
 	fail "table lacks PF row or indented VF row: $(head -3 "$W/table")"
 vs -c test:///default --json show em1#1 2>/dev/null >"$W/vf.json" || fail "show em1#1 exited $?"
-jq -e '.address == "0000:01:10.4" and .index == 1 and .pf == "0000:01:00.0"' "$W/vf.json" >/dev/null ||
+jq -e '.vf | .address == "0000:01:10.4" and .index == 1 and .pf == "0000:01:00.0"' "$W/vf.json" >/dev/null ||
 	fail "show em1#1: $(cat "$W/vf.json")"
 vs -c test:///default show 0000:19:00.0 >"$W/pf.txt" 2>/dev/null || fail "show 0000:19:00.0 exited $?"
 grep -q '82599ES' "$W/pf.txt" || fail "show PF does not name the device"
@@ -113,6 +118,21 @@ jq -e '[.pfs[0].vfs[] | select(.address == null and .config_known == false and .
 	"$W/out" >/dev/null || fail "list nsim9: VFs without address, settings unknown"
 jq -e '[.pfs[0].vfs[].index] == [range(0; 1024)]' "$W/out" >/dev/null || fail "list nsim9: VF indexes"
 # no such netdev in this kernel: the warning names the PF and how many VFs
-grep -q "nsim9 (netdevsim1).*1024 VFs" "$W/err" || fail "list nsim9: warning: $(cat "$W/err")"
+jq -e '.warnings | any(test("nsim9 \\(netdevsim1\\).*1024 VFs"))' "$W/out" >/dev/null ||
+	fail "list nsim9: warning: $(jq -c .warnings "$W/out")"
+
+# ---- NVMe: VF settings do not apply (absent, "-"), which is not unknown (null, "?") ----
+host_tree "$W/nvme" --profile nvme
+run_on nvme -c test:///default --json list
+[ $rc -eq 0 ] || fail "list nvme: exit $rc: $(cat "$W/err")"
+jq -e '.warnings == [] and (.pfs | length) == 1 and .pfs[0].vf_settings == false and .pfs[0].complete == true
+	and (.pfs[0].vfs | length) > 0 and all(.pfs[0].vfs[]; has("mac") or has("trust") or has("config_known") | not)' \
+	"$W/out" >/dev/null || fail "list nvme: settings not absent: $(jq -c '.pfs[0] | del(.vfs), .vfs[0]' "$W/out")"
+run_on nvme -c test:///default list
+grep '^  0000:' "$W/out" | awk '{ if ($7 != "-" || $8 != "-" || $9 != "-" || $10 != "-" || $11 != "-") bad = 1 } END { exit bad }' ||
+	fail "list nvme: VF settings not '-': $(cat "$W/out")"
+if grep '^  0000:' "$W/out" | grep -q '?'; then fail "list nvme: '?' for settings that do not apply: $(cat "$W/out")"; fi
+# the r730's igb VFs, whose settings cannot be read here, stay "?"
+grep -q '^  0000:01:10.4 .* ? *? *? *? *?' "$W/table" || fail "r730: unknown settings not '?': $(grep 01:10.4 "$W/table")"
 
 finish "list --json structure, warnings and exit codes"

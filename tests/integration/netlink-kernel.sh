@@ -72,8 +72,9 @@ grep -q "Operation not supported" "$W/err" || fail "ip link set vf: $(cat "$W/er
 # JSON result of a refusal
 if command -v jq >/dev/null; then
 	vs --json vf set 'vpf0#0-1' --trust on >"$W/out" 2>/dev/null
-	jq -e '.results[0].ok == false and .results[0].pf == "vpf0"
-		and (.results[0].error | contains("vpf0: VF 0: trust on: Operation not supported"))' "$W/out" >/dev/null ||
+	jq -e '.pfs[0].ok == false and .pfs[0].pf_netdev == "vpf0" and .dry_run == false
+		and (.pfs[0].error | contains("vpf0: VF 0: trust on: Operation not supported"))
+		and (.error | contains("vpf0: VF 0: trust on"))' "$W/out" >/dev/null ||
 		{ cat "$W/out"; fail "JSON refusal"; }
 fi
 

@@ -64,10 +64,10 @@ done
 # dry run, JSON
 if command -v jq >/dev/null; then
 	vs --json -n vf set 'vpf0#1,3' --trust on --max-tx-rate 100 --min-tx-rate 10 >"$W/out" 2>"$W/err"
-	jq -e '.dry_run == true and (.requests | length) == 1 and .requests[0].pf == "vpf0"
-		and ([.requests[0].vfs[].index] == [1, 3])
-		and ([.requests[0].vfs[0].attributes[].attribute] == ["IFLA_VF_RATE", "IFLA_VF_TRUST"])
-		and .requests[0].vfs[0].attributes[0].value == "min 10 max 100 Mbps"' "$W/out" >/dev/null ||
+	jq -e '.version == 1 and .dry_run == true and (.pfs | length) == 1 and .pfs[0].pf_netdev == "vpf0"
+		and .pfs[0].pf == "0000:05:00.0" and ([.pfs[0].vfs[].index] == [1, 3])
+		and (.pfs[0].vfs[0].attributes == ["IFLA_VF_RATE", "IFLA_VF_TRUST"])
+		and .pfs[0].vfs[0].settings == {"trust": true, "min_tx_rate": 10, "max_tx_rate": 100}' "$W/out" >/dev/null ||
 		{ cat "$W/out" "$W/err"; fail "dry run JSON"; }
 else
 	echo "note: jq missing, JSON dry run not checked"

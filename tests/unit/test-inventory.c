@@ -301,9 +301,30 @@ static void test_nvme_without_netdev(void **state)
 	assert_int_equal(pf->n_vfs, 4);
 	assert_false(pf->vf_configs_known);
 	assert_false(pf->vfs[0].config_known);
-	/* no netdev to ask the kernel about */
+	/* no netdev to ask the kernel about, and no network device (class
+	 * 0108): its VFs' settings do not apply, which is no warning */
+	assert_true(pf->vf_settings_na);
 	assert_int_equal(f->k.nreq, 0);
-	warning_with(f->host, "0000:5e:00.0", "no netdev", "4 VFs");
+	assert_int_equal(f->host->n_warnings, 0);
+	done(f);
+}
+
+/* A network PF (class 02) whose netdev is not to be seen (unbound, another
+ * namespace): its VFs' settings exist but are unknown, with a warning. */
+static void test_network_pf_without_netdev(void **state)
+{
+	const char *const args[] = { "--pf", "addr=0000:05:00.0,id=8086:1521,vfid=8086:1520,class=0200,total=7,num=2,driver=igb",
+				     NULL };
+	struct fixture *f = own_tree(args);
+	struct vs_pf *pf;
+
+	fk_init(&f->k, 0);
+	assert_int_equal(scan(f, &f->k.nl, "0000:05:00.0", NULL), 0);
+	pf = &f->host->pfs[0];
+	assert_string_equal(pf->netdev, "");
+	assert_false(pf->vf_settings_na);
+	assert_false(pf->vf_configs_known);
+	warning_with(f->host, "0000:05:00.0", "no netdev", "2 VFs");
 	done(f);
 }
 
@@ -505,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_many_vfs_order),
 		cmocka_unit_test(test_domains),
 		cmocka_unit_test(test_nvme_without_netdev),
+		cmocka_unit_test(test_network_pf_without_netdev),
 		cmocka_unit_test(test_no_sriov),
 		cmocka_unit_test(test_only),
 		cmocka_unit_test(test_broken_physfn),
