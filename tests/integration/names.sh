@@ -30,7 +30,7 @@ for name in em2 0000:01:00.1 01:00.1; do
 	[ "$(head -n 1 "$W/out")" = "PF 0000:01:00.1 (em2)" ] || fail "show $name: $(head -n 1 "$W/out") $(cat "$W/err")"
 done
 run -c test:///default --json show em1v3
-[ "$(jq -r '.address + " " + .pf' "$W/out")" = "0000:01:11.4 0000:01:00.0" ] || fail "show --json em1v3: $(cat "$W/out")"
+[ "$(jq -r '.vf.address + " " + .vf.pf' "$W/out")" = "0000:01:11.4 0000:01:00.0" ] || fail "show --json em1v3: $(cat "$W/out")"
 # show reads only the PF it names: no warning about another PF
 grep -q "em2" "$W/err" && fail "show em1v3 scanned em2: $(cat "$W/err")"
 
