@@ -2,6 +2,8 @@
 # the configuration's VF counts, drivers, static VF settings and pools, and
 # the systemd unit that runs it before libvirt.
 src_lib_libvirtsriov_a_SOURCES += src/lib/hostsetup.c src/lib/hostsetup.h
+# --save of vf set, numvfs and bind: virt-sriov.conf edited line by line.
+src_lib_libvirtsriov_a_SOURCES += src/lib/conf-edit.c src/lib/conf-edit.h
 
 # The unit names the installed binary: made at build time (bindir is only
 # final then), not by configure.

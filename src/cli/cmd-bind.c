@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "inventory.h"
+#include "save.h"
 #include "sriov.h"
 #include "vf-guard.h"
 #include "vfset.h"
@@ -14,6 +15,7 @@ struct bind_args {
 	bool force;
 	char **specs;
 	int n_specs;
+	struct vs_cli_save save;
 };
 
 struct vf_list {
@@ -29,13 +31,16 @@ static void print_write(struct vs_sriov_ctx *ctx, const char *path, const char *
 
 static void usage(const char *prog)
 {
-	printf("Usage: %s bind VF... --driver vfio-pci|host|NAME [--force] [-n]\n"
+	printf("Usage: %s bind VF... --driver vfio-pci|host|NAME [--force] [--save [--config FILE]] [-n]\n"
 	       "VF: a PCI address, PF#N or PF#0-3,7.  Binds with driver_override, unbind and\n"
 	       "drivers_probe, then checks the driver link.  'host' clears the override and\n"
 	       "gives the VF back to its PF's VF driver.\n"
 	       "  --force        go on although a guest uses the VF, or although libvirt cannot\n"
 	       "                 be asked while the VF is on vfio-pci\n"
-	       "  -n, --dry-run  print the writes, make none\n", prog);
+	       "  --save         also write driver = into [vfs PF#SET] of %s,\n"
+	       "                 for virt-sriov apply at boot\n"
+	       "  --config FILE  the file --save writes ($VIRT_SRIOV_CONF works too)\n"
+	       "  -n, --dry-run  print the writes, make none\n", prog, VS_CONF_DEFAULT_PATH);
 }
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct bind_args *a)
@@ -44,6 +49,8 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct bind_arg
 		{ "driver", required_argument, NULL, 'd' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "save", no_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -54,6 +61,8 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct bind_arg
 		case 'd': a->driver = optarg; break;
 		case 'f': a->force = true; break;
 		case 'n': cli->dry_run = true; break;
+		case 's': a->save.save = true; break;
+		case 'C': a->save.config = optarg; break;
 		case 'h': usage(cli->prog); return VS_EXIT_DONE;
 		default: return VS_EXIT_USAGE;
 		}
@@ -132,6 +141,15 @@ static int bind_all(struct vs_cli *cli, const struct vf_list *l, const char *dri
 	return VS_EXIT_OK;
 }
 
+static int save(const struct vs_host *host, struct bind_args *a)
+{
+	int r = VS_EXIT_OK;
+
+	for (int i = 0; i < a->n_specs && r == VS_EXIT_OK; i++)
+		r = vs_cli_save_vfs(&a->save, host, a->specs[i], "driver", a->driver);
+	return r == VS_EXIT_OK ? vs_cli_save_check(&a->save) : r;
+}
+
 int vs_cmd_bind(struct vs_cli *cli, int argc, char **argv)
 {
 	struct bind_args a = { 0 };
@@ -149,7 +167,12 @@ int vs_cmd_bind(struct vs_cli *cli, int argc, char **argv)
 	if (r == VS_EXIT_OK)
 		r = guard(cli, host, &l, a.force);
 	if (r == VS_EXIT_OK)
+		r = save(host, &a);
+	if (r == VS_EXIT_OK)
 		r = bind_all(cli, &l, a.driver);
+	if (r == VS_EXIT_OK)
+		r = vs_cli_save_finish(cli, &a.save);
+	vs_cli_save_free(&a.save);
 	free(l.refs);
 	vs_host_free(host);
 	return r;

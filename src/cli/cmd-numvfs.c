@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "inventory.h"
+#include "save.h"
 #include "sriov.h"
 #include "vf-guard.h"
 
@@ -13,6 +14,7 @@ struct numvfs_args {
 	long n;
 	bool no_autoprobe, force;
 	unsigned timeout_ms;
+	struct vs_cli_save save;
 };
 
 static void print_write(struct vs_sriov_ctx *ctx, const char *path, const char *value)
@@ -24,14 +26,18 @@ static void print_write(struct vs_sriov_ctx *ctx, const char *path, const char *
 
 static void usage(const char *prog)
 {
-	printf("Usage: %s numvfs PF N [--no-autoprobe] [--timeout SEC] [--force] [-n]\n"
+	printf("Usage: %s numvfs PF N [--no-autoprobe] [--timeout SEC] [--force] [--save [--config FILE]] [-n]\n"
 	       "Set the PF's VF count (through 0 when changing a non-zero count) and wait\n"
 	       "until the N VF devices exist.\n"
 	       "  --no-autoprobe  sriov_drivers_autoprobe=0 first: new VFs stay unbound\n"
 	       "  --timeout SEC   how long to wait for the VFs (default %d)\n"
 	       "  --force         go on although a guest uses one of the VFs, or although\n"
 	       "                  libvirt cannot be asked while VFs are on vfio-pci\n"
-	       "  -n, --dry-run   print the writes, make none\n", prog, VS_NUMVFS_TIMEOUT_MS / 1000);
+	       "  --save          also write numvfs (and drivers-autoprobe) into [pf] of\n"
+	       "                  %s, for virt-sriov apply at boot\n"
+	       "  --config FILE   the file --save writes ($VIRT_SRIOV_CONF works too)\n"
+	       "  -n, --dry-run   print the writes, make none\n", prog, VS_NUMVFS_TIMEOUT_MS / 1000,
+	       VS_CONF_DEFAULT_PATH);
 }
 
 static int parse_timeout(const char *s, unsigned *ms)
@@ -53,6 +59,8 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct numvfs_a
 		{ "timeout", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "save", no_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -64,6 +72,8 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct numvfs_a
 		case 't': if (parse_timeout(optarg, &a->timeout_ms) < 0) return VS_EXIT_USAGE; break;
 		case 'f': a->force = true; break;
 		case 'n': cli->dry_run = true; break;
+		case 's': a->save.save = true; break;
+		case 'C': a->save.config = optarg; break;
 		case 'h': usage(cli->prog); return VS_EXIT_DONE;
 		default: return VS_EXIT_USAGE;
 		}
@@ -121,6 +131,18 @@ static int apply(struct vs_cli *cli, const struct vs_pf *pf, const struct numvfs
 	return VS_EXIT_OK;
 }
 
+static int save(struct numvfs_args *a, const struct vs_pf *pf)
+{
+	char n[16];
+	int r;
+
+	snprintf(n, sizeof(n), "%ld", a->n);
+	r = vs_cli_save_pf(&a->save, pf, "numvfs", n);
+	if (r == VS_EXIT_OK && a->no_autoprobe)
+		r = vs_cli_save_pf(&a->save, pf, "drivers-autoprobe", "no");
+	return r == VS_EXIT_OK ? vs_cli_save_check(&a->save) : r;
+}
+
 int vs_cmd_numvfs(struct vs_cli *cli, int argc, char **argv)
 {
 	struct numvfs_args a = { 0 };
@@ -141,7 +163,12 @@ int vs_cmd_numvfs(struct vs_cli *cli, int argc, char **argv)
 	else
 		r = guard(cli, host, pf, &a);
 	if (r == VS_EXIT_OK)
+		r = save(&a, pf);
+	if (r == VS_EXIT_OK)
 		r = apply(cli, pf, &a);
+	if (r == VS_EXIT_OK)
+		r = vs_cli_save_finish(cli, &a.save);
+	vs_cli_save_free(&a.save);
 	vs_host_free(host);
 	return r;
 }

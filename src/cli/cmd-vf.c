@@ -13,6 +13,7 @@
 #include "load.h"
 #include "netlink.h"
 #include "options.h"
+#include "save.h"
 #include "vfctl.h"
 #include "vfset.h"
 
@@ -21,9 +22,10 @@ struct vf_args {
 	struct vs_vf_config tmpl;
 	char **sets;
 	int nsets;
+	struct vs_cli_save save;
 };
 
-enum { OPT_SETTING = 1000 };
+enum { OPT_SETTING = 1000, OPT_SAVE, OPT_CONFIG };
 
 static void vf_usage(FILE *out, const char *prog)
 {
@@ -31,8 +33,11 @@ static void vf_usage(FILE *out, const char *prog)
 
 	vs_cli_settings_usage(out, col > 0 ? (size_t)col : 0, "              ", 100);
 	fprintf(out,
+		"              [--save [--config FILE]]\n"
 		"       %s vf reset VFSET...\n"
-		"VFSET: a VF address, PF#N or PF#0-3,7 (PF: netdev or PCI address).\n", prog);
+		"VFSET: a VF address, PF#N or PF#0-3,7 (PF: netdev or PCI address).\n"
+		"--save also writes the settings into [vfs VFSET] of %s\n"
+		"(or --config FILE), for virt-sriov apply at boot.\n", prog, VS_CONF_DEFAULT_PATH);
 }
 
 /* The options of set or reset; argv[0] is the verb. */
@@ -40,10 +45,11 @@ static int parse_verb_args(struct vs_cli *cli, int argc, char **argv, struct vf_
 {
 	struct option opts[32] = {
 		{ "json", no_argument, NULL, 'j' }, { "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "help", no_argument, NULL, 'h' }, { "save", no_argument, NULL, OPT_SAVE },
+		{ "config", required_argument, NULL, OPT_CONFIG },
 	};
 	const char *what = a->reset ? "vf reset" : "vf set";
-	size_t n = 3;
+	size_t n = 5;
 	int c, idx, r;
 
 	vs_cli_setting_options(opts, &n, OPT_SETTING);
@@ -56,6 +62,15 @@ static int parse_verb_args(struct vs_cli *cli, int argc, char **argv, struct vf_
 		if (c == 'h') {
 			vf_usage(stdout, cli->prog);
 			return VS_EXIT_DONE;
+		}
+		if (c == OPT_SAVE || c == OPT_CONFIG) {
+			if (a->reset)
+				return vs_cli_fail(VS_EXIT_USAGE, "vf reset: --%s: only vf set saves", opts[idx].name);
+			if (c == OPT_SAVE)
+				a->save.save = true;
+			else
+				a->save.config = optarg;
+			continue;
 		}
 		if (c != OPT_SETTING)
 			return vs_cli_fail(VS_EXIT_USAGE, "vf: see vf --help");
@@ -361,6 +376,34 @@ static char **named_pfs(char **sets, int nsets)
 	return names;
 }
 
+/* ---- --save: [vfs VFSET] gets the settings as the table names them ---- */
+
+struct save_one {
+	struct vs_cli_save *save;
+	const struct vs_host *host;
+	const char *spec;
+};
+
+static int save_setting(const struct vs_vf_field *f, const char *value, void *data)
+{
+	struct save_one *o = data;
+
+	return vs_cli_save_vfs(o->save, o->host, o->spec, f->name, value) == VS_EXIT_OK ? 0 : -EINVAL;
+}
+
+static int save(struct vf_args *a, const struct vs_host *host)
+{
+	if (!a->save.save)
+		return VS_EXIT_OK;
+	for (int i = 0; i < a->nsets; i++) {
+		struct save_one o = { &a->save, host, a->sets[i] };
+
+		if (vs_vf_config_foreach(&a->tmpl, save_setting, &o) < 0)
+			return VS_EXIT_FAILURE;
+	}
+	return vs_cli_save_check(&a->save);
+}
+
 static int run(struct vs_cli *cli, struct vf_args *a)
 {
 	_cleanup_free_ struct vs_vf_ref *refs = NULL;
@@ -384,7 +427,12 @@ static int run(struct vs_cli *cli, struct vf_args *a)
 		r = vs_cli_fail(VS_EXIT_USAGE, "vf set: --mac names %zu VFs: one MAC cannot go to several VFs",
 				count_vfs(plans, nplans));
 	if (r == VS_EXIT_OK)
+		r = save(a, host);
+	if (r == VS_EXIT_OK)
 		r = cli->dry_run ? dry_run(cli, plans, nplans) : apply_all(cli, a->reset, plans, nplans);
+	if (r == VS_EXIT_OK && !a->reset)
+		r = vs_cli_save_finish(cli, &a->save);
+	vs_cli_save_free(&a->save);
 	vs_vfctl_plans_free(plans, nplans);
 	vs_host_free(host);
 	return r;
