@@ -3,6 +3,7 @@
 src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/pci.c src/lib/pci.h \
 	src/lib/inventory.c src/lib/inventory.h \
+	src/lib/vftables.c src/lib/vftables.h \
 	src/lib/vflocate.c src/lib/vflocate.h \
 	src/lib/vfset.c src/lib/vfset.h \
 	src/lib/indexset.c src/lib/indexset.h
