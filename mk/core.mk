@@ -26,7 +26,7 @@ virt_sriov_full_SOURCES = $(CLI_COMMON) \
 	src/cli/cmd-xml.c src/cli/cmd-network.c \
 	src/cli/cmd-attach.c src/cli/cmd-detach.c \
 	src/cli/cmd-policy.c src/cli/cmd-plan.c src/cli/cmd-reconcile.c \
-	src/cli/cmd-apply.c src/cli/usage.c
+	src/cli/cmd-apply.c src/cli/cmd-capture.c src/cli/usage.c
 virt_sriov_full_LDADD = $(VS_LIBS)
 
 # The state directory's one owner: the hook's state files, attach's lock and

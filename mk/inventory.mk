@@ -40,3 +40,7 @@ tests/unit/test-pci.log tests/unit/test-inventory.log tests/unit/test-inventory-
 
 TESTS += tests/integration/list-json.sh
 dist_check_SCRIPTS += tests/integration/list-json.sh
+# virt-sriov capture: a generated host read back from its capture
+TESTS += tests/integration/capture-tree.sh
+dist_check_SCRIPTS += tests/integration/capture-tree.sh
+tests/integration/capture-tree.log: tests/tools/gen-host-tree$(EXEEXT)

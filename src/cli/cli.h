@@ -109,4 +109,5 @@ struct json_object;
 int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _virConnect *conn,
 		     struct json_object *out);
 VS_CMD(apply);
+VS_CMD(capture);
 VS_CMD(help);

@@ -28,6 +28,7 @@ const struct vs_command vs_commands[] = {
 	{ "policy",    FULL(vs_cmd_policy),    "set|show|clear DOMAIN [settings]", "per-guest VF policy in the domain metadata" },
 	{ "plan",      FULL(vs_cmd_plan),      "--domain-xml FILE [--op prepare|release]", "what the hook would do for a guest" },
 	{ "reconcile", FULL(vs_cmd_reconcile), "", "put back VFs whose guest is gone" },
+	{ "capture",   FULL(vs_cmd_capture),   "DIR", "snapshot of this host's SR-IOV state for --sysfs-root DIR" },
 	{ "apply",     FULL(vs_cmd_apply),     "[--no-libvirt] [--config FILE] [--timeout SEC]", "bring the host to /etc/virt-sriov/virt-sriov.conf" },
 	{ "help",      vs_cmd_help,      "[COMMAND]", "this overview, or COMMAND's help (as COMMAND --help)" },
 	{ NULL, NULL, NULL, NULL },

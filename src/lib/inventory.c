@@ -25,7 +25,8 @@ struct scan {
 	struct vs_host *host;
 	struct vs_pci *pci;          /* NULL when libpci could not be opened */
 	char vf_tables[PATH_MAX];    /* a captured tree's VF tables (vftables.h), read
-					instead of rtnetlink; "" none */
+					instead of rtnetlink when nl asks for the
+					settings; "" none */
 };
 
 int vs_host_warn(struct vs_host *host, const char *fmt, ...)
@@ -433,7 +434,7 @@ static void read_vf_configs(struct scan *sc, struct vs_pf *pf)
 	int r;
 
 	pf->vf_configs_known = false;
-	if (!sc->opts->nl && !sc->vf_tables[0])
+	if (!sc->opts->nl)
 		return;
 	if (expected == 0) {
 		pf->vf_configs_known = true;
@@ -447,7 +448,10 @@ static void read_vf_configs(struct scan *sc, struct vs_pf *pf)
 		r = vs_vftables_read(sc->vf_tables, pf->netdev, &list, &nerr);
 	else
 		r = vs_nl_get_vfs(sc->opts->nl, pf->netdev, &list, &nerr);
-	if (r == -ENODEV)
+	if (r == -ENODEV && sc->vf_tables[0])
+		vs_host_warn(sc->host, "PF %s (%s): not in %s: settings of its %zu VFs are unknown", pf->netdev,
+			     pf->address, sc->vf_tables, expected);
+	else if (r == -ENODEV)
 		vs_host_warn(sc->host, "PF %s (%s): the kernel has no netdev %s: settings of its %zu VFs are unknown",
 			     pf->netdev, pf->address, pf->netdev, expected);
 	else if (r < 0)
