@@ -9,6 +9,7 @@ set -u
 . "${top_srcdir:?}/tests/integration/lib.sh"
 
 need_built "$VIRT_SRIOV" "$GEN"
+need jq
 tmpdir save-tree
 export VIRT_SRIOV_STATE_DIR=$W/state
 host_tree "$W/t" --profile r730
@@ -56,6 +57,23 @@ run numvfs em1 7 --save --config "$C"
 run apply --no-libvirt -n --config "$C"
 [ "$rc" -eq 0 ] || fail "apply -n: exit $rc: $(cat "$W/err")"
 [ ! -s "$W/out" ] || { cat "$W/out" >&2; fail "apply -n after --save: nothing to do"; }
+
+# --- check: host setup in the file, virt-sriov.service not enabled: WARN;
+# enabled (a link in a *.wants/ under the tree's etc/systemd/system): PASS
+VIRT_SRIOV_CONF=$C run check --json
+unit_status() { jq -r '[.[] | select(.check == "boot-unit") | .status] | join(",")' "$W/out"; }
+[ "$(unit_status)" = WARN ] || fail "check: boot-unit WARN: $(unit_status)"
+grep -q 'systemctl enable virt-sriov.service' "$W/out" || fail "check: the remedy"
+mkdir -p "$W/t/etc/systemd/system/multi-user.target.wants"
+ln -s /lib/systemd/system/virt-sriov.service "$W/t/etc/systemd/system/multi-user.target.wants/virt-sriov.service"
+VIRT_SRIOV_CONF=$C run check --json
+[ "$(unit_status)" = PASS ] || fail "check: boot-unit PASS once enabled: $(unit_status)"
+VIRT_SRIOV_CONF=$W/orig.conf run check --json
+[ -z "$(unit_status)" ] || fail "check: no boot-unit result without host setup"
+rm -r "$W/t/etc"
+
+# --- usage
+expect 2 "only vf set saves" vf reset 'em1#0' --save
 
 # --- refusals leave the file as it was
 cp "$C" "$W/before.conf"
