@@ -29,36 +29,41 @@ static int read_entry(json_object *v, struct vs_vf_config *c)
 	return 0;
 }
 
-int vs_vftables_read(const char *path, const char *pf, struct vs_pf_vf_list *out, struct vs_error *err)
+int vs_vftables_parse(json_object *arr, const char *path, const char *pf, struct vs_pf_vf_list *out,
+		      struct vs_error *err)
 {
-	json_object *root = json_object_from_file(path), *arr;
-	size_t n;
+	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->num_vf = -1;
-	if (!root)
-		return vs_error_set(err, -EINVAL, "%s: not a JSON file of VF tables: %s", path, json_util_get_last_err());
-	if (!json_object_object_get_ex(root, pf, &arr)) {
-		json_object_put(root);
-		return -ENODEV;
-	}
-	n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return vs_error_set(err, -EINVAL, "%s: %s: expected an array of VFs", path, pf);
 	out->vfs = calloc(n ? n : 1, sizeof(*out->vfs));
 	if (!out->vfs)
-		r = -ENOMEM;
+		return -ENOMEM;
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (read_entry(json_object_array_get_idx(arr, i), &out->vfs[i]) < 0)
 			r = vs_error_set(err, -EINVAL, "%s: %s: entry %zu: expected {\"index\": N, ...} with the keys of "
 					 "list --json", path, pf, i);
 		out->n = i + 1;
 	}
-	if (r == 0 && !json_object_is_type(arr, json_type_array))
-		r = vs_error_set(err, -EINVAL, "%s: %s: expected an array of VFs", path, pf);
 	out->num_vf = (int)out->n;
-	json_object_put(root);
 	if (r < 0)
 		vs_pf_vf_list_free(out);
+	return r;
+}
+
+int vs_vftables_read(const char *path, const char *pf, struct vs_pf_vf_list *out, struct vs_error *err)
+{
+	json_object *root = json_object_from_file(path), *arr;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->num_vf = -1;
+	if (!root)
+		return vs_error_set(err, -EINVAL, "%s: not a JSON file of VF tables: %s", path, json_util_get_last_err());
+	r = json_object_object_get_ex(root, pf, &arr) ? vs_vftables_parse(arr, path, pf, out, err) : -ENODEV;
+	json_object_put(root);
 	return r;
 }
 

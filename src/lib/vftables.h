@@ -26,6 +26,10 @@ int vs_vftables_find(const struct vs_sysfs *s, char *buf, size_t len);
 /* The VF table of one PF netdev: -ENODEV when the file has none for it;
  * -EINVAL naming the file, the PF and the VF for a malformed entry. */
 int vs_vftables_read(const char *path, const char *pf, struct vs_pf_vf_list *out, struct vs_error *err);
+/* One PF's array of such a file (the fake kernel reads its own file with
+ * it): every entry an object with "index". */
+int vs_vftables_parse(json_object *arr, const char *path, const char *pf, struct vs_pf_vf_list *out,
+		      struct vs_error *err);
 /* Building a file: an empty table, a VF added to a PF's array (created on
  * first use), the whole written (pretty-printed). */
 json_object *vs_vftables_new(void);
