@@ -2,6 +2,8 @@
 # the configuration's VF counts, drivers, static VF settings and pools, and
 # the systemd unit that runs it before libvirt.
 src_lib_libvirtsriov_a_SOURCES += src/lib/hostsetup.c src/lib/hostsetup.h
+# --save of vf set, numvfs and bind: virt-sriov.conf edited line by line.
+src_lib_libvirtsriov_a_SOURCES += src/lib/conf-edit.c src/lib/conf-edit.h
 
 # The unit names the installed binary: made at build time (bindir is only
 # final then), not by configure.
@@ -33,8 +35,11 @@ uninstall-virt-sriov-unit:
 .PHONY: install-virt-sriov-unit uninstall-virt-sriov-unit
 
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test-conf-setup tests/unit/test-hostsetup
-TESTS += tests/unit/test-conf-setup tests/unit/test-hostsetup
+check_PROGRAMS += tests/unit/test-conf-setup tests/unit/test-hostsetup tests/unit/test-conf-edit
+TESTS += tests/unit/test-conf-setup tests/unit/test-hostsetup tests/unit/test-conf-edit
+tests_unit_test_conf_edit_SOURCES = tests/unit/test-conf-edit.c
+tests_unit_test_conf_edit_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_conf_edit_LDADD = $(CMOCKA_TEST_LIBS)
 tests_unit_test_conf_setup_SOURCES = tests/unit/test-conf-setup.c
 tests_unit_test_conf_setup_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_conf_setup_LDADD = $(CMOCKA_TEST_LIBS)
@@ -48,6 +53,9 @@ endif
 dist_check_SCRIPTS += tests/integration/apply-tree.sh tests/integration/apply-libvirtd.sh \
 	tests/integration/apply-systemd.sh
 TESTS += tests/integration/apply-tree.sh tests/integration/apply-libvirtd.sh tests/integration/apply-systemd.sh
+dist_check_SCRIPTS += tests/integration/save-tree.sh
+TESTS += tests/integration/save-tree.sh
+tests/integration/save-tree.log: tests/tools/gen-host-tree$(EXEEXT)
 tests/unit/test-hostsetup.log tests/integration/apply-tree.log tests/integration/apply-libvirtd.log: \
 	tests/tools/gen-host-tree$(EXEEXT)
 tests/integration/apply-systemd.log tests/integration/apply-tree.log: systemd/virt-sriov.service

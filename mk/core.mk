@@ -13,7 +13,8 @@ src_lib_libvirtsriov_a_SOURCES += \
 # virt-sriov-full, which runs every command, for the others.
 CLI_COMMON = src/cli/cli.h src/cli/main.c src/cli/cmd-vf.c src/cli/cmd-check.c src/cli/cmd-help.c \
 	src/cli/json-out.c src/cli/json-out.h src/cli/table-out.c src/cli/table-out.h \
-	src/cli/load.c src/cli/load.h src/cli/options.c src/cli/options.h
+	src/cli/load.c src/cli/load.h src/cli/options.c src/cli/options.h \
+	src/cli/save.c src/cli/save.h
 bin_PROGRAMS += virt-sriov
 virt_sriov_SOURCES = $(CLI_COMMON) src/cli/full.c
 virt_sriov_CPPFLAGS = $(AM_CPPFLAGS) -DVS_CLI_LEAN -DVS_CLI_FULL_PROGRAM='"$(pkglibexecdir)/virt-sriov-full"'
@@ -25,7 +26,7 @@ virt_sriov_full_SOURCES = $(CLI_COMMON) \
 	src/cli/cmd-xml.c src/cli/cmd-network.c \
 	src/cli/cmd-attach.c src/cli/cmd-detach.c \
 	src/cli/cmd-policy.c src/cli/cmd-plan.c src/cli/cmd-reconcile.c \
-	src/cli/cmd-apply.c src/cli/usage.c
+	src/cli/cmd-apply.c src/cli/cmd-capture.c src/cli/usage.c
 virt_sriov_full_LDADD = $(VS_LIBS)
 
 # The state directory's one owner: the hook's state files, attach's lock and

@@ -2,6 +2,8 @@
 # the benchmark, and the checks of its trees against the real lspci.
 noinst_PROGRAMS += tests/tools/gen-host-tree
 tests_tools_gen_host_tree_SOURCES = tests/tools/gen-host-tree.c src/lib/pciaddr.c src/lib/pciaddr.h
+# --vf-settings: the VF tables file of a captured host (src/lib/vftables.c)
+tests_tools_gen_host_tree_LDADD = $(top_builddir)/src/lib/libvirtsriov.a $(LIBNL_LIBS) $(JSONC_LIBS)
 
 GENERATOR_TESTS = \
 	tests/integration/gen-host-tree-args.sh \

@@ -3,6 +3,7 @@
 src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/pci.c src/lib/pci.h \
 	src/lib/inventory.c src/lib/inventory.h \
+	src/lib/vftables.c src/lib/vftables.h \
 	src/lib/vflocate.c src/lib/vflocate.h \
 	src/lib/vfset.c src/lib/vfset.h \
 	src/lib/indexset.c src/lib/indexset.h
@@ -39,3 +40,7 @@ tests/unit/test-pci.log tests/unit/test-inventory.log tests/unit/test-inventory-
 
 TESTS += tests/integration/list-json.sh tests/integration/names.sh
 dist_check_SCRIPTS += tests/integration/list-json.sh tests/integration/names.sh
+# virt-sriov capture: a generated host read back from its capture
+TESTS += tests/integration/capture-tree.sh
+dist_check_SCRIPTS += tests/integration/capture-tree.sh
+tests/integration/capture-tree.log: tests/tools/gen-host-tree$(EXEEXT)

@@ -141,6 +141,7 @@ struct json_object;
 int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _virConnect *conn,
 		     struct json_object *out);
 VS_CMD(apply);
+VS_CMD(capture);
 VS_CMD(help);
 
 /* The VF-count wait's progress line on stderr (cmd-numvfs.c), set on ctx

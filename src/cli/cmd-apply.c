@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "conf.h"
@@ -196,10 +197,16 @@ int vs_cmd_apply(struct vs_cli *cli, int argc, char **argv)
 	struct apply_run run = { .cli = cli };
 	struct vs_conf conf;
 	struct vs_error err = { 0 };
+	struct stat st;
 	int status = parse_args(cli, argc, argv, &a);
 
 	if (status != VS_EXIT_OK)
 		return vs_cli_stop(status);
+	/* nothing to apply is a mistake to say, not a success: the unit
+	 * does not start without the file (ConditionPathExists=) */
+	if (lstat(a.config, &st) < 0 && errno == ENOENT)
+		return vs_cli_fail(VS_EXIT_FAILURE, "apply: %s: no such file: nothing to apply (see virt-sriov.conf(5))",
+				   a.config);
 	if (vs_conf_load(a.config, &conf, &err) < 0)
 		return vs_cli_fail_err(&err, a.config);
 	status = apply_conf(&run, &a, &conf);

@@ -6,6 +6,7 @@
 #include "inventory.h"
 #include "json-out.h"
 #include "options.h"
+#include "save.h"
 #include "sriov.h"
 #include "vf-guard.h"
 #include "vfset.h"
@@ -15,6 +16,7 @@ struct bind_args {
 	bool force;
 	char **specs;
 	int n_specs;
+	struct vs_cli_save save;
 };
 
 struct vf_list {
@@ -42,6 +44,8 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct bind_arg
 		switch (c) {
 		case 'd': a->driver = g.arg; break;
 		case 'f': a->force = true; break;
+		case 's': a->save.save = true; break;
+		case 'C': a->save.config = g.arg; break;
 		}
 	}
 	if (c < 0)
@@ -165,6 +169,15 @@ static int bind_all(struct vs_cli *cli, const struct vf_list *l, const char *dri
 	return status;
 }
 
+static int save(const struct vs_host *host, struct bind_args *a)
+{
+	int r = VS_EXIT_OK;
+
+	for (int i = 0; i < a->n_specs && r == VS_EXIT_OK; i++)
+		r = vs_cli_save_vfs(&a->save, host, a->specs[i], "driver", a->driver);
+	return r == VS_EXIT_OK ? vs_cli_save_check(&a->save) : r;
+}
+
 int vs_cmd_bind(struct vs_cli *cli, int argc, char **argv)
 {
 	struct bind_args a = { 0 };
@@ -182,7 +195,12 @@ int vs_cmd_bind(struct vs_cli *cli, int argc, char **argv)
 	if (r == VS_EXIT_OK)
 		r = guard(cli, host, &l, a.force);
 	if (r == VS_EXIT_OK)
+		r = save(host, &a);
+	if (r == VS_EXIT_OK)
 		r = bind_all(cli, &l, a.driver);
+	if (r == VS_EXIT_OK)
+		r = vs_cli_save_finish(cli, &a.save);
+	vs_cli_save_free(&a.save);
 	free(l.refs);
 	vs_host_free(host);
 	return r;

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "conf.h"
 #include "inventory.h"
 #include "json-out.h"
 #include "options.h"
@@ -90,6 +91,26 @@ static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_rep
 	return vs_check_worst(rep) == VS_CHECK_FAIL ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
 
+/* VF counts, drivers or VF settings: what virt-sriov.service makes at boot
+ * (pools wait for libvirt: apply makes them when run with it). */
+static bool conf_has_setup(const char *path)
+{
+	struct vs_error err = { 0 };
+	struct vs_conf conf;
+	bool setup = false;
+
+	if (vs_conf_load(path, &conf, &err) < 0)
+		return false;
+	for (size_t i = 0; i < conf.n; i++) {
+		const struct vs_conf_section *s = &conf.sections[i];
+
+		setup |= s->numvfs >= 0 || s->autoprobe >= 0 || s->driver ||
+			 (s->kind == VS_CONF_VFS && s->settings_line > 0);
+	}
+	vs_conf_free(&conf);
+	return setup;
+}
+
 int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 {
 	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true };
@@ -98,7 +119,7 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 	struct vs_error scan_err = { 0 }, pci_err = { 0 };
 	struct vs_host *host = NULL;
 	struct vs_pci *pci = NULL;
-	char modules[PATH_MAX];
+	char modules[PATH_MAX], unit_dir[PATH_MAX];
 	struct utsname u;
 	int r = parse_args(cli, argc, argv);
 
@@ -114,6 +135,10 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 		snprintf(modules, sizeof(modules), "/lib/modules/%s", u.release);
 		ctx.modules_dir = modules;
 	}
+	if (conf_has_setup(vs_conf_path()))
+		ctx.setup_conf = vs_conf_path();
+	snprintf(unit_dir, sizeof(unit_dir), "%s/etc/systemd/system", cli->sysfs.root);
+	ctx.unit_dir = unit_dir;
 	r = run(cli, &ctx, &rep);
 	vs_check_report_free(&rep);
 	if (pci)

@@ -8,6 +8,7 @@
 #include "json-out.h"
 #include "load.h"
 #include "options.h"
+#include "save.h"
 #include "sriov.h"
 #include "vf-guard.h"
 #include "vfset.h"
@@ -17,6 +18,7 @@ struct numvfs_args {
 	long n;
 	bool no_autoprobe, force;
 	unsigned timeout_ms;
+	struct vs_cli_save save;
 };
 
 static void print_write(struct vs_sriov_ctx *ctx, const char *path, const char *value)
@@ -94,6 +96,8 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct numvfs_a
 		case 'A': a->no_autoprobe = true; break;
 		case 't': if (parse_timeout(g.arg, &a->timeout_ms) < 0) return VS_EXIT_USAGE; break;
 		case 'f': a->force = true; break;
+		case 's': a->save.save = true; break;
+		case 'C': a->save.config = g.arg; break;
 		}
 	}
 	if (c < 0)
@@ -158,6 +162,18 @@ static int apply(struct vs_cli *cli, const struct vs_pf *pf, const struct numvfs
 	return VS_EXIT_OK;
 }
 
+static int save(struct numvfs_args *a, const struct vs_pf *pf)
+{
+	char n[16];
+	int r;
+
+	snprintf(n, sizeof(n), "%ld", a->n);
+	r = vs_cli_save_pf(&a->save, pf, "numvfs", n);
+	if (r == VS_EXIT_OK && a->no_autoprobe)
+		r = vs_cli_save_pf(&a->save, pf, "drivers-autoprobe", "no");
+	return r == VS_EXIT_OK ? vs_cli_save_check(&a->save) : r;
+}
+
 int vs_cmd_numvfs(struct vs_cli *cli, int argc, char **argv)
 {
 	struct numvfs_args a = { 0 };
@@ -179,7 +195,12 @@ int vs_cmd_numvfs(struct vs_cli *cli, int argc, char **argv)
 	else
 		r = guard(cli, host, pf, &a);
 	if (r == VS_EXIT_OK)
+		r = save(&a, pf);
+	if (r == VS_EXIT_OK)
 		r = apply(cli, pf, &a);
+	if (r == VS_EXIT_OK)
+		r = vs_cli_save_finish(cli, &a.save);
+	vs_cli_save_free(&a.save);
 	vs_host_free(host);
 	return r;
 }

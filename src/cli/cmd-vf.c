@@ -12,6 +12,7 @@
 #include "load.h"
 #include "netlink.h"
 #include "options.h"
+#include "save.h"
 #include "vfctl.h"
 #include "vfset.h"
 
@@ -20,7 +21,11 @@ struct vf_args {
 	struct vs_vf_config tmpl;
 	char **sets;
 	int nsets;
+	struct vs_cli_save save;
 };
+
+/* The ids of main.c's option table */
+enum { OPT_SAVE = 's', OPT_CONFIG = 'C' };
 
 /* argv[0] is "vf", argv[1] the verb (main.c found it: cli->cmd). */
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args *a)
@@ -34,6 +39,13 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct vf_args 
 	vs_cli_getopt_init(&g, cli, argc - 1, argv + 1);
 	vs_vf_config_init(&a->tmpl, 0);
 	while ((c = vs_cli_getopt(&g)) > 0) {
+		if (c == OPT_SAVE || c == OPT_CONFIG) {
+			if (c == OPT_SAVE)
+				a->save.save = true;
+			else
+				a->save.config = g.arg;
+			continue;
+		}
 		r = vs_cli_parse_setting(&a->tmpl, g.name, g.arg, what);
 		if (r != VS_EXIT_OK)
 			return r;
@@ -309,6 +321,34 @@ static int apply_all(const struct vs_cli *cli, bool reset, const struct vs_vfctl
 	return status;
 }
 
+/* ---- --save: [vfs VFSET] gets the settings as the table names them ---- */
+
+struct save_one {
+	struct vs_cli_save *save;
+	const struct vs_host *host;
+	const char *spec;
+};
+
+static int save_setting(const struct vs_vf_field *f, const char *value, void *data)
+{
+	struct save_one *o = data;
+
+	return vs_cli_save_vfs(o->save, o->host, o->spec, f->name, value) == VS_EXIT_OK ? 0 : -EINVAL;
+}
+
+static int save(struct vf_args *a, const struct vs_host *host)
+{
+	if (!a->save.save)
+		return VS_EXIT_OK;
+	for (int i = 0; i < a->nsets; i++) {
+		struct save_one o = { &a->save, host, a->sets[i] };
+
+		if (vs_vf_config_foreach(&a->tmpl, save_setting, &o) < 0)
+			return VS_EXIT_FAILURE;
+	}
+	return vs_cli_save_check(&a->save);
+}
+
 static int run(struct vs_cli *cli, struct vf_args *a)
 {
 	_cleanup_free_ struct vs_vf_ref *refs = NULL;
@@ -330,7 +370,12 @@ static int run(struct vs_cli *cli, struct vf_args *a)
 		r = vs_cli_fail(VS_EXIT_USAGE, "vf set: --mac names %zu VFs: one MAC cannot go to several VFs",
 				count_vfs(plans, nplans));
 	if (r == VS_EXIT_OK)
+		r = save(a, host);
+	if (r == VS_EXIT_OK)
 		r = cli->dry_run ? dry_run(cli, a->reset, plans, nplans) : apply_all(cli, a->reset, plans, nplans);
+	if (r == VS_EXIT_OK && !a->reset)
+		r = vs_cli_save_finish(cli, &a->save);
+	vs_cli_save_free(&a->save);
 	vs_vfctl_plans_free(plans, nplans);
 	vs_host_free(host);
 	return r;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "json-out.h"
 #include "options.h"
 #include "sriov.h"
@@ -24,11 +25,18 @@
 /* the help of numvfs --timeout and apply --timeout says so */
 _Static_assert(VS_NUMVFS_TIMEOUT_MS == 10000, "default timeout 10 s");
 
+/* --save of numvfs, bind and vf set (save.h) */
+#define SAVE_OPTS \
+	{ "save", 's', 0, NULL, "also write the change into virt-sriov.conf, for apply at boot", 0 }, \
+	{ "config", 'C', 0, "FILE", "the file --save writes (default " VS_CONF_DEFAULT_PATH \
+	  "; $VIRT_SRIOV_CONF too)", 0 }
+
 static const struct vs_opt numvfs_opts[] = {
 	{ "no-autoprobe", 'A', 0, NULL, "sriov_drivers_autoprobe=0 first: new VFs stay unbound", 0 },
 	{ "timeout", 't', 0, "SEC", "how long to wait for the VFs (1-3600, default 10)", 0 },
 	{ "force", 'f', 'f', NULL, "go on although a guest uses one of the VFs, or although libvirt cannot "
 	  "be asked while VFs are on vfio-pci", 0 },
+	SAVE_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -36,6 +44,12 @@ static const struct vs_opt bind_opts[] = {
 	{ "driver", 'd', 'd', "vfio-pci|host|NAME", "the driver; host: the PF's VF driver", 0 },
 	{ "force", 'f', 'f', NULL, "go on although a guest uses the VF, or although libvirt cannot be asked "
 	  "while the VF is on vfio-pci", 0 },
+	SAVE_OPTS,
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
+static const struct vs_opt vf_set_opts[] = {
+	SAVE_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -43,7 +57,7 @@ static const struct vs_command vf_verbs[] = {
 	{ "vf set", NULL, "VFSET... SETTINGS", "set VF settings, one request per PF",
 	  "VFSET: a VF (address, short address, netdev, PF#N) or PF#0-3,7; see NAMES in\n"
 	  "virt-sriov(1).  Settings that already have the wanted value are not sent.\n",
-	  NULL, VS_NEED_NETLINK | VS_LOCAL | VS_TAKES_DRY_RUN | VS_TAKES_SETTINGS, NULL },
+	  vf_set_opts, VS_NEED_NETLINK | VS_LOCAL | VS_TAKES_DRY_RUN | VS_TAKES_SETTINGS, NULL },
 	{ "vf reset", NULL, "VFSET...", "spoofchk on, trust off, MAC/VLAN cleared",
 	  "Spoof check on, trust off, VLAN 0, link state auto, rates 0, MAC cleared.\n",
 	  NULL, VS_NEED_NETLINK | VS_LOCAL | VS_TAKES_DRY_RUN, NULL },
@@ -219,6 +233,12 @@ const struct vs_command vs_commands[] = {
 	  "(see reconcile), static VF settings, pools: one line per change.\n",
 	  apply_opts, VS_NEED_SYSFS | VS_NEED_NETLINK | VS_NEED_STATE | VS_NEED_LIBVIRT | VS_LOCAL |
 	  VS_TAKES_DRY_RUN, NULL },
+	{ "capture", FULL(vs_cmd_capture), "DIR", "this host's SR-IOV state, for --sysfs-root DIR",
+	  "Copy this host's SR-IOV state into DIR (a new or empty directory): the sysfs\n"
+	  "files virt-sriov reads, with their layout and links, and the PFs' VF tables\n"
+	  "from rtnetlink in DIR/virt-sriov/vfs.json.  `virt-sriov --sysfs-root DIR list`\n"
+	  "then shows this host as it was: attach DIR (as a tar file) to a bug report.\n",
+	  NULL, VS_LOCAL, NULL },
 	{ "help", vs_cmd_help, "[COMMAND [VERB]]", "this overview, or COMMAND's help", NULL, help_opts, 0, NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL },
 };

@@ -1,7 +1,9 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "pciaddr.h"
@@ -506,6 +508,46 @@ static int check_autoprobe(const struct vs_check_ctx *ctx, struct vs_check_repor
 	return r;
 }
 
+/* ---- the boot unit ---- */
+
+/* Enabled the systemd way: a symlink in some TARGET.wants/ (read here, no
+ * systemctl: it may not run in a container or on a captured tree). */
+static bool unit_enabled(const char *unit_dir, const char *unit, char *where, size_t len)
+{
+	DIR *d = opendir(unit_dir);
+	struct dirent *de;
+	char path[PATH_MAX];
+	struct stat st;
+	bool found = false;
+
+	while (d && !found && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n < 6 || strcmp(de->d_name + n - 6, ".wants") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", unit_dir, de->d_name, unit);
+		found = lstat(path, &st) == 0;
+		if (found)
+			snprintf(where, len, "%s", path);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static int check_unit(const struct vs_check_ctx *ctx, struct vs_check_report *rep, const struct check_def *def)
+{
+	char where[PATH_MAX];
+
+	if (!ctx->setup_conf || !ctx->unit_dir)
+		return 0;
+	if (unit_enabled(ctx->unit_dir, "virt-sriov.service", where, sizeof(where)))
+		return add(rep, def, VS_CHECK_PASS, NULL, NULL, "virt-sriov.service is enabled (%s)", where);
+	return add(rep, def, VS_CHECK_WARN, NULL, "systemctl enable virt-sriov.service",
+		   "%s asks for host setup (VF counts, drivers or VF settings) but virt-sriov.service is not enabled "
+		   "(no %s/*.wants/virt-sriov.service): it is not made again at boot", ctx->setup_conf, ctx->unit_dir);
+}
+
 static const struct check_def checks[] = {
 	{ "iommu-acpi", "Checking for device assignment IOMMU support", check_iommu_acpi },
 	{ "iommu-groups", "Checking if IOMMU is enabled by kernel", check_iommu_groups },
@@ -516,6 +558,7 @@ static const struct check_def checks[] = {
 	{ "acs", "Checking ACS on the path to the root port", check_acs },
 	{ "iommu-group-sharing", "Checking VFs have IOMMU groups of their own", check_groups },
 	{ "autoprobe", "Checking sriov_drivers_autoprobe", check_autoprobe },
+	{ "boot-unit", "Checking virt-sriov.service makes the host setup at boot", check_unit },
 };
 
 int vs_check_run(const struct vs_check_ctx *ctx, struct vs_check_report *rep)

@@ -38,6 +38,13 @@ struct vs_check_ctx {
 	/* Live host only: /lib/modules/$(uname -r), where an unloaded vfio-pci
 	 * module is looked for.  NULL on a captured or generated tree. */
 	const char *modules_dir;
+	/* virt-sriov.conf when it asks for host setup (VF counts, drivers, VF
+	 * settings), NULL otherwise; unit_dir: where systemd keeps the enabled
+	 * units (/etc/systemd/system, under the root of a captured tree):
+	 * virt-sriov.service must be in one of its *.wants/ for the setup to
+	 * be made at boot. */
+	const char *setup_conf;
+	const char *unit_dir;
 };
 
 /* Run every check.  Returns 0 or -ENOMEM; check failures are results. */

@@ -16,6 +16,7 @@
 #include "netlink.h"
 #include "pci.h"
 #include "vflocate.h"
+#include "vftables.h"
 
 #define DEVICES "/sys/bus/pci/devices"
 
@@ -23,6 +24,9 @@ struct scan {
 	const struct vs_scan_opts *opts;
 	struct vs_host *host;
 	struct vs_pci *pci;          /* NULL when libpci could not be opened */
+	char vf_tables[PATH_MAX];    /* a captured tree's VF tables (vftables.h), read
+					instead of rtnetlink when nl asks for the
+					settings; "" none */
 };
 
 int vs_host_warn(struct vs_host *host, const char *fmt, ...)
@@ -484,8 +488,14 @@ static void read_vf_configs(struct scan *sc, struct vs_pf *pf)
 		vs_host_warn(sc->host, "PF %s has no netdev: settings of its %zu VFs are unknown", pf->address, expected);
 		return;
 	}
-	r = vs_nl_get_vfs(sc->opts->nl, pf->netdev, &list, &nerr);
-	if (r == -ENODEV)
+	if (sc->vf_tables[0])
+		r = vs_vftables_read(sc->vf_tables, pf->netdev, &list, &nerr);
+	else
+		r = vs_nl_get_vfs(sc->opts->nl, pf->netdev, &list, &nerr);
+	if (r == -ENODEV && sc->vf_tables[0])
+		vs_host_warn(sc->host, "PF %s (%s): not in %s: settings of its %zu VFs are unknown", pf->netdev,
+			     pf->address, sc->vf_tables, expected);
+	else if (r == -ENODEV)
 		vs_host_warn(sc->host, "PF %s (%s): the kernel has no netdev %s: settings of its %zu VFs are unknown",
 			     pf->netdev, pf->address, pf->netdev, expected);
 	else if (r < 0)
@@ -755,6 +765,9 @@ int vs_inventory_scan(const struct vs_scan_opts *opts, struct vs_host **out, str
 	struct vs_error perr = { 0 };
 	char **devs = NULL;
 	int r;
+
+	if (vs_vftables_find(opts->sysfs, sc.vf_tables, sizeof(sc.vf_tables)) < 0)
+		sc.vf_tables[0] = '\0';
 
 	r = vs_sysfs_list(opts->sysfs, &devs, DEVICES);
 	if (r < 0)

@@ -163,10 +163,12 @@ run_conf r730 -c "test://$W/guests.xml" apply -n
 [ "$rc" -eq 0 ] || fail "held VF settings: exit $rc: $(cat "$W/err")"
 grep -q "^em1#1 " "$W/out" && ! grep -q "^em1#2 " "$W/out" || fail "held VF settings: $(cat "$W/out")"
 
-# --- no configuration file: nothing to do
+# --- no configuration file: an error naming it (the unit does not start
+# without the file: ConditionPathExists=)
 rm -f "$W/c.conf"
 run_conf r730 apply --no-libvirt
-[ "$rc" -eq 0 ] && [ ! -s "$W/out" ] || fail "no file: exit $rc: $(cat "$W/out" "$W/err")"
+[ "$rc" -eq 1 ] && [ ! -s "$W/out" ] && grep -q "$W/c.conf: no such file" "$W/err" ||
+	fail "no file: exit $rc: $(cat "$W/out" "$W/err")"
 
 # --- leftover hook state (a guest whose release never ran): the fake hook
 # saves it for em1#0, then apply puts it back before anything else

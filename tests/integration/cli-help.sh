@@ -160,7 +160,7 @@ END {
 		n = split(body[e], o, " ")
 		m = split(entry_leaves[e], ls, "|")
 		for (i = 1; i <= n; i++) {
-			ok = o[i] in common
+			ok = (o[i] in common) || (o[i] in global)
 			for (j = 1; j <= m; j++)
 				ok = ok || ((ls[j], o[i]) in own) || ((ls[j] in takes_settings) && (o[i] in setting))
 			if (!ok) bad("the entry of " substr(entry_leaves[e], 2) " names " o[i] ", which none takes")
@@ -185,10 +185,10 @@ awk '/^Commands$/ { getline; if ($0 ~ /^---/) on = 1; next }
 	on && /^    / && !/^    virt-sriov / { sub(/^    /, ""); print }' "$top_srcdir/README" >"$W/readme"
 [ -s "$W/overview" ] || fail "no Commands: in --help"
 cmp -s "$W/overview" "$W/readme" || { diff "$W/overview" "$W/readme" >&2 || true; fail "README's Commands differ from --help's"; }
-# and each synopsis names only options its command takes
+# and each synopsis names only options its command takes (or global ones)
 while read -r cmd; do
 	sed -n "s/^$cmd //p" "$W/overview" | grep -o -- '--[a-z-]*' | while read -r opt; do
-		grep -q "^$cmd	$opt	" "$W/options" || fail "the synopsis of $cmd names $opt, which it does not take"
+		grep -q -e "^$cmd	$opt	" -e "^virt-sriov	$opt	global" "$W/options" || fail "the synopsis of $cmd names $opt, which it does not take"
 	done
 done <"$W/leaves"
 

@@ -129,6 +129,8 @@ reconcile|0||-n reconcile
 reconcile|0||reconcile
 apply|*||-n apply --no-libvirt --config $W/apply.conf
 apply|*||apply --config $W/apply.conf
+capture|0||capture $W/capture
+capture|1||capture $W/capture
 help|0||help
 help|0||help vf"
 echo "$cases" >"$W/cases"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fake-kernel.h"
+#include "vftables.h"
 #include "vfconfig.h"
 #include "fake-nl.h"
 
@@ -307,21 +308,26 @@ static uint32_t refuse_bits(const char *setting)
 
 static int load_pf(struct fake_kernel *k, const char *name, json_object *arr, json_object *refuse)
 {
-	size_t n = json_object_array_length(arr);
-	struct fk_pf *pf = fk_add_pf(k, name, n);
+	struct vs_pf_vf_list l;
+	struct vs_error err = { 0 };
+	struct fk_pf *pf;
 	json_object *why;
 
-	if (!pf || n > FK_MAX_VFS)
-		return -E2BIG;
-	for (size_t i = 0; i < n; i++) {
-		json_object *v = json_object_array_get_idx(arr, i), *ix;
-		struct vs_vf_config c = { .index = (int)i };
-
-		if (!json_object_object_get_ex(v, "index", &ix) || json_object_get_int(ix) != (int)i ||
-		    vs_vf_config_from_json(v, &c) < 0)
+	/* the one reader of VF tables files (a captured host's too) */
+	if (vs_vftables_parse(arr, k->path, name, &l, &err) < 0)
+		return -EINVAL;
+	pf = l.n <= FK_MAX_VFS ? fk_add_pf(k, name, l.n) : NULL;
+	for (size_t i = 0; pf && i < l.n; i++) {
+		/* the kernel's table: VF i at position i */
+		if (l.vfs[i].index != (int)i) {
+			vs_pf_vf_list_free(&l);
 			return -EINVAL;
-		vf_from_config(&pf->vfs[i], &c);
+		}
+		vf_from_config(&pf->vfs[i], &l.vfs[i]);
 	}
+	vs_pf_vf_list_free(&l);
+	if (!pf)
+		return -E2BIG;
 	if (refuse && json_object_object_get_ex(refuse, name, &why))
 		pf->refuse = refuse_bits(json_object_get_string(why));
 	return 0;

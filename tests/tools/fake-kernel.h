@@ -15,7 +15,8 @@
  * runs it, and for tests that run it several times):
  *   { "em1": [ { "index": 0, "mac": "...", "spoofchk": true, ... }, ... ],
  *     "_refuse": { "em1": "trust" } }
- * with the keys of `list --json`; a key a VF lacks is a value its driver
+ * with the keys of `list --json` (the format of vftables.h, read by its
+ * vs_vftables_parse); a key a VF lacks is a value its driver
  * does not report.  The file is read before and written after every
  * request; each RTM_SETLINK appends "SETLINK PF N" (N VF entries) to
  * FILE.log.  With $VIRT_SRIOV_FAKE_SET_KERNEL set, RTM_SETLINK goes to the

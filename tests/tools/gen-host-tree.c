@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "pciaddr.h"
+#include "vftables.h"
 
 #define CFG_SIZE 4096
 #define NAME_MAX_ 32
@@ -90,6 +91,7 @@ struct gen {
 	struct dev *devs;
 	size_t n_devs, alloc;
 	bool iommu, vfio_pci;
+	bool vf_settings;       /* --vf-settings: OUTDIR/virt-sriov/vfs.json */
 	int next_ifindex;
 };
 
@@ -1082,9 +1084,45 @@ static void write_nsim(struct gen *g, const struct nsim *n)
 
 /* ---------- main ---------- */
 
+/* The VF tables a kernel would report for the tree's PFs (a captured
+ * host's, vftables.h): the driver's defaults, each VF netdev's MAC (an
+ * all-zero MAC for a VF without one: on vfio-pci). */
+static void add_vf_entry(const struct gen *g, json_object *tables, const struct dev *d)
+{
+	const struct dev *pf = &g->devs[d->pf];
+	char mac[32] = "00:00:00:00:00:00";
+	struct vs_error err = { 0 };
+	struct vs_vf_config c;
+	FILE *in;
+
+	if (d->netdev[0] && (in = fopen(P(g, "sys/%s/net/%s/address", d->rel, d->netdev), "r"))) {
+		if (!fgets(mac, sizeof(mac), in))
+			snprintf(mac, sizeof(mac), "00:00:00:00:00:00");
+		mac[strcspn(mac, "\n")] = '\0';
+		fclose(in);
+	}
+	vs_vf_config_reset(&c, d->vfn);
+	if (vs_vf_config_parse(&c, "mac", mac, &err) < 0 || vs_vftables_add(tables, pf->netdev, &c) < 0)
+		die(1, "VF table of %s: %s", pf->netdev, err.msg);
+}
+
+static void write_vf_tables(const struct gen *g)
+{
+	json_object *tables = vs_vftables_new();
+	struct vs_error err = { 0 };
+
+	for (size_t i = 0; i < g->n_devs; i++)
+		if (g->devs[i].kind == K_VF && g->devs[g->devs[i].pf].netdev[0])
+			add_vf_entry(g, tables, &g->devs[i]);
+	mkdir_p(P(g, "virt-sriov"));
+	if (vs_vftables_write(tables, P(g, "virt-sriov/vfs.json"), &err) < 0)
+		die(1, "%s", err.msg);
+	json_object_put(tables);
+}
+
 static void usage(FILE *f)
 {
-	fputs("Usage: gen-host-tree [--profile NAME]... [--pf SPEC]... [--netdevsim NSIM]... [--no-iommu] [--no-vfio-pci] OUTDIR\n"
+	fputs("Usage: gen-host-tree [--profile NAME]... [--pf SPEC]... [--netdevsim NSIM]... [--no-iommu] [--no-vfio-pci] [--vf-settings] OUTDIR\n"
 	      "Write a generated Linux sysfs host tree under OUTDIR (sys/, proc/cmdline).\n\n"
 	      "Profiles:\n", f);
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
@@ -1096,6 +1134,8 @@ static void usage(FILE *f)
 	fputs("  (offset/stride default 128/4 as on an I350; VFs get netdevs only with vfnetdev=)\n"
 	      "\n--no-iommu: no DMAR table, IOMMU groups or intel_iommu=on\n"
 	      "--no-vfio-pci: no vfio-pci driver directory (unless a device uses it)\n"
+	      "--vf-settings: the PFs' VF tables as a kernel reports them (the driver's defaults,\n"
+	      "    each VF netdev's MAC) in OUTDIR/virt-sriov/vfs.json, as virt-sriov capture writes them\n"
 	      "--netdevsim ID,numvfs=N,netdev=NAME[,max=M]: a netdevsim device netdevsimID (not PCI) with\n"
 	      "    sriov_numvfs N, its PF netdev NAME, and debugfs netdevsim/netdevsimID/max_vfs M\n"
 	      "    (default: N, at least 4); its VFs have no devices and no PCI addresses\n"
@@ -1107,7 +1147,7 @@ static void parse_args(struct gen *g, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "profile", required_argument, NULL, 'p' }, { "pf", required_argument, NULL, 'f' },
 		{ "no-iommu", no_argument, NULL, 'I' }, { "no-vfio-pci", no_argument, NULL, 'V' },
-		{ "netdevsim", required_argument, NULL, 'N' },
+		{ "netdevsim", required_argument, NULL, 'N' }, { "vf-settings", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	int c;
 
@@ -1118,6 +1158,7 @@ static void parse_args(struct gen *g, int argc, char **argv)
 		case 'I': g->iommu = false; break;
 		case 'V': g->vfio_pci = false; break;
 		case 'N': add_nsim(g, optarg); break;
+		case 'S': g->vf_settings = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -1148,6 +1189,8 @@ int main(int argc, char **argv)
 		write_dev(&g, i);
 	for (size_t i = 0; i < g.n_nsims; i++)
 		write_nsim(&g, &g.nsims[i]);
+	if (g.vf_settings)
+		write_vf_tables(&g);
 	free(g.nsims);
 	free(g.devs);
 	free(g.specs);

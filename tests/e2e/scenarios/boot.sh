@@ -15,13 +15,21 @@ running=$(virsh list --name | grep -v '^$' | tr '\n' ' ')
 # The image's file (the hook's gates) plus the host setup keys: 7 VFs on
 # eth0 and the pool made from them (autostart is apply's default; said
 # here all the same). Sections may not be repeated, so the keys go into
-# the existing [pf eth0] and [pool sriov-eth0].
+# the existing [pf eth0] and [pool sriov-eth0]. The VF count and a static
+# VF setting (trust on VF 6) are saved by the commands themselves (--save),
+# as an admin who fixed the host by hand keeps it.
 cp "$CONF" /tmp/vs.conf.orig
 awk -v pool="[pool $POOL]" '
 	{ print }
-	$0 == "[pf eth0]" { print "numvfs = 7" }
 	$0 == pool { print "pf = eth0"; print "autostart = yes" }' /tmp/vs.conf.orig >"$CONF"
+if vs numvfs $PF 7 --save >/tmp/save.out && vs vf set "$PF#6" --trust on --save >>/tmp/save.out; then
+	pass "numvfs --save, vf set --save ($(tr '\n' ' ' </tmp/save.out))"
+else
+	fail "numvfs --save, vf set --save" "$(vs_stderr)"
+fi
 expect_eq "virt-sriov.conf has the host setup keys" "$(grep -cE '^(numvfs = 7|pf = eth0|autostart = yes)$' "$CONF")" 3
+expect_eq "vf set --save: [vfs $PF#6] trust = on at the end" "$(tail -n 2 "$CONF" | tr '\n' ' ')" "[vfs $PF#6] trust = on "
+expect_eq "--save kept the image's comments" "$(grep -c '^#' "$CONF")" "$(grep -c '^#' /tmp/vs.conf.orig)"
 
 # Once by hand with libvirt running, as virt-sriov.conf(5) says: the pool
 # is defined (here it was already, by network apply) and autostarted.
@@ -97,6 +105,8 @@ if sim_reboot "with apply"; then
 	expect_eq "sysfs: sriov_numvfs of $PF is 7" "$(cat "$pf/sriov_numvfs")" 7
 	expect_eq "sysfs: 7 virtfn links" "$(vf_count "$pf")" 7
 	expect_eq "ip: $PF reports 7 VFs" "$(vfs_now | wc -l)" 7
+	expect_match "ip: the --save'd trust on of VF 6 survived the reboot" "$(vf_line 6)" 'trust on'
+	expect_match "ip: VF 5 (nothing saved) has trust off" "$(vf_line 5)" 'trust off'
 	wait_for 20 sh -c "[ \$(ls -d $pf/virtfn*/net/* 2>/dev/null | wc -l) -eq 7 ]" &&
 		pass "sysfs: 7 igbvf netdevs" || fail "sysfs: 7 igbvf netdevs" "$(ls -d "$pf"/virtfn*/net/* 2>&1 | tr '\n' ' ')"
 	if vs apply --no-libvirt >/tmp/apply2.out; then
@@ -124,8 +134,9 @@ if sim_reboot "with apply"; then
 fi
 
 # What the other scenarios expect: the image's file, 7 VFs with their
-# netdevs' MACs in the PF's table, the pool active.
+# netdevs' MACs in the PF's table (VF 6 trusted no more), the pool active.
 cp /tmp/vs.conf.orig "$CONF"
+vs vf set "$PF#6" --trust off >/dev/null || fail "vf set $PF#6 --trust off" "$(vs_stderr)"
 virsh -q version >/dev/null 2>&1 || start_libvirtd
 ensure_pool
 pool_active || fail "$POOL active again at the end" "$(virsh net-info $POOL 2>&1 | tr '\n' ' ')"

@@ -113,6 +113,20 @@ if require_command bind; then
 	expect_match "VF 0 has a netdev again" "$(dev_netdev "$v0")" '.'
 fi
 
+# capture: this host read back from its snapshot (sysfs files and the VF
+# tables rtnetlink reports) prints the same inventory, VF settings included.
+if has_command capture; then
+	check "capture /tmp/cap" vs capture /tmp/cap
+	vs --json list >/tmp/live.json
+	"$VIRT_SRIOV" --sysfs-root /tmp/cap --json list >/tmp/cap.json 2>/dev/null
+	if cmp -s /tmp/live.json /tmp/cap.json; then
+		pass "list --json of the capture is the live host's"
+	else
+		fail "list --json of the capture is the live host's" "$(diff /tmp/live.json /tmp/cap.json 2>&1 | head -n 8)"
+	fi
+	expect_match "the capture's VF tables name $PF" "$(cat /tmp/cap/virt-sriov/vfs.json)" "\"$PF\""
+fi
+
 if has_command numvfs; then
 	check "numvfs $PF 0" vs numvfs "$PF" 0
 	expect_eq "sysfs sriov_numvfs after numvfs 0" "$(cat "$pf/sriov_numvfs")" 0
