@@ -129,9 +129,10 @@ static int list_opt(const struct vs_opt *o, bool setting, void *data)
 	return 0;
 }
 
-/* The listings for scripts (the tests, the bash completion), tab-separated,
- * printed from the same tables as the help, so that nothing reading them
- * keeps its own copy of the commands:
+/* The listings for scripts (the tests, the bash completion), tab-separated
+ * so that a shell reads them without a JSON parser (`--json help` has the
+ * commands too), printed from the same tables as the help, so that nothing
+ * reading them keeps its own copy of the commands:
  *
  * `help --options`: every option of every command, one per line:
  *     COMMAND\t--NAME\tKIND\t-X\tARG
