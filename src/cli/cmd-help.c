@@ -1,7 +1,8 @@
 /* virt-sriov help [COMMAND [VERB]], COMMAND --help and the overview: all
  * made from the command table (main.c) and its option tables, the same
  * ones getopt reads (options.c), so that the help cannot drift from what
- * is taken.  `help --options` lists every option for the tests. */
+ * is taken.  `help --options` and `help --commands` list them for scripts
+ * (see list_options). */
 #include "config.h"
 
 #include <string.h>
@@ -117,7 +118,7 @@ static void list_opt_line(const char *cmd, const struct vs_opt *o, const char *k
 {
 	char s[3] = { '-', o->short_name, '\0' };
 
-	printf("%s\t--%s\t%s\t%s\n", cmd, o->name, kind, o->short_name ? s : "");
+	printf("%s\t--%s\t%s\t%s\t%s\n", cmd, o->name, kind, o->short_name ? s : "", o->arg ? o->arg : "");
 }
 
 static int list_opt(const struct vs_opt *o, bool setting, void *data)
@@ -128,9 +129,24 @@ static int list_opt(const struct vs_opt *o, bool setting, void *data)
 	return 0;
 }
 
-/* Every option of every command, one per line: "COMMAND\t--NAME\tKIND\t-X"
- * (KIND: global, own, setting or common, the ones every command takes;
- * -X: the short form, or nothing). */
+/* The listings for scripts (the tests, the bash completion), tab-separated
+ * so that a shell reads them without a JSON parser (`--json help` has the
+ * commands too), printed from the same tables as the help, so that nothing
+ * reading them keeps its own copy of the commands:
+ *
+ * `help --options`: every option of every command, one per line:
+ *     COMMAND\t--NAME\tKIND\t-X\tARG
+ *   COMMAND: the command or verb ("vf set"), "virt-sriov" for the global ones;
+ *   KIND: global, own, setting (a VF setting, vs_vf_fields[]) or common (the
+ *   ones every command takes); -X: the short form, or nothing; ARG: what it
+ *   takes, as the help shows it ("SEC", "on|off", "ID[:QOS[:PROTO]]"), or
+ *   nothing for a flag.
+ *
+ * `help --commands`: every command without verbs and every verb, one per
+ * line, in the overview's order:
+ *     NAME\tSYNOPSIS
+ *   NAME: "list", "vf set"; SYNOPSIS: what follows it in its usage line
+ *   ("VFSET... SETTINGS"), possibly empty. */
 static void list_options(void)
 {
 	for (const struct vs_opt *o = vs_global_opts; o->name; o++)
@@ -143,20 +159,35 @@ static void list_options(void)
 	}
 }
 
+static void list_commands(void)
+{
+	for (const struct vs_command *c = vs_commands; c->name; c++) {
+		for (const struct vs_command *v = c->verbs; v && v->name; v++)
+			printf("%s\t%s\n", v->name, v->args);
+		if (!c->verbs)
+			printf("%s\t%s\n", c->name, c->args);
+	}
+}
+
 /* *cmd: the command (or verb) asked about, NULL for the overview. */
 static int parse_args(struct vs_cli *cli, int argc, char **argv, const struct vs_command **cmd)
 {
 	struct vs_getopt g;
-	bool options = false;
+	bool options = false, commands = false;
 	int c;
 
 	vs_cli_getopt_init(&g, cli, argc, argv);
-	while ((c = vs_cli_getopt(&g)) > 0)
+	while ((c = vs_cli_getopt(&g)) > 0) {
 		options |= c == VS_OPT_OPTIONS;
+		commands |= c == VS_OPT_COMMANDS;
+	}
 	if (c < 0)
 		return g.status;
-	if (options && g.npos == 0) {
-		list_options();
+	if ((options || commands) && g.npos == 0) {
+		if (commands)
+			list_commands();
+		if (options)
+			list_options();
 		return VS_EXIT_DONE;
 	}
 	*cmd = g.npos ? vs_cli_find(g.pos[0], g.npos > 1 ? g.pos[1] : NULL) : NULL;

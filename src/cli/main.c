@@ -189,7 +189,8 @@ static const struct vs_opt apply_opts[] = {
 
 static const struct vs_opt help_opts[] = {
 	{ "options", VS_OPT_OPTIONS, 0, NULL, "every option of every command, one per line: the command, the "
-	  "option, global, own, setting or common (every command's), its short form", 0 },
+	  "option, global, own, setting or common (every command's), its short form, its argument", 0 },
+	{ "commands", VS_OPT_COMMANDS, 0, NULL, "every command and verb, one per line: its name and synopsis", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The bash completion (completions/virt-sriov) with bash-completion's own
 # helpers, as an interactive bash would run it on TAB: commands, options
-# (read from the program's help), option values, PFs, VFs and PF#N from a
-# generated host tree, guests and networks from libvirt's test driver.
+# (read from `help --commands` and `help --options`), option values, PFs,
+# VFs and PF#N from a generated host tree, guests and networks from
+# libvirt's test driver.
 set -eu
 . "${top_srcdir:?}/tests/integration/lib.sh"
 
@@ -44,6 +45,13 @@ comp "virt-sriov policy "
 comp "virt-sriov -c test:///default attach "
 comp "virt-sriov -c test:///default policy set test --network "
 comp "virt-sriov help "
+comp "virt-sriov help vf "
+comp "virt-sriov help --"
+comp "virt-sriov policy set --"
+comp "virt-sriov vf set --trust "
+comp "virt-sriov vf set --link-state "
+comp "virt-sriov vf set --vlan 5 p2p1#"
+comp "virt-sriov -c test:///default network remove "
 BASH
 	fail "bash: $(cat "$W/err")"
 cat "$W/replies"
@@ -63,7 +71,7 @@ grep -q "not registered" "$W/replies" && fail "complete -p virt-sriov: not regis
 
 # every command of the table, and only commands
 has "virt-sriov " list show check numvfs bind vf xml network attach detach policy plan reconcile apply help
-[ "$(got "virt-sriov " | wc -w)" = "$("$VIRT_SRIOV" --help | sed -n '/^Commands:/,/^$/p' | grep -c '^  [a-z]')" ] ||
+[ "$(got "virt-sriov " | wc -w)" = "$("$VIRT_SRIOV" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\).*/\1/p' | sort -u | wc -l)" ] ||
 	fail "'virt-sriov <TAB>': $(got "virt-sriov ")"
 has "virt-sriov --" --connect --sysfs-root --json --dry-run
 has "virt-sriov vf " set reset
@@ -85,6 +93,17 @@ has "virt-sriov policy " show set clear
 if command -v virsh >/dev/null 2>&1; then
 	has "virt-sriov -c test:///default attach " test
 	has "virt-sriov -c test:///default policy set test --network " default
+	has "virt-sriov -c test:///default network remove " default
 fi
 has "virt-sriov help " list vf policy
+[ "$(got "virt-sriov help vf ")" = "set reset" ] || fail "help vf <TAB>: $(got "virt-sriov help vf ")"
+has "virt-sriov help --" --options --commands
+has "virt-sriov policy set --" --force --network --vf --guest-mac --trust --spoofchk
+hasnt "virt-sriov policy set --" --interface
+[ "$(got "virt-sriov vf set --trust ")" = "on off" ] || fail "--trust values: $(got "virt-sriov vf set --trust ")"
+[ "$(got "virt-sriov vf set --link-state ")" = "auto enable disable" ] ||
+	fail "--link-state values: $(got "virt-sriov vf set --link-state ")"
+# an option's argument is no positional
+[ "$(got "virt-sriov vf set --vlan 5 p2p1#")" = "p2p1#0 p2p1#1 p2p1#2 p2p1#3" ] ||
+	fail "--vlan 5 p2p1#<TAB>: $(got "virt-sriov vf set --vlan 5 p2p1#")"
 finish "bash completion"
