@@ -57,7 +57,7 @@ uninstall-hook: uninstall-virt-sriov-hook
 uninstall-virt-sriov-hook:
 	rm -f '$(DESTDIR)$(hookdir)'/qemu.d/virt-sriov '$(DESTDIR)$(hookdir)'/network.d/virt-sriov
 # distcheck installs as a user into a prefix of its own.
-AM_DISTCHECK_CONFIGURE_FLAGS = --with-libvirt-hookdir='$$dc_install_base/etc/libvirt/hooks'
+AM_DISTCHECK_CONFIGURE_FLAGS = --with-libvirt-hookdir=$$dc_install_base/etc/libvirt/hooks
 .PHONY: install-virt-sriov-hook uninstall-virt-sriov-hook
 
 # The same hook program with the PFs' VF tables in a file instead of the

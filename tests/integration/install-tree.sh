@@ -9,7 +9,9 @@
 
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" "$@"; }
 var() { sed -n "s|^$1 = ||p" "$top_builddir/Makefile" | head -n 1; }
-expand() { mk -f Makefile -f - print <<EOF 2>/dev/null
+# A make variable as make expands it (the last line: make may first say
+# that it refreshes the Makefile).
+expand() { mk -f Makefile -f - print <<EOF 2>/dev/null | tail -n 1
 print:
 	@echo \$($1)
 EOF
