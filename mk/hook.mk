@@ -13,9 +13,10 @@ src_lib_libvirtsriov_a_SOURCES += \
 
 # libvirt runs every executable in qemu.d/ and network.d/, for every
 # operation of every guest and network.  What is installed there is a
-# symlink to the front (src/hook/front.c): libc only, it exits 0 at once for the operations
-# the hook ignores and execs the full hook, $(pkglibexecdir)/virt-sriov-hook,
-# for the four it acts on (one decision table: src/lib/hook-action.c).  The
+# symlink to the front (src/hook/front.c, in pkglibexecdir): libc only, it
+# exits 0 at once for the operations the hook ignores and execs the full
+# hook, $(pkglibexecdir)/virt-sriov-hook, for the four it acts on (one
+# decision table: src/lib/hook-action.c).  The
 # same front serves both folders and the full hook tells them apart by the
 # directory in argv[0], which the front passes on unchanged.
 pkglibexec_PROGRAMS += virt-sriov-hook-front
