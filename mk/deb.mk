@@ -18,5 +18,5 @@ clean-deb:
 dist-hook: dist-deb-clean
 dist-deb-clean:
 	cd '$(distdir)/debian' && rm -rf build .debhelper virt-sriov debhelper-build-stamp files \
-		*.debhelper *.debhelper.log *.substvars *.log
+		*.debhelper *.debhelper.log *.substvars *.log autoreconf.before autoreconf.after
 .PHONY: dist-deb-clean
