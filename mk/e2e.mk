@@ -1,7 +1,7 @@
 # End-to-end tests: a real libvirtd inside the QEMU VM of the VM
 # tier starts nested guests on real (emulated igb) VFs, with virt-sriov
-# built with --prefix=/usr --sysconfdir=/etc and installed into the VM's
-# Debian root by `make install DESTDIR=`. tests/e2e/, docs/testing-e2e.md.
+# installed into the VM's Debian root from its package (`make deb`,
+# dpkg -i). tests/e2e/, docs/testing-e2e.md.
 # Not part of `make check` (minutes, downloads, needs root).
 #   make check-e2e [E2E_SCENARIOS="pool net"]   "N passed, N failed"
 #   make clean-e2e                              drop the root filesystem cache
@@ -15,6 +15,6 @@ check-e2e:
 
 clean-e2e:
 	rm -rf tests/e2e/cache tests/e2e/logs tests/e2e/root tests/e2e/root.img \
-		tests/e2e/initramfs.cpio tests/e2e/build
+		tests/e2e/initramfs.cpio tests/e2e/deb
 
 .PHONY: check-e2e clean-e2e

@@ -12,13 +12,14 @@ src_lib_libvirtsriov_a_SOURCES += \
 	src/lib/hook-action.c src/lib/hook-action.h
 
 # libvirt runs every executable in qemu.d/ and network.d/, for every
-# operation of every guest and network.  What is installed there is the
-# front (src/hook/front.c): libc only, it exits 0 at once for the operations
-# the hook ignores and execs the full hook, $(pkglibexecdir)/virt-sriov-hook,
-# for the four it acts on (one decision table: src/lib/hook-action.c).  The
+# operation of every guest and network.  What is installed there is a
+# symlink to the front (src/hook/front.c, in pkglibexecdir): libc only, it
+# exits 0 at once for the operations the hook ignores and execs the full
+# hook, $(pkglibexecdir)/virt-sriov-hook, for the four it acts on (one
+# decision table: src/lib/hook-action.c).  The
 # same front serves both folders and the full hook tells them apart by the
 # directory in argv[0], which the front passes on unchanged.
-noinst_PROGRAMS += virt-sriov-hook-front
+pkglibexec_PROGRAMS += virt-sriov-hook-front
 virt_sriov_hook_front_SOURCES = src/hook/front.c
 virt_sriov_hook_front_CPPFLAGS = $(AM_CPPFLAGS) -DVS_HOOK_PROGRAM='"$(pkglibexecdir)/virt-sriov-hook"'
 # Not AM_CFLAGS: no library's headers, and the archive's hook-action.o alone
@@ -40,16 +41,26 @@ virt_sriov_hook_LDADD = $(HOOK_LIBS)
 dist_man5_MANS = docs/virt-sriov.conf.5
 dist_man8_MANS = docs/virt-sriov-hook.8
 
-hookdir = $(sysconfdir)/libvirt/hooks
+# libvirt's own hook directory (configure --with-libvirt-hookdir, default
+# /etc/libvirt/hooks whatever the prefix): symlinks, not copies, so that
+# the hook is upgraded with the package and /etc holds no binaries.  The
+# link names the installed front without DESTDIR.
+hookdir = @LIBVIRT_HOOKDIR@
+VS_HOOK_FRONT = $(pkglibexecdir)/virt-sriov-hook-front$(EXEEXT)
 install-exec-hook: install-virt-sriov-hook
-install-virt-sriov-hook: virt-sriov-hook-front$(EXEEXT)
+install-virt-sriov-hook:
 	for d in qemu.d network.d; do \
 		$(MKDIR_P) '$(DESTDIR)$(hookdir)'/$$d && \
-		$(INSTALL_PROGRAM) virt-sriov-hook-front$(EXEEXT) '$(DESTDIR)$(hookdir)'/$$d/virt-sriov || exit 1; \
+		rm -f '$(DESTDIR)$(hookdir)'/$$d/virt-sriov && \
+		$(LN_S) '$(VS_HOOK_FRONT)' '$(DESTDIR)$(hookdir)'/$$d/virt-sriov || exit 1; \
 	done
 uninstall-hook: uninstall-virt-sriov-hook
 uninstall-virt-sriov-hook:
 	rm -f '$(DESTDIR)$(hookdir)'/qemu.d/virt-sriov '$(DESTDIR)$(hookdir)'/network.d/virt-sriov
+# distcheck installs as a user into a prefix of its own: the hooks and the
+# bash completion too (both default to system directories).
+AM_DISTCHECK_CONFIGURE_FLAGS = --with-libvirt-hookdir=$$dc_install_base/etc/libvirt/hooks \
+	--with-bash-completion-dir='$$(datadir)/bash-completion/completions'
 .PHONY: install-virt-sriov-hook uninstall-virt-sriov-hook
 
 # The same hook program with the PFs' VF tables in a file instead of the
@@ -100,3 +111,30 @@ tests/fuzz/replay.log: tests/fuzz/fuzz-policy-replay$(EXEEXT) tests/fuzz/fuzz-co
 # The tests drive the generator: it must be built before they run.
 tests/unit/test-hook.log tests/integration/hook-captures.log tests/integration/hook-libvirtd.log: tests/tools/gen-host-tree$(EXEEXT) virt-sriov-hook$(EXEEXT) \
 	virt-sriov-hook-front$(EXEEXT) tests/tools/virt-sriov-hook-fake$(EXEEXT)
+
+# The configuration: a commented sample where none exists (every line a
+# comment, so installing changes nothing); an admin's file is never
+# overwritten, and uninstall removes it only while it is the sample.
+EXTRA_DIST += conf/virt-sriov.conf
+VS_CONF_FILE = $(DESTDIR)$(sysconfdir)/virt-sriov/virt-sriov.conf
+install-data-local: install-virt-sriov-conf
+install-virt-sriov-conf:
+	@if test -e '$(VS_CONF_FILE)'; then \
+		echo " $(VS_CONF_FILE) exists: kept"; \
+	else \
+		echo " $(INSTALL_DATA) conf/virt-sriov.conf '$(VS_CONF_FILE)'"; \
+		$(MKDIR_P) '$(DESTDIR)$(sysconfdir)/virt-sriov' && \
+		$(INSTALL_DATA) $(srcdir)/conf/virt-sriov.conf '$(VS_CONF_FILE)'; \
+	fi
+uninstall-local: uninstall-virt-sriov-conf
+uninstall-virt-sriov-conf:
+	if cmp -s $(srcdir)/conf/virt-sriov.conf '$(VS_CONF_FILE)'; then rm -f '$(VS_CONF_FILE)'; fi
+.PHONY: install-virt-sriov-conf uninstall-virt-sriov-conf
+
+# What `make install DESTDIR=` puts where with configure's defaults (hook
+# symlinks, state directory, sample configuration), and the build tree
+# running without installed templates.
+TESTS += tests/integration/install-tree.sh
+dist_check_SCRIPTS += tests/integration/install-tree.sh
+tests/integration/install-tree.log: virt-sriov$(EXEEXT) virt-sriov-hook$(EXEEXT) virt-sriov-hook-front$(EXEEXT) \
+	tests/tools/gen-host-tree$(EXEEXT)

@@ -28,11 +28,31 @@ tests_unit_test_libvirt_pools_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_libvirt_pools_LDADD = $(CMOCKA_TEST_LIBS)
 endif
 
-# Templates: installed for the tool, overridable in /etc/virt-sriov/templates.
-templatesdir = $(pkgdatadir)/templates
-dist_templates_DATA = \
+# Templates: compiled in as the defaults (so the build tree runs without
+# installing), overridden file by file in $(sysconfdir)/virt-sriov/templates.
+# The C array is made with sed alone (no xxd, no assembler tricks); the
+# copies installed under $(pkgdatadir) are for the admin to start from.
+VS_TEMPLATE_FILES = \
 	xml-templates/network-pf.xml xml-templates/network-vfs.xml \
 	xml-templates/hostdev.xml xml-templates/interface-hostdev.xml
+templatesdir = $(pkgdatadir)/templates
+dist_templates_DATA = $(VS_TEMPLATE_FILES)
+nodist_src_lib_libvirtsriov_a_SOURCES = src/lib/templates-builtin.c
+CLEANFILES += src/lib/templates-builtin.c
+src/lib/templates-builtin.c: $(VS_TEMPLATE_FILES) $(srcdir)/mk/libvirt.mk
+	$(AM_V_GEN)$(MKDIR_P) src/lib && { \
+		echo '/* Made from xml-templates/ by mk/libvirt.mk: do not edit. */'; \
+		echo '#include "config.h"'; \
+		echo '#include "xmlgen.h"'; \
+		echo 'const struct vs_builtin_template vs_builtin_templates[] = {'; \
+		for f in $(VS_TEMPLATE_FILES); do \
+			echo "	{ \"`basename $$f`\","; \
+			sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	  "/' -e 's/$$/\\n"/' $(srcdir)/$$f || exit 1; \
+			echo '	},'; \
+		done; \
+		echo '	{ NULL, NULL }'; \
+		echo '};'; \
+	} >$@.tmp && mv $@.tmp $@
 
 # Shell tests: golden XML + libvirt's RNG schemas, and a real private libvirtd.
 EXTRA_DIST += tests/integration/libvirtd-harness.sh

@@ -1,9 +1,11 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "vfset.h"
 #include "xmlgen.h"
@@ -27,39 +29,63 @@ void vs_template_paths_default(struct vs_template_paths *p, const char *file)
 	p->file = file;
 	p->sysconf_dir = VS_SYSCONFDIR "/virt-sriov/templates";
 	p->env_dir = env && *env ? env : NULL;
-	p->data_dir = VS_DATADIR "/templates";
 }
 
-static bool readable(const char *path)
+const char *vs_template_builtin(enum vs_template_kind kind)
+{
+	const char *name = vs_template_name(kind);
+
+	for (const struct vs_builtin_template *t = vs_builtin_templates; name && t->name; t++)
+		if (strcmp(t->name, name) == 0)
+			return t->text;
+	return NULL;
+}
+
+/* 0: a readable file; 1: nothing there.  A file that is there but cannot be
+ * read is an error, not a reason to fall back: the admin meant it. */
+static int override_file(const char *path, struct vs_error *err)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		return vs_error_set(err, -errno, "template %s: %s", path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode))
+		return vs_error_set(err, -EINVAL, "template %s: not a regular file", path);
+	if (access(path, R_OK) < 0)
+		return vs_error_set(err, -errno, "template %s: %s", path, strerror(errno));
+	return 0;
 }
 
 int vs_template_find(const struct vs_template_paths *p, enum vs_template_kind kind,
 		     char *out, size_t len, struct vs_error *err)
 {
-	/* $VIRT_SRIOV_TEMPLATE_DIR stands alone: a build tree or a test must
-	 * not pick up whatever an installed copy left in /etc. */
-	const char *dirs[2] = { p->env_dir ? p->env_dir : p->sysconf_dir, p->env_dir ? NULL : p->data_dir };
+	/* $VIRT_SRIOV_TEMPLATE_DIR stands for /etc's: a build tree or a test
+	 * must not pick up whatever an installed copy left in /etc. */
+	const char *dir = p->env_dir ? p->env_dir : p->sysconf_dir;
 	const char *name = vs_template_name(kind);
+	int r;
 
+	if (!name)
+		return vs_error_set(err, -EINVAL, "no template of kind %d", (int)kind);
 	if (p->file) {
-		if (!readable(p->file))
-			return vs_error_set(err, -ENOENT, "template %s: cannot read it", p->file);
-		return vs_strlcpy(out, p->file, len);
+		r = override_file(p->file, err);
+		if (r > 0)
+			return vs_error_set(err, -ENOENT, "template %s: no such file", p->file);
+		return r < 0 ? r : vs_strlcpy(out, p->file, len);
 	}
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		if (!dirs[i])
-			continue;
-		if (snprintf(out, len, "%s/%s", dirs[i], name) >= (int)len)
+	if (dir) {
+		if (snprintf(out, len, "%s/%s", dir, name) >= (int)len)
 			return vs_error_set(err, -ENAMETOOLONG, "template %s: path too long", name);
-		if (readable(out))
-			return 0;
+		r = override_file(out, err);
+		if (r <= 0)
+			return r;
 	}
-	return vs_error_set(err, -ENOENT, "template %s not found in %s%s%s", name,
-			    dirs[0], dirs[1] ? " nor in " : "", dirs[1] ? dirs[1] : "");
+	if (snprintf(out, len, "built-in %s", name) >= (int)len)
+		return vs_error_set(err, -ENAMETOOLONG, "template %s: name too long", name);
+	return 1;
 }
 
 static xmlNodePtr need(xmlDocPtr doc, const char *what, const char *xpath, struct vs_error *err)
@@ -284,7 +310,11 @@ static int load_template(const struct vs_template_paths *p, enum vs_template_kin
 {
 	int r = vs_template_find(p, kind, path, len, err);
 
-	return r < 0 ? r : vs_xml_parse_file(path, doc, err);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return vs_xml_parse_file(path, doc, err);
+	return vs_xml_parse(vs_template_builtin(kind), path, doc, err);
 }
 
 static int dump_to(xmlDocPtr doc, char **out)

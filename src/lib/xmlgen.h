@@ -19,21 +19,31 @@ enum vs_template_kind {
 
 const char *vs_template_name(enum vs_template_kind kind);
 
-/* Where templates are looked for, in order: an explicit file (--template),
- * sysconf_dir/NAME (/etc/virt-sriov/templates), env_dir/NAME
- * ($VIRT_SRIOV_TEMPLATE_DIR, for the build tree), data_dir/NAME. */
+/* Where a template comes from, in order: an explicit file (--template),
+ * sysconf_dir/NAME (/etc/virt-sriov/templates: one file overrides one
+ * template), or, when env_dir is set ($VIRT_SRIOV_TEMPLATE_DIR, for tests),
+ * env_dir/NAME instead of sysconf_dir's; else the built-in copy. */
 struct vs_template_paths {
 	const char *file;
 	const char *sysconf_dir;
 	const char *env_dir;
-	const char *data_dir;
 };
-/* The defaults of an installed virt-sriov (VS_SYSCONFDIR, VS_DATADIR and
+/* The defaults of an installed virt-sriov (VS_SYSCONFDIR and
  * $VIRT_SRIOV_TEMPLATE_DIR). */
 void vs_template_paths_default(struct vs_template_paths *p, const char *file);
-/* Resolve the template file; -ENOENT with err listing where it looked. */
+/* Resolve the template: 0 and its file's path in out, or 1 and
+ * "built-in NAME" in out for the compiled-in default; -errno with err for
+ * a --template file that is missing or any override that cannot be read. */
 int vs_template_find(const struct vs_template_paths *p, enum vs_template_kind kind,
 		     char *out, size_t len, struct vs_error *err);
+/* The compiled-in text of a template (xml-templates/NAME at build time). */
+const char *vs_template_builtin(enum vs_template_kind kind);
+/* Generated from xml-templates/ (mk/libvirt.mk); ends with { NULL, NULL }. */
+struct vs_builtin_template {
+	const char *name;
+	const char *text;
+};
+extern const struct vs_builtin_template vs_builtin_templates[];
 
 struct vs_network_spec {
 	const char *name;             /* pool name */

@@ -1,13 +1,13 @@
 #!/bin/sh
 # make check-e2e: a real libvirtd inside a QEMU VM with an emulated igb NIC
-# starts nested guests on its real VFs, with virt-sriov installed as a user
-# installs it. Prints the checks' PASS/FAIL lines and "N passed, N failed".
+# starts nested guests on its real VFs, with virt-sriov installed from its
+# Debian package (make deb, dpkg -i). Prints the checks' PASS/FAIL lines and "N passed, N failed".
 # Usage: check-e2e.sh [SCENARIO...]   (default: $E2E_SCENARIOS, else all)
 # Environment: top_builddir, top_srcdir (required); VM_CACHE (kernel and
 # QEMU 10, shared with check-vm: default $top_builddir/tests/vm/cache);
 # E2E_CACHE (the Debian root: default $top_builddir/tests/e2e/cache);
 # E2E_SCENARIOS; E2E_LOGDIR (default $top_builddir/tests/e2e/logs);
-# E2E_CONFIGURE_FLAGS (extra configure options for the installed build);
+# E2E_CONFIGURE_FLAGS (extra configure options for the package's build);
 # E2E_TIMEOUT (seconds for the whole VM run, default 1200).
 set -eu
 
@@ -27,15 +27,11 @@ start=$(date +%s)
 log() { echo "check-e2e: $*" >&2; }
 die() { echo "check-e2e: error: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 missing=''
-for tool in debootstrap mke2fs chroot unshare busybox cpio depmod modinfo ldd timeout make; do
+for tool in debootstrap mke2fs chroot unshare busybox cpio depmod modinfo ldd timeout make dpkg-buildpackage dh; do
 	command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
 [ -z "$missing" ] || die "missing:$missing (install the packages in scripts/deps.txt)"
 [ "$(id -u)" -eq 0 ] || die "needs root (apt downloads, debootstrap, chroot)"
-# The installed build is configured out of tree below the build tree, which
-# configure refuses when the source tree is configured in place.
-[ ! -f "$top_srcdir/config.status" ] ||
-	die "$top_srcdir is configured in place: use an out-of-tree build (mkdir b && cd b && ../configure)"
 
 # 1. Kernel and QEMU 10 (the VM tier's cache), the Debian root with libvirt.
 "$here/../vm/prepare.sh" "$VM_CACHE" --no-netdevsim
@@ -45,32 +41,71 @@ done
 "$here/mkbase.sh" "$E2E_CACHE"
 t_cache=$(date +%s)
 
-# 2. The project, built for and installed into / as a user does:
-#    configure --prefix=/usr --sysconfdir=/etc ..., make install DESTDIR.
-# Its own build tree: the paths are compiled in (configuration file, state
-# directory, templates), so the test build's binaries would look elsewhere.
-build=$work/build
-mkdir -p "$build"
-if [ ! -f "$build/config.status" ]; then
-	log "configure --prefix=/usr --sysconfdir=/etc --localstatedir=/var --runstatedir=/run $E2E_CONFIGURE_FLAGS"
-	# shellcheck disable=SC2086
-	(cd "$build" && "$top_srcdir/configure" -q --prefix=/usr --sysconfdir=/etc \
-		--localstatedir=/var --runstatedir=/run $E2E_CONFIGURE_FLAGS) >"$work/configure.log" 2>&1 ||
-		{ tail -n 20 "$work/configure.log" >&2; die "configure failed (log: $work/configure.log)"; }
+# 2. The project as a Debian admin installs it: its package (debian/,
+# `make deb`: dpkg-buildpackage in a fresh copy of the distributed tree),
+# dpkg -i in the VM's root.  Rebuilt only when what goes into the package
+# changed (the tests are not in it), with the tests left to `make check`.
+debdir=$work/deb
+mkdir -p "$work"
+make -C "$top_builddir" -s distdir >"$work/distdir.log" 2>&1 ||
+	{ tail -n 20 "$work/distdir.log" >&2; die "make distdir failed (log: $work/distdir.log)"; }
+mkvar() { sed -n "s/^$1 = //p" "$top_builddir/Makefile"; }
+dist=$(mkvar PACKAGE)-$(mkvar VERSION)
+[ -d "$top_builddir/$dist" ] || die "make distdir made no $top_builddir/$dist"
+hash=$(cd "$top_builddir/$dist" && { echo "$E2E_CONFIGURE_FLAGS"; find . \( -path ./tests -o -path ./bench \) -prune -o -type f -print |
+	LC_ALL=C sort | xargs sha256sum; } | sha256sum | cut -c1-16)
+rm -rf "${top_builddir:?}/$dist"
+if [ "$(cat "$debdir/.hash" 2>/dev/null)" != "$hash" ] || ! ls "$debdir"/virt-sriov_*.deb >/dev/null 2>&1; then
+	log "make deb${E2E_CONFIGURE_FLAGS:+ (configure $E2E_CONFIGURE_FLAGS)}"
+	rm -rf "$debdir"
+	make -C "$top_builddir" deb DEB_DIR="$debdir" DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
+		VS_CONFIGURE_FLAGS="$E2E_CONFIGURE_FLAGS" >"$work/deb.log" 2>&1 ||
+		{ tail -n 20 "$work/deb.log" >&2; die "make deb failed (log: $work/deb.log)"; }
+	# lintian clean (debian/virt-sriov.lintian-overrides says what is
+	# overridden and why); its verdict is kept with the package.
+	lintian -E --pedantic "$debdir"/virt-sriov_*.changes >"$debdir/lintian.out" 2>&1 || true
+	echo "$hash" >"$debdir/.hash"
 fi
-make -C "$build" -j"$(nproc)" all >"$work/build.log" 2>&1 ||
-	{ tail -n 20 "$work/build.log" >&2; die "build failed (log: $work/build.log)"; }
+t_deb=$(date +%s)
+host_checks=$work/host-checks.out
+: >"$host_checks"
+hcheck() { if eval "$2"; then echo "PASS: package: $1"; else echo "FAIL: package: $1"; fi >>"$host_checks"; }
+if command -v lintian >/dev/null 2>&1; then
+	hcheck "lintian says nothing" '! grep -q "^[EWIPX]: " "$debdir/lintian.out"'
+fi
+deb=$(ls "$debdir"/virt-sriov_*.deb | grep -v dbgsym)
 root=$work/root
 rm -rf "$root"
 # Hard links: instant, and nothing below writes into a file of the base
-# (installed files are new; changed ones are removed first).
+# (installed files are new; changed ones are removed first).  dpkg appends
+# to its log and rewrites its database and /etc: those get copies.
 cp -al "$E2E_CACHE/base" "$root"
-make -C "$build" install DESTDIR="$root" prefix=/usr sysconfdir=/etc \
-	localstatedir=/var runstatedir=/run >"$work/install.log" 2>&1 ||
-	{ tail -n 20 "$work/install.log" >&2; die "make install failed (log: $work/install.log)"; }
+for d in etc var; do
+	mv "$root/$d" "$root/$d.links" && cp -a "$root/$d.links" "$root/$d" && rm -rf "${root:?}/$d.links"
+done
+cp "$deb" "$root/tmp/"
+# A sanitizer build depends on libasan/libubsan, which Debian's root lacks:
+# they are copied in below, so dpkg is told not to mind.
+force=
+case $E2E_CONFIGURE_FLAGS in *--enable-sanitizers*) force=--force-depends ;; esac
+unshare -m --propagation private sh -c '
+	set -e
+	mount -t proc proc "$1/proc"
+	chroot "$1" env LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin dpkg -i $2 "/tmp/$3"
+' sh "$root" "$force" "$(basename "$deb")" >"$work/install.log" 2>&1 ||
+	{ tail -n 20 "$work/install.log" >&2; die "dpkg -i $(basename "$deb") failed (log: $work/install.log)"; }
+rm -f "$root/tmp/$(basename "$deb")"
+hcheck "dpkg -i says libvirt must be restarted" 'grep -q "restart libvirtd" "$work/install.log"'
+for d in qemu.d network.d; do
+	hcheck "$d/virt-sriov is a symlink to the front" \
+		'[ "$(readlink "$root/etc/libvirt/hooks/$d/virt-sriov")" = /usr/libexec/virt-sriov/virt-sriov-hook-front ]'
+done
+hcheck "virt-sriov.service enabled" '[ -L "$root/etc/systemd/system/multi-user.target.wants/virt-sriov.service" ]'
+hcheck "virt-sriov.conf a conffile" 'grep -qx /etc/virt-sriov/virt-sriov.conf "$root/var/lib/dpkg/info/virt-sriov.conffiles"'
+hcheck "the sample virt-sriov.conf is all comments" '! grep -v -q "^#\|^\$" "$root/etc/virt-sriov/virt-sriov.conf"'
 # A sanitizer build needs its runtime libraries, which Debian's root lacks.
 for prog in "$root/usr/bin/virt-sriov" "$root/usr/libexec/virt-sriov/virt-sriov-full" "$root/usr/libexec/virt-sriov/virt-sriov-hook" \
-	"$root/etc/libvirt/hooks/qemu.d/virt-sriov"; do
+	"$root/usr/libexec/virt-sriov/virt-sriov-hook-front"; do
 	ldd "$prog" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | while read -r lib; do
 		[ -e "$root$lib" ] || [ -e "$root/usr$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
 	done
@@ -127,12 +162,13 @@ rc=0
 	-device pcie-root-port,id=rp1,chassis=1 \
 	-device igb,bus=rp1,mac=52:54:00:00:01:00 \
 	-drive "file=$img,if=virtio,format=raw,snapshot=on" >"$out" || rc=$?
+cat "$host_checks" >>"$out"
 cat "$out"
 p=$(grep -c '^PASS' "$out" || true)
 f=$(grep -c '^FAIL' "$out" || true)
 [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 end=$(date +%s)
-echo "check-e2e: caches $((t_cache - start)) s, build+install+image $((t_image - t_cache)) s, VM $((end - t_image)) s, total $((end - start)) s"
+echo "check-e2e: caches $((t_cache - start)) s, package $((t_deb - t_cache)) s, install+image $((t_image - t_deb)) s, VM $((end - t_image)) s, total $((end - start)) s"
 [ "$f" -ne 0 ] && echo "check-e2e: the VM's console is in $E2E_LOGDIR/e2e.log"
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]

@@ -3,10 +3,10 @@
 # and reused: debootstrap --variant=minbase bookworm from the
 # machine's own mirror (read at run time, never written here), then in the
 # chroot what a KVM host without systemd needs to run libvirt's QEMU driver,
-# plus the shared libraries the project links against (what a user gets
-# from apt when installing a virt-sriov package) and jq for the checks.
-# The project itself is NOT in here: check-e2e.sh installs it on a copy with
-# `make install DESTDIR=...`, as a user would, on every run.
+# plus the shared libraries the project links against (the package's
+# Depends, so that dpkg -i needs no download) and jq for the checks.
+# The project itself is NOT in here: check-e2e.sh installs its .deb with
+# dpkg -i on a copy, as an admin would, on every run.
 # Usage: mkbase.sh CACHE_DIR      (makes CACHE_DIR/base, stamp base/.done)
 # Needs root (debootstrap, chroot); the disk image is made later without.
 set -eu

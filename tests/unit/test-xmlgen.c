@@ -339,40 +339,37 @@ static void write_file(const char *path)
 
 static void test_template_lookup(void **state)
 {
-	char tmp[] = "/tmp/vs-xmlgen-XXXXXX", etc[256], data[256], env[256], f[PATH_MAX], out[PATH_MAX];
+	char tmp[] = "/tmp/vs-xmlgen-XXXXXX", etc[256], env[256], f[PATH_MAX], out[PATH_MAX];
 	struct vs_template_paths p;
 	struct vs_error err = { 0 };
 
 	assert_non_null(mkdtemp(tmp));
 	snprintf(etc, sizeof(etc), "%s/etc", tmp);
-	snprintf(data, sizeof(data), "%s/data", tmp);
 	snprintf(env, sizeof(env), "%s/env", tmp);
-	assert_int_equal(mkdir(etc, 0755) | mkdir(data, 0755) | mkdir(env, 0755), 0);
+	assert_int_equal(mkdir(etc, 0755) | mkdir(env, 0755), 0);
 	snprintf(f, sizeof(f), "%s/hostdev.xml", etc), write_file(f);
-	snprintf(f, sizeof(f), "%s/hostdev.xml", data), write_file(f);
-	snprintf(f, sizeof(f), "%s/network-pf.xml", data), write_file(f);
-	p = (struct vs_template_paths){ .sysconf_dir = etc, .data_dir = data };
+	p = (struct vs_template_paths){ .sysconf_dir = etc };
 
-	/* /etc overrides the packaged copy; the packaged copy fills the gaps */
+	/* /etc overrides one template; the built-in copy fills the gaps */
 	assert_int_equal(vs_template_find(&p, VS_TEMPLATE_HOSTDEV, out, sizeof(out), &err), 0);
 	assert_int_equal(strncmp(out, etc, strlen(etc)), 0);
-	assert_int_equal(vs_template_find(&p, VS_TEMPLATE_NETWORK_PF, out, sizeof(out), &err), 0);
-	assert_int_equal(strncmp(out, data, strlen(data)), 0);
-	/* --template FILE wins over both */
+	assert_int_equal(vs_template_find(&p, VS_TEMPLATE_NETWORK_PF, out, sizeof(out), &err), 1);
+	assert_string_equal(out, "built-in network-pf.xml");
+	/* --template FILE wins */
 	p.file = f;
 	assert_int_equal(vs_template_find(&p, VS_TEMPLATE_HOSTDEV, out, sizeof(out), &err), 0);
 	assert_string_equal(out, f);
 	p.file = NULL;
-	/* the build-tree override stands alone */
+	/* the tests' directory stands for /etc's, not next to it */
 	p.env_dir = env;
-	assert_int_equal(vs_template_find(&p, VS_TEMPLATE_HOSTDEV, out, sizeof(out), &err), -ENOENT);
-	assert_non_null(strstr(err.msg, "hostdev.xml"));
-	assert_non_null(strstr(err.msg, env));
+	assert_int_equal(vs_template_find(&p, VS_TEMPLATE_HOSTDEV, out, sizeof(out), &err), 1);
+	assert_string_equal(out, "built-in hostdev.xml");
 	p.env_dir = NULL;
-	vs_error_clear(&err);
-	assert_int_equal(vs_template_find(&p, VS_TEMPLATE_INTERFACE, out, sizeof(out), &err), -ENOENT);
-	assert_non_null(strstr(err.msg, etc));
-	assert_non_null(strstr(err.msg, data));
+	/* an override that is there but unusable is an error, not a fallback */
+	snprintf(f, sizeof(f), "%s/interface-hostdev.xml", etc);
+	assert_int_equal(mkdir(f, 0755), 0);
+	assert_int_equal(vs_template_find(&p, VS_TEMPLATE_INTERFACE, out, sizeof(out), &err), -EINVAL);
+	assert_non_null(strstr(err.msg, f));
 	p.file = "/nonexistent/t.xml";
 	vs_error_clear(&err);
 	assert_int_equal(vs_template_find(&p, VS_TEMPLATE_HOSTDEV, out, sizeof(out), &err), -ENOENT);
@@ -380,6 +377,36 @@ static void test_template_lookup(void **state)
 
 	snprintf(f, sizeof(f), "rm -rf '%s'", tmp);
 	assert_int_equal(system(f), 0);
+}
+
+/* The compiled-in defaults are the files of xml-templates/, byte for byte,
+ * and generate XML without any template on disk. */
+static void test_template_builtin(void **state)
+{
+	static const enum vs_template_kind kinds[] = { VS_TEMPLATE_NETWORK_PF, VS_TEMPLATE_NETWORK_VFS,
+						       VS_TEMPLATE_HOSTDEV, VS_TEMPLATE_INTERFACE };
+	struct vs_template_paths p = { .sysconf_dir = "/nonexistent" };
+	struct vs_hostdev_spec hd = { .vf_address = "0000:03:10.1", .vlan = -1 };
+	struct vs_error err = { 0 };
+	char path[PATH_MAX], buf[8192];
+	char *xml = NULL;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const char *text = vs_template_builtin(kinds[i]);
+		FILE *f;
+		size_t n;
+
+		snprintf(path, sizeof(path), "%s/xml-templates/%s", srcdir(), vs_template_name(kinds[i]));
+		assert_non_null(f = fopen(path, "r"));
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		assert_non_null(text);
+		assert_string_equal(text, buf);
+	}
+	assert_int_equal(vs_xmlgen_hostdev_string(&p, &hd, &xml, &err), 0);
+	assert_non_null(strstr(xml, "bus=\"0x03\" slot=\"0x10\" function=\"0x1\""));
+	free(xml);
 }
 
 static void test_parse_errors(void **state)
@@ -472,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_refused_values),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_template_lookup),
+		cmocka_unit_test(test_template_builtin),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_xml_same),
 		cmocka_unit_test(test_xml_pci_address),
