@@ -5,7 +5,8 @@
 # (SIGKILL, or SIGTERM as a service restart) at a random point: a random
 # time into the starts, while the guests run, a random time into the
 # destroys, inside a hook run (prepare, port-deleted or release: see
-# below), or not at all; then started again. After each round, once no guest runs and no hook is left:
+# below), or not at all; then started again. After each round, once no
+# guest runs and no hook is left:
 #  - every VF that differs from before the round is claimed by a state
 #    file (what the hook changed is put back, or kept for reconcile:
 #    docs/hook.md, "The guarantee");
@@ -14,12 +15,13 @@
 #  - then `virt-sriov reconcile` (the documented recovery for a guest gone
 #    without its release), and every VF line of `ip -d link show eth0` as
 #    before, no state file, no VF netdev with a guest's MAC, no MAC on two
-#    VFs, no network port left in the pool.
+#    VFs; a network port libvirt left in the pool (docs/hook.md, "Limits")
+#    is printed and deleted, and the VFs compared again.
 # A hook lives some 50 ms of a 5 s start, so a random time rarely lands in
 # one: to stop libvirtd inside a hook run, a watcher holds the lock that
 # hook waits for (the state directory's for prepare, a guest's UUID.lock
-# for port-deleted and release), stops libvirtd when the
-# hook shows up in /proc, and lets go: the hook goes on without its parent.
+# for port-deleted and release), stops libvirtd when the hook shows up in
+# /proc, and lets go: the hook goes on without its parent.
 # The schedule comes from a seed, printed; replay with
 # `make check-e2e E2E_SCENARIOS=stress SEED=N` (vs.seed=N on the VM's
 # kernel command line; vs.rounds=N for the number of rounds).
@@ -137,19 +139,20 @@ kill_at() {
 	restart_libvirtd "round $r"
 }
 
-KILLS=0 HOOK_KILLS=0 RECONCILED=0 COMPARED=0
+KILLS=0 HOOK_KILLS=0 RECONCILED=0 COMPARED=0 LEAKED=0
 t_all=$(now_ms)
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	ensure_pool
 	snapshot /tmp/before
+	mark=$(hook_mark)
 	# Where libvirtd is stopped (out of 12: none 1, start 2, running 2,
 	# destroy 2, a prepare hook 2, a plain <hostdev> guest's release 2, a
 	# pool guest's port-deleted 1), the delay into that phase, the signal.
 	rand 12
 	case $R in
 	0) phase=none ;; 1|2) phase=start ;; 3|4) phase=running ;; 5|6) phase=destroy ;;
-	7|8) phase=prepare ;; 9|10) phase=release ;; *) phase=port-deleted ;;
+	7|8) phase=prepare ;; 9|10) phase=release ;; *) phase='port-deleted' ;;
 	esac
 	rand 4; SIG=KILL; [ "$R" -eq 0 ] && SIG=TERM
 	rand 6000; delay=$R
@@ -215,6 +218,9 @@ while [ "$r" -le "$ROUNDS" ]; do
 			fail "round $r: VF $n changed and no state file claims it" "$(vf_line "$n")"
 	done
 	left=$(state_count)
+	# Which hooks libvirt ran this round, in order (its log: e2e-lib.sh).
+	info "round $r: hook runs: $(tail -n +"$((mark + 1))" "$LIBVIRTD_LOG" |
+		sed -n 's,.*About to run .*hooks/\(qemu\|network\)\.d/virt-sriov \([^ ]*\) \([^ ]*\) .*,\2 \3,p' | grep -E ' (prepare|port-created|port-deleted|release)$' | tr '\n' ',')"
 	info "round $r: before reconcile: VFs changed: ${changed:-none}; claimed by $left state file(s): ${claimed:-none}"
 	case $phase in none|running)
 		expect_eq "round $r: libvirt ran every release (no state left without reconcile)" "$left" 0 ;;
@@ -228,9 +234,16 @@ while [ "$r" -le "$ROUNDS" ]; do
 	COMPARED=$((COMPARED + $(vfs_now | wc -l)))
 	expect_eq "round $r: no MAC on two VFs" \
 		"$(vfs_now | awk '$4 != "00:00:00:00:00:00" { print $4 }' | sort | uniq -d | tr '\n' ' ')" ""
-	expect_eq "round $r: no network port left in $POOL" "$(virsh net-port-list $POOL --uuid 2>&1 | grep . | tr '\n' ' ')" ""
+	# A port libvirt lost track of (libvirtd killed while it deleted it)
+	# holds its VF for ever: said, and deleted, which runs port-deleted.
+	for port in $(virsh net-port-list $POOL --uuid 2>/dev/null); do
+		info "round $r: libvirt left port $port in $POOL: $(virsh net-port-dumpxml $POOL "$port" 2>&1 | tr -d '\n' | sed 's/  */ /g' | cut -c1-300)"
+		LEAKED=$((LEAKED + 1))
+		virsh net-port-delete $POOL "$port" >/dev/null 2>&1 || fail "round $r: virsh net-port-delete $port"
+	done
+	expect_eq "round $r: every VF as before, once libvirt's ports are gone" "$(snapshot_now)" "$(cat /tmp/before)"
 	info "round $r: $(($(now_ms) - t0)) ms (starts $t_start ms, destroys $t_destroy ms, checks $(($(now_ms) - t2)) ms)"
 	r=$((r + 1))
 done
-info "$ROUNDS rounds in $(($(now_ms) - t_all)) ms: $KILLS libvirtd stops ($HOOK_KILLS while a hook ran), $RECONCILED state files left for reconcile, $COMPARED VF lines compared (seed $SEED)"
+info "$ROUNDS rounds in $(($(now_ms) - t_all)) ms: $KILLS libvirtd stops ($HOOK_KILLS while a hook ran), $RECONCILED state files left for reconcile, $LEAKED ports libvirt left, $COMPARED VF lines compared (seed $SEED)"
 for g in $GUESTS; do virsh undefine "$g" >/dev/null 2>&1; done
