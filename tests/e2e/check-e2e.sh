@@ -8,7 +8,9 @@
 # E2E_CACHE (the Debian root: default $top_builddir/tests/e2e/cache);
 # E2E_SCENARIOS; E2E_LOGDIR (default $top_builddir/tests/e2e/logs);
 # E2E_CONFIGURE_FLAGS (extra configure options for the package's build);
-# E2E_TIMEOUT (seconds for the whole VM run, default 1200).
+# E2E_TIMEOUT (seconds for the whole VM run, default 1200); SEED (the
+# stress scenario's seed, to replay a run: vs.seed=); E2E_APPEND (more
+# kernel command line words, e.g. vs.rounds=N for stress).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,9 +19,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${VM_CACHE:=$top_builddir/tests/vm/cache}"
 : "${E2E_CACHE:=$top_builddir/tests/e2e/cache}"
 : "${E2E_LOGDIR:=$top_builddir/tests/e2e/logs}"
-: "${E2E_SCENARIOS:=pool net hostdev forbidden attach crash timing boot}"
+: "${E2E_SCENARIOS:=pool net hostdev forbidden attach crash timing boot stress}"
 : "${E2E_CONFIGURE_FLAGS:=}"
 : "${E2E_TIMEOUT:=1200}"
+: "${SEED:=}" "${E2E_APPEND:=}"
 [ $# -gt 0 ] && E2E_SCENARIOS=$*
 work=$top_builddir/tests/e2e
 
@@ -157,7 +160,7 @@ out=$E2E_LOGDIR/e2e.out
 list=$(echo "$E2E_SCENARIOS" | tr ' ' ,)
 rc=0
 "$here/../vm/run.sh" -q "$VM_QEMU10" -k "$VM_KERNEL" -i "$work/initramfs.cpio" -s e2e \
-	-t "$E2E_TIMEOUT" -m 3072 -a "intel_iommu=on vs.e2e=$list" -l "$E2E_LOGDIR/e2e.log" -- \
+	-t "$E2E_TIMEOUT" -m 3072 -a "intel_iommu=on vs.e2e=$list${SEED:+ vs.seed=$SEED}${E2E_APPEND:+ $E2E_APPEND}" -l "$E2E_LOGDIR/e2e.log" -- \
 	-machine q35 -device intel-iommu \
 	-device pcie-root-port,id=rp1,chassis=1 \
 	-device igb,bus=rp1,mac=52:54:00:00:01:00 \

@@ -46,10 +46,13 @@ qemu_pid() { cat "/run/libvirt/qemu/$1.pid" 2>/dev/null; }
 
 # define_guest NAME [SED-EXPRESSION...]: define /vs/domains/NAME.xml with
 # placeholders filled in (e.g. the VF's PCI address from sysfs).
-define_guest() {
-	name=$1; shift
+define_guest() { define_guest_as "$1" "$@"; }
+# define_guest_as TEMPLATE NAME [SED-EXPRESSION...]: the same from
+# /vs/domains/TEMPLATE.xml, for a guest NAME (the expressions rename it).
+define_guest_as() {
+	tmpl=$1 name=$2; shift 2
 	xml=/tmp/$name.xml
-	cp "/vs/domains/$name.xml" "$xml"
+	cp "/vs/domains/$tmpl.xml" "$xml"
 	for expr in "$@"; do sed -i "$expr" "$xml"; done
 	virsh undefine "$name" >/dev/null 2>&1
 	virsh define "$xml" >/tmp/define.out 2>&1 ||
@@ -74,6 +77,25 @@ start_guest() {
 destroy_guest() {
 	virsh destroy "$1" >/tmp/destroy.out 2>&1 || { cat /tmp/destroy.out; return 1; }
 	wait_for 30 sh -c "virsh domstate '$1' | grep -q 'shut off'"
+}
+
+# restart_libvirtd WHAT: start libvirtd again and wait until it answers.
+restart_libvirtd() {
+	if libvirtd -d && wait_for 60 virsh -q version; then
+		pass "$1: libvirtd started again"
+	else
+		fail "$1: libvirtd started again" "$(tail -n 5 "$LIBVIRTD_LOG")"
+	fi
+}
+# stop_libvirtd SIGNAL: send libvirtd SIGNAL (KILL, TERM) and wait until it
+# is gone (30 s, then SIGKILL: a SIGTERM waits for running jobs); a killed
+# daemon leaves its pid file behind.
+stop_libvirtd() {
+	pid=$(cat /run/libvirtd.pid 2>/dev/null) || return 1
+	kill -"$1" "$pid" 2>/dev/null
+	wait_for 30 sh -c "! kill -0 $pid" ||
+		{ info "libvirtd ($pid) still there 30 s after SIG$1: SIGKILL"; kill -9 "$pid"; wait_for 10 sh -c "! kill -0 $pid"; }
+	rm -f /run/libvirtd.pid
 }
 
 # The hook runs as libvirt's child: its duration is the time between
@@ -153,3 +175,12 @@ no_guest_mac_on_netdevs() {
 	fi
 }
 no_state() { [ -z "$(state_left)" ]; }
+# all_back WHAT: every VF as in /tmp/before (see snapshot), no VF netdev
+# with a guest's MAC (GUEST_MACS, an extended regular expression), no guest
+# state.
+all_back() {
+	expect_eq "$1: every VF as before" "$(snapshot_now)" "$(cat /tmp/before)"
+	vf_netdev_macs | grep -qiE "^(${GUEST_MACS:-52:54:00:e2:e[0-9]:[0-9a-f]{2}})\$" &&
+		fail "$1: no VF netdev kept a guest's MAC" "$(vf_netdev_macs | tr '\n' ' ')"
+	expect_eq "$1: $STATE is empty (attach's lock and reservations aside)" "$(state_left)" ""
+}
