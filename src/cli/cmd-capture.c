@@ -269,13 +269,10 @@ static int write_tables(struct vs_cli *cli, struct capture *c, size_t *n)
 static int parse_args(struct vs_cli *cli, int argc, char **argv, const char **dir)
 {
 	struct vs_getopt g;
-	int c;
+	int r;
 
-	vs_cli_getopt_init(&g, cli, argc, argv);
-	while ((c = vs_cli_getopt(&g)) > 0)
-		;
-	if (c < 0)
-		return g.status;
+	if ((r = vs_cli_getopt_common(&g, cli, argc, argv)) != VS_EXIT_OK)
+		return r;
 	if (g.npos != 1)
 		return vs_cli_fail(VS_EXIT_USAGE, "capture: expected one DIR, got %d arguments (see capture --help)",
 				   g.npos);

@@ -60,13 +60,10 @@ static int print_json(const struct vs_check_report *rep)
 static int parse_args(struct vs_cli *cli, int argc, char **argv)
 {
 	struct vs_getopt g;
-	int c;
+	int r;
 
-	vs_cli_getopt_init(&g, cli, argc, argv);
-	while ((c = vs_cli_getopt(&g)) > 0)
-		;
-	if (c < 0)
-		return g.status;
+	if ((r = vs_cli_getopt_common(&g, cli, argc, argv)) != VS_EXIT_OK)
+		return r;
 	if (g.npos > 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "check: unexpected argument '%s'", g.pos[0]);
 	return vs_cli_ready(&g);

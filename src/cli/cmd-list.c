@@ -17,13 +17,10 @@ struct list_args {
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct list_args *a)
 {
 	struct vs_getopt g;
-	int c;
+	int r;
 
-	vs_cli_getopt_init(&g, cli, argc, argv);
-	while ((c = vs_cli_getopt(&g)) > 0)
-		;
-	if (c < 0)
-		return g.status;
+	if ((r = vs_cli_getopt_common(&g, cli, argc, argv)) != VS_EXIT_OK)
+		return r;
 	a->pfs = g.pos;
 	return vs_cli_ready(&g);
 }

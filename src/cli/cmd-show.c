@@ -132,13 +132,10 @@ struct show_args {
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct show_args *a)
 {
 	struct vs_getopt g;
-	int c;
+	int r;
 
-	vs_cli_getopt_init(&g, cli, argc, argv);
-	while ((c = vs_cli_getopt(&g)) > 0)
-		;
-	if (c < 0)
-		return g.status;
+	if ((r = vs_cli_getopt_common(&g, cli, argc, argv)) != VS_EXIT_OK)
+		return r;
 	if (g.npos != 1)
 		return vs_cli_fail(VS_EXIT_USAGE, "show: expected one PF or VF, got %d arguments (see show --help)", g.npos);
 	a->device = g.pos[0];

@@ -234,6 +234,16 @@ int vs_cli_getopt(struct vs_getopt *g)
 	}
 }
 
+int vs_cli_getopt_common(struct vs_getopt *g, struct vs_cli *cli, int argc, char **argv)
+{
+	int c;
+
+	vs_cli_getopt_init(g, cli, argc, argv);
+	while ((c = vs_cli_getopt(g)) > 0)
+		;
+	return c < 0 ? g->status : VS_EXIT_OK;
+}
+
 int vs_cli_no_verb(struct vs_cli *cli, int argc, char **argv)
 {
 	const struct vs_command *cmd = cli->cmd;
@@ -248,11 +258,8 @@ int vs_cli_no_verb(struct vs_cli *cli, int argc, char **argv)
 	if (argc > 1 && argv[1][0] != '-')
 		return vs_cli_fail(VS_EXIT_USAGE, "%s: unknown verb '%s' (%s; see virt-sriov %s --help)", cmd->name,
 				   argv[1], verbs, cmd->name);
-	vs_cli_getopt_init(&g, cli, argc, argv);
-	while ((c = vs_cli_getopt(&g)) > 0)
-		;
-	if (c < 0)
-		return g.status;
+	if ((c = vs_cli_getopt_common(&g, cli, argc, argv)) != VS_EXIT_OK)
+		return c;
 	return vs_cli_fail(VS_EXIT_USAGE, "%s: expected a verb: %s (see virt-sriov %s --help)", cmd->name, verbs,
 			   cmd->name);
 }

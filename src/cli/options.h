@@ -67,6 +67,10 @@ struct vs_getopt {
 
 void vs_cli_getopt_init(struct vs_getopt *g, struct vs_cli *cli, int argc, char **argv);
 int vs_cli_getopt(struct vs_getopt *g);
+/* The whole loop for a command without options of its own (list, show,
+ * check, capture): the common ones taken, g->pos filled.  VS_EXIT_OK, or
+ * g->status (--help printed, or a usage error). */
+int vs_cli_getopt_common(struct vs_getopt *g, struct vs_cli *cli, int argc, char **argv);
 /* "--NAME" and its help, for `help --options` and the usage:
  * every option a command takes, the ones vs_cli_getopt adds included.
  * fn returns < 0 to stop. */

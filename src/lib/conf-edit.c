@@ -258,23 +258,6 @@ int vs_conf_edit_check(const struct vs_conf_edit *e, struct vs_error *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *text)
-{
-	size_t len = strlen(text);
-
-	while (len > 0) {
-		ssize_t w = write(fd, text, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		text += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The temporary file gets the mode and owner before its content: it is
  * never readable by more than the file it replaces. */
 static int write_temp(const struct vs_conf_edit *e, const char *text, const char *tmp)
@@ -286,7 +269,7 @@ static int write_temp(const struct vs_conf_edit *e, const char *text, const char
 		return -errno;
 	if (fchmod(fd, e->mode) < 0 || (fchown(fd, e->uid, e->gid) < 0 && errno != EPERM))
 		return -errno;
-	r = write_all(fd, text);
+	r = vs_write_all(fd, text, strlen(text));
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && close(TAKE_FD(fd)) < 0)

@@ -204,21 +204,6 @@ int vs_statedir_unlock_remove(const char *dir, const char *name, int fd)
 
 /* ---- write ---- */
 
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Fills the temporary file; the caller renames or unlinks it. */
 static int fill_tmp(int fd, const void *data, size_t len)
 {
@@ -227,7 +212,7 @@ static int fill_tmp(int fd, const void *data, size_t len)
 	/* mkostemp's 0600 is before the umask, which libvirtd passes down */
 	if (fchmod(fd, 0600) < 0)
 		return -errno;
-	r = write_all(fd, data, len);
+	r = vs_write_all(fd, data, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	return r;

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -130,6 +131,23 @@ int vs_strlcpy(char *dst, const char *src, size_t size)
 		return -ENAMETOOLONG;
 	}
 	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+int vs_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
 	return 0;
 }
 

@@ -59,6 +59,9 @@ void vs_format_mac(const unsigned char mac[6], char out[18]);
 /* Copy with truncation check: -ENAMETOOLONG when src does not fit. */
 int vs_strlcpy(char *dst, const char *src, size_t size);
 
+/* All of buf to fd, across short writes and EINTR.  0 or -errno. */
+int vs_write_all(int fd, const void *buf, size_t len);
+
 /* A name libvirt takes for a network or domain: libvirt refuses '/'; we
  * also refuse empty, over-long, blank and control characters. */
 bool vs_libvirt_name_valid(const char *name);
