@@ -3,13 +3,24 @@
 # the kernel to unpack under TCG): busybox, iproute2's ip, jq, the kernel
 # modules the scenarios load, the project's programs with their shared
 # libraries, the guest init and the scenarios.
-# Usage: mkinitramfs.sh VM_ENV OUT.cpio PROGRAM...
-#   VM_ENV   the vm.env written by prepare.sh
-#   PROGRAM  project binaries from the build tree (copied to /usr/bin)
+# Usage: mkinitramfs.sh [-d DESTDIR] VM_ENV OUT.cpio PROGRAM...
+#   -d DESTDIR  a `make install DESTDIR=` tree, laid over the root as it is
+#               (the install scenario), with its programs' libraries
+#   VM_ENV      the vm.env written by prepare.sh
+#   PROGRAM     project binaries from the build tree (copied to /usr/bin)
 set -eu
 
-vm_env=${1:?usage: mkinitramfs.sh VM_ENV OUT.cpio PROGRAM...}
-out=${2:?usage: mkinitramfs.sh VM_ENV OUT.cpio PROGRAM...}
+usage='usage: mkinitramfs.sh [-d DESTDIR] VM_ENV OUT.cpio PROGRAM...'
+destdir=
+while getopts d: opt; do
+	case $opt in
+	d) destdir=$OPTARG ;;
+	*) echo "$usage" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+vm_env=${1:?$usage}
+out=${2:?$usage}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=/dev/null
@@ -34,6 +45,21 @@ rootfs_add_elf "$root" /bin/true /vs/bin/true
 for prog in "$@"; do
 	rootfs_add_elf "$root" "$prog" "/usr/bin/$(basename "$prog")"
 done
+if [ -n "$destdir" ]; then
+	# The directory links of the merged-/usr skeleton stay links.
+	tar -C "$destdir" -cf - . | tar -C "$root" -xf - --keep-directory-symlink
+	# Every installed ELF with what ldd says it needs (libasan and libubsan
+	# in a sanitizer build); a library ldd cannot find stops the build here
+	# rather than as an odd failure in the guest.
+	find "$destdir" -type f | while read -r f; do
+		[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+		if ldd "$f" | grep -q 'not found'; then
+			echo "mkinitramfs: $f: $(ldd "$f" | grep 'not found' | tr '\n' ' ')" >&2
+			exit 1
+		fi
+		rootfs_add_elf "$root" "$f" "${f#"$destdir"}"
+	done
+fi
 # virt-sriov loads libvirt.so.0 with dlopen on its first libvirt call, so
 # ldd of the programs does not name it (reconcile and the hook scenario
 # talk to libvirt's test driver).
