@@ -16,6 +16,6 @@ bench-vm: all
 	@$(VM_ENV) $(SHELL) '$(abs_top_srcdir)/tests/vm/check-vm.sh' bench-igb bench-netdevsim
 
 clean-vm:
-	rm -rf tests/vm/cache tests/vm/logs tests/vm/initramfs.cpio
+	rm -rf tests/vm/cache tests/vm/logs tests/vm/initramfs.cpio tests/vm/install-root tests/vm/install.log
 
 .PHONY: check-vm bench-vm clean-vm

@@ -1,6 +1,8 @@
 #!/bin/sh
 # make check-vm: prepare the cache, build the initramfs from the build
-# tree's programs, boot each scenario, print "N passed, N failed".
+# tree's programs (and, for the install scenario, `make install DESTDIR=`
+# of the build), boot each scenario, print "N passed, N failed" (and
+# ", N skipped" when the install scenario was skipped).
 # Usage: check-vm.sh [SCENARIO...]   (default: $VM_SCENARIOS, else all)
 # Environment: top_builddir (required), VM_CACHE (default
 # $top_builddir/tests/vm/cache), VM_SCENARIOS, VM_LOGDIR.
@@ -12,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${VM_LOGDIR:=$top_builddir/tests/vm/logs}"
 # The default list: scenarios whose product commands exist. A scenario
 # missing here is named in docs/testing-vm.md with the reason.
-: "${VM_SCENARIOS:=smoke nvme nvme-noiommu igb hook apply-igb stress-igb netdevsim}"
+: "${VM_SCENARIOS:=smoke nvme nvme-noiommu igb hook install apply-igb stress-igb netdevsim}"
 [ $# -gt 0 ] && VM_SCENARIOS=$*
 
 start=$(date +%s)
@@ -35,13 +37,64 @@ for p in virt-sriov-full virt-sriov-hook virt-sriov-hook-front; do
 done
 mkdir -p "$top_builddir/tests/vm"
 initrd=$top_builddir/tests/vm/initramfs.cpio
+
+# The install scenario boots what a plain `./configure && make install`
+# gives: the paths it checks are configure's defaults, so a build configured
+# with other directories skips it (the reason printed) rather than fails.
+# Asked of make, which expands the variables as `make install` does.
+make_dirs() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top_builddir" \
+		-f Makefile -f - vs-print-dirs <<'MAKE'
+vs-print-dirs:
+	@echo 'prefix=$(prefix)'; echo 'bindir=$(bindir)'; echo 'pkglibexecdir=$(pkglibexecdir)'
+	@echo 'sysconfdir=$(sysconfdir)'; echo 'runstatedir=$(runstatedir)'; echo 'hookdir=$(hookdir)'
+MAKE
+}
+DEFAULT_DIRS='prefix=/usr/local
+bindir=/usr/local/bin
+pkglibexecdir=/usr/local/libexec/virt-sriov
+sysconfdir=/usr/local/etc
+runstatedir=/run
+hookdir=/etc/libvirt/hooks'
+install_skip= install_fail=
+destdir_opt=
+case " $VM_SCENARIOS " in
+*" install "*)
+	if ! dirs=$(make_dirs 2>&1); then
+		install_fail="cannot read the install directories from $top_builddir/Makefile: $(echo "$dirs" | tr "\n" " ")"
+	elif [ "$dirs" != "$DEFAULT_DIRS" ]; then
+		install_skip="the build is not configured with the default directories: it has"
+		install_skip="$install_skip $(echo "$dirs" | grep -vxF "$DEFAULT_DIRS" | tr '\n' ' ')"
+		install_skip="$install_skip(configure's defaults: $(echo "$DEFAULT_DIRS" | tr '\n' ' ')"
+		install_skip="${install_skip% })"
+	else
+		stage=$top_builddir/tests/vm/install-root
+		rm -rf "$stage"
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" install DESTDIR="$stage" \
+			>"$top_builddir/tests/vm/install.log" 2>&1 ||
+			{ echo "check-vm: make install DESTDIR=$stage failed:" >&2
+			  tail -n 20 "$top_builddir/tests/vm/install.log" >&2; exit 1; }
+		destdir_opt="-d $stage"
+	fi
+	;;
+esac
 # shellcheck disable=SC2086
-"$here/mkinitramfs.sh" "$VM_CACHE/vm.env" "$initrd" $progs
+"$here/mkinitramfs.sh" $destdir_opt "$VM_CACHE/vm.env" "$initrd" $progs
 mkdir -p "$VM_LOGDIR"
 prep_done=$(date +%s)
 
-passed=0 failed=0 bad=
+passed=0 failed=0 skipped=0 bad=
 for sc in $VM_SCENARIOS; do
+	if [ "$sc" = install ] && [ -n "$install_skip" ]; then
+		echo "[install] SKIP: $install_skip"
+		skipped=$((skipped + 1))
+		continue
+	fi
+	if [ "$sc" = install ] && [ -n "$install_fail" ]; then
+		echo "FAIL: install: $install_fail"
+		failed=$((failed + 1)) bad="$bad $sc"
+		continue
+	fi
 	VM_QEMU=system VM_APPEND='' VM_DEVICES='' VM_TIMEOUT=300 VM_MEM=1024
 	conf=$here/scenarios/$sc.conf
 	if [ ! -f "$conf" ]; then
@@ -78,5 +131,9 @@ done
 end=$(date +%s)
 echo "check-vm: preparation $((prep_done - start)) s, total $((end - start)) s"
 [ -n "$bad" ] && echo "check-vm: failing scenarios:$bad (logs in $VM_LOGDIR)"
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]
