@@ -56,7 +56,7 @@ pkglibexecdir=/usr/local/libexec/virt-sriov
 sysconfdir=/usr/local/etc
 runstatedir=/run
 hookdir=/etc/libvirt/hooks'
-install_skip= install_fail=
+install_skip='' install_fail=''
 destdir_opt=
 case " $VM_SCENARIOS " in
 *" install "*)
