@@ -5,15 +5,20 @@ src_lib_libvirtsriov_a_SOURCES += src/lib/hostsetup.c src/lib/hostsetup.h
 # --save of vf set, numvfs and bind: virt-sriov.conf edited line by line.
 src_lib_libvirtsriov_a_SOURCES += src/lib/conf-edit.c src/lib/conf-edit.h
 
-# The unit names the installed binary: made at build time (bindir is only
-# final then), not by configure.
-EXTRA_DIST += systemd/virt-sriov.service.in
-CLEANFILES += systemd/virt-sriov.service
-nodist_noinst_DATA = systemd/virt-sriov.service
-systemd/virt-sriov.service: $(srcdir)/systemd/virt-sriov.service.in Makefile
-	$(AM_V_GEN)$(MKDIR_P) systemd && \
+# The units name the installed binary: made at build time (bindir is only
+# final then), not by configure.  virt-sriov-reconcile.service: reconcile at
+# each start of libvirt's daemon (issue 13).
+VS_UNITS = systemd/virt-sriov.service systemd/virt-sriov-reconcile.service
+EXTRA_DIST += systemd/virt-sriov.service.in systemd/virt-sriov-reconcile.service.in
+CLEANFILES += $(VS_UNITS)
+nodist_noinst_DATA = $(VS_UNITS)
+VS_UNIT_GEN = $(MKDIR_P) systemd && \
 	sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
-		$(srcdir)/systemd/virt-sriov.service.in >$@.tmp && mv $@.tmp $@
+		$(srcdir)/$@.in >$@.tmp && mv $@.tmp $@
+systemd/virt-sriov.service: $(srcdir)/systemd/virt-sriov.service.in Makefile
+	$(AM_V_GEN)$(VS_UNIT_GEN)
+systemd/virt-sriov-reconcile.service: $(srcdir)/systemd/virt-sriov-reconcile.service.in Makefile
+	$(AM_V_GEN)$(VS_UNIT_GEN)
 
 # Where units go: `make systemdsystemunitdir=DIR` wins; else systemd's own
 # pkg-config answer under our prefix; else $(prefix)/lib/systemd/system.
@@ -24,14 +29,16 @@ VS_UNIT_DIR = d='$(systemdsystemunitdir)'; \
 		--variable=systemdsystemunitdir systemd 2>/dev/null`; \
 	test -n "$$d" || d='$(prefix)/lib/systemd/system'
 install-data-local: install-virt-sriov-unit
-install-virt-sriov-unit: systemd/virt-sriov.service
+install-virt-sriov-unit: $(VS_UNITS)
 	@$(VS_UNIT_DIR); \
 	echo " $(MKDIR_P) '$(DESTDIR)'$$d"; $(MKDIR_P) "$(DESTDIR)$$d" && \
-	echo " $(INSTALL_DATA) systemd/virt-sriov.service '$(DESTDIR)'$$d"; \
-	$(INSTALL_DATA) systemd/virt-sriov.service "$(DESTDIR)$$d/virt-sriov.service"
+	for u in $(VS_UNITS); do \
+		echo " $(INSTALL_DATA) $$u '$(DESTDIR)'$$d"; \
+		$(INSTALL_DATA) $$u "$(DESTDIR)$$d/" || exit 1; \
+	done
 uninstall-local: uninstall-virt-sriov-unit
 uninstall-virt-sriov-unit:
-	@$(VS_UNIT_DIR); rm -f "$(DESTDIR)$$d/virt-sriov.service"
+	@$(VS_UNIT_DIR); for u in $(VS_UNITS); do rm -f "$(DESTDIR)$$d/$${u#systemd/}"; done
 .PHONY: install-virt-sriov-unit uninstall-virt-sriov-unit
 
 if HAVE_CMOCKA
@@ -58,4 +65,4 @@ TESTS += tests/integration/save-tree.sh
 tests/integration/save-tree.log: tests/tools/gen-host-tree$(EXEEXT)
 tests/unit/test-hostsetup.log tests/integration/apply-tree.log tests/integration/apply-libvirtd.log: \
 	tests/tools/gen-host-tree$(EXEEXT)
-tests/integration/apply-systemd.log tests/integration/apply-tree.log: systemd/virt-sriov.service
+tests/integration/apply-systemd.log tests/integration/apply-tree.log: $(VS_UNITS)

@@ -116,6 +116,55 @@ int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _
 	return failed ? -EIO : n;
 }
 
+static json_object *port_to_json(const struct vs_stale_port *p, bool dry_run)
+{
+	json_object *o = json_object_new_object();
+
+	if (o && (vs_json_set(o, "network", vs_json_str(p->network)) < 0 || vs_json_set(o, "port", vs_json_str(p->uuid)) < 0 ||
+		  vs_json_set(o, "guest", vs_json_str(p->owner)) < 0 || vs_json_set(o, "uuid", vs_json_str(p->owner_uuid)) < 0 ||
+		  vs_json_set(o, "address", vs_json_str(p->address)) < 0 ||
+		  vs_json_set(o, "deleted", json_object_new_boolean(!dry_run && !p->error)) < 0 ||
+		  vs_json_set(o, "error", vs_json_str(p->error)) < 0)) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* After the state files: the ports of hostdev pools whose guest is gone
+ * (libvirtd killed during a teardown re-creates them at its restart and
+ * never deletes them, docs/hook.md "Limits").  The VFs are put back from
+ * the state files first, so the port-deleted hook libvirt runs for each
+ * delete finds nothing left to do; the other order ends the same (the hook
+ * puts the VF back, the state pass removes the emptied file).  Only hostdev
+ * pools: they alone hold VFs, and only guests of this connection's driver
+ * own their ports, so "not running here" means gone; a bridge network's
+ * port may belong to another driver's guest (LXC). */
+static int reconcile_ports(struct vs_cli *cli, virConnectPtr conn, json_object *out)
+{
+	struct vs_stale_port *ports = NULL;
+	struct vs_error err = { 0 };
+	size_t n = 0;
+	int r = vs_libvirt_stale_ports(conn, cli->dry_run, &ports, &n, &err), failed = r < 0;
+
+	if (r < 0)
+		vs_cli_warn("reconcile: network ports: %s", err.msg);
+	for (size_t i = 0; i < n; i++) {
+		const struct vs_stale_port *p = &ports[i];
+
+		failed |= p->error != NULL;
+		if (out)
+			json_object_array_add(out, port_to_json(p, cli->dry_run));
+		else
+			printf("%s network port %s of pool %s (VF %s) of guest %s (%s): the guest does not run%s%s\n",
+			       cli->dry_run ? "would delete" : p->error ? "could not delete" : "deleted", p->uuid,
+			       p->network, p->address[0] ? p->address : "none", p->owner, p->owner_uuid,
+			       p->error ? ": " : "", p->error ? p->error : "");
+	}
+	vs_stale_ports_free(ports, n);
+	return failed ? -EIO : 0;
+}
+
 struct reconcile_args {
 	bool all;                     /* every saved guest, without asking libvirt */
 };
@@ -139,28 +188,39 @@ int vs_cmd_reconcile(struct vs_cli *cli, int argc, char **argv)
 {
 	struct vs_error err = { 0 };
 	virConnectPtr conn = NULL;
-	json_object *out = NULL;
+	json_object *out = NULL, *ports = NULL;
 	struct reconcile_args a = { 0 };
-	int r, failed;
+	int r, failed, port_failed;
 
 	r = parse_args(cli, argc, argv, &a);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
-	if (!a.all && vs_libvirt_open(vs_cli_uri(cli), true, &conn, &err) < 0)
+	/* read-write: deleting a gone guest's network port */
+	if (!a.all && vs_libvirt_open(vs_cli_uri(cli), cli->dry_run, &conn, &err) < 0)
 		return vs_cli_fail(VS_EXIT_FAILURE, "reconcile: cannot tell which guests run: %s "
 				   "(--all puts back every saved VF: only when no guest runs)", err.msg);
 	out = cli->json ? json_object_new_array() : NULL;
 	failed = vs_cli_reconcile(cli, a.all ? VS_RECONCILE_ALL : VS_RECONCILE_NOT_RUNNING, conn, out) < 0;
+	ports = cli->json ? json_object_new_array() : NULL;
+	/* --all: no libvirt to ask, no ports */
+	port_failed = conn && reconcile_ports(cli, conn, ports) < 0;
 	if (failed) /* the one line of a failure (with --json also "error") */
 		vs_cli_fail(VS_EXIT_FAILURE, "reconcile: some saved VFs could not be put back (see the warnings); "
 			    "their state is kept for the next reconcile");
+	else if (port_failed)
+		vs_cli_fail(VS_EXIT_FAILURE, "reconcile: some network ports of gone guests could not be deleted "
+			    "(libvirt's reasons above)");
+	failed |= port_failed;
 	if (out) {
-		/* {"dry_run": bool, "guests": [the plan of each guest put back]} */
+		/* {"dry_run": bool, "guests": [the plan of each guest put back],
+		 *  "ports": [each network port of a gone guest deleted]} */
 		json_object *doc = vs_json_doc_new();
 
 		failed |= !doc || vs_json_set(doc, "dry_run", json_object_new_boolean(cli->dry_run)) < 0 ||
-			  vs_json_set(doc, "guests", TAKE_PTR(out)) < 0 || vs_json_doc_print(TAKE_PTR(doc)) < 0;
+			  vs_json_set(doc, "guests", TAKE_PTR(out)) < 0 || vs_json_set(doc, "ports", TAKE_PTR(ports)) < 0 ||
+			  vs_json_doc_print(TAKE_PTR(doc)) < 0;
 		json_object_put(doc);
+		json_object_put(ports);
 	}
 	if (conn)
 		virConnectClose(conn);

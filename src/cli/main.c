@@ -227,7 +227,8 @@ const struct vs_command vs_commands[] = {
 	{ "plan", FULL(vs_cmd_plan), "--domain-xml FILE", "what the hook would do for a guest",
 	  NULL, plan_opts, VS_LOCAL, NULL },
 	{ "reconcile", FULL(vs_cmd_reconcile), "", "put back VFs whose guest is gone",
-	  "Put back the VF settings saved by the hook for guests that are not running.\n",
+	  "Put back the VF settings saved by the hook for guests that are not running,\n"
+	  "then delete the hostdev pool ports libvirt kept for such guests.\n",
 	  reconcile_opts, VS_NEED_NETLINK | VS_NEED_STATE | VS_LOCAL | VS_TAKES_DRY_RUN, NULL },
 	{ "apply", FULL(vs_cmd_apply), "", "bring the host to virt-sriov.conf",
 	  "sriov_drivers_autoprobe, VF counts, VF drivers, the VFs of guests that are gone\n"

@@ -69,6 +69,7 @@
 	X(int, virNetworkListAllPorts, (virNetworkPtr network, virNetworkPortPtr **ports, unsigned int flags), \
 	  (network, ports, flags), -1) \
 	X(virNetworkPtr, virNetworkLookupByName, (virConnectPtr conn, const char *name), (conn, name), NULL) \
+	X(int, virNetworkPortDelete, (virNetworkPortPtr port, unsigned int flags), (port, flags), -1) \
 	X(int, virNetworkPortFree, (virNetworkPortPtr port), (port), -1) \
 	X(char *, virNetworkPortGetXMLDesc, (virNetworkPortPtr port, unsigned int flags), (port, flags), NULL) \
 	X(int, virNetworkSetAutostart, (virNetworkPtr network, int autostart), (network, autostart), -1) \

@@ -694,3 +694,127 @@ int vs_libvirt_policy_put(virDomainPtr dom, unsigned flags, const struct vs_poli
 				    vs_libvirt_message());
 	return 0;
 }
+
+/* ---- ports left behind ---- */
+
+/* 1 the guest runs, 0 it does not (no such guest, or shut off), -1 cannot
+ * tell.  A starting guest is active before libvirt allocates its ports, and
+ * a stopping one until they are released, so a port being made or undone
+ * is never taken for a leftover. */
+static int owner_runs(virConnectPtr conn, const char *uuid)
+{
+	_cleanup_domain_ virDomainPtr dom = virDomainLookupByUUIDString(conn, uuid);
+
+	if (!dom)
+		return vs_libvirt_code() == VIR_ERR_NO_DOMAIN ? 0 : -1;
+	return virDomainIsActive(dom);
+}
+
+static void copy_text(xmlDocPtr doc, const char *expr, char *buf, size_t size)
+{
+	xmlNodePtr n = vs_xml_first(doc, NULL, expr);
+	_cleanup_xmlchar_ xmlChar *s = n ? xmlNodeGetContent(n) : NULL;
+
+	vs_strlcpy(buf, s ? (const char *)s : "", size);
+}
+
+/* Fill p from the port's XML: 1 when its owner does not run, 0 when it
+ * runs or nobody can tell. */
+static int port_stale(virConnectPtr conn, const char *xml, struct vs_stale_port *p, struct vs_error *err)
+{
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	char name[256];
+	int r = vs_xml_parse(xml, "network port XML", &doc, err);
+
+	if (r < 0)
+		return r;
+	copy_text(doc, "/networkport/owner/uuid", p->owner_uuid, sizeof(p->owner_uuid));
+	if (!p->owner_uuid[0] || owner_runs(conn, p->owner_uuid) != 0)
+		return 0;
+	copy_text(doc, "/networkport/uuid", p->uuid, sizeof(p->uuid));
+	copy_text(doc, "/networkport/owner/name", name, sizeof(name));
+	if (vs_xml_pci_address(vs_xml_first(doc, NULL, "/networkport/plug[@type='hostdev-pci']/address"),
+			       p->address) < 0)
+		p->address[0] = '\0';
+	p->owner = strdup(name[0] ? name : p->owner_uuid);
+	return p->owner ? 1 : -ENOMEM;
+}
+
+static int stale_add(struct vs_stale_port **out, size_t *n, struct vs_stale_port *p)
+{
+	struct vs_stale_port *v = realloc(*out, (*n + 1) * sizeof(**out));
+
+	if (!v) {
+		free(p->owner);
+		free(p->error);
+		return -ENOMEM;
+	}
+	*out = v;
+	v[(*n)++] = *p;
+	return 0;
+}
+
+static int net_stale_ports(virConnectPtr conn, virNetworkPtr net, bool dry_run, struct vs_stale_port **out,
+			   size_t *n, struct vs_error *err)
+{
+	virNetworkPortPtr *ports = NULL;
+	int count = virNetworkListAllPorts(net, &ports, 0);
+	int r = 0;
+
+	if (count < 0 && vs_libvirt_code() == VIR_ERR_NO_SUPPORT)
+		return 0;
+	if (count < 0)
+		return vs_error_set(err, -EIO, "listing the ports of network %s: %s", virNetworkGetName(net),
+				    vs_libvirt_message());
+	for (int i = 0; i < count; i++) {
+		/* NULL: deleted since the listing */
+		_cleanup_free_ char *xml = r >= 0 ? virNetworkPortGetXMLDesc(ports[i], 0) : NULL;
+		struct vs_stale_port p = { .owner = NULL };
+		int k = xml ? port_stale(conn, xml, &p, err) : 0;
+
+		if (k > 0) {
+			vs_strlcpy(p.network, virNetworkGetName(net), sizeof(p.network));
+			if (!dry_run && virNetworkPortDelete(ports[i], 0) < 0 && !(p.error = strdup(vs_libvirt_message())))
+				k = -ENOMEM;
+			k = k < 0 ? k : stale_add(out, n, &p);
+		}
+		if (k < 0)
+			r = k;
+		virNetworkPortFree(ports[i]);
+	}
+	free(ports);
+	return r;
+}
+
+int vs_libvirt_stale_ports(virConnectPtr conn, bool dry_run, struct vs_stale_port **out, size_t *n,
+			   struct vs_error *err)
+{
+	virNetworkPtr *nets = NULL;
+	int count = virConnectListAllNetworks(conn, &nets, VIR_CONNECT_LIST_NETWORKS_ACTIVE);
+	int r = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (count < 0)
+		return vs_error_set(err, -EIO, "listing networks: %s", vs_libvirt_message());
+	for (int i = 0; i < count; i++) {
+		int k = r >= 0 ? vs_libvirt_network_is_hostdev(nets[i], err) : 0;
+
+		if (k > 0)
+			k = net_stale_ports(conn, nets[i], dry_run, out, n, err);
+		if (k < 0)
+			r = k;
+		virNetworkFree(nets[i]);
+	}
+	free(nets);
+	return r < 0 ? r : (int)*n;
+}
+
+void vs_stale_ports_free(struct vs_stale_port *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++) {
+		free(p[i].owner);
+		free(p[i].error);
+	}
+	free(p);
+}

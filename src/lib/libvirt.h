@@ -88,6 +88,31 @@ struct vs_pool_info {
 int vs_libvirt_pool_list(virConnectPtr conn, struct vs_pool_info **out, size_t *n, struct vs_error *err);
 void vs_pool_info_free(struct vs_pool_info *p, size_t n);
 
+/* ---- ports left behind (issue 13) ---- */
+
+/* A port of a hostdev pool whose owner guest does not run: libvirtd killed
+ * while it tore the guest down re-creates the port at its restart and never
+ * deletes it, so the VF stays taken. */
+struct vs_stale_port {
+	char network[256];
+	char uuid[VIR_UUID_STRING_BUFLEN];        /* the port's */
+	char owner_uuid[VIR_UUID_STRING_BUFLEN];
+	char *owner;                  /* the name the port recorded */
+	char address[VS_PCI_ADDR_MAX];  /* "" when the port names no VF */
+	char *error;                  /* the delete failed: libvirt's words */
+};
+
+/* Delete (with dry_run: only list) the ports of every active hostdev pool
+ * whose owner is not a running guest of conn.  A port whose owner cannot be
+ * looked up for another reason than "no such guest" is left alone; a
+ * running guest's port is never deleted.  libvirt runs the network hook's
+ * port-deleted for each port deleted.  Returns the number of ports listed
+ * (their delete failures in ->error) or -errno; *out holds the ports listed
+ * either way (free with vs_stale_ports_free). */
+int vs_libvirt_stale_ports(virConnectPtr conn, bool dry_run, struct vs_stale_port **out, size_t *n,
+			   struct vs_error *err);
+void vs_stale_ports_free(struct vs_stale_port *p, size_t n);
+
 /* The guest's VF policy in its <metadata> (policy.h).  flags: one of
  * VIR_DOMAIN_AFFECT_LIVE / _CONFIG to read; any to write.  An absent element
  * is an empty policy; writing an empty policy removes the element. */

@@ -104,6 +104,11 @@ for d in qemu.d network.d; do
 		'[ "$(readlink "$root/etc/libvirt/hooks/$d/virt-sriov")" = /usr/libexec/virt-sriov/virt-sriov-hook-front ]'
 done
 hcheck "virt-sriov.service enabled" '[ -L "$root/etc/systemd/system/multi-user.target.wants/virt-sriov.service" ]'
+# pulled into each start of libvirt's daemon (issue 13)
+for d in libvirtd virtqemud; do
+	hcheck "virt-sriov-reconcile.service enabled for $d" \
+		"[ -L \"\$root/etc/systemd/system/$d.service.wants/virt-sriov-reconcile.service\" ]"
+done
 hcheck "virt-sriov.conf a conffile" 'grep -qx /etc/virt-sriov/virt-sriov.conf "$root/var/lib/dpkg/info/virt-sriov.conffiles"'
 hcheck "the sample virt-sriov.conf is all comments" '! grep -v -q "^#\|^\$" "$root/etc/virt-sriov/virt-sriov.conf"'
 # A sanitizer build needs its runtime libraries, which Debian's root lacks.

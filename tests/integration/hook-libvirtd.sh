@@ -125,4 +125,26 @@ grep -q "^could not put back VF 0000:03:10.1 (em1#0) of guest g1" "$W/out" || fa
 [ -f "$W/state/$uuid.json" ] || fail "reconcile dropped a VF it could not put back"
 if "$VIRT_SRIOV" -c "qemu:///system?socket=$W/nonexistent" reconcile 2>"$W/err"; then fail "reconcile guessed without libvirt"; fi
 grep -q "cannot tell which guests run" "$W/err" || fail "reconcile without libvirt: $(cat "$W/err")"
+# --- reconcile and network ports (issue 13): only a hostdev pool's port of
+# a guest that does not run is deleted.  A hostdev pool cannot start on a
+# machine without SR-IOV, so here: a bridge network's port owned by g1 (not
+# running) must be left alone (not a VF; another driver's guest may own
+# such a port), and the --json document has its "ports" list.  The delete
+# itself is proved in the end-to-end `stress` scenario (a real pool).
+cat >"$W/br.xml" <<EOF
+<network><name>vsbr</name><forward mode='bridge'/><bridge name='vsbr-none0'/></network>
+EOF
+virsh_ net-create "$W/br.xml" >/dev/null || fail "net-create of a bridge network"
+cat >"$W/port.xml" <<EOF
+<networkport><uuid>7d0c4c4e-8c47-4a5e-9b0a-3a1f8fd0b001</uuid>
+<owner><name>g1</name><uuid>$uuid</uuid></owner><mac address='52:54:00:11:22:33'/></networkport>
+EOF
+virsh_ net-port-create vsbr "$W/port.xml" >/dev/null 2>"$W/err" || fail "net-port-create: $(cat "$W/err")"
+export VIRT_SRIOV_STATE_DIR=$W/state2
+vs --json reconcile >"$W/rec2.json" 2>"$W/err" || fail "reconcile with nothing saved: $(cat "$W/err") $(cat "$W/rec2.json")"
+[ "$(jq -c '[.dry_run, .guests, .ports]' "$W/rec2.json")" = '[false,[],[]]' ] || fail "reconcile --json: $(cat "$W/rec2.json")"
+[ "$(virsh_ net-port-list vsbr --uuid | grep -c .)" = 1 ] || fail "reconcile deleted a port of a network that is not a hostdev pool"
+vs reconcile >"$W/out" 2>"$W/err" || fail "reconcile (text): $(cat "$W/err")"
+[ ! -s "$W/out" ] || fail "reconcile said something with nothing to do: $(cat "$W/out")"
+virsh_ net-destroy vsbr >/dev/null 2>&1
 finish "the hook in a private libvirtd"

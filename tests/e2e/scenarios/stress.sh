@@ -13,10 +13,16 @@
 #  - a round whose libvirtd was stopped only while the guests ran needs no
 #    reconcile: libvirt ran every release itself;
 #  - then `virt-sriov reconcile` (the documented recovery for a guest gone
-#    without its release), and every VF line of `ip -d link show eth0` as
-#    before, no state file, no VF netdev with a guest's MAC, no MAC on two
-#    VFs; a network port libvirt left in the pool (docs/hook.md, "Limits")
-#    is printed and deleted, and the VFs compared again.
+#    without its release, run by virt-sriov-reconcile.service at each
+#    start of libvirtd on a systemd host), and every VF line of
+#    `ip -d link show eth0` as before, no state file, no VF netdev with a
+#    guest's MAC, no MAC on two VFs; a network port libvirt left in the
+#    pool (docs/hook.md, "Limits") is printed, and reconcile must have
+#    deleted it; a second reconcile does nothing, and the VFs are compared
+#    again.
+# Before the rounds, a port made by hand for a guest that does not exist
+# (what libvirt leaves) next to a running pool guest's: reconcile deletes
+# the first and puts its VF back, never touches the second.
 # A hook lives some 50 ms of a 5 s start, so a random time rarely lands in
 # one: to stop libvirtd inside a hook run, a watcher holds the lock that
 # hook waits for (the state directory's for prepare, a guest's UUID.lock
@@ -139,6 +145,46 @@ kill_at() {
 	restart_libvirtd "round $r"
 }
 
+# A port left over, made by hand as libvirt keeps it for a guest that is
+# gone (its owner UUID names no guest; no <plug>: the pool hands it a VF,
+# and port-created applies the port's MAC), next to the port of a running
+# pool guest: reconcile -n says what it would delete and deletes nothing;
+# reconcile puts the ghost's VF back (its state file), deletes its port
+# (port-deleted then finds nothing left), keeps e2e-sp1's port and state.
+ensure_pool
+snapshot /tmp/before
+if start_guest e2e-sp1; then
+	ghost=$(cat /proc/sys/kernel/random/uuid) port=$(cat /proc/sys/kernel/random/uuid)
+	kept=$(virsh net-port-list $POOL --uuid 2>/dev/null | grep . | tr '\n' ' ')
+	cat >/tmp/ghost-port.xml <<EOF
+<networkport>
+  <uuid>$port</uuid>
+  <owner><name>e2e-ghost</name><uuid>$ghost</uuid></owner>
+  <mac address='52:54:00:e2:e1:99'/>
+</networkport>
+EOF
+	virsh net-port-create $POOL /tmp/ghost-port.xml >/tmp/port.out 2>&1 ||
+		fail "virsh net-port-create (a gone guest's port)" "$(cat /tmp/port.out)"
+	info "ports of $POOL: e2e-sp1's: $kept; the ghost's: $port; state files: $(state_count)"
+	vs -n reconcile >/tmp/reconcile.out || fail "virt-sriov -n reconcile" "$(vs_stderr)"
+	expect_match "reconcile -n: would delete the gone guest's port" "$(cat /tmp/reconcile.out)" \
+		"^would delete network port $port of pool $POOL \(VF [0-9a-f:.]+\) of guest e2e-ghost \($ghost\)"
+	expect_eq "reconcile -n: deleted nothing" "$(virsh net-port-list $POOL --uuid 2>/dev/null | grep -c "$port")" 1
+	vs reconcile >/tmp/reconcile.out || fail "virt-sriov reconcile" "$(vs_stderr)"
+	info "reconcile: $(tr '\n' ' ' </tmp/reconcile.out)"
+	expect_match "reconcile: deleted the gone guest's port" "$(cat /tmp/reconcile.out)" "^deleted network port $port "
+	expect_eq "reconcile: the gone guest's port deleted, the running guest's kept" \
+		"$(virsh net-port-list $POOL --uuid 2>/dev/null | grep . | tr '\n' ' ')" "$kept"
+	expect_eq "reconcile: e2e-sp1 still runs" "$(dom_state e2e-sp1)" running
+	expect_eq "reconcile: e2e-sp1's state file kept" "$(state_count)" 1
+	destroy_guest e2e-sp1 || fail "virsh destroy e2e-sp1"
+	wait_for 30 no_hook_runs || fail "no hook runs" "$(hooks_now)"
+	wait_for 10 all_on_igbvf || info "VFs not back on igbvf"
+	all_back "a gone guest's port and a running one's, reconciled"
+else
+	fail "virsh start e2e-sp1" "$(cat /tmp/start.out)"
+fi
+
 KILLS=0 HOOK_KILLS=0 RECONCILED=0 COMPARED=0 LEAKED=0
 t_all=$(now_ms)
 r=1
@@ -226,22 +272,31 @@ while [ "$r" -le "$ROUNDS" ]; do
 		expect_eq "round $r: libvirt ran every release (no state left without reconcile)" "$left" 0 ;;
 	esac
 	[ "$left" -gt 0 ] && RECONCILED=$((RECONCILED + left))
+	# A port libvirt lost track of (libvirtd killed while it tore a pool
+	# guest down: docs/hook.md, "Limits") holds its VF: said, and reconcile
+	# must delete it (libvirt then runs port-deleted, which finds nothing
+	# left to put back).
+	leaked=$(virsh net-port-list $POOL --uuid 2>/dev/null | grep .)
+	for port in $leaked; do
+		info "round $r: libvirt left port $port in $POOL: $(virsh net-port-dumpxml $POOL "$port" 2>&1 | tr -d '\n' | sed 's/  */ /g' | cut -c1-300)"
+		LEAKED=$((LEAKED + 1))
+	done
 	vs reconcile >/tmp/reconcile.out || fail "round $r: virt-sriov reconcile" "$(vs_stderr)"
 	[ -s /tmp/reconcile.out ] && info "round $r: reconcile: $(tr '\n' ' ' </tmp/reconcile.out)"
+	for port in $leaked; do
+		grep -q "^deleted network port $port of pool $POOL " /tmp/reconcile.out ||
+			fail "round $r: reconcile deleted the port libvirt left ($port)" "$(cat /tmp/reconcile.out)"
+	done
+	expect_eq "round $r: no port left in $POOL after reconcile" "$(virsh net-port-list $POOL --uuid 2>/dev/null | grep . | tr '\n' ' ')" ""
 	wait_for 10 all_on_igbvf ||
 		info "round $r: VFs not back on igbvf (libvirt's reattach): $(for n in 0 1 2 3 4 5 6; do printf '%s ' "$(vf_driver_n $n)"; done)"
 	all_back "round $r ($phase)"
 	COMPARED=$((COMPARED + $(vfs_now | wc -l)))
 	expect_eq "round $r: no MAC on two VFs" \
 		"$(vfs_now | awk '$4 != "00:00:00:00:00:00" { print $4 }' | sort | uniq -d | tr '\n' ' ')" ""
-	# A port libvirt lost track of (libvirtd killed while it deleted it)
-	# holds its VF for ever: said, and deleted, which runs port-deleted.
-	for port in $(virsh net-port-list $POOL --uuid 2>/dev/null); do
-		info "round $r: libvirt left port $port in $POOL: $(virsh net-port-dumpxml $POOL "$port" 2>&1 | tr -d '\n' | sed 's/  */ /g' | cut -c1-300)"
-		LEAKED=$((LEAKED + 1))
-		virsh net-port-delete $POOL "$port" >/dev/null 2>&1 || fail "round $r: virsh net-port-delete $port"
-	done
-	expect_eq "round $r: every VF as before, once libvirt's ports are gone" "$(snapshot_now)" "$(cat /tmp/before)"
+	vs reconcile >/tmp/reconcile.out 2>&1 || fail "round $r: a second reconcile" "$(vs_stderr)"
+	expect_eq "round $r: a second reconcile has nothing to do" "$(cat /tmp/reconcile.out)" ""
+	expect_eq "round $r: every VF as before after a second reconcile" "$(snapshot_now)" "$(cat /tmp/before)"
 	info "round $r: $(($(now_ms) - t0)) ms (starts $t_start ms, destroys $t_destroy ms, checks $(($(now_ms) - t2)) ms)"
 	r=$((r + 1))
 done
