@@ -91,6 +91,18 @@ dev_group() {
 	[ -e "$1/iommu_group" ] && basename "$(readlink -f "$1/iommu_group")" || echo null
 }
 dev_netdev() { ls "$1/net" 2>/dev/null | head -n 1; }
+# The first igb PF, up: PF (netdev), pf (its sysfs device), PFADDR; the
+# scenario stops (one FAIL) when there is none.
+igb_pf() {
+	PF=
+	for n in /sys/class/net/*; do
+		[ "$(dev_driver "$n/device")" = igb ] && PF=$(basename "$n") && break
+	done
+	[ -n "$PF" ] || { fail "igb PF netdev exists"; exit 1; }
+	pf=$(pf_dev "$PF")
+	PFADDR=$(basename "$pf")
+	$IP link set "$PF" up
+}
 
 # ip_vf PF N: the line of "ip -d link show PF" about VF N.
 ip_vf() { $IP -d link show dev "$1" | grep -E "^ *vf $2 " ; }

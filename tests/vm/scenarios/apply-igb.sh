@@ -8,13 +8,7 @@
 . /vs/lib.sh
 load igb igbvf vfio-pci
 
-PF=
-for n in /sys/class/net/*; do
-	[ "$(dev_driver "$n/device")" = igb ] && PF=$(basename "$n") && break
-done
-[ -n "$PF" ] || { fail "igb PF netdev exists"; exit 1; }
-pf=$(pf_dev "$PF")
-$IP link set "$PF" up
+igb_pf
 require_command apply || exit 0
 
 cat >/tmp/vs.conf <<CONF

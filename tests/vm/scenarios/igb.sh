@@ -5,14 +5,7 @@
 . /vs/lib.sh
 load igb igbvf vfio-pci
 
-PF=
-for n in /sys/class/net/*; do
-	[ "$(dev_driver "$n/device")" = igb ] && PF=$(basename "$n") && break
-done
-[ -n "$PF" ] || { fail "igb PF netdev exists"; exit 1; }
-pf=$(pf_dev "$PF")
-PFADDR=$(basename "$pf")
-$IP link set "$PF" up
+igb_pf
 expect_eq "igb PF offers 7 VFs" "$(cat "$pf/sriov_totalvfs")" 7
 
 # numvfs: the command waits until the VF devices exist.

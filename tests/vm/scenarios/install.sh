@@ -52,14 +52,7 @@ for p in "$BIN" "$LIBEXEC"/*; do
 done
 case $("$ldso" --list "$BIN") in *libasan*) echo "INFO: a sanitizer build: libasan in the guest" ;; esac
 
-PF=
-for n in /sys/class/net/*; do
-	[ "$(dev_driver "$n/device")" = igb ] && PF=$(basename "$n") && break
-done
-[ -n "$PF" ] || { fail "igb PF netdev exists"; exit 1; }
-pf=$(pf_dev "$PF")
-PFADDR=$(basename "$pf")
-$IP link set "$PF" up
+igb_pf
 
 # numvfs, then list and check see the PF and its VFs.
 check "virt-sriov numvfs $PF 7" virt-sriov numvfs "$PF" 7
