@@ -5,6 +5,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "state.h"
 #include "statedir.h"
@@ -320,4 +321,59 @@ void vs_state_unlock_guest(const char *dir, const char *uuid, int fd)
 		close(fd);
 	else
 		vs_statedir_unlock_remove(dir, name, fd);
+}
+
+/* The guest a leftover belongs to: UUID.lock, or UUID.json.XXXXXX as
+ * vs_statedir_write's mkostemp names it; false for anything else. */
+static bool leftover_of(const char *name, char uuid[VS_UUID_LEN + 1], bool *tmp)
+{
+	size_t len = strlen(name);
+
+	if (len < VS_UUID_LEN + 5)
+		return false;
+	memcpy(uuid, name, VS_UUID_LEN);
+	uuid[VS_UUID_LEN] = '\0';
+	if (!vs_uuid_valid(uuid))
+		return false;
+	*tmp = len == VS_UUID_LEN + 12 && strncmp(name + VS_UUID_LEN, ".json.", 6) == 0;
+	return *tmp || strcmp(name + VS_UUID_LEN, ".lock") == 0;
+}
+
+/* Under the guest's lock (not waited for): its temporary files go, and
+ * its lock file too when no state file is left. */
+static int sweep_guest(const char *dir, const char *uuid, char **names)
+{
+	char u[VS_UUID_LEN + 1], lock[PATH_MAX];
+	bool tmp, had_lock;
+	int fd, n = 0;
+
+	if ((size_t)snprintf(lock, sizeof(lock), "%s/%s.lock", dir, uuid) >= sizeof(lock))
+		return 0;
+	had_lock = access(lock, F_OK) == 0;
+	if (vs_state_lock_guest(dir, uuid, 0, &fd, NULL) < 0)
+		return 0;   /* someone works on this guest now */
+	for (char **p = names; *p; p++)
+		if (leftover_of(*p, u, &tmp) && tmp && strcmp(u, uuid) == 0 && vs_statedir_remove(dir, *p, NULL) == 0)
+			n++;
+	vs_state_unlock_guest(dir, uuid, fd);
+	return n + (had_lock && access(lock, F_OK) < 0);
+}
+
+int vs_state_sweep(const char *dir, struct vs_error *err)
+{
+	char **names = NULL, uuid[VS_UUID_LEN + 1], last[VS_UUID_LEN + 1] = "";
+	bool tmp;
+	int n = vs_statedir_list(dir, "", &names, err), removed = 0;
+
+	if (n < 0)
+		return n;
+	/* sorted: a guest's files are next to each other */
+	for (char **p = names; *p; p++) {
+		if (!leftover_of(*p, uuid, &tmp) || strcmp(uuid, last) == 0)
+			continue;
+		strcpy(last, uuid);
+		removed += sweep_guest(dir, uuid, names);
+	}
+	vs_strv_free(names);
+	return removed;
 }

@@ -64,6 +64,11 @@ int vs_state_lock_guest(const char *dir, const char *uuid, int timeout_ms, int *
  * (safely: vs_statedir_unlock_remove). */
 void vs_state_unlock_guest(const char *dir, const char *uuid, int fd);
 
+/* What killed writers leave: a guest's lock file without its state file,
+ * and half-written temporary files (UUID.json.XXXXXX).  Each guest's lock
+ * is tried without waiting: a guest someone is working on is left alone.
+ * Returns how many files were removed. */
+int vs_state_sweep(const char *dir, struct vs_error *err);
 struct vs_state_vf *vs_state_find_vf(struct vs_state *st, const char *address);
 /* Append a VF entry (zeroed configs); NULL on no memory. */
 struct vs_state_vf *vs_state_add_vf(struct vs_state *st, const char *address);
