@@ -23,7 +23,7 @@ ovsdb-tool create "$W/conf.db" "$SCHEMA" || { fail "ovsdb-tool create"; finish; 
 ovsdb-server "$W/conf.db" --remote="punix:$SOCK" --remote=db:Open_vSwitch,Open_vSwitch,manager_options \
 	--no-chdir --pidfile="$W/ovsdb.pid" --unixctl="$W/ovsdb.ctl" --log-file="$W/ovsdb.log" --detach ||
 	{ fail "ovsdb-server started" ; finish; }
-at_exit "kill \$(cat '$W/ovsdb.pid') 2>/dev/null"
+at_exit "kill \$(cat '$W/ovsdb.pid' 2>/dev/null) 2>/dev/null"
 vsctl() { ovs-vsctl --db="unix:$SOCK" --no-wait "$@"; }
 vsctl init
 vsctl add-br br-int
@@ -47,7 +47,24 @@ if "$TOOL" "$SOCK" del br-int rep0 2>"$W/err"; then pass "del rep0 from br-int";
 expect_cmd 1 "bridge br-int has no port rep0" "$TOOL" "$SOCK" del br-int rep0
 
 [ "$("$TOOL" "$SOCK" hw-offload)" = off ] && pass "hw-offload off by default" || fail "hw-offload off by default"
+# check: a [pf] that sends representors to an OVS bridge, on this host
+need_built "$VIRT_SRIOV"
+printf '[pf ens1f0]\nrepresentor-ovs-bridge = br-int\n' >"$W/virt-sriov.conf"
+chmod 600 "$W/virt-sriov.conf"
+ovs_check() {
+	VIRT_SRIOV_CONF=$W/virt-sriov.conf VIRT_SRIOV_OVSDB_SOCK=$SOCK "$VIRT_SRIOV" --json check >"$W/check.json" 2>/dev/null
+	jq -r '[.checks[] | select(.check == "ovs-hw-offload") | .status + " " + .message] | join(",")' "$W/check.json"
+}
+case $(ovs_check) in
+"WARN OVS hw-offload is off"*"br-int ([pf ens1f0] of $W/virt-sriov.conf)"*) pass "check: hw-offload off, named" ;;
+*) fail "check: hw-offload off, named" "$(ovs_check)" ;;
+esac
 vsctl set Open_vSwitch . other_config:hw-offload=true
 [ "$("$TOOL" "$SOCK" hw-offload)" = on ] && pass "hw-offload on once set" || fail "hw-offload on once set"
+case $(ovs_check) in "PASS "*) pass "check: hw-offload on" ;; *) fail "check: hw-offload on" "$(ovs_check)" ;; esac
+kill "$(cat "$W/ovsdb.pid")"
+sleep 0.2
+case $(ovs_check) in "WARN "*"cannot be read"*) pass "check: no ovsdb, said so" ;;
+*) fail "check: no ovsdb, said so" "$(ovs_check)" ;; esac
 expect_cmd 1 "$W/none.sock" "$TOOL" "$W/none.sock" hw-offload
 finish "ovsdb client against ovsdb-server"
