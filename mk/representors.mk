@@ -22,3 +22,5 @@ tests_tools_vs_ovsdb_SOURCES = tests/tools/vs-ovsdb.c
 tests_tools_vs_ovsdb_LDADD = $(VS_LIBS)
 TESTS += tests/integration/ovsdb-server.sh
 dist_check_SCRIPTS += tests/integration/ovsdb-server.sh
+TESTS += tests/integration/representor-hook.sh
+dist_check_SCRIPTS += tests/integration/representor-hook.sh
