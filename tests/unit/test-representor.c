@@ -17,7 +17,10 @@
 
 #include "fake-nl.h"
 #include "netlink.h"
+#include "conf.h"
+#include "policy.h"
 #include "representor.h"
+#include "state.h"
 
 static char tmpl[] = "/tmp/vs-test-rep-XXXXXX";
 static struct vs_sysfs fs;
@@ -374,6 +377,95 @@ static void test_link_up(void **state)
 	fake_free(&f);
 }
 
+/* ---- the keys in virt-sriov.conf, in a policy, and in the state file ---- */
+
+static void test_conf_keys(void **state)
+{
+	struct vs_conf c;
+	struct vs_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(vs_conf_parse_string("[pf ens1f0]\nrepresentor-ovs-bridge = br-int\n", "t.conf", &c, &err), 0);
+	assert_int_equal(c.sections[0].rep_bridge.kind, VS_BRIDGE_OVS);
+	assert_string_equal(c.sections[0].rep_bridge.name, "br-int");
+	vs_conf_free(&c);
+	assert_int_equal(vs_conf_parse_string("[pf ens1f0]\nrepresentor-bridge = br0\nrepresentor-ovs-bridge = br-int\n",
+					      "t.conf", &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "t.conf:3: representor-ovs-bridge 'br-int': representor-bridge 'br0' is given"));
+	vs_error_clear(&err);
+	assert_int_equal(vs_conf_parse_string("[defaults]\nrepresentor-bridge = br0\n", "t.conf", &c, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "belongs in [pf]"));
+	vs_error_clear(&err);
+	assert_int_equal(vs_conf_parse_string("[pf ens1f0]\nrepresentor-bridge = bridge-name-too-long\n", "t.conf", &c,
+					      &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "t.conf:2: representor-bridge 'bridge-name-too-long' is not a bridge name"));
+}
+
+static void test_policy_keys(void **state)
+{
+	struct vs_policy pol = { 0 };
+	struct vs_conf c;
+	struct vs_rep_bridge b;
+	struct vs_error err = { 0 };
+	struct vs_vf_where w = { .address = "0000:00:1f.1", .index = 1, .pf_netdev = "ens1f0" };
+	char *text = NULL;
+
+	(void)state;
+	assert_int_equal(vs_conf_parse_string("[pf ens1f0]\nrepresentor-bridge = brpf\n", "t.conf", &c, &err), 0);
+	vs_policy_bridge(&c, NULL, &w, &b);
+	assert_int_equal(b.kind, VS_BRIDGE_LINUX);
+	assert_string_equal(b.name, "brpf");
+	assert_int_equal(vs_policy_parse_string("<policy><vf bridge='br0' trust='on'/>"
+						"<vf address='0000:00:1f.1' ovs-bridge='br-int'/></policy>", &pol, &err), 0);
+	vs_policy_bridge(&c, &pol, &w, &b);
+	assert_int_equal(b.kind, VS_BRIDGE_OVS);
+	assert_string_equal(b.name, "br-int");
+	w.address = "0000:00:1f.2";
+	vs_policy_bridge(&c, &pol, &w, &b);
+	assert_int_equal(b.kind, VS_BRIDGE_LINUX);
+	assert_string_equal(b.name, "br0");
+	/* a bridge is no VF setting: the rule's settings hold trust alone */
+	assert_int_equal(pol.rules[0].cfg.trust, 1);
+	assert_int_equal(vs_policy_format(&pol, &text), 0);
+	assert_non_null(strstr(text, "bridge=\"br0\""));
+	assert_non_null(strstr(text, "ovs-bridge=\"br-int\""));
+	free(text);
+	vs_policy_free(&pol);
+	vs_conf_free(&c);
+	assert_int_equal(vs_policy_parse_string("<policy><vf bridge='br0' ovs-bridge='br1'/></policy>", &pol, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "policy line 1: ovs-bridge 'br1': bridge 'br0' is given already"));
+}
+
+static void test_state_reps(void **state)
+{
+	struct vs_state st = { 0 }, back = { 0 };
+	struct vs_state_rep *r;
+	struct vs_error err = { 0 };
+	char dir[PATH_MAX];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/state", tmpl);
+	vs_strlcpy(st.uuid, "4b1f5a70-93a1-4a4e-9b43-5b7c61e0a001", sizeof(st.uuid));
+	assert_non_null(r = vs_state_rep(&st, "0000:00:1f.1", true));
+	vs_strlcpy(r->netdev, "eni1npf0vf1", sizeof(r->netdev));
+	r->bridge = (struct vs_rep_bridge){ VS_BRIDGE_OVS, "br-int" };
+	assert_non_null(r = vs_state_rep(&st, "0000:00:1f.2", true));
+	vs_strlcpy(r->netdev, "eni1npf0vf2", sizeof(r->netdev));
+	assert_true(vs_state_has_content(&st));
+	assert_int_equal(vs_state_save(dir, &st, &err), 0);
+	assert_int_equal(vs_state_load(dir, st.uuid, &back, &err), 0);
+	assert_int_equal(back.n_reps, 2);
+	assert_string_equal(back.reps[0].netdev, "eni1npf0vf1");
+	assert_int_equal(back.reps[0].bridge.kind, VS_BRIDGE_OVS);
+	assert_string_equal(back.reps[0].bridge.name, "br-int");
+	assert_int_equal(back.reps[1].bridge.kind, VS_BRIDGE_NONE);
+	vs_state_remove_rep(&back, vs_state_rep(&back, "0000:00:1f.1", false));
+	assert_int_equal(back.n_reps, 1);
+	assert_string_equal(back.reps[0].vf, "0000:00:1f.2");
+	vs_state_free(&back);
+	vs_state_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +478,9 @@ int main(void)
 		cmocka_unit_test(test_parse_info),
 		cmocka_unit_test(test_set_master),
 		cmocka_unit_test(test_link_up),
+		cmocka_unit_test(test_conf_keys),
+		cmocka_unit_test(test_policy_keys),
+		cmocka_unit_test(test_state_reps),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
