@@ -31,8 +31,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 # back ends nvme's t10-pi asks for at run time (softdeps, not in depends=).
 MODULES="igb igbvf nvme vfio vfio-pci vfio_iommu_type1 psample
 	crc64_rocksoft_generic crct10dif_generic"
-# The representor scenario: a Linux bridge, and Open vSwitch's datapath.
-MODULES="$MODULES bridge openvswitch"
+# The representor scenario: a Linux bridge, and Open vSwitch's datapath
+# (libcrc32c, which it needs, asks the crypto API for crc32c at load time).
+MODULES="$MODULES bridge openvswitch crc32c_generic"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/vs-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT

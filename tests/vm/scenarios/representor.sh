@@ -9,7 +9,7 @@
 # PF's netdev), and its /sys/class/net is the real one, so the representor,
 # the bridge and every request are the kernel's own.
 . /vs/lib.sh
-load netdevsim bridge openvswitch
+load netdevsim bridge crc32c_generic openvswitch
 HOOK_BIN=${VIRT_SRIOV_HOOK:-/usr/bin/virt-sriov-hook}
 FRONT_BIN=${VIRT_SRIOV_HOOK_FRONT:-/usr/bin/virt-sriov-hook-front}
 [ -x /usr/sbin/devlink ] || { fail "devlink in the initramfs"; exit 1; }
