@@ -341,10 +341,20 @@ static int take_back(const struct vs_hook_env *env, struct vs_plan *plan, struct
 		vs_state_remove_vf(st, sv);
 		changed = true;
 	}
+	/* its representor entries too: its reconcile must not take this
+	 * guest's representor out of the bridge */
+	for (size_t i = 0; i < plan->n_reps; i++) {
+		struct vs_state_rep *sr = vs_state_rep(st, plan->reps[i].vf, false);
+
+		if (sr) {
+			vs_state_remove_rep(st, sr);
+			changed = true;
+		}
+	}
 	if (!changed)
 		return 0;
 	/* its policy stays for its pool ports, as release leaves it */
-	return st->n || st->policy ? vs_state_save(env->state_dir, st, err) : vs_state_remove(env->state_dir, st->uuid, err);
+	return vs_state_has_content(st) ? vs_state_save(env->state_dir, st, err) : vs_state_remove(env->state_dir, st->uuid, err);
 }
 
 static int take_over(const struct vs_hook_env *env, struct vs_plan *plan, const char *other, const char *vf,
@@ -384,6 +394,9 @@ static int claims(const struct vs_hook_env *env, struct vs_plan *plan, struct vs
 		for (size_t i = 0; !vf && i < plan->n; i++)
 			if (vs_state_find_vf(&st, plan->vfs[i].address))
 				vf = plan->vfs[i].address;
+		for (size_t i = 0; !vf && i < plan->n_reps; i++)
+			if (vs_state_rep(&st, plan->reps[i].vf, false))
+				vf = plan->reps[i].vf;
 		if (vf)
 			r = take_over(env, plan, *u, vf, st.name ? st.name : *u, err);
 		vs_state_free(&st);

@@ -64,6 +64,26 @@ if hook release end "$W/br0.xml"; then pass "release"; else fail "release" "$(ca
 [ -z "$(master rep0)" ] && pass "representor out of br0" || fail "representor out of br0" "$(master rep0)"
 [ ! -e "$state" ] && pass "state file gone" || fail "state file gone" "$(cat "$state")"
 
+# g1's release never ran, and g2 gets the VF: g2 takes the representor
+# over, and g1's late release must not take it out of g2's bridge.
+hook prepare begin "$W/br0.xml" || fail "g1 prepare" "$(cat "$W/err")"
+UUID1=$UUID
+UUID=4b1f5a70-93a1-4a4e-9b43-5b7c61e0a002
+domain "<vsp:vf bridge='br0'/>" >"$W/g2.xml"
+hook prepare begin "$W/g2.xml" || fail "g2 prepare" "$(cat "$W/err")"
+# (its policy stays, as for VFs taken over)
+[ "$(jq '.representors // [] | length' "$W/state/$UUID1.json")" = 0 ] &&
+	pass "g1's claim on the representor taken over by g2" ||
+	fail "g1's claim on the representor taken over by g2" "$(cat "$W/state/$UUID1.json")"
+UUID=$UUID1
+hook release end "$W/br0.xml" || fail "g1 late release" "$(cat "$W/err")"
+[ "$(master rep0)" = br0 ] && pass "g1's late release leaves g2's representor in br0" ||
+	fail "g1's late release leaves g2's representor in br0" "$(master rep0)"
+UUID=4b1f5a70-93a1-4a4e-9b43-5b7c61e0a002
+hook release end "$W/g2.xml" || fail "g2 release" "$(cat "$W/err")"
+[ -z "$(master rep0)" ] && pass "g2's release takes it out" || fail "g2's release takes it out" "$(master rep0)"
+UUID=$UUID1
+
 # A bridge that does not exist: the start is refused, and nothing is left.
 "$IP" link set rep0 down
 domain "<vsp:vf bridge='br9'/>" >"$W/br9.xml"
