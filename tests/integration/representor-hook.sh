@@ -45,7 +45,7 @@ XML
 }
 CONF=$W/none.conf
 hook() {
-	env -i LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ VIRT_SRIOV_SYSFS_ROOT="$T" \
+	env -i LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ VIRT_SRIOV_SYSFS_ROOT="$T" VIRT_SRIOV_HOOK_LOG="$W/hook.log" \
 		VIRT_SRIOV_STATE_DIR="$W/state" VIRT_SRIOV_CONF="$CONF" VIRT_SRIOV_OVSDB_SOCK="$W/db.sock" \
 		"$HOOK" g1 "$1" "$2" - <"$3" >"$W/out" 2>"$W/err"
 }
@@ -58,10 +58,14 @@ domain "<vsp:vf bridge='br0'/>" >"$W/br0.xml"
 if hook prepare begin "$W/br0.xml"; then pass "prepare with bridge='br0'"; else fail "prepare" "$(cat "$W/err")"; fi
 is_up rep0 && pass "representor up" || fail "representor up"
 [ "$(master rep0)" = br0 ] && pass "representor in br0" || fail "representor in br0" "$(master rep0)"
+grep -q "prepare: guest 'g1': VF 0000:00:1f.1: representor rep0 up, in br0" "$W/hook.log" &&
+	pass "logged: representor up, in br0" || fail "logged: representor up, in br0" "$(cat "$W/hook.log")"
 [ "$(jq -r '.representors[0] | .netdev + " " + .bridge + " " + .bridge_kind' "$state")" = "rep0 br0 linux" ] &&
 	pass "state file keeps it" || fail "state file keeps it" "$(cat "$state")"
 if hook release end "$W/br0.xml"; then pass "release"; else fail "release" "$(cat "$W/err")"; fi
 [ -z "$(master rep0)" ] && pass "representor out of br0" || fail "representor out of br0" "$(master rep0)"
+grep -q "release: guest 'g1': VF 0000:00:1f.1: representor rep0 out of br0" "$W/hook.log" &&
+	pass "logged: representor out of br0" || fail "logged: representor out of br0" "$(cat "$W/hook.log")"
 [ ! -e "$state" ] && pass "state file gone" || fail "state file gone" "$(cat "$state")"
 
 # g1's release never ran, and g2 gets the VF: g2 takes the representor
