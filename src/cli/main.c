@@ -125,6 +125,10 @@ static const struct vs_opt attach_opts[] = {
 	{ "live", 'L', 0, NULL, "the running guest (default when it runs)", 0 },
 	{ "config", 'C', 0, NULL, "the persistent definition (default when it does not run)", 0 },
 	{ "force", 'f', 0, NULL, "a VF whose netdev is up counts as free", 0 },
+	{ "numa", 'U', 0, "auto|N", "a VF of a PF on NUMA node N (auto: the guest's <numatune> and vCPU pinning); "
+	  "without --pf: of any PF; with --network NET: the pool NET-nodeN", VS_LOCAL },
+	{ "numa-policy", 'Y', 0, "required|preferred", "with --numa: refuse when the node has no free VF, or "
+	  "take one on another node and say so (default preferred)", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -212,12 +216,12 @@ const struct vs_command vs_commands[] = {
 	{ "xml", FULL(vs_cmd_xml), NULL, "libvirt XML from templates", NULL, NULL, 0, xml_verbs },
 	{ "network", FULL(vs_cmd_network), NULL, "hostdev pools through the libvirt API", NULL, NULL, 0,
 	  network_verbs },
-	{ "attach", FULL(vs_cmd_attach), "DOMAIN (--pf PF|--network NET|--vf VF) [SETTINGS]",
+	{ "attach", FULL(vs_cmd_attach), "DOMAIN (--pf PF|--network NET|--vf VF|--numa auto|N) [SETTINGS]",
 	  "attach a free VF to a guest",
 	  "--pf picks the lowest free VF of PF (under a lock: concurrent attaches get\n"
 	  "distinct VFs).  The host's virt-sriov.conf decides whether spoofchk off and\n"
-	  "trust on are allowed.\n",
-	  attach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_TAKES_SETTINGS, NULL },
+	  "trust on are allowed.  --dry-run names the VF it would take.\n",
+	  attach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_TAKES_SETTINGS | VS_TAKES_DRY_RUN, NULL },
 	{ "detach", FULL(vs_cmd_detach), "DOMAIN (--vf VF|--mac MAC|--all)", "detach VFs from a guest",
 	  "Detach the guest's VF devices, put back the settings saved when they were\n"
 	  "applied, and drop the policy rules attach stored for them.\n",

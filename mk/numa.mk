@@ -1,0 +1,11 @@
+# NUMA: host nodes from sysfs, a guest's node from its domain XML, attach --numa.
+src_lib_libvirtsriov_a_SOURCES += src/lib/numa.c src/lib/numa.h src/lib/attach-numa.c
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-numa
+TESTS += tests/unit/test-numa
+tests_unit_test_numa_SOURCES = tests/unit/test-numa.c tests/unit/host-tree.c tests/unit/host-tree.h
+tests_unit_test_numa_CFLAGS = $(CMOCKA_TEST_CFLAGS) -DGEN_HOST_TREE='"$(abs_top_builddir)/tests/tools/gen-host-tree"'
+tests_unit_test_numa_LDADD = $(CMOCKA_TEST_LIBS)
+tests/unit/test-numa.log: tests/tools/gen-host-tree$(EXEEXT)
+endif
