@@ -69,6 +69,8 @@ static const struct vs_opt xml_network_opts[] = {
 	{ "vfs", 'v', 0, "SET", "only these VFs (indexes: 0-3,12), as addresses instead of <pf dev>", 0 },
 	{ "vlan", 'l', 0, "ID", "VLAN ID (0-4094) of the pool's ports", 0 },
 	{ "template", 't', 0, "FILE", "the template to fill instead of the installed one", 0 },
+	{ "numa", 'U', 0, "N", "one pool of the VFs of every PF given that is on NUMA node N (default name "
+	  "sriov-nodeN)", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -81,9 +83,10 @@ static const struct vs_opt xml_hostdev_opts[] = {
 };
 
 static const struct vs_command xml_verbs[] = {
-	{ "xml network", NULL, "PF", "a hostdev pool of PF's VFs (<network>)",
+	{ "xml network", NULL, "PF...", "a hostdev pool of PF's VFs (<network>)",
 	  "Print a libvirt <network> with <forward mode='hostdev'>: <pf dev> for every VF,\n"
-	  "or an address list of the VFs --vfs names.\n",
+	  "or an address list of the VFs --vfs names; with --numa N, of the VFs of every\n"
+	  "PF given that is on node N (one PF otherwise).\n",
 	  xml_network_opts, VS_LOCAL, NULL },
 	{ "xml hostdev", NULL, "VF", "one VF as <hostdev> or <interface>",
 	  "Print one VF as a <hostdev> (--interface: an <interface type='hostdev'>).\n",
@@ -97,6 +100,8 @@ static const struct vs_opt network_apply_opts[] = {
 	{ "vlan", 'l', 0, "ID", "VLAN ID (0-4094) of the pool's ports", 0 },
 	{ "no-autostart", 'A', 0, NULL, "leave autostart off", 0 },
 	{ "template", 't', 0, "FILE", "the template to fill instead of the installed one", 0 },
+	{ "per-numa", 'U', 0, NULL, "one pool per NUMA node of the PFs given, of all their VFs, named NAME-nodeN "
+	  "(--name NAME, default sriov): what attach --network NAME --numa picks from", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
