@@ -9,3 +9,8 @@ tests_unit_test_numa_CFLAGS = $(CMOCKA_TEST_CFLAGS) -DGEN_HOST_TREE='"$(abs_top_
 tests_unit_test_numa_LDADD = $(CMOCKA_TEST_LIBS)
 tests/unit/test-numa.log: tests/tools/gen-host-tree$(EXEEXT)
 endif
+
+# Against a private real libvirtd (tests/integration/libvirtd-harness.sh).
+TESTS += tests/integration/numa-libvirtd.sh
+dist_check_SCRIPTS += tests/integration/numa-libvirtd.sh
+tests/integration/numa-libvirtd.log: tests/tools/gen-host-tree$(EXEEXT) virt-sriov$(EXEEXT)

@@ -304,18 +304,22 @@ static void scan_pools(const struct vs_attach_env *env, const char *family, cons
 static int choose_pool(const struct vs_attach_req *req, const struct pool_pick *p, const char *nodes, char *pool,
 		       size_t len, struct vs_attach_result *res, struct vs_error *err)
 {
+	char why[384];
+
+	if (p->near_free < 0)
+		snprintf(why, sizeof(why), "no pool %s-nodeN on NUMA node %s", req->network, nodes);
+	else
+		snprintf(why, sizeof(why), "no free VF in pool %s (NUMA node %s)", p->near, nodes);
 	if (p->near_free > 0)
 		return vs_strlcpy(pool, p->near, len) < 0 ? -ENAMETOOLONG : 0;
 	if (req->numa_required || (p->near_free < 0 && p->other_free <= 0)) {
 		if (p->near_free < 0 && p->other_free < 0)
 			return vs_error_set(err, -ENOENT, "no pool %s-nodeN: make one per NUMA node with "
 					    "`virt-sriov network apply --per-numa --name %s PF...`", req->network, req->network);
-		return vs_error_set(err, -ENOSPC, "%s on NUMA node %s%s%s", p->near_free < 0 ? "no pool" : "no free VF in the pool",
-				    nodes, p->others[0] ? "; free VFs in " : "", p->others);
+		return vs_error_set(err, -ENOSPC, "%s%s%s", why, p->others[0] ? "; free VFs in " : "", p->others);
 	}
 	if (p->other_free > 0) {
-		snprintf(res->numa_note, sizeof(res->numa_note), "%s on NUMA node %s: took pool %s on another node",
-			 p->near_free < 0 ? "no pool" : "no free VF in the pool", nodes, p->other);
+		snprintf(res->numa_note, sizeof(res->numa_note), "%s: took pool %s on another node", why, p->other);
 		return vs_strlcpy(pool, p->other, len) < 0 ? -ENAMETOOLONG : 0;
 	}
 	snprintf(res->numa_note, sizeof(res->numa_note), "no pool %s-nodeN has a free VF now: took %s", req->network,
