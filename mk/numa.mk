@@ -1,5 +1,7 @@
 # NUMA: host nodes from sysfs, a guest's node from its domain XML, attach --numa.
 src_lib_libvirtsriov_a_SOURCES += src/lib/numa.c src/lib/numa.h src/lib/attach-numa.c
+# check --guests (the lean program hands it to the full one)
+virt_sriov_full_SOURCES += src/cli/check-numa.c src/cli/check-numa.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-numa

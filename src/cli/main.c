@@ -196,6 +196,12 @@ static const struct vs_opt apply_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
+static const struct vs_opt check_opts[] = {
+	{ "guests", 'G', 0, NULL, "also ask libvirt about the running guests: a VF on another NUMA node than the "
+	  "guest's memory or pinned vCPUs is a warning", 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 static const struct vs_opt help_opts[] = {
 	{ "options", VS_OPT_OPTIONS, 0, NULL, "every option of every command, one per line: the command, the "
 	  "option, global, own, setting or common (every command's), its short form, its argument", 0 },
@@ -208,7 +214,7 @@ const struct vs_command vs_commands[] = {
 	  NULL, NULL, VS_LOCAL, NULL },
 	{ "show", FULL(vs_cmd_show), "PF|VF", "one device in detail",
 	  "PF: netdev or (short) PCI address; VF: (short) PCI address, netdev or PF#N.\n", NULL, VS_LOCAL, NULL },
-	{ "check", vs_cmd_check, "", "host readiness: PASS/WARN/FAIL, what to do", NULL, NULL, VS_LOCAL, NULL },
+	{ "check", vs_cmd_check, "", "host readiness: PASS/WARN/FAIL, what to do", NULL, check_opts, VS_LOCAL, NULL },
 	{ "numvfs", FULL(vs_cmd_numvfs), "PF N", "create or remove VFs, wait until they exist",
 	  "Set the PF's VF count (through 0 when changing a non-zero count) and wait\n"
 	  "until the N VF devices exist.\n",

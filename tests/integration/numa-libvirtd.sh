@@ -60,6 +60,30 @@ run network apply p0 p1 pu --per-numa --no-autostart
 run network apply p0 --per-numa --vfs 0
 [ "$rc" = 2 ] || fail "--per-numa --vfs: exit $rc"
 
+# --- check --guests, against libvirt's test driver (its guests run): g1's
+# memory is on node 1 but it holds a VF of p0 (node 0); g0 (vCPU on CPU 0)
+# holds one of p0; gu holds pu's (unknown node: not judged)
+cat >"$W/running.xml" <<XML
+<node>
+<domain type='test'><name>g1</name><memory>131072</memory><os><type>hvm</type></os>
+ <numatune><memory mode='strict' nodeset='1'/></numatune><devices>$(hostdev_xml 0000:01:10.0)</devices></domain>
+<domain type='test'><name>g0</name><memory>131072</memory><vcpu cpuset='0'>1</vcpu><os><type>hvm</type></os>
+ <devices>$(hostdev_xml 0000:01:10.4)</devices></domain>
+<domain type='test'><name>gu</name><memory>131072</memory><vcpu cpuset='1'>1</vcpu><os><type>hvm</type></os>
+ <devices>$(hostdev_xml 0000:03:10.0)</devices></domain>
+</node>
+XML
+VS_URI=test://$W/running.xml
+run --json check --guests
+jq -c '[.checks[] | select(.check == "numa-placement") | [.status, .device]]' "$W/out" >"$W/placement"
+[ "$(cat "$W/placement")" = '[["WARN","0000:01:10.0"]]' ] || fail "check --guests: $(cat "$W/placement") $(cat "$W/err")"
+jq -r '.checks[] | select(.check == "numa-placement") | .message' "$W/out" | grep -q \
+	"guest g1 holds VF 0000:01:10.0 (p0#0) of a PF on NUMA node 0; the guest: memory on node 1" ||
+	fail "check --guests message: $(jq -c '.checks[] | select(.check == "numa-placement")' "$W/out")"
+run --json check
+jq -e '[.checks[] | select(.check == "numa-placement")] | length == 0' "$W/out" >/dev/null ||
+	fail "check without --guests asked libvirt"
+
 # --- attach --numa against the private libvirtd
 libvirtd_up "$W/daemon"
 VS_URI=$VS_LIBVIRT_URI
