@@ -8,6 +8,7 @@
 #include "check-numa.h"
 #include "libvirt.h"
 #include "numa.h"
+#include "xml.h"
 
 #define ID "numa-placement"
 #define TITLE "Checking that guests' VFs are on their NUMA node"
@@ -89,4 +90,76 @@ int vs_cli_check_numa(struct vs_cli *cli, struct vs_host *host, struct vs_check_
 	snprintf(msg, sizeof(msg), "%d running guest%s with a known NUMA node, every VF on it", checked,
 		 checked == 1 ? "" : "s");
 	return vs_check_add(rep, ID, TITLE, VS_CHECK_PASS, NULL, NULL, msg);
+}
+
+/* ---- plan: the nodes ---- */
+
+static json_object *node_json(int node)
+{
+	return node >= 0 ? json_object_new_int(node) : NULL;
+}
+
+/* {"address": VF, "pf": its PF, "node": the PF's node or null, "near": bool or null} */
+static json_object *vf_node(const struct vs_sysfs *fs, const struct vs_numa_host *numa, const struct vs_numa_guest *g,
+			    const char *vf)
+{
+	char pf[VS_PCI_ADDR_MAX];
+	json_object *o;
+	long raw = -1;
+	int node;
+
+	if (vs_sysfs_link_base(fs, pf, sizeof(pf), "/sys/bus/pci/devices/%s/physfn", vf) < 0)
+		return NULL;           /* not a VF of this host */
+	if (vs_sysfs_read_long(fs, &raw, "/sys/bus/pci/devices/%s/numa_node", pf) < 0)
+		raw = -1;
+	node = vs_numa_pf_node(numa, (int)raw);
+	o = json_object_new_object();
+	json_object_object_add(o, "address", json_object_new_string(vf));
+	json_object_object_add(o, "pf", json_object_new_string(pf));
+	json_object_object_add(o, "node", node_json(node));
+	json_object_object_add(o, "near", node < 0 || vs_bits_empty(&g->nodes) ? NULL
+					  : json_object_new_boolean(vs_bits_has(&g->nodes, (unsigned)node)));
+	return o;
+}
+
+/* Every PCI device of the guest's XML that is a VF here. */
+static json_object *guest_vf_nodes(const struct vs_sysfs *fs, const struct vs_numa_host *numa,
+				   const struct vs_numa_guest *g, const char *domain_xml)
+{
+	_cleanup_xmldoc_ xmlDocPtr doc = NULL;
+	_cleanup_xpobj_ xmlXPathObjectPtr o = NULL;
+	json_object *vfs = json_object_new_array();
+
+	if (!vfs || vs_xml_parse(domain_xml, "domain XML", &doc, NULL) < 0)
+		return vfs;
+	o = vs_xml_eval(doc, NULL, "/domain/devices/hostdev[@type='pci']/source/address | "
+			"/domain/devices/interface[@type='hostdev']/source/address");
+	for (int i = 0; i < vs_xml_count(o); i++) {
+		char addr[VS_PCI_ADDR_MAX];
+		json_object *v;
+
+		if (vs_xml_pci_address(o->nodesetval->nodeTab[i], addr) == 0 && (v = vf_node(fs, numa, g, addr)))
+			json_object_array_add(vfs, v);
+	}
+	return vfs;
+}
+
+json_object *vs_cli_plan_numa(const struct vs_sysfs *fs, const char *domain_xml)
+{
+	struct vs_numa_host numa;
+	struct vs_numa_guest g;
+	json_object *o;
+	char nodes[128];
+
+	if (!domain_xml || vs_numa_host_load(fs, &numa, NULL) < 0)
+		return NULL;
+	if (vs_numa_guest_nodes(domain_xml, &numa, &g, NULL) < 0)
+		memset(&g, 0, sizeof(g));
+	o = json_object_new_object();
+	vs_bits_format(&g.nodes, nodes, sizeof(nodes));
+	json_object_object_add(o, "guest_nodes", nodes[0] ? json_object_new_string(nodes) : NULL);
+	json_object_object_add(o, "guest", g.why[0] ? json_object_new_string(g.why) : NULL);
+	json_object_object_add(o, "vfs", guest_vf_nodes(fs, &numa, &g, domain_xml));
+	vs_numa_host_free(&numa);
+	return o;
 }

@@ -84,6 +84,14 @@ run --json check
 jq -e '[.checks[] | select(.check == "numa-placement")] | length == 0' "$W/out" >/dev/null ||
 	fail "check without --guests asked libvirt"
 
+# --- plan: the node of each VF of the guest's XML, near its memory or not
+sed -n '/<domain.*<name>g1</,/<\/domain>/p' "$W/running.xml" |
+	sed "s/type='test'/type='kvm'/; s|<name>g1</name>|&<uuid>5f01bc4a-9cdb-4961-8d84-fccc580270a5</uuid>|" >"$W/g1-running.xml"
+VS_URI= run plan --domain-xml "$W/g1-running.xml" --config "$W/host.conf"
+[ "$(jq -c .numa "$W/out")" = \
+	'{"guest_nodes":"1","guest":"memory on node 1 (<numatune>)","vfs":[{"address":"0000:01:10.0","pf":"0000:01:00.0","node":0,"near":false}]}' ] ||
+	fail "plan's numa: $(jq -c .numa "$W/out") $(cat "$W/err")"
+
 # --- attach --numa against the private libvirtd
 libvirtd_up "$W/daemon"
 VS_URI=$VS_LIBVIRT_URI
