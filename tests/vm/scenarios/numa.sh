@@ -38,8 +38,20 @@ vf1_0=$(basename "$(readlink -f "/sys/class/net/$PF1/device/virtfn0")")
 vf1_1=$(basename "$(readlink -f "/sys/class/net/$PF1/device/virtfn1")")
 expect_match "list: the VF rows of $PF1 show node 1" "$(grep -E "^ +$vf1_0 " /tmp/list.txt)" " 1 "
 
+# xml network --numa 1: the pool of node 1's VFs only.
+if vs xml network "$PF0" "$PF1" --numa 1 >/tmp/pool1.xml; then
+	expect_eq "xml network $PF0 $PF1 --numa 1: $PF1's two VFs" \
+		"$(grep -c '<address type="pci"' /tmp/pool1.xml) $(grep -c "function=\"0x$(echo "$vf1_0" | cut -d. -f2)\"" /tmp/pool1.xml)" "2 1"
+	expect_match "xml network --numa 1: named sriov-node1" "$(cat /tmp/pool1.xml)" "<name>sriov-node1</name>"
+	case $(cat /tmp/pool1.xml) in *"bus=\"0x$(echo "$vf1_0" | cut -d: -f2)\""*) pass "xml network --numa 1: on $PF1's bus" ;;
+	*) fail "xml network --numa 1: on $PF1's bus" "$(cat /tmp/pool1.xml)" ;; esac
+else
+	fail "xml network --numa 1" "$(vs_stderr)"
+fi
+
 # Guests for libvirt's test driver: g1's memory on node 1, g0's vCPU
-# pinned to CPU 0 (node 0), gx without any placement.
+# pinned to CPU 0 (node 0), gx without any placement; filler, whose memory
+# is on node 0, holds node 1's VFs in full.xml.
 addr_xml() { # 0000:BB:SS.F -> <address .../>
 	echo "$1" | sed 's/^\(....\):\(..\):\(..\)\.\(.\)$/<address domain="0x\1" bus="0x\2" slot="0x\3" function="0x\4"\/>/'
 }
@@ -51,7 +63,8 @@ guests() { # extra devices of the guest "filler"
 <domain type='test'><name>g0</name><memory>524288</memory><vcpu>1</vcpu>
  <cputune><vcpupin vcpu='0' cpuset='0'/></cputune><os><type arch='x86_64'>hvm</type></os></domain>
 <domain type='test'><name>gx</name><memory>524288</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>
-<domain type='test'><name>filler</name><memory>524288</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os>
+<domain type='test'><name>filler</name><memory>524288</memory><vcpu>1</vcpu>
+ <numatune><memory mode='strict' nodeset='0'/></numatune><os><type arch='x86_64'>hvm</type></os>
  <devices>$1</devices></domain>
 </node>
 XML
@@ -103,3 +116,23 @@ if attach test:///tmp/full.xml /tmp/a6.json g1 --numa 1; then
 else
 	fail "attach --numa 1 (preferred) with node 1 full" "$(vs_stderr)"
 fi
+
+# check --guests: filler's memory is on node 0, its two VFs on node 1.
+vs -c test:///tmp/full.xml --json check --guests >/tmp/check.json
+expect_eq "check --guests: a WARN for each of filler's VFs on node 1" \
+	"$(jq -r '[.checks[] | select(.check == "numa-placement") | .status + " " + .device] | join(",")' /tmp/check.json)" \
+	"WARN $vf1_0,WARN $vf1_1"
+vs -c test:///tmp/free.xml --json check --guests >/tmp/check.json
+expect_eq "check --guests: PASS when no guest holds a VF off its node" \
+	"$(jq -r '[.checks[] | select(.check == "numa-placement") | .status] | join(",")' /tmp/check.json)" PASS
+
+# plan: the node of each VF of a domain XML.
+{ echo "<domain type='kvm'><name>p</name><uuid>6f01bc4a-9cdb-4961-8d84-fccc580270a5</uuid><memory>1</memory>"
+  echo "<numatune><memory nodeset='1'/></numatune><devices>"
+  echo "<hostdev mode='subsystem' type='pci' managed='yes'><source>$(addr_xml "$vf1_0")</source></hostdev>"
+  echo "<hostdev mode='subsystem' type='pci' managed='yes'><source>$(addr_xml "$(basename "$(readlink -f "/sys/class/net/$PF0/device/virtfn0")")")</source></hostdev>"
+  echo "</devices></domain>"; } >/tmp/p.xml
+: >/tmp/empty.conf
+vs plan --domain-xml /tmp/p.xml --config /tmp/empty.conf >/tmp/plan.json
+expect_eq "plan: guest on node 1; $PF1's VF near, $PF0's not" \
+	"$(jq -r '.numa.guest_nodes + " " + ([.numa.vfs[] | "\(.node):\(.near)"] | join(","))' /tmp/plan.json)" "1 1:true,0:false"
