@@ -9,10 +9,9 @@ TESTS += tests/unit/test-numa
 tests_unit_test_numa_SOURCES = tests/unit/test-numa.c tests/unit/host-tree.c tests/unit/host-tree.h
 tests_unit_test_numa_CFLAGS = $(CMOCKA_TEST_CFLAGS) -DGEN_HOST_TREE='"$(abs_top_builddir)/tests/tools/gen-host-tree"'
 tests_unit_test_numa_LDADD = $(CMOCKA_TEST_LIBS)
-tests/unit/test-numa.log: tests/tools/gen-host-tree$(EXEEXT)
 endif
 
 # Against a private real libvirtd (tests/integration/libvirtd-harness.sh).
 TESTS += tests/integration/numa-libvirtd.sh
 dist_check_SCRIPTS += tests/integration/numa-libvirtd.sh
-tests/integration/numa-libvirtd.log: tests/tools/gen-host-tree$(EXEEXT) virt-sriov$(EXEEXT)
+tests/unit/test-numa.log tests/integration/numa-libvirtd.log: tests/tools/gen-host-tree$(EXEEXT) virt-sriov$(EXEEXT)
