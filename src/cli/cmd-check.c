@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "check-numa.h"
 #include "cli.h"
 #include "conf.h"
 #include "inventory.h"
@@ -57,22 +58,31 @@ static int print_json(const struct vs_check_report *rep)
 	return vs_json_doc_print(doc);
 }
 
-static int parse_args(struct vs_cli *cli, int argc, char **argv)
+static int parse_args(struct vs_cli *cli, int argc, char **argv, bool *guests)
 {
 	struct vs_getopt g;
-	int r;
+	int c;
 
-	if ((r = vs_cli_getopt_common(&g, cli, argc, argv)) != VS_EXIT_OK)
-		return r;
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0)
+		*guests = *guests || c == 'G';
+	if (c < 0)
+		return g.status;
 	if (g.npos > 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "check: unexpected argument '%s'", g.pos[0]);
 	return vs_cli_ready(&g);
 }
 
-static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep)
+static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep, struct vs_host *guests_of)
 {
 	int r = vs_check_run(ctx, rep);
 
+#ifndef VS_CLI_LEAN
+	if (r == 0 && guests_of)      /* check --guests: through libvirt (check-numa.c) */
+		r = vs_cli_check_numa(cli, guests_of, rep);
+#else
+	(void)guests_of;
+#endif
 	if (r < 0)
 		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
 	if (cli->json) {
@@ -141,8 +151,16 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 	struct vs_pci *pci = NULL;
 	char modules[PATH_MAX], unit_dir[PATH_MAX], ovs_bridge[IFNAMSIZ], ovs_where[PATH_MAX + 320];
 	struct utsname u;
-	int r = parse_args(cli, argc, argv);
+	bool guests = false;
+	int r;
 
+#ifdef VS_CLI_LEAN
+	/* libvirt is the full program's: handed over before getopt reorders argv */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--guests") == 0)
+			return vs_cli_exec_full(cli, argc, argv);
+#endif
+	r = parse_args(cli, argc, argv, &guests);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
 	if (vs_inventory_scan(&opts, &host, &scan_err) < 0)
@@ -164,7 +182,7 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 		ctx.ovs_bridge = ovs_bridge;
 		ctx.ovs_bridge_where = ovs_where;
 	}
-	r = run(cli, &ctx, &rep);
+	r = run(cli, &ctx, &rep, guests && host ? host : NULL);
 	vs_check_report_free(&rep);
 	if (pci)
 		vs_pci_close(pci);

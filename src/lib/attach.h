@@ -124,6 +124,9 @@ struct vs_attach_req {
 	struct vs_vf_config cfg;              /* the command line's settings (mac, vlan included) */
 	unsigned flags;                       /* VIR_DOMAIN_AFFECT_LIVE/CONFIG; 0: as virsh */
 	bool force;
+	const char *numa;                     /* "auto" or a node: choose near it (attach-numa.c); NULL */
+	bool numa_required;                   /* refuse rather than take a VF on another node */
+	bool dry_run;                         /* choose, attach nothing */
 };
 
 struct vs_attach_result {
@@ -140,6 +143,9 @@ struct vs_attach_result {
 	struct vs_vf_config settings;         /* resolved settings for the VF (host + guest policy + command line) */
 	bool applied;                         /* settings applied now (live) */
 	bool stored;                          /* rule stored in the guest's metadata policy */
+	int numa_node;                        /* --numa: the chosen PF's node; -1 unknown */
+	char numa_why[256];                   /* --numa auto: where the guest is */
+	char numa_note[1024];                 /* --numa: a fallback, or nothing to go by; "" */
 };
 
 /* live/config from flags and the guest's state, as virsh does; -EINVAL

@@ -672,3 +672,11 @@ struct json_object *vs_check_report_json(const struct vs_check_report *rep)
 	}
 	return arr;
 }
+
+int vs_check_add(struct vs_check_report *rep, const char *id, const char *title, enum vs_check_status st,
+		 const char *device, const char *remedy, const char *msg)
+{
+	const struct check_def def = { id, title, NULL };
+
+	return add(rep, &def, st, device, remedy, "%s", msg);
+}

@@ -53,6 +53,11 @@ struct vs_check_ctx {
 	const char *ovsdb_sock;
 };
 
+/* One result made outside the table (the CLI's checks through libvirt);
+ * id and title are kept as given (static strings). */
+int vs_check_add(struct vs_check_report *rep, const char *id, const char *title, enum vs_check_status st,
+		 const char *device, const char *remedy, const char *msg);
+
 /* Run every check.  Returns 0 or -ENOMEM; check failures are results. */
 int vs_check_run(const struct vs_check_ctx *ctx, struct vs_check_report *rep);
 void vs_check_report_free(struct vs_check_report *rep);
