@@ -20,6 +20,7 @@
 
 #include "devlink-recorded.h"
 #include "devlink.h"
+#include "fake-devlink.h"
 #include "fake-nl.h"
 
 #define DL "netdevsim/netdevsim1"
@@ -530,6 +531,143 @@ static void test_handles(void **state)
 	assert_null(vs_eswitch_mode_name(VS_ESWITCH_UNKNOWN));
 }
 
+/* ---- the fake devlink the layers above test against ---- */
+
+static struct vs_devlink *fd_open(struct fake_devlink *f)
+{
+	struct vs_devlink *dl = NULL;
+	struct vs_error err = { 0 };
+
+	assert_int_equal(vs_devlink_open_nl(&dl, &f->nl, &err), 0);
+	return dl;
+}
+
+static void test_fake_eswitch(void **state)
+{
+	struct fake_devlink f;
+	struct vs_devlink_port *ports = NULL;
+	struct vs_error err = { 0 };
+	struct vs_devlink *dl;
+	struct fd_dev *d;
+	size_t n = 0;
+	int mode;
+
+	(void)state;
+	fd_init(&f);
+	d = fd_add_dev(&f, "0000:03:00.0", VS_ESWITCH_LEGACY);
+	fd_add_uplink(d, "enp3s0f0np0");
+	fd_add_vfs(d, 0, 2, 1, "enp3s0f0r", 0, true);
+	fd_add_dev(&f, "0000:05:00.0", -1); /* a driver without eswitch ops */
+	dl = fd_open(&f);
+	assert_int_equal(vs_devlink_eswitch_get(dl, "0000:03:00.0", &mode, &err), 0);
+	assert_int_equal(mode, VS_ESWITCH_LEGACY);
+	assert_int_equal(vs_devlink_ports(dl, "0000:03:00.0", &ports, &n, &err), 0);
+	assert_int_equal(n, 1); /* no representors in legacy mode */
+	free(ports);
+	assert_int_equal(vs_devlink_eswitch_set(dl, "0000:03:00.0", VS_ESWITCH_SWITCHDEV, &err), 0);
+	assert_int_equal(d->mode, VS_ESWITCH_SWITCHDEV);
+	assert_int_equal(vs_devlink_ports(dl, "0000:03:00.0", &ports, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(ports[2].netdev, "enp3s0f0r1");
+	assert_int_equal(ports[2].vfnum, 1);
+	assert_int_equal(ports[2].state, DEVLINK_PORT_FN_STATE_ACTIVE);
+	free(ports);
+	assert_int_equal(vs_devlink_eswitch_get(dl, "0000:05:00.0", &mode, &err), -EOPNOTSUPP);
+	assert_non_null(strstr(err.msg, "pci/0000:05:00.0: devlink eswitch show: "));
+	vs_error_clear(&err);
+	assert_int_equal(vs_devlink_eswitch_get(dl, "0000:09:00.0", &mode, &err), -ENODEV);
+	assert_int_equal(fd_count(&f, DEVLINK_CMD_ESWITCH_SET), 1);
+	vs_devlink_close(dl);
+	fd_free(&f);
+}
+
+static void test_fake_port_function(void **state)
+{
+	static const unsigned char mac[6] = { 0x52, 0x54, 0, 1, 2, 3 };
+	struct vs_devlink_port *ports = NULL;
+	struct fake_devlink f;
+	struct vs_error err = { 0 };
+	struct vs_devlink *dl;
+	struct fd_dev *d, *nsim;
+	size_t n = 0;
+
+	(void)state;
+	fd_init(&f);
+	d = fd_add_dev(&f, "0000:03:00.0", VS_ESWITCH_SWITCHDEV);
+	fd_add_vfs(d, 0, 2, 1, "r", 0, true);
+	nsim = fd_add_dev(&f, "netdevsim/netdevsim1", VS_ESWITCH_SWITCHDEV);
+	fd_add_vfs(nsim, 0, 2, 128, "eth", 1, false);
+	nsim->no_port_function = true;
+	dl = fd_open(&f);
+	assert_int_equal(vs_devlink_port_set_hw_addr(dl, "0000:03:00.0", 2, mac, &err), 0);
+	assert_true(fd_find_port(d, 2)->has_hw_addr);
+	assert_int_equal(vs_devlink_ports(dl, "0000:03:00.0", &ports, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_true(ports[1].has_hw_addr);
+	assert_memory_equal(ports[1].hw_addr, mac, 6);
+	free(ports);
+	assert_int_equal(vs_devlink_port_set_hw_addr(dl, "netdevsim/netdevsim1", 128, mac, &err), -EOPNOTSUPP);
+	assert_non_null(strstr(err.msg, "Port doesn't support function attributes"));
+	vs_error_clear(&err);
+	assert_int_equal(vs_devlink_port_set_hw_addr(dl, "0000:03:00.0", 9, mac, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "pci/0000:03:00.0: devlink port function set port 9 hw_addr 52:54:00:01:02:03: "));
+	vs_devlink_close(dl);
+	fd_free(&f);
+}
+
+static void test_fake_rates(void **state)
+{
+	uint64_t max = 1250000, share = 250000, gmax = 12500000;
+	struct vs_devlink_rate *r = NULL;
+	struct fake_devlink f;
+	struct vs_error err = { 0 };
+	struct vs_devlink *dl;
+	struct fd_dev *d;
+	size_t n = 0;
+
+	(void)state;
+	fd_init(&f);
+	d = fd_add_dev(&f, "netdevsim/netdevsim1", VS_ESWITCH_SWITCHDEV);
+	fd_add_uplink(d, "eth0");
+	fd_add_vfs(d, 0, 2, 128, "eth", 1, false);
+	dl = fd_open(&f);
+	assert_int_equal(vs_devlink_rate_group_new(dl, "netdevsim/netdevsim1", "g1", &gmax, NULL, &err), 0);
+	assert_int_equal(vs_devlink_rate_group_new(dl, "netdevsim/netdevsim1", "g1", &gmax, NULL, &err), -EEXIST);
+	vs_error_clear(&err);
+	assert_int_equal(vs_devlink_rate_leaf_set(dl, "netdevsim/netdevsim1", 129, &max, &share, "g1", &err), 0);
+	assert_int_equal(vs_devlink_rates(dl, "netdevsim/netdevsim1", &r, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(r[0].name, "g1");
+	assert_int_equal(r[0].tx_max, gmax);
+	assert_int_equal(r[2].port, 129);
+	assert_int_equal(r[2].tx_max, max);
+	assert_int_equal(r[2].tx_share, share);
+	assert_string_equal(r[2].parent, "g1");
+	free(r);
+	/* NULL: left as is */
+	assert_int_equal(vs_devlink_rate_leaf_set(dl, "netdevsim/netdevsim1", 129, NULL, NULL, NULL, &err), 0);
+	assert_int_equal(fd_find_port(d, 129)->tx_max, max);
+	assert_string_equal(fd_find_port(d, 129)->parent, "g1");
+	assert_int_equal(vs_devlink_rate_group_del(dl, "netdevsim/netdevsim1", "g1", &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "group g1: Device or resource busy (leftover: Node has children"));
+	vs_error_clear(&err);
+	assert_int_equal(vs_devlink_rate_leaf_set(dl, "netdevsim/netdevsim1", 129, NULL, NULL, "", &err), 0);
+	assert_int_equal(vs_devlink_rate_group_set(dl, "netdevsim/netdevsim1", "g1", &max, NULL, &err), 0);
+	assert_int_equal(fd_find_group(d, "g1")->tx_max, max);
+	assert_int_equal(vs_devlink_rate_group_del(dl, "netdevsim/netdevsim1", "g1", &err), 0);
+	assert_int_equal(d->ngroups, 0);
+	assert_int_equal(vs_devlink_rate_group_new(dl, "netdevsim/netdevsim1", "a/b", NULL, NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "'a/b' is not a rate group name"));
+	vs_error_clear(&err);
+	/* leaving switchdev takes the groups and the leaves' rates */
+	assert_int_equal(vs_devlink_rate_leaf_set(dl, "netdevsim/netdevsim1", 128, &max, NULL, NULL, &err), 0);
+	assert_int_equal(vs_devlink_eswitch_set(dl, "netdevsim/netdevsim1", VS_ESWITCH_LEGACY, &err), 0);
+	assert_int_equal(fd_find_port(d, 128)->tx_max, 0);
+	assert_int_equal(vs_devlink_rate_leaf_set(dl, "netdevsim/netdevsim1", 128, &max, NULL, NULL, &err), -ENODEV);
+	vs_devlink_close(dl);
+	fd_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +683,9 @@ int main(void)
 		cmocka_unit_test(test_build_hw_addr),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_handles),
+		cmocka_unit_test(test_fake_eswitch),
+		cmocka_unit_test(test_fake_port_function),
+		cmocka_unit_test(test_fake_rates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
