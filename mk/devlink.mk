@@ -26,3 +26,8 @@ tests_unit_test_inventory_devlink_SOURCES = tests/unit/test-inventory-devlink.c 
 tests_unit_test_inventory_devlink_CFLAGS = $(INV_TEST_CFLAGS)
 tests_unit_test_inventory_devlink_LDADD = $(CMOCKA_TEST_LIBS)
 endif
+
+# virt-sriov eswitch: the driver table and steps (src/lib/eswitch.c), the
+# command (the full program: it asks libvirt which guest holds a VF).
+src_lib_libvirtsriov_a_SOURCES += src/lib/eswitch.c src/lib/eswitch.h
+virt_sriov_full_SOURCES += src/cli/cmd-eswitch.c
