@@ -31,3 +31,13 @@ endif
 # command (the full program: it asks libvirt which guest holds a VF).
 src_lib_libvirtsriov_a_SOURCES += src/lib/eswitch.c src/lib/eswitch.h
 virt_sriov_full_SOURCES += src/cli/cmd-eswitch.c
+
+# The eswitch change per driver and eswitch = in apply's plan.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-eswitch
+TESTS += tests/unit/test-eswitch
+tests_unit_test_eswitch_SOURCES = tests/unit/test-eswitch.c tests/unit/host-tree.c tests/unit/host-tree.h \
+	$(FAKE_DEVLINK_SOURCES) tests/tools/fake-nl.c tests/tools/fake-nl.h
+tests_unit_test_eswitch_CFLAGS = $(INV_TEST_CFLAGS)
+tests_unit_test_eswitch_LDADD = $(CMOCKA_TEST_LIBS)
+endif

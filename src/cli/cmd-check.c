@@ -102,7 +102,7 @@ static bool conf_has_setup(const char *path)
 	for (size_t i = 0; i < conf.n; i++) {
 		const struct vs_conf_section *s = &conf.sections[i];
 
-		setup |= s->numvfs >= 0 || s->autoprobe >= 0 || s->driver ||
+		setup |= s->numvfs >= 0 || s->autoprobe >= 0 || s->eswitch >= 0 || s->driver ||
 			 (s->kind == VS_CONF_VFS && s->settings_line > 0);
 	}
 	vs_conf_free(&conf);
