@@ -2,6 +2,9 @@
 # its byte-level test against recorded kernel replies, and the fake devlink
 # the layers above test against.
 src_lib_libvirtsriov_a_SOURCES += src/lib/devlink.c src/lib/devlink.h
+# libnl-genl-3 for the programs that read devlink; the hook links none of it.
+VS_LIBS += $(LIBNL_GENL_LIBS)
+virt_sriov_LDADD += $(LIBNL_GENL_LIBS)
 
 # The fake devlink for the layers above; it writes with fake-nl.c, which
 # $(FAKE_KERNEL_SOURCES) brings (a test without the fake kernel adds it).
@@ -41,3 +44,4 @@ tests_unit_test_eswitch_SOURCES = tests/unit/test-eswitch.c tests/unit/host-tree
 tests_unit_test_eswitch_CFLAGS = $(INV_TEST_CFLAGS)
 tests_unit_test_eswitch_LDADD = $(CMOCKA_TEST_LIBS)
 endif
+EXTRA_DIST += tests/tools/devlink-rec2c.py
