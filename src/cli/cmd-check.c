@@ -9,6 +9,7 @@
 #include "check-numa.h"
 #include "cli.h"
 #include "conf.h"
+#include "devlink.h"
 #include "inventory.h"
 #include "json-out.h"
 #include "options.h"
@@ -111,7 +112,7 @@ static bool conf_has_setup(const char *path)
 	for (size_t i = 0; i < conf.n; i++) {
 		const struct vs_conf_section *s = &conf.sections[i];
 
-		setup |= s->numvfs >= 0 || s->autoprobe >= 0 || s->driver ||
+		setup |= s->numvfs >= 0 || s->autoprobe >= 0 || s->eswitch >= 0 || s->driver ||
 			 (s->kind == VS_CONF_VFS && s->settings_line > 0);
 	}
 	vs_conf_free(&conf);
@@ -141,13 +142,29 @@ static void conf_ovs_bridge(const char *path, char *bridge, size_t blen, char *w
 	vs_conf_free(&conf);
 }
 
+/* The switchdev check's inventory: devlink (live host only) and non-PCI
+ * PFs (netdevsim); NULL when devlink cannot be read. */
+static struct vs_host *devlink_scan(struct vs_cli *cli)
+{
+	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true, .non_pci = true };
+	struct vs_error err = { 0 };
+	struct vs_host *host = NULL;
+
+	if (!vs_sysfs_is_live(&cli->sysfs) || vs_devlink_open(&opts.dl, &err) < 0)
+		return NULL;
+	if (vs_inventory_scan(&opts, &host, &err) < 0)
+		host = NULL;
+	vs_devlink_close(opts.dl);
+	return host;
+}
+
 int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 {
 	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true };
 	struct vs_check_ctx ctx = { .sysfs = &cli->sysfs };
 	struct vs_check_report rep = { 0 };
 	struct vs_error scan_err = { 0 }, pci_err = { 0 };
-	struct vs_host *host = NULL;
+	struct vs_host *host = NULL, *dl_host;
 	struct vs_pci *pci = NULL;
 	char modules[PATH_MAX], unit_dir[PATH_MAX], ovs_bridge[IFNAMSIZ], ovs_where[PATH_MAX + 320];
 	struct utsname u;
@@ -177,12 +194,14 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 		ctx.setup_conf = vs_conf_path();
 	snprintf(unit_dir, sizeof(unit_dir), "%s/etc/systemd/system", cli->sysfs.root);
 	ctx.unit_dir = unit_dir;
+	ctx.devlink_host = dl_host = devlink_scan(cli);
 	conf_ovs_bridge(vs_conf_path(), ovs_bridge, sizeof(ovs_bridge), ovs_where, sizeof(ovs_where));
 	if (ovs_bridge[0] && vs_sysfs_is_live(&cli->sysfs)) {
 		ctx.ovs_bridge = ovs_bridge;
 		ctx.ovs_bridge_where = ovs_where;
 	}
 	r = run(cli, &ctx, &rep, guests && host ? host : NULL);
+	vs_host_free(dl_host);
 	vs_check_report_free(&rep);
 	if (pci)
 		vs_pci_close(pci);

@@ -51,6 +51,10 @@ struct vs_check_ctx {
 	const char *ovs_bridge;
 	const char *ovs_bridge_where;
 	const char *ovsdb_sock;
+	/* The inventory with devlink read (vs_scan_opts.dl) and non-PCI PFs
+	 * (netdevsim): the switchdev check.  NULL: devlink not read (a
+	 * captured or generated tree, a kernel without devlink). */
+	const struct vs_host *devlink_host;
 };
 
 /* One result made outside the table (the CLI's checks through libvirt);
