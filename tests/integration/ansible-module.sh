@@ -10,14 +10,20 @@ set -u
 . "${top_srcdir:?}/tests/integration/lib.sh"
 
 need_built "$VIRT_SRIOV" "$GEN"
-command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
+# Debian's python3 first (python3-yaml, scripts/deps.txt)
+PY=
+for p in /usr/bin/python3 python3; do
+	if command -v "$p" >/dev/null 2>&1; then PY=$p; break; fi
+done
+[ -n "$PY" ] || skip "python3 is not installed"
 tmpdir ansible-module
 MOD=$top_srcdir/contrib/ansible/plugins/modules/virt_sriov_apply.py
 
-PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s "$top_srcdir/contrib/ansible/tests/unit" >"$W/unit.out" 2>&1 ||
+PYTHONDONTWRITEBYTECODE=1 "$PY" -m unittest discover -s "$top_srcdir/contrib/ansible/tests/unit" >"$W/unit.out" 2>&1 ||
 	fail "python3 unittest of the module: $(tail -n 15 "$W/unit.out")"
-if python3 -c 'import yaml' 2>/dev/null; then
-	python3 - "$MOD" >"$W/yaml.out" 2>&1 <<'EOF2' || fail "the module's documentation is not YAML: $(cat "$W/yaml.out")"
+not_done=
+if "$PY" -c 'import yaml' 2>/dev/null; then
+	"$PY" - "$MOD" >"$W/yaml.out" 2>&1 <<'EOF2' || fail "the module's documentation is not YAML: $(cat "$W/yaml.out")"
 import importlib.util, sys, yaml
 spec = importlib.util.spec_from_file_location('m', sys.argv[1])
 m = importlib.util.module_from_spec(spec)
@@ -28,9 +34,11 @@ assert set(doc['options']) == {'config', 'uri', 'timeout', 'no_libvirt', 'execut
 yaml.safe_load(m.EXAMPLES)
 assert 'changed' in yaml.safe_load(m.RETURN)
 EOF2
+else
+	not_done="the documentation's YAML (no python3-yaml), "
 fi
 if ! command -v ansible-playbook >/dev/null 2>&1; then
-	[ "$fails" = 0 ] && skip "ansible-playbook is not installed: the module's parsing checked, its run is left to check-e2e"
+	[ "$fails" = 0 ] && skip "ansible-playbook is not installed: the module's parsing checked; ${not_done}its run is left to check-e2e"
 	finish "the Ansible module"
 fi
 
@@ -66,4 +74,5 @@ printf '[pf em1]\nnumvf = 2\n' >"$W/c.conf"
 play
 [ "$rc" = 2 ] && grep -F 'FAILED!' "$W/play.out" | grep -qF "\"msg\": \"$W/c.conf:2: unknown key 'numvf'\"" ||
 	fail "broken file: exit $rc: $(tail "$W/play.out")"
+[ -z "$not_done" ] || echo "note: not checked: ${not_done%, }"
 finish "the Ansible module under ansible-playbook"
