@@ -145,6 +145,7 @@ static int connect_libvirt(struct apply_run *run, const struct apply_args *a)
 	return VS_EXIT_OK;
 }
 
+/* A guest's VFs put back change the host as much as any step. */
 static bool changed(const struct apply_run *run)
 {
 	if (run->n_reconciled > 0 || (run->reconciled && json_object_array_length(run->reconciled) > 0))
