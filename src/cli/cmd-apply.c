@@ -1,7 +1,9 @@
 /* virt-sriov apply [--no-libvirt] [--config FILE] [--timeout SEC] [-n] [--json]
  *
  * The host brought to /etc/virt-sriov/virt-sriov.conf: one line per change
- * made, nothing when nothing differs. */
+ * made, "nothing to change" when nothing differs.  --json says whether
+ * anything changed ("changed", and per step "steps"): what a configuration
+ * tool (contrib/ansible) reports, and with --dry-run predicts. */
 #include "config.h"
 
 #include <string.h>
@@ -33,6 +35,8 @@ struct apply_run {
 	json_object *reconciled;      /* --json: the plans put back first */
 	enum vs_reconcile_scope scope;
 	bool reconcile_failed;
+	int n_reconciled;             /* guests whose VFs were put back (or would be) */
+	unsigned steps[VS_STEP_COUNT];  /* changes made (or planned) per step */
 };
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct apply_args *a)
@@ -112,6 +116,8 @@ static void report(void *data, const struct vs_change *c)
 	struct apply_run *run = data;
 	char text[1024];
 
+	if (c->step < VS_STEP_COUNT)
+		run->steps[c->step]++;
 	if (run->changes) {
 		json_object_array_add(run->changes, change_json(c));
 		return;
@@ -130,6 +136,7 @@ static int put_back_leftovers(void *data)
 	int n = vs_cli_reconcile(run->cli, run->scope, run->conn, run->reconciled);
 
 	run->reconcile_failed = n < 0;
+	run->n_reconciled = n > 0 ? n : 0;
 	return n;
 }
 
@@ -144,6 +151,27 @@ static int connect_libvirt(struct apply_run *run, const struct apply_args *a)
 	return VS_EXIT_OK;
 }
 
+/* A guest's VFs put back change the host as much as any step. */
+static bool changed(const struct apply_run *run)
+{
+	if (run->n_reconciled > 0 || (run->reconciled && json_object_array_length(run->reconciled) > 0))
+		return true;
+	for (int s = 0; s < VS_STEP_COUNT; s++)
+		if (run->steps[s])
+			return true;
+	return false;
+}
+
+/* {"autoprobe": 0, "numvfs": 1, ...}: every step, also those with nothing to do */
+static json_object *steps_json(const struct apply_run *run)
+{
+	json_object *o = json_object_new_object();
+
+	for (int s = 0; o && s < VS_STEP_COUNT; s++)
+		vs_json_set(o, vs_setup_step_name(s), json_object_new_int((int)run->steps[s]));
+	return o;
+}
+
 /* The failure first: with --json its line is also the document's "error". */
 static int finish(struct apply_run *run, int r, const struct vs_error *err)
 {
@@ -155,9 +183,13 @@ static int finish(struct apply_run *run, int r, const struct vs_error *err)
 	else if (run->reconcile_failed)
 		status = vs_cli_fail(VS_EXIT_FAILURE, "apply: some VFs saved by the hook could not be put back "
 				     "(see above; their state is kept for virt-sriov reconcile)");
+	else if (!run->changes && !changed(run))
+		printf("nothing to change\n");
 	if (run->changes) {
 		doc = vs_json_doc_new();
 		vs_json_set(doc, "dry_run", json_object_new_boolean(run->cli->dry_run));
+		vs_json_set(doc, "changed", json_object_new_boolean(changed(run)));
+		vs_json_set(doc, "steps", steps_json(run));
 		vs_json_set(doc, "reconciled", json_object_get(run->reconciled));
 		vs_json_set(doc, "changes", json_object_get(run->changes));
 		if (vs_json_doc_print(doc) < 0)

@@ -8,7 +8,7 @@
 # E2E_CACHE (the Debian root: default $top_builddir/tests/e2e/cache);
 # E2E_SCENARIOS; E2E_LOGDIR (default $top_builddir/tests/e2e/logs);
 # E2E_CONFIGURE_FLAGS (extra configure options for the package's build);
-# E2E_TIMEOUT (seconds for the whole VM run, default 1800); SEED (the
+# E2E_TIMEOUT (seconds for the whole VM run, default 2700); SEED (the
 # stress scenario's seed, to replay a run: vs.seed=); E2E_APPEND (more
 # kernel command line words, e.g. vs.rounds=N for stress).
 set -eu
@@ -19,9 +19,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${VM_CACHE:=$top_builddir/tests/vm/cache}"
 : "${E2E_CACHE:=$top_builddir/tests/e2e/cache}"
 : "${E2E_LOGDIR:=$top_builddir/tests/e2e/logs}"
-: "${E2E_SCENARIOS:=pool net hostdev forbidden attach crash timing boot stress}"
+: "${E2E_SCENARIOS:=pool net hostdev forbidden attach crash timing boot stress ansible}"
 : "${E2E_CONFIGURE_FLAGS:=}"
-: "${E2E_TIMEOUT:=1800}"
+: "${E2E_TIMEOUT:=2700}"
 : "${SEED:=}" "${E2E_APPEND:=}"
 [ $# -gt 0 ] && E2E_SCENARIOS=$*
 work=$top_builddir/tests/e2e
@@ -148,6 +148,8 @@ cp "$here/../vm/guest/lib.sh" "$root/vs/lib.sh"
 cp "$here/guest/e2e-lib.sh" "$root/vs/e2e-lib.sh"
 cp "$here"/scenarios/*.sh "$root/vs/scenarios/"
 cp "$here"/guest/domains/*.xml "$root/vs/domains/"
+# the Ansible module as the tree has it (the ansible scenario)
+cp -r "$top_srcdir/contrib/ansible" "$root/vs/ansible"
 
 # 4. The disk image, without mounting anything; the initramfs.
 img=$work/root.img

@@ -194,6 +194,19 @@ sys.exit(not (a["dry_run"] and not b["dry_run"] and a["pools"][0]["changes"] == 
               and set(a["pools"][0]) == set(b["pools"][0])))' "$W/c$c_dry.out" "$W/c$c_real.out" ||
 	fail "network remove: the dry run and the run differ: $(cat "$W/c$c_dry.out" "$W/c$c_real.out")"
 
+# ---- apply says whether it changed something: the dry run predicts the
+# run, a second run has nothing to do (each document valid) ----
+printf '[pf em1]\ndrivers-autoprobe = no\n' >"$W/autoprobe.conf"
+for step in "-n:true" ":true" "-n:false" ":false"; do
+	run --json apply --no-libvirt --config "$W/autoprobe.conf" ${step%%:*}
+	[ "$rc" = 0 ] || fail "apply ${step%%:*} (changed ${step#*:}): exit $rc: $(cat "$W/err")"
+	validate apply "$W/out" "apply ${step%%:*} (changed ${step#*:})" &&
+		"$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(d["changed"] != (sys.argv[2] == "true") or d["steps"]["autoprobe"] != (1 if d["changed"] else 0))' \
+		"$W/out" "${step#*:}" || fail "apply ${step%%:*}: want changed ${step#*:}: $(cat "$W/out")"
+done
+
 # ---- not applicable: an NVMe PF's VFs have no settings keys ----
 host_tree "$W/nvme" --profile nvme
 VS_TREE=$W/nvme
