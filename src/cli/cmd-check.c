@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "inventory.h"
 #include "json-out.h"
+#include "load.h"
 #include "options.h"
 #include "pci.h"
 
@@ -69,12 +70,10 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv)
 	return vs_cli_ready(&g);
 }
 
-static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep)
+static int report(struct vs_cli *cli, const struct vs_check_report *rep)
 {
-	int r = vs_check_run(ctx, rep);
+	int r;
 
-	if (r < 0)
-		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
 	if (cli->json) {
 		r = print_json(rep);
 		if (r < 0)
@@ -86,6 +85,15 @@ static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_rep
 			print_result(&rep->results[i], color);
 	}
 	return vs_check_worst(rep) == VS_CHECK_FAIL ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
+static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep)
+{
+	int r = vs_check_run(ctx, rep);
+
+	if (r < 0)
+		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
+	return report(cli, rep);
 }
 
 /* VF counts, drivers or VF settings: what virt-sriov.service makes at boot
@@ -108,6 +116,42 @@ static bool conf_has_setup(const char *path)
 	return setup;
 }
 
+/* A remote host (or --source libvirt): what its node devices answer; the
+ * checks that read the host's own files are named as skipped. */
+static int check_libvirt(struct vs_cli *cli, int argc, char **argv, char **whole)
+{
+#ifdef VS_CLI_LEAN
+	cli->argv = whole;
+	return vs_cli_exec_full(cli, argc, argv);
+#else
+	struct vs_check_ctx ctx = { .sysfs = &cli->sysfs, .remote = true };
+	struct vs_check_report rep = { 0 };
+	struct vs_host *host = NULL;
+	char ids[256] = "";
+	size_t len = 0;
+	int r = vs_cli_load_host(cli, NULL, 0, &host);
+
+	if (r != VS_EXIT_OK)
+		return r;
+	ctx.host = host;
+	if ((r = vs_check_run(&ctx, &rep)) < 0) {
+		r = vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
+	} else {
+		for (size_t i = 0; i < rep.n_skipped && len < sizeof(ids); i++)
+			len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? ", " : "", rep.skipped[i]);
+		if (rep.n_skipped && cli->remote[0])
+			vs_cli_warn("check: skipped, they need the host (run `virt-sriov check` on %s): %s",
+				    cli->remote, ids);
+		else if (rep.n_skipped)
+			vs_cli_warn("check: skipped, not in libvirt's node devices (--source libvirt): %s", ids);
+		r = report(cli, &rep);
+	}
+	vs_check_report_free(&rep);
+	vs_host_free(host);
+	return r;
+#endif
+}
+
 int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 {
 	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true };
@@ -118,10 +162,22 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 	struct vs_pci *pci = NULL;
 	char modules[PATH_MAX], unit_dir[PATH_MAX];
 	struct utsname u;
-	int r = parse_args(cli, argc, argv);
+	size_t n = 0;
+	int r;
 
+	/* the options' parse reuses argv: the whole line, as given, for the
+	 * full program (libvirt's node devices) */
+	while (cli->argv[n])
+		n++;
+	_cleanup_free_ char **whole = calloc(n + 1, sizeof(*whole));
+	if (!whole)
+		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(ENOMEM));
+	memcpy(whole, cli->argv, n * sizeof(*whole));
+	r = parse_args(cli, argc, argv);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
+	if (cli->libvirt_source)
+		return check_libvirt(cli, argc, argv, whole);
 	if (vs_inventory_scan(&opts, &host, &scan_err) < 0)
 		ctx.host_error = scan_err.msg[0] ? scan_err.msg : strerror(-scan_err.code);
 	ctx.host = host;

@@ -200,7 +200,8 @@ const struct vs_command vs_commands[] = {
 	{ "show", FULL(vs_cmd_show), "PF|VF", "one device in detail",
 	  "PF: netdev or (short) PCI address; VF: (short) PCI address, netdev or PF#N.\n", NULL,
 	  VS_LOCAL | VS_REMOTE_OK, NULL },
-	{ "check", vs_cmd_check, "", "host readiness: PASS/WARN/FAIL, what to do", NULL, NULL, VS_LOCAL, NULL },
+	{ "check", vs_cmd_check, "", "host readiness: PASS/WARN/FAIL, what to do", NULL, NULL,
+	  VS_LOCAL | VS_REMOTE_OK, NULL },
 	{ "numvfs", FULL(vs_cmd_numvfs), "PF N", "create or remove VFs, wait until they exist",
 	  "Set the PF's VF count (through 0 when changing a non-zero count) and wait\n"
 	  "until the N VF devices exist.\n",

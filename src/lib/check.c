@@ -15,6 +15,7 @@ struct check_def {
 	const char *id;
 	const char *title;
 	check_fn fn;
+	bool inventory_only;  /* answered by the inventory alone: also for a remote host */
 };
 
 static _printf_(6, 7) int add(struct vs_check_report *rep, const struct check_def *def, enum vs_check_status st,
@@ -549,24 +550,29 @@ static int check_unit(const struct vs_check_ctx *ctx, struct vs_check_report *re
 }
 
 static const struct check_def checks[] = {
-	{ "iommu-acpi", "Checking for device assignment IOMMU support", check_iommu_acpi },
-	{ "iommu-groups", "Checking if IOMMU is enabled by kernel", check_iommu_groups },
-	{ "iommu-cmdline", "Checking kernel command line for IOMMU options", check_iommu_cmdline },
-	{ "vfio-pci", "Checking for vfio-pci", check_vfio },
-	{ "sriov-pfs", "Checking for SR-IOV capable PFs", check_pfs },
-	{ "sysfs", "Checking the PCI sysfs attributes are consistent", check_sysfs },
-	{ "acs", "Checking ACS on the path to the root port", check_acs },
-	{ "iommu-group-sharing", "Checking VFs have IOMMU groups of their own", check_groups },
-	{ "autoprobe", "Checking sriov_drivers_autoprobe", check_autoprobe },
-	{ "boot-unit", "Checking virt-sriov.service makes the host setup at boot", check_unit },
+	{ "iommu-acpi", "Checking for device assignment IOMMU support", check_iommu_acpi, false },
+	{ "iommu-groups", "Checking if IOMMU is enabled by kernel", check_iommu_groups, false },
+	{ "iommu-cmdline", "Checking kernel command line for IOMMU options", check_iommu_cmdline, false },
+	{ "vfio-pci", "Checking for vfio-pci", check_vfio, false },
+	{ "sriov-pfs", "Checking for SR-IOV capable PFs", check_pfs, true },
+	{ "sysfs", "Checking the PCI sysfs attributes are consistent", check_sysfs, false },
+	{ "acs", "Checking ACS on the path to the root port", check_acs, false },
+	{ "iommu-group-sharing", "Checking VFs have IOMMU groups of their own", check_groups, false },
+	{ "autoprobe", "Checking sriov_drivers_autoprobe", check_autoprobe, false },
+	{ "boot-unit", "Checking virt-sriov.service makes the host setup at boot", check_unit, false },
 };
 
 int vs_check_run(const struct vs_check_ctx *ctx, struct vs_check_report *rep)
 {
 	for (size_t i = 0; i < ELEMENTSOF(checks); i++) {
-		int r = checks[i].fn(ctx, rep, &checks[i]);
+		int r;
 
-		if (r < 0)
+		if (ctx->remote && !checks[i].inventory_only) {
+			if (rep->n_skipped < ELEMENTSOF(rep->skipped))
+				rep->skipped[rep->n_skipped++] = checks[i].id;
+			continue;
+		}
+		if ((r = checks[i].fn(ctx, rep, &checks[i])) < 0)
 			return r;
 	}
 	return 0;

@@ -28,6 +28,8 @@ struct vs_check_result {
 struct vs_check_report {
 	struct vs_check_result *results;
 	size_t n, alloc;
+	const char *skipped[16];      /* ids of the checks ctx->remote left out */
+	size_t n_skipped;
 };
 
 struct vs_check_ctx {
@@ -45,6 +47,9 @@ struct vs_check_ctx {
 	 * be made at boot. */
 	const char *setup_conf;
 	const char *unit_dir;
+	/* the host is remote (its inventory from libvirt's node devices): only
+	 * the checks the inventory answers run; the others go to skipped */
+	bool remote;
 };
 
 /* Run every check.  Returns 0 or -ENOMEM; check failures are results. */

@@ -48,6 +48,12 @@ grep -q 'In use by: *holder' "$W/out" && pass "show em1v1 --source libvirt" || f
 run -c "$uri" list em1 --json --source libvirt
 [ "$(jq '.pfs | length' "$W/out")" = 1 ] && pass "list em1 --source libvirt: one PF" || fail "list em1: $(cat "$W/err")"
 
+# check: what the node devices answer; the rest named as skipped.
+run -c "$uri" check --json --source libvirt
+[ "$rc" = 0 ] && [ "$(jq -c '[.checks[].check] | unique' "$W/out")" = '["sriov-pfs"]' ] &&
+	jq -r '.warnings[]' "$W/out" | grep -q 'skipped.*iommu-groups.*acs' &&
+	pass "check --source libvirt: sriov-pfs, the others named as skipped" || fail "check --source libvirt: $rc $(cat "$W/out" "$W/err")"
+
 # The gate.
 remote=qemu+tcp://127.0.0.1:1/system
 expect 2 "vf set needs the host: run it on 127.0.0.1" -c "$remote" vf set 'em1#0' --vlan 5
