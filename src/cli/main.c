@@ -227,7 +227,7 @@ const struct vs_command vs_commands[] = {
 	{ "policy", FULL(vs_cmd_policy), NULL, "per-guest VF policy in the domain metadata", NULL, NULL, 0,
 	  policy_verbs },
 	{ "plan", FULL(vs_cmd_plan), "--domain-xml FILE", "what the hook would do for a guest",
-	  NULL, plan_opts, VS_LOCAL, NULL },
+	  NULL, plan_opts, VS_LOCAL | VS_REMOTE_OK, NULL },
 	{ "reconcile", FULL(vs_cmd_reconcile), "", "put back VFs whose guest is gone",
 	  "Put back the VF settings saved by the hook for guests that are not running,\n"
 	  "then delete the hostdev pool ports libvirt kept for such guests.\n",

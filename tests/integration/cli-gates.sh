@@ -40,7 +40,6 @@ remote numvfs -n numvfs em1 2
 remote bind bind em1#0 --driver vfio-pci
 remote "vf set" vf set em1#0 --trust on
 remote "vf reset" vf reset em1#0
-remote plan plan --domain-xml "$W/dom.xml"
 remote reconcile reconcile
 remote apply apply --no-libvirt
 # $LIBVIRT_DEFAULT_URI counts as -c does
@@ -60,7 +59,8 @@ for uri in test:///default qemu:///session "qemu+unix:///system?socket=$W/none" 
 done
 # what works on any libvirt is not refused: it connects (and fails here)
 for args in "policy show g" "network list" "network remove pool" "attach g --network pool" list "show em1" \
-	"xml network em1" "xml hostdev em1#0" "network apply em1" "detach g --all" "attach g --pf em1 --force" check; do
+	"xml network em1" "xml hostdev em1#0" "network apply em1" "detach g --all" "attach g --pf em1 --force" check \
+	"plan --domain-xml $W/dom.xml"; do
 	# shellcheck disable=SC2086
 	expect_cmd 1 "" "$VIRT_SRIOV" --sysfs-root "$W/tree" -c qemu+tcp://127.0.0.1:1/system $args
 	! grep -q 'is remote' "$W/err" || fail "$args refused a remote URI: $(cat "$W/err")"

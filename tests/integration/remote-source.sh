@@ -54,6 +54,15 @@ run -c "$uri" check --json --source libvirt
 	jq -r '.warnings[]' "$W/out" | grep -q 'skipped.*iommu-groups.*acs' &&
 	pass "check --source libvirt: sriov-pfs, the others named as skipped" || fail "check --source libvirt: $rc $(cat "$W/out" "$W/err")"
 
+# plan: the guest's VFs located in libvirt's inventory, not in sysfs.
+cp "$top_srcdir/tests/data/nodedev/guest-g1.xml" "$W/dom.xml"
+: >"$W/empty.conf"
+VIRT_SRIOV_CONF=$W/empty.conf run -c "$uri" plan --domain-xml "$W/dom.xml" --source libvirt
+[ "$(jq -c '.vfs[0] | [.pf, .index, .settings.vlan]' "$W/out" 2>/dev/null)" = '["em1",1,12]' ] &&
+	pass "plan --source libvirt: em1#1 with its policy" || fail "plan --source libvirt: $(cat "$W/out" "$W/err")"
+expect 2 "plan --op release needs the host (its state directory): run it on 127.0.0.1" \
+	-c qemu+tcp://127.0.0.1:1/system plan --domain-xml "$W/dom.xml" --op release
+
 # The gate.
 remote=qemu+tcp://127.0.0.1:1/system
 expect 2 "vf set needs the host: run it on 127.0.0.1" -c "$remote" vf set 'em1#0' --vlan 5
