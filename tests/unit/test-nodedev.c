@@ -88,14 +88,77 @@ static void test_parse_vf_net_driver(void **state)
 	assert_string_equal(d.parent, "pci_0000_01_10_0");
 	vs_nodedev_clear(&d);
 
-	/* no VF yet: a PF all the same; no <numa>: unknown */
-	parse("pf-igb-driver.xml", &d);
-	assert_string_equal(d.driver, "igb");
+	/* no VF yet: a PF all the same */
+	parse("pf-igb-no-vfs.xml", &d);
 	assert_int_equal(d.max_vfs, 7);
 	assert_int_equal(d.n_vfs, 0);
-	assert_int_equal(d.numa_node, -1);
-	assert_int_equal(d.iommu_group, 9);
 	vs_nodedev_clear(&d);
+}
+
+/* Recorded from the end-to-end VM's libvirtd: QEMU's igb, bound, no NUMA. */
+static void test_parse_e2e(void **state)
+{
+	struct vs_nodedev d;
+
+	(void)state;
+	parse("e2e-pf-igb.xml", &d);
+	assert_string_equal(d.driver, "igb");
+	assert_string_equal(d.address, "0000:01:00.0");
+	assert_int_equal(d.device_id, 0x10c9);
+	assert_string_equal(d.vendor_name, "Intel Corporation");
+	assert_int_equal(d.numa_node, -1);
+	assert_int_equal(d.iommu_group, 5);
+	assert_int_equal(d.max_vfs, 7);
+	assert_int_equal(d.n_vfs, 7);
+	assert_string_equal(d.vfs[1], "0000:01:10.2");
+	assert_string_equal(d.vfs[6], "0000:01:11.4");
+	vs_nodedev_clear(&d);
+
+	parse("e2e-vf-igbvf.xml", &d);
+	assert_string_equal(d.driver, "igbvf");
+	assert_string_equal(d.physfn, "0000:01:00.0");
+	assert_string_equal(d.parent, "pci_0000_00_01_0"); /* the root port, not the PF */
+	assert_int_equal(d.iommu_group, 6);
+	vs_nodedev_clear(&d);
+
+	parse("e2e-net-eth0.xml", &d);
+	assert_int_equal(d.kind, VS_NODEDEV_NET);
+	assert_string_equal(d.ifname, "eth0");
+	assert_string_equal(d.parent, "pci_0000_01_00_0");
+	vs_nodedev_clear(&d);
+}
+
+/* The same three as an inventory: a VF that is no node device (yet) is
+ * listed by its PF with what the PF says (its address and number). */
+static void test_host_e2e(void **state)
+{
+	static const char *const files[] = { "e2e-net-eth0.xml", "e2e-pf-igb.xml", "e2e-vf-igbvf.xml" };
+	struct vs_nodedev devs[3];
+	struct vs_error err = { 0 };
+	struct vs_host *h = NULL;
+	const struct vs_pf *pf;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++)
+		parse(files[i], &devs[i]);
+	assert_int_equal(vs_nodedev_host(devs, 3, NULL, &h, &err), 0);
+	assert_int_equal(h->n_pfs, 1);
+	pf = &h->pfs[0];
+	assert_string_equal(pf->netdev, "eth0");
+	assert_string_equal(pf->driver, "igb");
+	assert_int_equal(pf->numvfs, 7);
+	assert_int_equal(pf->vf_offset, 128);
+	assert_int_equal(pf->vf_stride, 2);
+	assert_int_equal(pf->vf_device_id, 0x10ca);
+	assert_string_equal(pf->vfs[0].driver, "igbvf");
+	assert_int_equal(pf->vfs[0].iommu_group, 6);
+	assert_string_equal(pf->vfs[3].address, "0000:01:10.6");
+	assert_int_equal(pf->vfs[3].index, 3);
+	assert_string_equal(pf->vfs[3].driver, "");
+	assert_int_equal(pf->vfs[3].iommu_group, -1);
+	vs_host_free(h);
+	for (size_t i = 0; i < 3; i++)
+		vs_nodedev_clear(&devs[i]);
 }
 
 static void test_parse_bad(void **state)
@@ -200,6 +263,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_pf),
 		cmocka_unit_test(test_parse_vf_net_driver),
+		cmocka_unit_test(test_parse_e2e),
+		cmocka_unit_test(test_host_e2e),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_scan_test_driver),
 		cmocka_unit_test(test_scan_only),
