@@ -15,7 +15,6 @@ struct check_def {
 	const char *id;
 	const char *title;
 	check_fn fn;
-	bool inventory_only;  /* answered by the inventory alone: also for a remote host */
 };
 
 static _printf_(6, 7) int add(struct vs_check_report *rep, const struct check_def *def, enum vs_check_status st,
@@ -550,24 +549,35 @@ static int check_unit(const struct vs_check_ctx *ctx, struct vs_check_report *re
 }
 
 static const struct check_def checks[] = {
-	{ "iommu-acpi", "Checking for device assignment IOMMU support", check_iommu_acpi, false },
-	{ "iommu-groups", "Checking if IOMMU is enabled by kernel", check_iommu_groups, false },
-	{ "iommu-cmdline", "Checking kernel command line for IOMMU options", check_iommu_cmdline, false },
-	{ "vfio-pci", "Checking for vfio-pci", check_vfio, false },
-	{ "sriov-pfs", "Checking for SR-IOV capable PFs", check_pfs, true },
-	{ "sysfs", "Checking the PCI sysfs attributes are consistent", check_sysfs, false },
-	{ "acs", "Checking ACS on the path to the root port", check_acs, false },
-	{ "iommu-group-sharing", "Checking VFs have IOMMU groups of their own", check_groups, false },
-	{ "autoprobe", "Checking sriov_drivers_autoprobe", check_autoprobe, false },
-	{ "boot-unit", "Checking virt-sriov.service makes the host setup at boot", check_unit, false },
+	{ "iommu-acpi", "Checking for device assignment IOMMU support", check_iommu_acpi },
+	{ "iommu-groups", "Checking if IOMMU is enabled by kernel", check_iommu_groups },
+	{ "iommu-cmdline", "Checking kernel command line for IOMMU options", check_iommu_cmdline },
+	{ "vfio-pci", "Checking for vfio-pci", check_vfio },
+	{ "sriov-pfs", "Checking for SR-IOV capable PFs", check_pfs },
+	{ "sysfs", "Checking the PCI sysfs attributes are consistent", check_sysfs },
+	{ "acs", "Checking ACS on the path to the root port", check_acs },
+	{ "iommu-group-sharing", "Checking VFs have IOMMU groups of their own", check_groups },
+	{ "autoprobe", "Checking sriov_drivers_autoprobe", check_autoprobe },
+	{ "boot-unit", "Checking virt-sriov.service makes the host setup at boot", check_unit },
 };
+
+/* The checks the inventory alone answers: also for a remote host. */
+static bool inventory_only(const char *id)
+{
+	static const char *const ids[] = { "sriov-pfs" };
+
+	for (size_t i = 0; i < ELEMENTSOF(ids); i++)
+		if (!strcmp(ids[i], id))
+			return true;
+	return false;
+}
 
 int vs_check_run(const struct vs_check_ctx *ctx, struct vs_check_report *rep)
 {
 	for (size_t i = 0; i < ELEMENTSOF(checks); i++) {
 		int r;
 
-		if (ctx->remote && !checks[i].inventory_only) {
+		if (ctx->remote && !inventory_only(checks[i].id)) {
 			if (rep->n_skipped < ELEMENTSOF(rep->skipped))
 				rep->skipped[rep->n_skipped++] = checks[i].id;
 			continue;

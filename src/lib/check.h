@@ -36,6 +36,9 @@ struct vs_check_ctx {
 	const struct vs_sysfs *sysfs;  /* also prefixes /proc/cmdline and /sys/module */
 	const struct vs_host *host;    /* NULL: the inventory failed, host_error says why */
 	const char *host_error;
+	/* the host is remote (its inventory from libvirt's node devices): only
+	 * the checks the inventory answers run; the others go to skipped */
+	bool remote;
 	struct vs_pci *pci;            /* NULL: ACS cannot be read */
 	/* Live host only: /lib/modules/$(uname -r), where an unloaded vfio-pci
 	 * module is looked for.  NULL on a captured or generated tree. */
@@ -47,9 +50,6 @@ struct vs_check_ctx {
 	 * be made at boot. */
 	const char *setup_conf;
 	const char *unit_dir;
-	/* the host is remote (its inventory from libvirt's node devices): only
-	 * the checks the inventory answers run; the others go to skipped */
-	bool remote;
 };
 
 /* Run every check.  Returns 0 or -ENOMEM; check failures are results. */
