@@ -96,26 +96,6 @@ static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_rep
 	return report(cli, rep);
 }
 
-/* VF counts, drivers or VF settings: what virt-sriov.service makes at boot
- * (pools wait for libvirt: apply makes them when run with it). */
-static bool conf_has_setup(const char *path)
-{
-	struct vs_error err = { 0 };
-	struct vs_conf conf;
-	bool setup = false;
-
-	if (vs_conf_load(path, &conf, &err) < 0)
-		return false;
-	for (size_t i = 0; i < conf.n; i++) {
-		const struct vs_conf_section *s = &conf.sections[i];
-
-		setup |= s->numvfs >= 0 || s->autoprobe >= 0 || s->driver ||
-			 (s->kind == VS_CONF_VFS && s->settings_line > 0);
-	}
-	vs_conf_free(&conf);
-	return setup;
-}
-
 /* A remote host (or --source libvirt): what its node devices answer; the
  * checks that read the host's own files are named as skipped. */
 static int check_libvirt(struct vs_cli *cli, int argc, char **argv, char **whole)
@@ -150,6 +130,26 @@ static int check_libvirt(struct vs_cli *cli, int argc, char **argv, char **whole
 	vs_host_free(host);
 	return r;
 #endif
+}
+
+/* VF counts, drivers or VF settings: what virt-sriov.service makes at boot
+ * (pools wait for libvirt: apply makes them when run with it). */
+static bool conf_has_setup(const char *path)
+{
+	struct vs_error err = { 0 };
+	struct vs_conf conf;
+	bool setup = false;
+
+	if (vs_conf_load(path, &conf, &err) < 0)
+		return false;
+	for (size_t i = 0; i < conf.n; i++) {
+		const struct vs_conf_section *s = &conf.sections[i];
+
+		setup |= s->numvfs >= 0 || s->autoprobe >= 0 || s->driver ||
+			 (s->kind == VS_CONF_VFS && s->settings_line > 0);
+	}
+	vs_conf_free(&conf);
+	return setup;
 }
 
 int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
