@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libvirt/virterror.h>
-
 #include "libvirt.h"
 #include "nodedev.h"
 #include "pciaddr.h"
@@ -72,6 +70,7 @@ static int pci_vfs(xmlDocPtr doc, xmlNodePtr cap, struct vs_nodedev *d)
 static int parse_pci(xmlDocPtr doc, xmlNodePtr cap, struct vs_nodedev *d)
 {
 	long cls, vendor, device, numa, group;
+	xmlNodePtr physfn;
 	int r;
 
 	d->kind = VS_NODEDEV_PCI;
@@ -88,9 +87,9 @@ static int parse_pci(xmlDocPtr doc, xmlNodePtr cap, struct vs_nodedev *d)
 	text_of(doc, cap, "vendor", d->vendor_name, sizeof(d->vendor_name));
 	text_of(doc, cap, "product", d->device_name, sizeof(d->device_name));
 	r = pci_vfs(doc, cap, d);
-	if (r == 0 && vs_xml_first(doc, cap, "capability[@type='phys_function']/address"))
-		r = vs_xml_pci_address(vs_xml_first(doc, cap, "capability[@type='phys_function']/address"),
-				       d->physfn) < 0 ? -EINVAL : 0;
+	physfn = vs_xml_first(doc, cap, "capability[@type='phys_function']/address");
+	if (r == 0 && physfn && vs_xml_pci_address(physfn, d->physfn) < 0)
+		r = -EINVAL;
 	return r;
 }
 
