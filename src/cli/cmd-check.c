@@ -70,10 +70,12 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv)
 	return vs_cli_ready(&g);
 }
 
-static int report(struct vs_cli *cli, const struct vs_check_report *rep)
+static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep)
 {
-	int r;
+	int r = vs_check_run(ctx, rep);
 
+	if (r < 0)
+		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
 	if (cli->json) {
 		r = print_json(rep);
 		if (r < 0)
@@ -85,15 +87,6 @@ static int report(struct vs_cli *cli, const struct vs_check_report *rep)
 			print_result(&rep->results[i], color);
 	}
 	return vs_check_worst(rep) == VS_CHECK_FAIL ? VS_EXIT_FAILURE : VS_EXIT_OK;
-}
-
-static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep)
-{
-	int r = vs_check_run(ctx, rep);
-
-	if (r < 0)
-		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
-	return report(cli, rep);
 }
 
 /* A remote host (or --source libvirt): what its node devices answer; the
@@ -114,18 +107,16 @@ static int check_libvirt(struct vs_cli *cli, int argc, char **argv, char **whole
 	if (r != VS_EXIT_OK)
 		return r;
 	ctx.host = host;
-	if ((r = vs_check_run(&ctx, &rep)) < 0) {
-		r = vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
-	} else {
-		for (size_t i = 0; i < rep.n_skipped && len < sizeof(ids); i++)
-			len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? ", " : "", rep.skipped[i]);
-		if (rep.n_skipped && cli->remote[0])
-			vs_cli_warn("check: skipped, they need the host (run `virt-sriov check` on %s): %s",
-				    cli->remote, ids);
-		else if (rep.n_skipped)
-			vs_cli_warn("check: skipped, not in libvirt's node devices (--source libvirt): %s", ids);
-		r = report(cli, &rep);
-	}
+	/* which checks are left out, said before the report (--json: its warnings) */
+	r = vs_check_run(&ctx, &rep);
+	for (size_t i = 0; r == 0 && i < rep.n_skipped && len < sizeof(ids); i++)
+		len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? ", " : "", rep.skipped[i]);
+	if (r == 0 && rep.n_skipped && cli->remote[0])
+		vs_cli_warn("check: skipped, they need the host (run `virt-sriov check` on %s): %s", cli->remote, ids);
+	else if (r == 0 && rep.n_skipped)
+		vs_cli_warn("check: skipped, not in libvirt's node devices (--source libvirt): %s", ids);
+	vs_check_report_free(&rep);
+	r = run(cli, &ctx, &rep);
 	vs_check_report_free(&rep);
 	vs_host_free(host);
 	return r;
