@@ -12,6 +12,7 @@
 #include "devlink.h"
 #include "inventory.h"
 #include "json-out.h"
+#include "load.h"
 #include "options.h"
 #include "pci.h"
 
@@ -99,6 +100,40 @@ static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_rep
 	return vs_check_worst(rep) == VS_CHECK_FAIL ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
 
+/* A remote host (or --source libvirt): what its node devices answer; the
+ * checks that read the host's own files are named as skipped. */
+static int check_libvirt(struct vs_cli *cli, int argc, char **argv, char **whole)
+{
+#ifdef VS_CLI_LEAN
+	cli->argv = whole;
+	return vs_cli_exec_full(cli, argc, argv);
+#else
+	struct vs_check_ctx ctx = { .sysfs = &cli->sysfs, .remote = true };
+	struct vs_check_report rep = { 0 };
+	struct vs_host *host = NULL;
+	char ids[256] = "";
+	size_t len = 0;
+	int r = vs_cli_load_host(cli, NULL, 0, &host);
+
+	if (r != VS_EXIT_OK)
+		return r;
+	ctx.host = host;
+	/* which checks are left out, said before the report (--json: its warnings) */
+	r = vs_check_run(&ctx, &rep);
+	for (size_t i = 0; r == 0 && i < rep.n_skipped && len < sizeof(ids); i++)
+		len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%s", i ? ", " : "", rep.skipped[i]);
+	if (r == 0 && rep.n_skipped && cli->remote[0])
+		vs_cli_warn("check: skipped, they need the host (run `virt-sriov check` on %s): %s", cli->remote, ids);
+	else if (r == 0 && rep.n_skipped)
+		vs_cli_warn("check: skipped, not in libvirt's node devices (--source libvirt): %s", ids);
+	vs_check_report_free(&rep);
+	r = run(cli, &ctx, &rep, NULL);
+	vs_check_report_free(&rep);
+	vs_host_free(host);
+	return r;
+#endif
+}
+
 /* VF counts, drivers or VF settings: what virt-sriov.service makes at boot
  * (pools wait for libvirt: apply makes them when run with it). */
 static bool conf_has_setup(const char *path)
@@ -169,6 +204,7 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 	char modules[PATH_MAX], unit_dir[PATH_MAX], ovs_bridge[IFNAMSIZ], ovs_where[PATH_MAX + 320];
 	struct utsname u;
 	bool guests = false;
+	size_t n = 0;
 	int r;
 
 #ifdef VS_CLI_LEAN
@@ -177,9 +213,19 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 		if (strcmp(argv[i], "--guests") == 0)
 			return vs_cli_exec_full(cli, argc, argv);
 #endif
+	/* the options' parse reuses argv: the whole line, as given, for the
+	 * full program (libvirt's node devices) */
+	while (cli->argv[n])
+		n++;
+	_cleanup_free_ char **whole = calloc(n + 1, sizeof(*whole));
+	if (!whole)
+		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(ENOMEM));
+	memcpy(whole, cli->argv, n * sizeof(*whole));
 	r = parse_args(cli, argc, argv, &guests);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
+	if (cli->libvirt_source)
+		return check_libvirt(cli, argc, argv, whole);
 	if (vs_inventory_scan(&opts, &host, &scan_err) < 0)
 		ctx.host_error = scan_err.msg[0] ? scan_err.msg : strerror(-scan_err.code);
 	ctx.host = host;

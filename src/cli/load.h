@@ -34,6 +34,11 @@ int vs_cli_load_named(struct vs_cli *cli, char *const *names, unsigned kinds, un
  * Returns an exit status; on failure the error is printed. */
 int vs_cli_vf_address(struct vs_cli *cli, const char *name, char out[VS_PCI_ADDR_MAX]);
 
+/* The inventory from libvirt's node devices (cli->libvirt_source): a remote
+ * URI or --source libvirt.  usage.c (the full program only). */
+struct vs_scan_opts;
+int vs_cli_load_libvirt(struct vs_cli *cli, const struct vs_scan_opts *opts, unsigned flags, struct vs_host **out);
+
 /* in_use_by of every VF from libvirt (-c URI); libvirt being unavailable
  * is a host warning.  usage.c: the lean program does not link it. */
 void vs_cli_load_usage(struct vs_cli *cli, struct vs_host *host);

@@ -61,6 +61,13 @@ static void pf_free(struct vs_pf *pf)
 	free(pf->rate_groups);
 }
 
+void vs_host_drop_pf(struct vs_host *host, size_t i)
+{
+	pf_free(&host->pfs[i]);
+	memmove(&host->pfs[i], &host->pfs[i + 1], (host->n_pfs - i - 1) * sizeof(*host->pfs));
+	memset(&host->pfs[--host->n_pfs], 0, sizeof(*host->pfs));
+}
+
 void vs_host_free(struct vs_host *host)
 {
 	if (!host)

@@ -103,6 +103,9 @@ struct vs_scan_opts {
 int vs_inventory_scan(const struct vs_scan_opts *opts, struct vs_host **out, struct vs_error *err);
 void vs_host_free(struct vs_host *host);
 int vs_host_warn(struct vs_host *host, const char *fmt, ...) _printf_(2, 3);
+/* Free the PF at index i and close the gap (a source that filters after
+ * reading: nodedev.c). */
+void vs_host_drop_pf(struct vs_host *host, size_t i);
 
 /* Look up a PF by netdev name or PCI address as sysfs spells them; NULL
  * when absent.  Names as users write them: devname.h. */
