@@ -522,7 +522,7 @@ static void read_vf_configs(struct scan *sc, struct vs_pf *pf)
 
 #define NET_DIR "/sys/class/net"
 
-static void devlink_defaults(struct vs_pf *pf)
+void vs_pf_devlink_unknown(struct vs_pf *pf)
 {
 	pf->eswitch_mode = VS_ESWITCH_UNKNOWN;
 	for (size_t i = 0; i < pf->n_vfs; i++) {
@@ -671,7 +671,7 @@ static int read_devlink(struct scan *sc, struct vs_pf *pf)
 	struct vs_error err = { 0 };
 	int mode, r;
 
-	devlink_defaults(pf);
+	vs_pf_devlink_unknown(pf);
 	if (!sc->opts->dl || !devlink_handle(sc, pf))
 		return 0;
 	read_net_attr(sc, pf->netdev, "phys_switch_id", pf->switch_id, sizeof(pf->switch_id));

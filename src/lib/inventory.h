@@ -106,6 +106,9 @@ int vs_host_warn(struct vs_host *host, const char *fmt, ...) _printf_(2, 3);
 /* Free the PF at index i and close the gap (a source that filters after
  * reading: nodedev.c). */
 void vs_host_drop_pf(struct vs_host *host, size_t i);
+/* The devlink fields (eswitch mode, VF ports, representors) as not known:
+ * null in --json (a source that cannot ask devlink). */
+void vs_pf_devlink_unknown(struct vs_pf *pf);
 
 /* Look up a PF by netdev name or PCI address as sysfs spells them; NULL
  * when absent.  Names as users write them: devname.h. */

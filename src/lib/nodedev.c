@@ -242,6 +242,8 @@ static int fill_pf(const struct vs_nodedev *devs, size_t n, const struct vs_node
 		if (fill_vf(devs, n, d->vfs[i], (unsigned)i, &pf->vfs[i]) < 0)
 			return -ENOMEM;
 	}
+	/* libvirt does not know devlink: not known, as for a captured host */
+	vs_pf_devlink_unknown(pf);
 	return 0;
 }
 

@@ -51,7 +51,7 @@ jq -e '.changes[3] | .step == "numvfs" and .pf == "0000:01:00.2" and .pf_netdev 
 	and .to == 2 and .line == 7 and (has("index") | not)' "$W/out" >/dev/null || fail "json: numvfs change"
 jq -e '.changes[8] | .step == "settings" and .index == 1 and .settings.spoofchk == false and .current_unknown' \
 	"$W/out" >/dev/null || fail "json: settings change"
-jq -e '.changed == true and .steps == {"autoprobe": 3, "numvfs": 1, "driver": 4, "settings": 1, "pool": 0}' \
+jq -e '.changed == true and .steps == {"autoprobe": 3, "eswitch": 0, "numvfs": 1, "driver": 4, "settings": 1, "pool": 0}' \
 	"$W/out" >/dev/null || fail "json: changed and steps: $(jq -c '{changed, steps}' "$W/out")"
 unchanged "$W/r730" "dry run wrote to the tree"
 
