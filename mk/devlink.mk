@@ -1,0 +1,17 @@
+# devlink area: devlink over generic netlink (eswitch mode, ports, rates),
+# its byte-level test against recorded kernel replies, and the fake devlink
+# the layers above test against.
+src_lib_libvirtsriov_a_SOURCES += src/lib/devlink.c src/lib/devlink.h
+
+# The fake devlink for the layers above; it writes with fake-nl.c, which
+# $(FAKE_KERNEL_SOURCES) brings (a test without the fake kernel adds it).
+FAKE_DEVLINK_SOURCES = tests/tools/fake-devlink.c tests/tools/fake-devlink.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-devlink
+TESTS += tests/unit/test-devlink
+tests_unit_test_devlink_SOURCES = tests/unit/test-devlink.c tests/unit/devlink-recorded.h $(FAKE_DEVLINK_SOURCES) \
+	tests/tools/fake-nl.c tests/tools/fake-nl.h
+tests_unit_test_devlink_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_devlink_LDADD = $(CMOCKA_TEST_LIBS)
+endif
