@@ -1,0 +1,12 @@
+# VF settings through devlink in switchdev mode: the routing rule (which
+# setting goes by rtnetlink, which by devlink, what a driver refuses) and
+# its test against the fake kernel and the fake devlink.
+src_lib_libvirtsriov_a_SOURCES += src/lib/vfroute.c src/lib/vfroute.h
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-vfroute
+TESTS += tests/unit/test-vfroute
+tests_unit_test_vfroute_SOURCES = tests/unit/test-vfroute.c $(FAKE_KERNEL_SOURCES) $(FAKE_DEVLINK_SOURCES)
+tests_unit_test_vfroute_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_vfroute_LDADD = $(CMOCKA_TEST_LIBS)
+endif
