@@ -313,6 +313,8 @@ static int dl_refused(const struct vs_vfroute_pf *pf, const struct dl_pf *p, str
 	char v[96];
 
 	dl_roll_back(p, vs, n);
+	/* read back in effect: none of it (rolled back) */
+	o->read_back = true;
 	o->error = code;
 	o->refused_vf = vs[i].want.index;
 	o->refused_setting = attr;
