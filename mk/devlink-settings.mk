@@ -10,3 +10,11 @@ tests_unit_test_vfroute_SOURCES = tests/unit/test-vfroute.c $(FAKE_KERNEL_SOURCE
 tests_unit_test_vfroute_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_vfroute_LDADD = $(CMOCKA_TEST_LIBS)
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-hook-switchdev
+TESTS += tests/unit/test-hook-switchdev
+tests_unit_test_hook_switchdev_SOURCES = tests/unit/test-hook-switchdev.c $(FAKE_KERNEL_SOURCES) $(FAKE_DEVLINK_SOURCES)
+tests_unit_test_hook_switchdev_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_hook_switchdev_LDADD = $(CMOCKA_TEST_LIBS)
+endif
