@@ -15,3 +15,14 @@ tests_unit_test_devlink_SOURCES = tests/unit/test-devlink.c tests/unit/devlink-r
 tests_unit_test_devlink_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_devlink_LDADD = $(CMOCKA_TEST_LIBS)
 endif
+
+# The inventory's devlink part (eswitch mode, ports, representors, rates)
+# from the fake devlink on a generated host tree.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-inventory-devlink
+TESTS += tests/unit/test-inventory-devlink
+tests_unit_test_inventory_devlink_SOURCES = tests/unit/test-inventory-devlink.c tests/unit/host-tree.c \
+	tests/unit/host-tree.h $(FAKE_DEVLINK_SOURCES) tests/tools/fake-nl.c tests/tools/fake-nl.h
+tests_unit_test_inventory_devlink_CFLAGS = $(INV_TEST_CFLAGS)
+tests_unit_test_inventory_devlink_LDADD = $(CMOCKA_TEST_LIBS)
+endif

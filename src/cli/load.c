@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "devlink.h"
 #include "load.h"
 #include "netlink.h"
 #include "pciaddr.h"
@@ -19,7 +20,7 @@ int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, stru
 {
 	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .non_pci = flags & VS_LOAD_NON_PCI,
 				     .no_names = !(flags & VS_LOAD_NAMES) };
-	struct vs_error err = { 0 }, nlerr = { 0 };
+	struct vs_error err = { 0 }, nlerr = { 0 }, dlerr = { 0 };
 	size_t n = 0;
 	int r;
 
@@ -30,13 +31,19 @@ int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, stru
 	}
 	if ((flags & VS_LOAD_SETTINGS) && vs_nl_open(&opts.nl, &nlerr) < 0)
 		opts.nl = NULL;
+	/* A kernel without devlink (-ENOENT) has no eswitch to report. */
+	if ((flags & VS_LOAD_DEVLINK) && vs_sysfs_is_live(&cli->sysfs) && vs_devlink_open(&opts.dl, &dlerr) < 0)
+		opts.dl = NULL;
 	r = vs_inventory_scan(&opts, out, &err);
 	if (opts.nl)
 		vs_nl_close(opts.nl);
+	vs_devlink_close(opts.dl);
 	if (r < 0)
 		return vs_cli_fail_err(&err, "inventory");
 	if ((flags & VS_LOAD_SETTINGS) && nlerr.code)
 		vs_host_warn(*out, "cannot open rtnetlink (%s); VF settings unknown", nlerr.msg);
+	if (dlerr.code && dlerr.code != -ENOENT)
+		vs_host_warn(*out, "cannot open devlink (%s); eswitch modes, representors and rates unknown", dlerr.msg);
 	return VS_EXIT_OK;
 }
 

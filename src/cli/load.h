@@ -12,6 +12,9 @@ enum {
 					for commands that print them) */
 	VS_LOAD_BAD_NAME_USAGE = 1 << 4, /* vs_cli_load_named: a name refused as malformed
 					    (-EINVAL: syntax, ambiguous) exits 2, not 1 */
+	VS_LOAD_DEVLINK = 1 << 5,    /* eswitch mode, VF ports, representors, rates over
+					devlink; only on the live host (a captured or
+					generated tree has no devlink: null) */
 };
 
 /* Scan (only: PF names, NULL-terminated or NULL), then add what `flags`
