@@ -293,11 +293,14 @@ static int claims(const struct vs_hook_env *env, struct vs_plan *plan, struct vs
 static int validate_modes(const struct vs_hook_env *env, const struct vs_plan *plan, struct vs_error *err)
 {
 	_cleanup_free_ struct vs_vf_config *batch = calloc(plan->n + 1, sizeof(*batch));
-	struct vs_vfroute *k = plan->n ? kernel(env, err) : NULL;
+	/* devlink alone: the mode needs no rtnetlink */
+	struct vs_vfroute *k = env->kernel ? &env->kernel->route : NULL;
 	int r = 0;
 
-	if (!batch || (plan->n && !k))
-		return batch ? -ENOTCONN : -ENOMEM;
+	if (!batch)
+		return -ENOMEM;
+	if (!k)
+		return 0;
 	for (size_t i = 0; r == 0 && i < plan->n; i++) {
 		char driver[64];
 		struct vs_vfroute_pf pf = route_pf(env, plan->vfs[i].pf, plan->vfs[i].pf_address, driver);
@@ -310,6 +313,19 @@ static int validate_modes(const struct vs_hook_env *env, const struct vs_plan *p
 				batch[m++] = plan->vfs[j].cfg;
 		r = vs_vfroute_validate(k, &pf, batch, m, err);
 	}
+	return r;
+}
+
+int vs_hook_check_modes(const struct vs_hook_env *env, struct vs_plan *plan)
+{
+	struct vs_error sub = { 0 };
+	int r;
+
+	if (plan->refusal.code || (plan->action != VS_HOOK_PREPARE && plan->action != VS_HOOK_PORT_CREATED))
+		return plan->refusal.code;
+	r = validate_modes(env, plan, &sub);
+	if (r < 0)
+		vs_error_set(&plan->refusal, r, "guest '%s': %s", vs_plan_guest(plan), sub.msg);
 	return r;
 }
 

@@ -37,6 +37,11 @@
 struct vs_hook_nl { struct vs_nl *nl; struct vs_vfroute route; };
 void vs_hook_nl_close(struct vs_hook_nl *nl);
 
+/* The rules of each PF's eswitch mode (vfroute.h) over a prepare or
+ * port-created plan, as the start checks them before anything is sent; a
+ * refusal goes to plan->refusal, naming the guest (`virt-sriov plan`). */
+int vs_hook_check_modes(const struct vs_hook_env *env, struct vs_plan *plan);
+
 /* Carry a plan out.  Prepare / port-created: save, then apply, all or
  * nothing (err says which PF/VF/setting failed).  Release / port-deleted:
  * put back what can be; what cannot goes to plan->warnings and stays in

@@ -155,6 +155,11 @@ static void test_refused_before_anything(void **state)
 	assert_int_equal(fd_count(&x->f, DEVLINK_CMD_RATE_SET) + fd_count(&x->f, DEVLINK_CMD_RATE_NEW), 0);
 	assert_int_equal(x->k.nsetlink, 0);
 	assert_int_equal(access(x->state, F_OK), -1);
+	/* `virt-sriov plan` shows the same refusal */
+	PLAN(&plan, 0, "spoofchk", "off");
+	assert_int_equal(vs_hook_check_modes(&x->env, &plan), -EOPNOTSUPP);
+	assert_non_null(strstr(plan.refusal.msg, "is in switchdev mode: mlx5_core takes no VF spoof check"));
+	vs_plan_free(&plan);
 	fixture_free(x);
 }
 
