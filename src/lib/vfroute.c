@@ -424,10 +424,13 @@ static int switchdev_apply(struct vs_vfroute *k, const struct vs_vfroute_pf *pf,
 	if (r == 0)
 		r = dl_send(pf, &p, vs, n, reset, o, err);
 	if (r == 0) {
+		size_t requests = o->requests; /* the executor counts its own from 0 */
+
 		skipped = o->skipped;
 		r = reset ? vs_vfctl_reset(k->nl, pf->ifname, rt, n, o, err)
 			  : vs_vfctl_apply(k->nl, pf->ifname, rt, n, o, err);
 		o->skipped |= skipped;
+		o->requests += requests;
 		if (r < 0)
 			dl_roll_back(&p, vs, n);
 	}

@@ -131,6 +131,8 @@ static void test_switchdev_routing(void **state)
 	assert_int_equal(x->k.pf[0].vfs[2].mac[5], 0);
 	assert_true(o.in_effect[0] & (1u << VS_ATTR_MAC));
 	assert_true(o.in_effect[0] & (1u << VS_ATTR_RATE_GROUP));
+	/* hw_addr, the leaf, and trust's RTM_SETLINK: what `vf set` counts */
+	assert_int_equal(o.requests, 3);
 	vs_vfctl_outcome_free(&o);
 	/* a rate alone is completed from the leaf; the same again sends nothing */
 	assert_int_equal(apply1(x, PARSED(2, "max-tx-rate", "2000"), &err), 0);
