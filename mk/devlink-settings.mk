@@ -2,6 +2,10 @@
 # setting goes by rtnetlink, which by devlink, what a driver refuses) and
 # its test against the fake kernel and the fake devlink.
 src_lib_libvirtsriov_a_SOURCES += src/lib/vfroute.c src/lib/vfroute.h
+# The hook sets VFs of PFs in switchdev mode through devlink: libnl-genl-3
+# (after hook.mk, which defines these).
+virt_sriov_hook_LDADD += $(LIBNL_GENL_LIBS)
+tests_tools_virt_sriov_hook_fake_LDADD += $(LIBNL_GENL_LIBS)
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-vfroute

@@ -122,6 +122,7 @@ VS_CMD(show);
 VS_CMD(check);
 VS_CMD(numvfs);
 VS_CMD(bind);
+VS_CMD(eswitch);
 VS_CMD(vf);
 VS_CMD(xml);
 VS_CMD(network);

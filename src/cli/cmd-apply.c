@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "devlink.h"
 #include "hostsetup.h"
 #include "json-out.h"
 #include "libvirt.h"
@@ -26,6 +27,7 @@ struct apply_run {
 	struct vs_cli *cli;
 	struct vs_nl *nl;             /* NULL: rtnetlink not available */
 	struct vs_error nl_err;
+	struct vs_devlink *dl;        /* eswitch modes; NULL: not the live host, or no devlink */
 	virConnectPtr conn;
 	json_object *changes;         /* --json */
 	json_object *reconciled;      /* --json: the plans put back first */
@@ -63,7 +65,8 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct apply_ar
 static int scan(void *data, struct vs_host **out, struct vs_error *err)
 {
 	struct apply_run *run = data;
-	struct vs_scan_opts opts = { .sysfs = &run->cli->sysfs, .nl = run->nl, .no_names = true };
+	struct vs_scan_opts opts = { .sysfs = &run->cli->sysfs, .nl = run->nl, .dl = run->dl, .no_names = true,
+				     .non_pci = run->dl != NULL };
 	int r = vs_inventory_scan(&opts, out, err);
 
 	if (r >= 0 && run->conn)
@@ -87,6 +90,9 @@ static json_object *change_json(const struct vs_change *c)
 	if (c->step == VS_STEP_AUTOPROBE || c->step == VS_STEP_NUMVFS) {
 		vs_json_set(o, "from", vs_json_int(c->from));
 		vs_json_set(o, "to", json_object_new_int(c->to));
+	} else if (c->step == VS_STEP_ESWITCH_EARLY || c->step == VS_STEP_ESWITCH) {
+		vs_json_set(o, "from", vs_json_str(vs_eswitch_mode_name(c->from)));
+		vs_json_set(o, "to", json_object_new_string(vs_eswitch_mode_name(c->to)));
 	} else if (c->step == VS_STEP_DRIVER) {
 		vs_json_set(o, "from", vs_json_str(c->driver_from));
 		vs_json_set(o, "to", json_object_new_string(c->driver_to));
@@ -182,6 +188,11 @@ static int apply_conf(struct apply_run *run, const struct apply_args *a, const s
 	if (vs_nl_open(&run->nl, &run->nl_err) < 0)
 		run->nl = NULL;
 	env.nl = run->nl;
+	/* devlink only where the sysfs root is this host's */
+	if (vs_sysfs_is_live(&run->cli->sysfs) && vs_devlink_open(&run->dl, &err) < 0)
+		run->dl = NULL;
+	vs_error_clear(&err);
+	env.dl = run->dl;
 	if (run->cli->json) {
 		run->changes = json_object_new_array();
 		run->reconciled = json_object_new_array();
@@ -214,6 +225,7 @@ int vs_cmd_apply(struct vs_cli *cli, int argc, char **argv)
 	json_object_put(run.reconciled);
 	if (run.nl)
 		vs_nl_close(run.nl);
+	vs_devlink_close(run.dl);
 	if (run.conn)
 		virConnectClose(run.conn);
 	vs_conf_free(&conf);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "cli.h"
 #include "conf.h"
+#include "devlink.h"
 #include "inventory.h"
 #include "json-out.h"
 #include "options.h"
@@ -101,11 +102,27 @@ static bool conf_has_setup(const char *path)
 	for (size_t i = 0; i < conf.n; i++) {
 		const struct vs_conf_section *s = &conf.sections[i];
 
-		setup |= s->numvfs >= 0 || s->autoprobe >= 0 || s->driver ||
+		setup |= s->numvfs >= 0 || s->autoprobe >= 0 || s->eswitch >= 0 || s->driver ||
 			 (s->kind == VS_CONF_VFS && s->settings_line > 0);
 	}
 	vs_conf_free(&conf);
 	return setup;
+}
+
+/* The switchdev check's inventory: devlink (live host only) and non-PCI
+ * PFs (netdevsim); NULL when devlink cannot be read. */
+static struct vs_host *devlink_scan(struct vs_cli *cli)
+{
+	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true, .non_pci = true };
+	struct vs_error err = { 0 };
+	struct vs_host *host = NULL;
+
+	if (!vs_sysfs_is_live(&cli->sysfs) || vs_devlink_open(&opts.dl, &err) < 0)
+		return NULL;
+	if (vs_inventory_scan(&opts, &host, &err) < 0)
+		host = NULL;
+	vs_devlink_close(opts.dl);
+	return host;
 }
 
 int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
@@ -114,7 +131,7 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 	struct vs_check_ctx ctx = { .sysfs = &cli->sysfs };
 	struct vs_check_report rep = { 0 };
 	struct vs_error scan_err = { 0 }, pci_err = { 0 };
-	struct vs_host *host = NULL;
+	struct vs_host *host = NULL, *dl_host;
 	struct vs_pci *pci = NULL;
 	char modules[PATH_MAX], unit_dir[PATH_MAX];
 	struct utsname u;
@@ -136,7 +153,9 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 		ctx.setup_conf = vs_conf_path();
 	snprintf(unit_dir, sizeof(unit_dir), "%s/etc/systemd/system", cli->sysfs.root);
 	ctx.unit_dir = unit_dir;
+	ctx.devlink_host = dl_host = devlink_scan(cli);
 	r = run(cli, &ctx, &rep);
+	vs_host_free(dl_host);
 	vs_check_report_free(&rep);
 	if (pci)
 		vs_pci_close(pci);

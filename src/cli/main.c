@@ -48,6 +48,12 @@ static const struct vs_opt bind_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
+static const struct vs_opt eswitch_opts[] = {
+	{ "force", 'f', 'f', NULL, "go on although a guest uses one of the PF's VFs, or although libvirt cannot "
+	  "be asked while VFs are on vfio-pci", 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 static const struct vs_opt vf_set_opts[] = {
 	SAVE_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0 },
@@ -208,6 +214,11 @@ const struct vs_command vs_commands[] = {
 	  "VF: a VF name (see NAMES) or PF#0-3,7.  Binds with driver_override, unbind and\n"
 	  "drivers_probe, then checks the driver link.\n",
 	  bind_opts, VS_NEED_SYSFS | VS_LOCAL | VS_TAKES_DRY_RUN, NULL },
+	{ "eswitch", FULL(vs_cmd_eswitch), "PF [switchdev|legacy]", "show or change the PF's eswitch mode",
+	  "Without a mode: the mode (devlink).  With one: what the PF's driver needs, in\n"
+	  "order (mlx5_core: VFs unbound first, bound again after; ice: numvfs 0 first,\n"
+	  "the VFs created again after), then the devlink request.  See switchdev.md.\n",
+	  eswitch_opts, VS_NEED_SYSFS | VS_NEED_NETLINK | VS_LOCAL | VS_TAKES_DRY_RUN, NULL },
 	{ "vf", vs_cmd_vf, NULL, "per-VF settings over rtnetlink", NULL, NULL, 0, vf_verbs },
 	{ "xml", FULL(vs_cmd_xml), NULL, "libvirt XML from templates", NULL, NULL, 0, xml_verbs },
 	{ "network", FULL(vs_cmd_network), NULL, "hostdev pools through the libvirt API", NULL, NULL, 0,

@@ -45,6 +45,10 @@ struct vs_check_ctx {
 	 * be made at boot. */
 	const char *setup_conf;
 	const char *unit_dir;
+	/* The inventory with devlink read (vs_scan_opts.dl) and non-PCI PFs
+	 * (netdevsim): the switchdev check.  NULL: devlink not read (a
+	 * captured or generated tree, a kernel without devlink). */
+	const struct vs_host *devlink_host;
 };
 
 /* Run every check.  Returns 0 or -ENOMEM; check failures are results. */

@@ -104,6 +104,8 @@ show|1||show em9
 check|*||check
 numvfs|0||-n numvfs em1 4
 numvfs|1||numvfs em9 4
+eswitch|0||eswitch em1
+eswitch|1||eswitch em1 switchdev
 bind|0||-n bind em1#17 em1#18 --driver vfio-pci
 vf|0||-n vf set em1#1-2 --vlan 5:3 --trust on --max-tx-rate 100 --min-tx-rate 10 --link-state enable
 vf|0||-n vf reset em1#3

@@ -668,6 +668,36 @@ static void test_fake_rates(void **state)
 	fd_free(&f);
 }
 
+/* The real socket and family lookup against this machine's kernel, read
+ * only: a device no host has is ENODEV; skipped where the kernel has no
+ * devlink or netlink is not allowed. */
+static void test_real_kernel(void **state)
+{
+	struct vs_devlink_port *ports = NULL;
+	struct vs_devlink_rate *rates = NULL;
+	struct vs_error err = { 0 };
+	struct vs_devlink *dl = NULL;
+	size_t n = 9;
+	int mode, r;
+
+	(void)state;
+	r = vs_devlink_open(&dl, &err);
+	if (r == -ENOENT || r == -EIO || r == -EPERM) {
+		print_message("skipped: %s\n", err.msg);
+		skip();
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(vs_devlink_eswitch_get(dl, "0000:ff:1f.7", &mode, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "pci/0000:ff:1f.7: devlink eswitch show: "));
+	assert_int_equal(vs_devlink_ports(dl, "0000:ff:1f.7", &ports, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(ports);
+	assert_int_equal(vs_devlink_rates(dl, "0000:ff:1f.7", &rates, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(rates);
+	vs_devlink_close(dl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_fake_eswitch),
 		cmocka_unit_test(test_fake_port_function),
 		cmocka_unit_test(test_fake_rates),
+		cmocka_unit_test(test_real_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "check.h"
 #include "devlink.h"
 #include "fake-devlink.h"
 #include "host-tree.h"
@@ -212,6 +213,66 @@ static void test_other_pfnum(void **state)
 	fd_free(&f);
 }
 
+/* check: a switchdev PF whose VFs lack representors fails, one with a
+ * representor down warns (em1r3 is down), all up passes. */
+static const struct vs_check_result *switchdev_check(struct vs_host *h, struct vs_check_report *rep)
+{
+	struct vs_check_ctx ctx = { .sysfs = &fs, .devlink_host = h, .host_error = "not asked" };
+
+	memset(rep, 0, sizeof(*rep));
+	assert_int_equal(vs_check_run(&ctx, rep), 0);
+	return vs_check_find(rep, "switchdev", EM1);
+}
+
+static void test_check(void **state)
+{
+	const struct vs_check_result *res;
+	struct vs_check_report rep;
+	struct fake_devlink f;
+	struct fd_dev *d;
+	struct vs_host *h;
+
+	(void)state;
+	em1_switchdev(&f);
+	h = scan(&f, "em1");
+	res = switchdev_check(h, &rep);
+	assert_non_null(res);
+	assert_int_equal(res->status, VS_CHECK_WARN);
+	assert_non_null(strstr(res->message, "1 of 7 representors are down: em1r3 (VF 3)"));
+	vs_check_report_free(&rep);
+	vs_host_free(h);
+	fd_free(&f);
+
+	ht_put(root, "/sys/class/net/em1r3/flags", "0x1003\n");
+	em1_switchdev(&f);
+	h = scan(&f, "em1");
+	res = switchdev_check(h, &rep);
+	assert_int_equal(res->status, VS_CHECK_PASS);
+	vs_check_report_free(&rep);
+	vs_host_free(h);
+	fd_free(&f);
+	ht_put(root, "/sys/class/net/em1r3/flags", "0x1002\n");
+
+	fd_init(&f);
+	d = fd_add_dev(&f, EM1, VS_ESWITCH_SWITCHDEV);
+	fd_add_vfs(d, 0, 5, 1, "em1r", 0, false);
+	h = scan(&f, "em1");
+	res = switchdev_check(h, &rep);
+	assert_int_equal(res->status, VS_CHECK_FAIL);
+	assert_non_null(strstr(res->message, "2 of 7 VFs have no representor: VF 5, VF 6"));
+	vs_check_report_free(&rep);
+	vs_host_free(h);
+	fd_free(&f);
+
+	/* legacy mode: nothing to check */
+	em1_switchdev(&f)->mode = VS_ESWITCH_LEGACY;
+	h = scan(&f, "em1");
+	assert_null(switchdev_check(h, &rep));
+	vs_check_report_free(&rep);
+	vs_host_free(h);
+	fd_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_legacy_and_none),
 		cmocka_unit_test(test_representor_mismatch),
 		cmocka_unit_test(test_other_pfnum),
+		cmocka_unit_test(test_check),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
