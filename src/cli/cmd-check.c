@@ -109,6 +109,29 @@ static bool conf_has_setup(const char *path)
 	return setup;
 }
 
+/* The first [pf] that sends representors to an OVS bridge: check asks
+ * the live host's ovsdb whether it offloads. */
+static void conf_ovs_bridge(const char *path, char *bridge, size_t blen, char *where, size_t wlen)
+{
+	struct vs_error err = { 0 };
+	struct vs_conf conf;
+
+	bridge[0] = '\0';
+	if (vs_conf_load(path, &conf, &err) < 0)
+		return;
+	for (size_t i = 0; i < conf.n && !bridge[0]; i++) {
+		const struct vs_conf_section *s = &conf.sections[i];
+		char label[300];
+
+		if (s->rep_bridge.kind != VS_BRIDGE_OVS)
+			continue;
+		vs_conf_section_label(s, label, sizeof(label));
+		snprintf(bridge, blen, "%s", s->rep_bridge.name);
+		snprintf(where, wlen, "%s of %s", label, path);
+	}
+	vs_conf_free(&conf);
+}
+
 /* The switchdev check's inventory: devlink (live host only) and non-PCI
  * PFs (netdevsim); NULL when devlink cannot be read. */
 static struct vs_host *devlink_scan(struct vs_cli *cli)
@@ -133,7 +156,7 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 	struct vs_error scan_err = { 0 }, pci_err = { 0 };
 	struct vs_host *host = NULL, *dl_host;
 	struct vs_pci *pci = NULL;
-	char modules[PATH_MAX], unit_dir[PATH_MAX];
+	char modules[PATH_MAX], unit_dir[PATH_MAX], ovs_bridge[IFNAMSIZ], ovs_where[PATH_MAX + 320];
 	struct utsname u;
 	int r = parse_args(cli, argc, argv);
 
@@ -154,6 +177,11 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 	snprintf(unit_dir, sizeof(unit_dir), "%s/etc/systemd/system", cli->sysfs.root);
 	ctx.unit_dir = unit_dir;
 	ctx.devlink_host = dl_host = devlink_scan(cli);
+	conf_ovs_bridge(vs_conf_path(), ovs_bridge, sizeof(ovs_bridge), ovs_where, sizeof(ovs_where));
+	if (ovs_bridge[0] && vs_sysfs_is_live(&cli->sysfs)) {
+		ctx.ovs_bridge = ovs_bridge;
+		ctx.ovs_bridge_where = ovs_where;
+	}
 	r = run(cli, &ctx, &rep);
 	vs_host_free(dl_host);
 	vs_check_report_free(&rep);

@@ -45,6 +45,12 @@ struct vs_check_ctx {
 	 * be made at boot. */
 	const char *setup_conf;
 	const char *unit_dir;
+	/* An Open vSwitch bridge virt-sriov.conf gives representors (NULL:
+	 * none, or not the live host), where (its section), and ovsdb's
+	 * socket (NULL: ovsdb.h's default). */
+	const char *ovs_bridge;
+	const char *ovs_bridge_where;
+	const char *ovsdb_sock;
 	/* The inventory with devlink read (vs_scan_opts.dl) and non-PCI PFs
 	 * (netdevsim): the switchdev check.  NULL: devlink not read (a
 	 * captured or generated tree, a kernel without devlink). */
