@@ -6,6 +6,7 @@
 #include "check-numa.h"
 #include "cli.h"
 #include "conf.h"
+#include "hook-exec.h"
 #include "hook-plan.h"
 #include "json-out.h"
 #include "load.h"
@@ -96,7 +97,9 @@ int vs_cmd_plan(struct vs_cli *cli, int argc, char **argv)
 {
 	struct plan_args a = { 0 };
 	struct vs_conf conf = { 0 };
-	struct vs_hook_env env = { .sysfs = &cli->sysfs, .conf = &conf, .state_dir = vs_state_dir() };
+	struct vs_hook_nl nl = { 0 };
+	/* the kernel only for each PF's eswitch mode: what the start refuses */
+	struct vs_hook_env env = { .sysfs = &cli->sysfs, .conf = &conf, .state_dir = vs_state_dir(), .kernel = &nl };
 	struct vs_hook_input in = { 0 };
 	struct vs_plan plan = { 0 };
 	struct vs_host *host = NULL;
@@ -131,11 +134,13 @@ int vs_cmd_plan(struct vs_cli *cli, int argc, char **argv)
 	r = vs_hook_input_parse(driver, action, xml, len, &in, &err);
 	if (r == 0) {
 		vs_hook_plan(&env, &in, &plan);
+		vs_hook_check_modes(&env, &plan);
 		r = print_plan(&plan, vs_cli_plan_numa(&cli->sysfs, driver == VS_HOOK_QEMU ? xml : NULL));
 	} else {
 		r = vs_cli_fail(VS_EXIT_FAILURE, "plan: %s: %s", a.file, err.msg);
 	}
 	vs_plan_free(&plan);
+	vs_hook_nl_close(&nl);
 	vs_hook_input_free(&in);
 	vs_conf_free(&conf);
 	vs_host_free(host);

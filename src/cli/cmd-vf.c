@@ -1,7 +1,9 @@
 /* virt-sriov vf set VFSET... [settings] | vf reset VFSET...
  *
- * Every VF of every PF is planned and validated before anything is sent;
- * then one RTM_SETLINK per PF. */
+ * Every VF of every PF is planned and validated (the rules of each PF's
+ * eswitch mode too) before anything is sent; then one request per PF
+ * through the routing rule (vfroute.h: rtnetlink, and devlink for a PF in
+ * switchdev mode). */
 #include "config.h"
 
 #include <json-c/json.h>
@@ -14,6 +16,7 @@
 #include "options.h"
 #include "save.h"
 #include "vfctl.h"
+#include "vfroute.h"
 #include "vfset.h"
 
 struct vf_args {
@@ -278,14 +281,21 @@ static json_object *outcome_json(const struct vs_vfctl_plan *p, const struct vs_
 	return obj;
 }
 
-static int apply_one(struct vs_nl *nl, bool reset, const struct vs_vfctl_plan *p, json_object *results)
+static struct vs_vfroute_pf route_pf(const struct vs_pf *pf)
+{
+	/* a non-PCI PF of this tree is netdevsim's */
+	return (struct vs_vfroute_pf){ pf->netdev, pf->address, pf->non_pci ? "netdevsim" : pf->driver };
+}
+
+static int apply_one(struct vs_vfroute *k, bool reset, const struct vs_vfctl_plan *p, json_object *results)
 {
 	struct vs_vfctl_outcome o = { .refused_vf = -1, .refused_setting = -1 };
+	struct vs_vfroute_pf pf = route_pf(p->pf);
 	struct vs_error err = { 0 };
 	int r;
 
-	r = reset ? vs_vfctl_reset(nl, p->pf->netdev, p->cfgs, p->n, &o, &err)
-		  : vs_vfctl_apply(nl, p->pf->netdev, p->cfgs, p->n, &o, &err);
+	r = reset ? vs_vfroute_reset(k, &pf, p->cfgs, p->n, &o, &err)
+		  : vs_vfroute_apply(k, &pf, p->cfgs, p->n, &o, &err);
 	if (reset)
 		report_reset_notes(p, &o);
 	if (results)
@@ -300,22 +310,38 @@ static int apply_one(struct vs_nl *nl, bool reset, const struct vs_vfctl_plan *p
 	return r < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
 
+/* The rules of each PF's mode, for every PF before any is sent to. */
+static int validate_all(struct vs_vfroute *k, bool reset, const struct vs_vfctl_plan *plans, size_t n)
+{
+	struct vs_error err = { 0 };
+
+	for (size_t i = 0; i < n && !reset; i++) {
+		struct vs_vfroute_pf pf = route_pf(plans[i].pf);
+
+		if (vs_vfroute_validate(k, &pf, plans[i].cfgs, plans[i].n, &err) < 0)
+			return vs_cli_fail_err(&err, plans[i].pf->netdev);
+	}
+	return VS_EXIT_OK;
+}
+
 static int apply_all(const struct vs_cli *cli, bool reset, const struct vs_vfctl_plan *plans, size_t n)
 {
 	json_object *results = NULL;
 	struct vs_error err = { 0 };
-	struct vs_nl *nl = NULL;
-	int status = VS_EXIT_OK;
+	struct vs_vfroute k = { 0 };
+	int status;
 
-	if (vs_nl_open(&nl, &err) < 0)
+	if (vs_nl_open(&k.nl, &err) < 0)
 		return vs_cli_fail_err(&err, "rtnetlink");
-	if (cli->json)
+	status = validate_all(&k, reset, plans, n);
+	if (status == VS_EXIT_OK && cli->json)
 		results = json_object_new_array();
 	/* One PF refusing does not stop the others: each is its own request. */
-	for (size_t i = 0; i < n; i++)
-		if (apply_one(nl, reset, &plans[i], results) != VS_EXIT_OK)
+	for (size_t i = 0, go = status == VS_EXIT_OK; go && i < n; i++)
+		if (apply_one(&k, reset, &plans[i], results) != VS_EXIT_OK)
 			status = VS_EXIT_FAILURE;
-	vs_nl_close(nl);
+	vs_vfroute_close(&k);
+	vs_nl_close(k.nl);
 	if (results && print_doc(cli, reset, results) < 0)
 		status = VS_EXIT_FAILURE;
 	return status;

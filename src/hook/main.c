@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 {
 	struct vs_sysfs sysfs;
 	struct vs_conf conf = { 0 };
-	struct vs_hook_nl nl;
+	struct vs_hook_nl nl = { 0 };
 	struct vs_hook_env env = { .sysfs = &sysfs, .conf = &conf, .state_dir = vs_state_dir() };
 	struct vs_plan plan = { 0 };
 	struct vs_error err = { 0 };

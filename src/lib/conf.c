@@ -164,7 +164,7 @@ static const struct conf_key conf_keys[] = {
 	{ "drivers-autoprobe",  KIND(VS_CONF_PF), set_yes_no, SECTION(autoprobe), SECTION(autoprobe_line) },
 	{ "eswitch",            KIND(VS_CONF_PF), set_eswitch, 0, SECTION(eswitch_line) },
 	{ "driver",             KIND(VS_CONF_VFS), set_driver, 0, SECTION(driver_line) },
-	{ "pf",                 KIND(VS_CONF_POOL), set_pool_pf, 0, SECTION(pf_line) },
+	{ "pf",                 KIND(VS_CONF_POOL) | KIND(VS_CONF_RATE_GROUP), set_pool_pf, 0, SECTION(pf_line) },
 	{ "vfs",                KIND(VS_CONF_POOL), set_pool_vfs, 0, SECTION(vfs_line) },
 	{ "autostart",          KIND(VS_CONF_POOL), set_yes_no, SECTION(autostart), NO_LINE },
 	{ "start",              KIND(VS_CONF_POOL), set_yes_no, SECTION(start), NO_LINE },
@@ -174,6 +174,7 @@ static const struct conf_key conf_keys[] = {
 
 static const char *const kind_names[] = {
 	[VS_CONF_DEFAULTS] = "defaults", [VS_CONF_PF] = "pf", [VS_CONF_POOL] = "pool", [VS_CONF_VFS] = "vfs",
+	[VS_CONF_RATE_GROUP] = "rate-group",
 };
 
 static void section_clear(struct vs_conf_section *s);
@@ -212,6 +213,18 @@ int vs_conf_pf_match(const char *name, const struct vs_pf *pf)
 		if (strcmp(name, *n) == 0)
 			return 2;
 	return 0;
+}
+
+const struct vs_conf_section *vs_conf_rate_group(const struct vs_conf *c, const char *name, const struct vs_pf *pf)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct vs_conf_section *s = &c->sections[i];
+
+		if (s->kind == VS_CONF_RATE_GROUP && strcmp(s->name, name) == 0 &&
+		    (!s->pf || vs_conf_pf_match(s->pf, pf) == 2))
+			return s;
+	}
+	return NULL;
 }
 
 struct conf_parser {
@@ -318,6 +331,15 @@ static int section_name(struct conf_parser *p, struct vs_conf_section *s, const 
 		return vs_error_set(p->err, -EINVAL, "%s:%d: [pool %s]: not a valid network name", p->path, p->line, name);
 	if (s->kind == VS_CONF_PF)
 		return pf_name(p, "pf", name, &s->name);
+	if (s->kind == VS_CONF_RATE_GROUP) {
+		struct vs_vf_config c;
+		struct vs_error sub = { 0 };
+
+		vs_vf_config_init(&c, 0);
+		if (vs_vf_config_parse(&c, "rate-group", name, &sub) < 0 || !c.rate_group[0])
+			return vs_error_set(p->err, -EINVAL, "%s:%d: [rate-group %s]: not a rate group name (letters, "
+					    "digits, '_', '-', '.'; not none)", p->path, p->line, name);
+	}
 	s->name = strdup(name);
 	return s->name ? 0 : -ENOMEM;
 }
@@ -389,7 +411,7 @@ static int parse_section(struct conf_parser *p, char *line)
 		return rc;
 	if (section_kind(word, &kind) < 0)
 		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown section [%s] (expected [defaults], [pf NAME], "
-				    "[vfs PF#SET] or [pool NAME])", p->path, p->line, word);
+				    "[vfs PF#SET], [pool NAME] or [rate-group NAME])", p->path, p->line, word);
 	if ((kind == VS_CONF_DEFAULTS) != (*arg == '\0'))
 		return vs_error_set(p->err, -EINVAL, "%s:%d: [%s] %s", p->path, p->line, word,
 				    kind == VS_CONF_DEFAULTS ? "takes no name" : "needs a name");
@@ -440,7 +462,10 @@ static const struct conf_key *key_find(const char *name, struct conf_key *buf, s
 	}
 	if (!f)
 		return NULL;
-	*buf = (struct conf_key){ f->name, strcmp(f->name, "mac") ? SETTING_KINDS : KIND(VS_CONF_VFS), set_setting, 0,
+	/* a rate group's own rates are the VF rates' keys (Mbit/s) */
+	*buf = (struct conf_key){ f->name, !strcmp(f->name, "mac") ? KIND(VS_CONF_VFS)
+					   : f->attr == VS_ATTR_RATE ? SETTING_KINDS | KIND(VS_CONF_RATE_GROUP)
+								    : SETTING_KINDS, set_setting, 0,
 				  SECTION(settings_line) };
 	*index = ELEMENTSOF(conf_keys) + (size_t)(f - vs_vf_fields);
 	/* the index is a bit of a 64-bit mask and a slot of key_lines: a
@@ -475,7 +500,7 @@ static int parse_assignment(struct conf_parser *p, char *line)
 		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown key '%s'", p->path, p->line, key);
 	if (!p->cur)
 		return vs_error_set(p->err, -EINVAL, "%s:%d: '%s' outside a section (start with [defaults], [pf NAME], "
-				    "[vfs PF#SET] or [pool NAME])", p->path, p->line, key);
+				    "[vfs PF#SET], [pool NAME] or [rate-group NAME])", p->path, p->line, key);
 	if (!(k->kinds & KIND(p->cur->kind))) {
 		kinds_text(k->kinds, where, sizeof(where));
 		return vs_error_set(p->err, -EINVAL, "%s:%d: unknown key '%s' in [%s] (it belongs in %s)", p->path,

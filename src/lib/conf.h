@@ -25,6 +25,8 @@ enum vs_conf_kind {
 	VS_CONF_PF,                   /* [pf NAME]: netdev, PCI address or vendor:device */
 	VS_CONF_POOL,                 /* [pool NAME]: a libvirt network */
 	VS_CONF_VFS,                  /* [vfs PF#SET]: some VFs of a PF (virt-sriov apply only) */
+	VS_CONF_RATE_GROUP,           /* [rate-group NAME]: a devlink rate group (switchdev): pf =,
+					 max-tx-rate, min-tx-rate in defaults */
 };
 
 struct vs_conf_section {
@@ -86,3 +88,6 @@ int vs_conf_key_line(const struct vs_conf_section *s, const char *key);
 /* Does a [pf]/[vfs] name (netdev, PCI address or vendor:device) name this
  * PF?  0 no; 1 by vendor:device; 2 by netdev or address (more specific). */
 int vs_conf_pf_match(const char *name, const struct vs_pf *pf);
+/* The [rate-group NAME] declared for this PF (its pf = names it, or it
+ * names none: every PF in switchdev mode); NULL when none is. */
+const struct vs_conf_section *vs_conf_rate_group(const struct vs_conf *c, const char *name, const struct vs_pf *pf);

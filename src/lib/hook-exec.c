@@ -22,15 +22,39 @@ static struct vs_nl *kernel(const struct vs_hook_env *env, struct vs_error *err)
 	return k->nl;
 }
 
-/* VF settings of one PF through the one executor: what is already in
- * effect is not sent, a rate alone is completed, a refusal names the
- * setting. */
-static int set_vfs(const struct vs_hook_env *env, const char *pf, struct vs_vf_config *cfgs, size_t n,
-		   struct vs_error *err)
+/* Both doors, for VF settings (vfroute.h). */
+static struct vs_vfroute *router(const struct vs_hook_env *env, struct vs_error *err)
+{
+	struct vs_nl *nl = kernel(env, err);
+
+	if (!nl)
+		return NULL;
+	env->kernel->route.nl = nl;
+	return &env->kernel->route;
+}
+
+/* The PF as the routing rule needs it; its driver from sysfs. */
+static struct vs_vfroute_pf route_pf(const struct vs_hook_env *env, const char *ifname, const char *address,
+				     char driver[64])
+{
+	driver[0] = '\0';
+	if (env->sysfs && address && address[0] &&
+	    vs_sysfs_link_base(env->sysfs, driver, 64, "/sys/bus/pci/devices/%s/driver", address) < 0)
+		driver[0] = '\0';
+	return (struct vs_vfroute_pf){ ifname, address, driver };
+}
+
+/* VF settings of one PF through the one routing rule and executor: what
+ * is already in effect is not sent, a rate alone is completed, a refusal
+ * names the setting; devlink for a PF in switchdev mode. */
+static int set_vfs(const struct vs_hook_env *env, const char *pf, const char *pf_address, struct vs_vf_config *cfgs,
+		   size_t n, struct vs_error *err)
 {
 	struct vs_vfctl_outcome o = { 0 };
-	struct vs_nl *nl = kernel(env, err);
-	int r = nl ? vs_vfctl_apply(nl, pf, cfgs, n, &o, err) : -ENOTCONN;
+	struct vs_vfroute *k = router(env, err);
+	char driver[64];
+	struct vs_vfroute_pf p = route_pf(env, pf, pf_address, driver);
+	int r = k ? vs_vfroute_apply(k, &p, cfgs, n, &o, err) : -ENOTCONN;
 
 	vs_vfctl_outcome_free(&o);
 	return r;
@@ -38,6 +62,7 @@ static int set_vfs(const struct vs_hook_env *env, const char *pf, struct vs_vf_c
 
 void vs_hook_nl_close(struct vs_hook_nl *nl)
 {
+	vs_vfroute_close(&nl->route);
 	if (nl->nl)
 		vs_nl_close(nl->nl);
 	nl->nl = NULL;
@@ -188,7 +213,7 @@ static int send_pf(const struct vs_hook_env *env, const struct vs_plan *plan, co
 	for (size_t j = first; j < plan->n; j++)
 		if (strcmp(plan->vfs[j].pf, plan->vfs[first].pf) == 0 && !vs_vf_config_is_empty(&cfgs[j]))
 			batch[k++] = cfgs[j];
-	return k ? set_vfs(env, plan->vfs[first].pf, batch, k, err) : 0;
+	return k ? set_vfs(env, plan->vfs[first].pf, plan->vfs[first].pf_address, batch, k, err) : 0;
 }
 
 static const struct vs_vf_config *find_index(const struct vs_pf_vf_list *l, int index)
@@ -203,8 +228,11 @@ static int save_pf(const struct vs_hook_env *env, struct vs_plan *plan, size_t f
 		   struct vs_error *err)
 {
 	struct vs_pf_vf_list l = { 0 };
-	struct vs_nl *nl = kernel(env, err);
-	int r = nl ? vs_nl_get_vfs(nl, plan->vfs[first].pf, &l, err) : -ENOTCONN;
+	struct vs_vfroute *k = router(env, err);
+	char driver[64];
+	struct vs_vfroute_pf pf = route_pf(env, plan->vfs[first].pf, plan->vfs[first].pf_address, driver);
+	/* in switchdev mode with the devlink values: what put back sends */
+	int r = k ? vs_vfroute_read(k, &pf, &l, err) : -ENOTCONN;
 
 	for (size_t j = first; r == 0 && j < plan->n; j++) {
 		struct vs_plan_vf *pv = &plan->vfs[j];
@@ -332,7 +360,7 @@ static int take_back(const struct vs_hook_env *env, struct vs_plan *plan, struct
 		if (!sv)
 			continue;
 		c = sv->saved;
-		if (!vs_vf_config_is_empty(&c) && set_vfs(env, sv->pf, &c, 1, &sub) < 0)
+		if (!vs_vf_config_is_empty(&c) && set_vfs(env, sv->pf, sv->pf_address, &c, 1, &sub) < 0)
 			return vs_error_set(err, sub.code, "VF %s: left configured by guest '%s' (%s), whose release did not "
 					    "put it back, and it cannot be put back now: %s", sv->address, name, st->uuid, sub.msg);
 		vs_strv_add(&plan->warnings, "guest '%s': VF %s: left configured by guest '%s' (%s), whose release did "
@@ -405,6 +433,76 @@ static int claims(const struct vs_hook_env *env, struct vs_plan *plan, struct vs
 	return r < 0 ? r : 0;
 }
 
+/* ---- switchdev: the mode's rules and the rate groups, before anything ---- */
+
+/* Every PF's mode rules before anything is sent: a VLAN mlx5 refuses in
+ * switchdev mode stops the start with nothing changed. */
+static int validate_modes(const struct vs_hook_env *env, const struct vs_plan *plan, struct vs_error *err)
+{
+	_cleanup_free_ struct vs_vf_config *batch = calloc(plan->n + 1, sizeof(*batch));
+	/* devlink alone: the mode needs no rtnetlink */
+	struct vs_vfroute *k = env->kernel ? &env->kernel->route : NULL;
+	int r = 0;
+
+	if (!batch)
+		return -ENOMEM;
+	if (!k)
+		return 0;
+	for (size_t i = 0; r == 0 && i < plan->n; i++) {
+		char driver[64];
+		struct vs_vfroute_pf pf = route_pf(env, plan->vfs[i].pf, plan->vfs[i].pf_address, driver);
+		size_t m = 0;
+
+		if (!first_of_pf(plan, i))
+			continue;
+		for (size_t j = i; j < plan->n; j++)
+			if (strcmp(plan->vfs[j].pf, plan->vfs[i].pf) == 0)
+				batch[m++] = plan->vfs[j].cfg;
+		r = vs_vfroute_validate(k, &pf, batch, m, err);
+	}
+	return r;
+}
+
+int vs_hook_check_modes(const struct vs_hook_env *env, struct vs_plan *plan)
+{
+	struct vs_error sub = { 0 };
+	int r;
+
+	if (plan->refusal.code || (plan->action != VS_HOOK_PREPARE && plan->action != VS_HOOK_PORT_CREATED))
+		return plan->refusal.code;
+	r = validate_modes(env, plan, &sub);
+	if (r < 0)
+		vs_error_set(&plan->refusal, r, "guest '%s': %s", vs_plan_guest(plan), sub.msg);
+	return r;
+}
+
+/* A rate group the policy names and virt-sriov.conf declares is created
+ * on the VF's PF (or given the declared rates) before the VF joins it. */
+static int ensure_groups(const struct vs_hook_env *env, const struct vs_plan *plan, struct vs_error *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && env->conf && i < plan->n; i++) {
+		const struct vs_plan_vf *pv = &plan->vfs[i];
+		char *names[] = { (char *)pv->pf, NULL }, driver[64];
+		struct vs_pf tmp = { .netdevs = names };
+		struct vs_vfroute_pf pf = route_pf(env, pv->pf, pv->pf_address, driver);
+		const struct vs_conf_section *g;
+
+		if (!pv->cfg.has_rate_group || !pv->cfg.rate_group[0])
+			continue;
+		vs_strlcpy(tmp.address, pv->pf_address, sizeof(tmp.address));
+		g = vs_conf_rate_group(env->conf, pv->cfg.rate_group, &tmp);
+		if (g) {
+			struct vs_vfroute *k = router(env, err);
+
+			r = k ? vs_vfroute_group_ensure(k, &pf, g->name, g->defaults.max_tx_rate,
+							g->defaults.min_tx_rate, err) : -ENOTCONN;
+		}
+	}
+	return r;
+}
+
 static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_error *err)
 {
 	_cleanup_close_ int lock = -1;
@@ -423,7 +521,11 @@ static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_
 				    strlen(plan->policy), VS_STATE_POLICY_MAX, VS_STATE_MAX);
 	/* the directory's lock: claims on VFs across guests are checked and
 	 * made by one start at a time; then the guest's own */
-	r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, err);
+	r = validate_modes(env, plan, err);
+	if (r == 0)
+		r = vs_state_lock(env->state_dir, VS_HOOK_LOCK_MS, &lock, err);
+	if (r == 0)
+		r = ensure_groups(env, plan, err);
 	if (r == 0)
 		r = claims(env, plan, err);
 	if (r == 0)
@@ -456,7 +558,8 @@ static void restore_pf(const struct vs_hook_env *env, struct vs_plan *plan, cons
 
 		if (strcmp(pv->pf, plan->vfs[first].pf) != 0)
 			continue;
-		ok[j] = batch_ok || vs_vf_config_is_empty(&pv->cfg) || set_vfs(env, pv->pf, &c, 1, &one) == 0;
+		ok[j] = batch_ok || vs_vf_config_is_empty(&pv->cfg) ||
+			set_vfs(env, pv->pf, pv->pf_address, &c, 1, &one) == 0;
 		pv->failed = !ok[j];
 		if (!ok[j])
 			vs_strv_add(&plan->warnings, "guest '%s': VF %s (%s#%d): could not put back: %s", vs_plan_guest(plan),

@@ -12,6 +12,7 @@
 #include "netlink.h"
 #include "state.h"
 #include "util.h"
+#include "vfroute.h"
 
 /* Prepare / port-created: each lock (the directory's, then the guest's)
  * is waited for at most this long, inside the hook's 3 s deadline: a
@@ -29,9 +30,17 @@
 
 /* The kernel, behind netlink.h's one seam (struct vs_nl).  nl NULL: the
  * real rtnetlink, opened on first use (a plan alone needs none); tests put
- * the fake kernel there.  Settings go through the one executor (vfctl.h). */
-struct vs_hook_nl { struct vs_nl *nl; };
+ * the fake kernel there.  route: the devlink side (route.dl NULL: opened
+ * on first use, for PFs in switchdev mode; tests put the fake devlink
+ * there).  Settings go through the one routing rule (vfroute.h) to the
+ * one executor (vfctl.h). */
+struct vs_hook_nl { struct vs_nl *nl; struct vs_vfroute route; };
 void vs_hook_nl_close(struct vs_hook_nl *nl);
+
+/* The rules of each PF's eswitch mode (vfroute.h) over a prepare or
+ * port-created plan, as the start checks them before anything is sent; a
+ * refusal goes to plan->refusal, naming the guest (`virt-sriov plan`). */
+int vs_hook_check_modes(const struct vs_hook_env *env, struct vs_plan *plan);
 
 /* Carry a plan out.  Prepare / port-created: save, then apply, all or
  * nothing (err says which PF/VF/setting failed).  Release / port-deleted:

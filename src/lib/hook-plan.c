@@ -331,6 +331,24 @@ static int plan_add(struct vs_plan *plan, const struct candidate *k, const struc
 	return 0;
 }
 
+/* The host's gate of rate groups: a guest joins only a group
+ * virt-sriov.conf declares for the VF's PF (the hook creates it there). */
+static int check_rate_group(const struct vs_hook_env *env, struct vs_plan *plan, const struct candidate *k,
+			    const struct vs_vf_config *cfg)
+{
+	char *names[] = { (char *)k->loc.pf_netdev, NULL };
+	struct vs_pf pf = { .netdevs = names };
+
+	if (!cfg->has_rate_group || !cfg->rate_group[0])
+		return 0;
+	vs_strlcpy(pf.address, k->loc.pf_address, sizeof(pf.address));
+	if (env->conf && vs_conf_rate_group(env->conf, cfg->rate_group, &pf))
+		return 0;
+	return refuse(plan, -EPERM, "VF %s (%s#%d): rate-group %s: virt-sriov.conf declares no [rate-group %s] for "
+		      "PF %s", k->address, k->loc.pf_netdev[0] ? k->loc.pf_netdev : k->loc.pf_address, k->loc.index,
+		      cfg->rate_group, cfg->rate_group, k->loc.pf_netdev[0] ? k->loc.pf_netdev : k->loc.pf_address);
+}
+
 /* ---- representors (switchdev mode) ---- */
 
 static int rep_add(struct vs_plan *plan, const char *vf, const char *pf, int index, const char *netdev,
@@ -386,6 +404,8 @@ static int plan_vf(const struct vs_hook_env *env, struct vs_plan *plan, const st
 	r = vs_policy_resolve(env->conf, pol, &w, &cfg, &sub);
 	if (r < 0)
 		return refuse(plan, r, "%s", sub.msg);
+	if ((r = check_rate_group(env, plan, k, &cfg)) < 0)
+		return r;
 	if ((r = plan_rep(env, plan, k, pol, &w)) < 0)
 		return r;
 	if (k->origin != VS_ORIGIN_HOSTDEV && (r = leave_to_libvirt(plan, k->address, &cfg)) < 0)

@@ -7,6 +7,7 @@
 #include "hostsetup.h"
 #include "libvirt.h"
 #include "vfctl.h"
+#include "vfroute.h"
 
 static const char *const step_names[] = {
 	[VS_STEP_AUTOPROBE] = "autoprobe", [VS_STEP_ESWITCH_EARLY] = "eswitch", [VS_STEP_NUMVFS] = "numvfs",
@@ -868,17 +869,50 @@ static int do_pool(const struct vs_setup_env *env, struct vs_change *c, struct v
 	return r;
 }
 
-static int set_vfs(const struct vs_setup_env *env, const char *ifname, struct vs_vf_config *cfgs, size_t n,
+/* Through the one routing rule: devlink for a PF in switchdev mode. */
+static int set_vfs(const struct vs_setup_env *env, const struct vs_change *c, struct vs_vf_config *cfgs, size_t n,
 		   struct vs_error *err)
 {
 	struct vs_vfctl_outcome o = { 0 };
+	struct vs_vfroute k = { .nl = env->nl };
+	struct vs_vfroute_pf pf = { c->pf_netdev, c->pf, c->pf_driver };
 	int r;
 
 	if (!env->nl)
-		return vs_error_set(err, -ENOTCONN, "%s: VF settings: %s", ifname,
+		return vs_error_set(err, -ENOTCONN, "%s: VF settings: %s", c->pf_netdev,
 				    env->nl_error ? env->nl_error : "no rtnetlink");
-	r = vs_vfctl_apply(env->nl, ifname, cfgs, n, &o, err);
+	r = vs_vfroute_apply(&k, &pf, cfgs, n, &o, err);
+	vs_vfroute_close(&k);
 	vs_vfctl_outcome_free(&o);
+	return r;
+}
+
+/* [rate-group NAME] sections: each group made (or given its rates) on
+ * the PF its pf = names, or on every PF in switchdev mode, before the
+ * VF settings that may name it.  A PF named but in legacy mode is an
+ * error; the others are left. */
+static int ensure_rate_groups(const struct vs_setup_env *env, const struct vs_host *host, struct vs_error *err)
+{
+	struct vs_vfroute k = { .nl = env->nl };
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && env->nl && i < env->conf->n; i++) {
+		const struct vs_conf_section *s = &env->conf->sections[i];
+
+		for (size_t j = 0; r == 0 && s->kind == VS_CONF_RATE_GROUP && j < host->n_pfs; j++) {
+			const struct vs_pf *p = &host->pfs[j];
+			struct vs_vfroute_pf pf = { p->netdev, p->address, p->driver };
+			int mode = VS_ESWITCH_LEGACY;
+
+			if (!p->netdev[0] || (s->pf && vs_conf_pf_match(s->pf, p) != 2))
+				continue;
+			r = vs_vfroute_mode(&k, &pf, &mode, err);
+			if (r == 0 && (mode == VS_ESWITCH_SWITCHDEV || s->pf))
+				r = vs_vfroute_group_ensure(&k, &pf, s->name, s->defaults.max_tx_rate,
+							    s->defaults.min_tx_rate, err);
+		}
+	}
+	vs_vfroute_close(&k);
 	return r;
 }
 
@@ -899,7 +933,7 @@ static int do_settings(const struct vs_setup_env *env, struct vs_changes *cs, si
 		cfgs[i - first] = cs->v[i].cfg;
 	if (!cs->v[first].pf_netdev[0])
 		return vs_error_set(err, -ENODEV, "%s: the PF has no netdev for VF settings", cs->v[first].pf);
-	return set_vfs(env, cs->v[first].pf_netdev, cfgs, end - first, err);
+	return set_vfs(env, &cs->v[first], cfgs, end - first, err);
 }
 
 static void report_range(const struct vs_setup_env *env, const struct vs_changes *cs, size_t from, size_t to)
@@ -968,6 +1002,8 @@ static int run_step(const struct vs_setup_env *env, struct setup_state *st, enum
 
 	if (r == 0)
 		r = vs_setup_plan(&st->plan, &st->want, st->host, VS_STEP_BIT(step), &cs, err);
+	if (r == 0 && step == VS_STEP_SETTINGS)
+		r = ensure_rate_groups(env, st->host, err);
 	if (r == 0)
 		r = execute(env, st->host, &cs, err);
 	if (r == 0)

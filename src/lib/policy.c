@@ -457,7 +457,8 @@ static int section_rank(const struct vs_conf_section *s, const struct vs_vf_wher
 	case VS_CONF_POOL:
 		return w->network && strcmp(s->name, w->network) == 0 ? 4 : 0;
 	case VS_CONF_VFS:
-		return 0; /* static settings of virt-sriov apply, not the hook's */
+	case VS_CONF_RATE_GROUP:
+		return 0; /* virt-sriov apply's, not the hook's */
 	}
 	return 0;
 }

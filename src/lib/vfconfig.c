@@ -42,6 +42,8 @@ const struct vs_vf_field vs_vf_fields[] = {
 	  "Mbit/s, 0-4294967295", VS_ATTR_RATE, "MBPS" },
 	{ "query-rss", "query_rss", VS_KIND_BOOL, F(query_rss), false, 1, on_off_words, "on or off",
 	  VS_ATTR_QUERY_RSS, "on|off" },
+	{ "rate-group", "rate_group", VS_KIND_NAME, F(rate_group), false, VS_RATE_GROUP_MAX - 1, NULL,
+	  "a devlink rate group's name (letters, digits, _ - .) or none", VS_ATTR_RATE_GROUP, "NAME|none" },
 };
 const size_t vs_vf_n_fields = ELEMENTSOF(vs_vf_fields);
 
@@ -58,6 +60,7 @@ static const struct {
 	[VS_ATTR_LINK_STATE] = { "link-state", "IFLA_VF_LINK_STATE" },
 	[VS_ATTR_QUERY_RSS] = { "query-rss", "IFLA_VF_RSS_QUERY_EN" },
 	[VS_ATTR_TRUST] = { "trust", "IFLA_VF_TRUST" },
+	[VS_ATTR_RATE_GROUP] = { "rate-group", "DEVLINK_ATTR_RATE_PARENT_NODE_NAME" },
 };
 
 /* ---- one field ---- */
@@ -68,6 +71,8 @@ static long long get(const struct vs_vf_field *f, const struct vs_vf_config *c)
 
 	if (f->kind == VS_KIND_MAC)
 		return c->has_mac ? 1 : -1;
+	if (f->kind == VS_KIND_NAME)
+		return c->has_rate_group ? 1 : -1;
 	return f->wide ? *(const long long *)p : *(const int *)p;
 }
 
@@ -87,6 +92,9 @@ static void copy_field(const struct vs_vf_field *f, struct vs_vf_config *dst, co
 	if (f->kind == VS_KIND_MAC) {
 		dst->has_mac = src->has_mac;
 		memcpy(dst->mac, src->mac, sizeof(dst->mac));
+	} else if (f->kind == VS_KIND_NAME) {
+		dst->has_rate_group = src->has_rate_group;
+		memcpy(dst->rate_group, src->rate_group, sizeof(dst->rate_group));
 	} else {
 		put(f, dst, get(f, src));
 	}
@@ -96,6 +104,8 @@ static void clear_field(const struct vs_vf_field *f, struct vs_vf_config *c)
 {
 	if (f->kind == VS_KIND_MAC)
 		c->has_mac = false;
+	else if (f->kind == VS_KIND_NAME)
+		c->has_rate_group = false;
 	else
 		put(f, c, -1);
 }
@@ -129,6 +139,8 @@ void vs_vf_field_format(const struct vs_vf_field *f, const struct vs_vf_config *
 	if (f->kind == VS_KIND_MAC) {
 		vs_format_mac(c->mac, mac);
 		snprintf(buf, len, "%s", mac);
+	} else if (f->kind == VS_KIND_NAME) {
+		snprintf(buf, len, "%s", c->rate_group[0] ? c->rate_group : "none");
 	} else if (w) {
 		snprintf(buf, len, "%s", w);
 	} else {
@@ -182,6 +194,8 @@ void vs_vf_config_reset(struct vs_vf_config *c, int index)
 	c->trust = 0;
 	c->link_state = IFLA_VF_LINK_STATE_AUTO;
 	c->min_tx_rate = c->max_tx_rate = 0;
+	/* no rate group: only a PF in switchdev mode has them, and its
+	 * reset adds it (vfroute.h) */
 }
 
 void vs_vf_config_merge(struct vs_vf_config *dst, const struct vs_vf_config *src)
@@ -207,7 +221,7 @@ void vs_vf_config_drop(struct vs_vf_config *c, enum vs_vf_attr a)
 
 int vs_vf_config_foreach(const struct vs_vf_config *c, vs_vf_setting_fn fn, void *data)
 {
-	char buf[32];
+	char buf[VS_RATE_GROUP_MAX];
 	int r;
 
 	FOREACH_FIELD(f) {
@@ -224,7 +238,7 @@ int vs_vf_config_foreach(const struct vs_vf_config *c, vs_vf_setting_fn fn, void
 void vs_vf_config_describe(const struct vs_vf_config *c, char *buf, size_t len)
 {
 	size_t used = 0;
-	char v[32];
+	char v[VS_RATE_GROUP_MAX];
 
 	if (len)
 		buf[0] = '\0';
@@ -249,6 +263,26 @@ static int parse_word(const struct vs_vf_field *f, const char *value, long long 
 	return -EINVAL;
 }
 
+/* A rate group: a word an admin types and devlink shows unquoted; "none"
+ * is no group (the leaf's parent removed). */
+static int parse_name(struct vs_vf_config *c, const char *label, const char *value, struct vs_error *err)
+{
+	size_t n = strlen(value);
+
+	if (strcasecmp(value, "none") == 0) {
+		c->has_rate_group = true;
+		c->rate_group[0] = '\0';
+		return 0;
+	}
+	if (n == 0 || n >= VS_RATE_GROUP_MAX ||
+	    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != n)
+		return vs_error_set(err, -EINVAL, "%s: not a rate group name (expected %d characters at most, "
+				    "letters, digits, '_', '-', '.', or none)", label, VS_RATE_GROUP_MAX - 1);
+	memcpy(c->rate_group, value, n + 1);
+	c->has_rate_group = true;
+	return 0;
+}
+
 static int parse_one(const struct vs_vf_field *f, struct vs_vf_config *c, const char *label, const char *value,
 		     struct vs_error *err)
 {
@@ -257,6 +291,8 @@ static int parse_one(const struct vs_vf_field *f, struct vs_vf_config *c, const 
 	int r;
 
 	switch (f->kind) {
+	case VS_KIND_NAME:
+		return parse_name(c, label, value, err);
 	case VS_KIND_MAC:
 		if (vs_parse_mac(value, c->mac) < 0)
 			return vs_error_set(err, -EINVAL, "%s: not a MAC address (expected %s)", label, f->expect);
@@ -343,7 +379,7 @@ static int check_range(const struct vs_vf_config *c, struct vs_error *err)
 	FOREACH_FIELD(f) {
 		long long x = get(f, c);
 
-		if (x < 0 || f->kind == VS_KIND_MAC)
+		if (x < 0 || f->kind == VS_KIND_MAC || f->kind == VS_KIND_NAME)
 			continue;
 		vs_vf_field_format(f, c, v, sizeof(v));
 		if (f->kind == VS_KIND_INT ? x > f->max : !word_of(f->words, x))
@@ -401,6 +437,9 @@ bool vs_vf_attr_in_effect(const struct vs_vf_config *want, const struct vs_vf_co
 		return same_vlan(want, have);
 	if (a == VS_ATTR_MAC)
 		return have->has_mac && memcmp(want->mac, have->mac, 6) == 0;
+	if (a == VS_ATTR_RATE_GROUP)
+		return !want->has_rate_group ||
+		       (have->has_rate_group && strcmp(want->rate_group, have->rate_group) == 0);
 	FOREACH_FIELD(f) {
 		if (f->attr != a || !vs_vf_field_is_set(f, want))
 			continue;
@@ -443,7 +482,7 @@ void vs_vf_attr_format(const struct vs_vf_config *c, enum vs_vf_attr a, char *bu
 
 json_object *vs_vf_field_json(const struct vs_vf_field *f, const struct vs_vf_config *c)
 {
-	char buf[32];
+	char buf[VS_RATE_GROUP_MAX];
 
 	if (!vs_vf_field_is_set(f, c))
 		return NULL;

@@ -17,6 +17,10 @@
 
 #include "util.h"
 
+/* A devlink rate group's name, with its NUL (the kernel takes any string;
+ * virt-sriov keeps to letters, digits, '_', '-', '.'). */
+#define VS_RATE_GROUP_MAX 64
+
 /* Per-VF settings, as the kernel reports them or as a request wants them.
  * Every field has a "not set / unknown" sentinel so one struct serves both:
  * -1 for numbers, has_mac = false for the MAC. */
@@ -33,6 +37,10 @@ struct vs_vf_config {
 	int query_rss;          /* 0/1 */
 	long long min_tx_rate;  /* Mbps */
 	long long max_tx_rate;  /* Mbps */
+	/* switchdev only: the devlink rate group that is the VF's leaf's
+	 * parent; "" (written "none") for no group */
+	bool has_rate_group;
+	char rate_group[VS_RATE_GROUP_MAX];
 };
 
 /* The attributes settings travel in, in the order the kernel's
@@ -47,6 +55,7 @@ enum vs_vf_attr {
 	VS_ATTR_LINK_STATE,
 	VS_ATTR_QUERY_RSS,
 	VS_ATTR_TRUST,
+	VS_ATTR_RATE_GROUP,     /* no rtnetlink attribute: devlink rate parent (switchdev) */
 	VS_ATTR_MAX,
 };
 
@@ -55,6 +64,7 @@ enum vs_vf_kind {
 	VS_KIND_INT,            /* a number in [0, max] */
 	VS_KIND_BOOL,           /* on|off, yes|no, true|false; a JSON boolean */
 	VS_KIND_WORD,           /* one of the row's words (auto/enable/disable, 802.1Q/802.1ad) */
+	VS_KIND_NAME,           /* a name (rate group), "none" for no name */
 };
 
 struct vs_vf_word {
@@ -144,5 +154,6 @@ json_object *vs_vf_field_json(const struct vs_vf_field *f, const struct vs_vf_co
 int vs_vf_config_from_json(json_object *o, struct vs_vf_config *c);
 
 /* vf reset and the executor's defaults: spoofchk on, trust off, VLAN 0,
- * link-state auto, rates 0, MAC all-zero. */
+ * link-state auto, rates 0, MAC all-zero (rate group not set: the
+ * switchdev reset adds "none", vfroute.h). */
 void vs_vf_config_reset(struct vs_vf_config *c, int index);

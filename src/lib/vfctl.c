@@ -212,6 +212,9 @@ static int build_send(const struct vs_pf_vf_list *cur, const struct vs_vf_config
 		for (int b = 0; b < VS_ATTR_MAX; b++)
 			if (o->unchanged[i] & (1u << b))
 				vs_vf_config_drop(&c, b);
+		/* no rtnetlink attribute: a rate group goes through devlink
+		 * (vfroute.h), and "none" holds on a PF without one */
+		vs_vf_config_drop(&c, VS_ATTR_RATE_GROUP);
 		if (!vs_vf_config_is_empty(&c))
 			s->cfgs[s->n++] = c;
 	}

@@ -109,6 +109,7 @@ eswitch|1||eswitch em1 switchdev
 bind|0||-n bind em1#17 em1#18 --driver vfio-pci
 vf|0||-n vf set em1#1-2 --vlan 5:3 --trust on --max-tx-rate 100 --min-tx-rate 10 --link-state enable
 vf|0||-n vf reset em1#3
+vf|0||-n vf set em1#2 --rate-group gold
 vf|1||vf set em1#17 --spoofchk off
 xml|0||xml network em1
 xml|0||xml hostdev em1#1 --interface --mac 52:54:00:00:00:21 --vlan 9

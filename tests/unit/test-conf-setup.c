@@ -134,7 +134,7 @@ static const struct {
 	{ "[defaults]\nnumvfs = 2\n", "b.conf:2: unknown key 'numvfs' in [defaults] (it belongs in [pf])" },
 	{ "[vfs em1#0]\nnumvfs = 2\n", "unknown key 'numvfs' in [vfs]" },
 	{ "[vfs em1#0]\nallow-trust-on = yes\n", "b.conf:2: unknown key 'allow-trust-on' in [vfs] (it belongs in [defaults], [pf], [pool])" },
-	{ "[vfs em1#0]\npf = em1\n", "unknown key 'pf' in [vfs] (it belongs in [pool])" },
+	{ "[vfs em1#0]\npf = em1\n", "unknown key 'pf' in [vfs] (it belongs in [pool], [rate-group])" },
 	{ "[vfs em1]\n", "b.conf:1: [vfs em1]: expected PF#SET" },
 	{ "[vfs #0]\n", "[vfs #0]: expected PF#SET" },
 	{ "[vfs em1#]\n", "b.conf:1: [vfs em1#]: '': empty VF index list" },
@@ -156,7 +156,7 @@ static const struct {
 	{ "[pool p]\nnumvfs = 1\n", "unknown key 'numvfs' in [pool] (it belongs in [pf])" },
 	/* a '#' glued to a value is part of it, not a comment */
 	{ "[pf em1]\nnumvfs = 7#comment\n", "b.conf:2: numvfs '7#comment'" },
-	{ "[nic em1]\n", "unknown section [nic] (expected [defaults], [pf NAME], [vfs PF#SET] or [pool NAME])" },
+	{ "[nic em1]\n", "unknown section [nic] (expected [defaults], [pf NAME], [vfs PF#SET], [pool NAME] or [rate-group NAME])" },
 };
 
 static void test_bad(void **state)

@@ -43,6 +43,33 @@ static void expect_conf_error(const char *text, const char *needle)
 		fail_msg("error '%s' does not mention '%s'", err.msg, needle);
 }
 
+/* [rate-group NAME]: its PF and its rates, found for the PF it names (or
+ * for any PF when it names none); rate-group the setting in [pf]. */
+static void test_conf_rate_group(void **state)
+{
+	static const char text[] = "[rate-group gold]\npf = em1\nmax-tx-rate = 1000\nmin-tx-rate = 100\n"
+				   "[rate-group any]\n[pf em1]\nrate-group = gold\n";
+	char *em1[] = { "em1", NULL }, *em2[] = { "em2", NULL };
+	struct vs_pf a = { .address = "0000:05:00.0", .netdevs = em1 }, b = { .address = "0000:06:00.0", .netdevs = em2 };
+	const struct vs_conf_section *g;
+	struct vs_conf c;
+	struct vs_error err = { 0 };
+
+	assert_int_equal(vs_conf_parse_string(text, "/etc/x.conf", &c, &err), 0);
+	g = vs_conf_rate_group(&c, "gold", &a);
+	assert_non_null(g);
+	assert_int_equal(g->defaults.max_tx_rate, 1000);
+	assert_int_equal(g->defaults.min_tx_rate, 100);
+	assert_null(vs_conf_rate_group(&c, "gold", &b));
+	assert_non_null(vs_conf_rate_group(&c, "any", &b));
+	assert_null(vs_conf_rate_group(&c, "silver", &a));
+	assert_string_equal(c.sections[2].defaults.rate_group, "gold");
+	vs_conf_free(&c);
+	expect_conf_error("[rate-group none]\n", "[rate-group none]: not a rate group name");
+	expect_conf_error("[rate-group a]\ntrust = on\n", "unknown key 'trust' in [rate-group]");
+	expect_conf_error("[rate-group a]\n[rate-group a]\n", "section [rate-group a] given twice");
+}
+
 static void test_conf_errors(void **state)
 {
 	expect_conf_error("[defaults]\nspofchk = off\n", "/etc/x.conf:2: unknown key 'spofchk'");
@@ -175,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_parse),
 		cmocka_unit_test(test_conf_errors),
+		cmocka_unit_test(test_conf_rate_group),
 		cmocka_unit_test(test_conf_missing_file),
 		cmocka_unit_test(test_conf_file_trust),
 		cmocka_unit_test(test_conf_file_kinds),
