@@ -23,7 +23,6 @@
 
 #include "devlink.h"
 
-#define VS_DL_MAX_DATAGRAMS 4096
 
 struct vs_devlink {
 	struct vs_nl *nl;
@@ -293,10 +292,17 @@ int vs_devlink_parse_rate(const void *msg, size_t len, struct vs_devlink_handle 
 
 typedef int (*dl_reply_fn)(const struct nlmsghdr *h, void *data);
 
+struct dl_reply {
+	const struct vs_devlink *dl;
+	dl_reply_fn fn;
+	void *data;
+};
+
 /* 1: over (ack filled); 0: keep reading; <0: malformed. */
-static int dl_handle_msg(struct vs_devlink *dl, const struct nlmsghdr *h, dl_reply_fn fn, void *data,
-			 struct vs_nl_ack *ack)
+static int dl_handle_msg(const struct nlmsghdr *h, void *ctx, struct vs_nl_ack *ack)
 {
+	const struct dl_reply *d = ctx;
+
 	if (h->nlmsg_type == NLMSG_ERROR)
 		return vs_nl_parse_ack(h, h->nlmsg_len, ack) < 0 ? -EBADMSG : 1;
 	if (h->nlmsg_type == NLMSG_DONE) {
@@ -307,51 +313,17 @@ static int dl_handle_msg(struct vs_devlink *dl, const struct nlmsghdr *h, dl_rep
 		ack->error = e < 0 && e >= -4095 ? e : 0;
 		return 1;
 	}
-	if (h->nlmsg_type == NLMSG_NOOP || !fn || (h->nlmsg_type != dl->family && h->nlmsg_type != GENL_ID_CTRL))
+	if (h->nlmsg_type == NLMSG_NOOP || !d->fn || (h->nlmsg_type != d->dl->family && h->nlmsg_type != GENL_ID_CTRL))
 		return 0;
-	return fn(h, data);
-}
-
-static int dl_datagram(struct vs_devlink *dl, void *buf, size_t n, dl_reply_fn fn, void *data, struct vs_nl_ack *ack)
-{
-	struct nlmsghdr *h = buf;
-	int rem = (int)n, r;
-
-	for (; nlmsg_ok(h, rem); h = nlmsg_next(h, &rem)) {
-		if (h->nlmsg_seq != dl->nl->seq)
-			continue; /* an answer to an earlier, timed-out request */
-		r = dl_handle_msg(dl, h, fn, data, ack);
-		if (r != 0)
-			return r;
-	}
-	return 0;
+	return d->fn(h, d->data);
 }
 
 static int dl_exchange(struct vs_devlink *dl, const void *req, size_t len, dl_reply_fn fn, void *data,
 		       struct vs_nl_ack *ack)
 {
-	struct vs_nl *nl = dl->nl;
-	int r;
+	struct dl_reply d = { dl, fn, data };
 
-	memset(ack, 0, sizeof(*ack));
-	nl->seq = ((const struct nlmsghdr *)req)->nlmsg_seq;
-	r = nl->ops->send(nl, req, len);
-	if (r < 0)
-		return r;
-	for (int i = 0; i < VS_DL_MAX_DATAGRAMS; i++) {
-		_cleanup_free_ void *buf = NULL;
-		size_t n = 0;
-
-		r = nl->ops->recv(nl, &buf, &n);
-		if (r < 0)
-			return r;
-		if (n > INT32_MAX)
-			return -EBADMSG;
-		r = dl_datagram(dl, buf, n, fn, data, ack);
-		if (r != 0)
-			return r < 0 ? r : 0;
-	}
-	return -ETIMEDOUT;
+	return vs_nl_exchange(dl->nl, req, len, dl_handle_msg, &d, ack);
 }
 
 static const char *cmd_name(uint8_t cmd)

@@ -561,19 +561,25 @@ int vs_nl_parse_ack(const void *msg, size_t len, struct vs_nl_ack *ack)
 
 typedef int (*reply_fn)(const struct nlmsghdr *h, size_t len, void *data);
 
-/* 1: the exchange is over; 0: keep reading; <0: malformed. */
-static int handle_msg(const struct nlmsghdr *h, reply_fn fn, void *data, struct vs_nl_ack *ack)
+struct route_reply {
+	reply_fn fn;
+	void *data;
+};
+
+static int handle_msg(const struct nlmsghdr *h, void *ctx, struct vs_nl_ack *ack)
 {
+	const struct route_reply *rr = ctx;
+
 	if (h->nlmsg_type == NLMSG_ERROR)
 		return vs_nl_parse_ack(h, h->nlmsg_len, ack) < 0 ? -EBADMSG : 1;
 	if (h->nlmsg_type == NLMSG_DONE)
 		return 1;
-	if (h->nlmsg_type == NLMSG_NOOP || !fn)
+	if (h->nlmsg_type == NLMSG_NOOP || !rr->fn)
 		return 0;
-	return fn(h, h->nlmsg_len, data);
+	return rr->fn(h, h->nlmsg_len, rr->data);
 }
 
-static int handle_datagram(struct vs_nl *nl, void *buf, size_t n, reply_fn fn, void *data, struct vs_nl_ack *ack)
+static int handle_datagram(struct vs_nl *nl, void *buf, size_t n, vs_nl_msg_fn fn, void *ctx, struct vs_nl_ack *ack)
 {
 	struct nlmsghdr *h = buf;
 	int rem = (int)n, r;
@@ -581,14 +587,14 @@ static int handle_datagram(struct vs_nl *nl, void *buf, size_t n, reply_fn fn, v
 	for (; nlmsg_ok(h, rem); h = nlmsg_next(h, &rem)) {
 		if (h->nlmsg_seq != nl->seq)
 			continue; /* an answer to an earlier, timed-out request */
-		r = handle_msg(h, fn, data, ack);
+		r = fn(h, ctx, ack);
 		if (r != 0)
 			return r;
 	}
 	return 0;
 }
 
-static int nl_exchange(struct vs_nl *nl, const void *req, size_t len, reply_fn fn, void *data, struct vs_nl_ack *ack)
+int vs_nl_exchange(struct vs_nl *nl, const void *req, size_t len, vs_nl_msg_fn fn, void *ctx, struct vs_nl_ack *ack)
 {
 	int r;
 
@@ -606,11 +612,18 @@ static int nl_exchange(struct vs_nl *nl, const void *req, size_t len, reply_fn f
 			return r;
 		if (n > INT32_MAX)
 			return -EBADMSG;
-		r = handle_datagram(nl, buf, n, fn, data, ack);
+		r = handle_datagram(nl, buf, n, fn, ctx, ack);
 		if (r != 0)
 			return r < 0 ? r : 0;
 	}
 	return -ETIMEDOUT;
+}
+
+static int nl_exchange(struct vs_nl *nl, const void *req, size_t len, reply_fn fn, void *data, struct vs_nl_ack *ack)
+{
+	struct route_reply rr = { fn, data };
+
+	return vs_nl_exchange(nl, req, len, handle_msg, &rr, ack);
 }
 
 struct getlink_ctx {

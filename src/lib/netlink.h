@@ -63,6 +63,16 @@ struct vs_nl_ack {
 	uint32_t offset;    /* NLMSGERR_ATTR_OFFS: byte offset in the request */
 };
 
+struct nlmsghdr;
+/* One message of a reply, as an exchange reads it: 1 the exchange is over
+ * (ack filled), 0 keep reading, <0 malformed. */
+typedef int (*vs_nl_msg_fn)(const struct nlmsghdr *h, void *ctx, struct vs_nl_ack *ack);
+/* Send one request and read datagrams, skipping answers to earlier
+ * requests (another sequence number), until fn says the exchange is over;
+ * -ETIMEDOUT from the socket or after a bound on datagrams.  The one
+ * exchange of every netlink family here (rtnetlink, devlink). */
+int vs_nl_exchange(struct vs_nl *nl, const void *req, size_t len, vs_nl_msg_fn fn, void *ctx, struct vs_nl_ack *ack);
+
 /* As vs_nl_set_vfs, also handing back the kernel's answer. */
 int vs_nl_set_vfs_ack(struct vs_nl *nl, const char *ifname, const struct vs_vf_config *cfgs, size_t n,
 		      struct vs_nl_ack *ack, struct vs_error *err);

@@ -277,10 +277,9 @@ static int refusal_error(const char *ifname, const struct vs_vfctl_outcome *o, s
 			    ext_close, o->read_back ? "" : " (the first setting of the request; VF settings cannot be read back)");
 }
 
-static int outcome_start(struct vs_vfctl_outcome *o, size_t n)
+int vs_vfctl_outcome_start(struct vs_vfctl_outcome *o, size_t n)
 {
-	free(o->in_effect);
-	free(o->unchanged);
+	vs_vfctl_outcome_free(o);
 	o->in_effect = calloc(n ? n : 1, sizeof(*o->in_effect));
 	o->unchanged = calloc(n ? n : 1, sizeof(*o->unchanged));
 	o->n = n;
@@ -349,7 +348,7 @@ static int apply_once(struct vs_nl *nl, const char *ifname, struct vs_vf_config 
 	struct send s = { 0 };
 	int r;
 
-	if (outcome_start(o, n) < 0)
+	if (vs_vfctl_outcome_start(o, n) < 0)
 		return vs_error_set(err, -ENOMEM, "%s: out of memory", ifname);
 	/* Unreadable (no VF list, as on a veth): everything is sent. */
 	r = vs_nl_get_vfs(nl, ifname, &cur, NULL);

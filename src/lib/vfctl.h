@@ -52,6 +52,8 @@ struct vs_vfctl_outcome {
 	bool placeholder_mac;      /* reset: the driver refused zeros, 02:00:00:00:00:00 used */
 };
 void vs_vfctl_outcome_free(struct vs_vfctl_outcome *o);
+/* o emptied for a request of n VFs (arrays of n zeros, nothing refused); -ENOMEM. */
+int vs_vfctl_outcome_start(struct vs_vfctl_outcome *o, size_t n);
 
 /* Complete c from cur (what the VF has; NULL unknown) as the kernel needs
  * it: a rate given alone gets the other from cur, QoS or protocol alone the

@@ -291,20 +291,6 @@ static void dl_roll_back(const struct dl_pf *p, struct dl_vf *vs, size_t n)
 	}
 }
 
-static int outcome_init(struct vs_vfctl_outcome *o, size_t n)
-{
-	vs_vfctl_outcome_free(o);
-	o->in_effect = calloc(n ? n : 1, sizeof(*o->in_effect));
-	o->unchanged = calloc(n ? n : 1, sizeof(*o->unchanged));
-	o->n = n;
-	o->error = 0;
-	o->extack[0] = '\0';
-	o->refused_vf = o->refused_setting = -1;
-	o->read_back = false;
-	o->requests = 0;
-	return o->in_effect && o->unchanged ? 0 : -ENOMEM;
-}
-
 /* devlink refused a VF's setting: roll back what was sent and say so. */
 static int dl_refused(const struct vs_vfroute_pf *pf, const struct dl_pf *p, struct dl_vf *vs, size_t n, size_t i,
 		      int attr, int code, const char *why, struct vs_vfctl_outcome *o, struct vs_error *err)
@@ -409,7 +395,7 @@ static int switchdev_apply(struct vs_vfroute *k, const struct vs_vfroute_pf *pf,
 	struct dl_pf p = { 0 };
 	int r;
 
-	if (!vs || !rt || outcome_init(o, n) < 0)
+	if (!vs || !rt || vs_vfctl_outcome_start(o, n) < 0)
 		return vs_error_set(err, -ENOMEM, "%s: out of memory", pf->ifname);
 	o->skipped = skipped;
 	r = dl_pf_load(k, pf, &p, err);
