@@ -12,12 +12,36 @@
 
 /* The ids of main.c's option table */
 enum { OPT_PF = 'P', OPT_NETWORK = 'N', OPT_VF = 'v', OPT_INTERFACE = 'i', OPT_LIVE = 'L', OPT_CONFIG = 'C',
-       OPT_FORCE = 'f' };
+       OPT_FORCE = 'f', OPT_FAILOVER = 'F', OPT_BRIDGE = 'B' };
 
 struct attach_args {
 	struct vs_attach_req req;
 	int sources;
+	const char *failover_pool;
 };
+
+/* --failover POOL: the VF comes from POOL on whichever host runs the
+ * guest, and --network names the virtio half's network. */
+static int check_failover(struct attach_args *a, struct vs_error *err)
+{
+	if (!a->req.failover)
+		return a->req.bridge ? vs_error_set(err, -EINVAL, "--bridge belongs to --failover") : 0;
+	if (a->req.pf || a->req.vf)
+		return vs_error_set(err, -EINVAL, "--failover takes its VF from pool %s on each host: a fixed VF (--pf, --vf) "
+				    "cannot follow the guest to another host", a->failover_pool);
+	if (a->req.kind == VS_ATTACH_INTERFACE)
+		return vs_error_set(err, -EINVAL, "--failover attaches interfaces on pool %s: drop --interface",
+				    a->failover_pool);
+	if (a->req.bridge && a->req.network)
+		return vs_error_set(err, -EINVAL, "give --bridge or --network for the virtio half, not both");
+	if (a->req.cfg.vlan >= 0)
+		return vs_error_set(err, -EINVAL, "--vlan with --failover: give the VLAN to the pool (xml network --vlan) "
+				    "and to the virtio half's network");
+	a->req.backup_network = a->req.network;
+	a->req.network = a->failover_pool;
+	a->sources = 1;
+	return 0;
+}
 
 static int set_option(struct attach_args *a, int c, const char *name, char *value, struct vs_error *err)
 {
@@ -29,6 +53,8 @@ static int set_option(struct attach_args *a, int c, const char *name, char *valu
 	case OPT_LIVE: a->req.flags |= VIR_DOMAIN_AFFECT_LIVE; return 0;
 	case OPT_CONFIG: a->req.flags |= VIR_DOMAIN_AFFECT_CONFIG; return 0;
 	case OPT_FORCE: a->req.force = true; return 0;
+	case OPT_FAILOVER: a->req.failover = true; a->failover_pool = value; return 0;
+	case OPT_BRIDGE: a->req.bridge = value; return 0;
 	default: return vs_vf_config_parse(&a->req.cfg, name, value, err);
 	}
 }
@@ -38,8 +64,10 @@ static int check_args(struct attach_args *a, struct vs_error *err)
 {
 	const struct vs_vf_config *c = &a->req.cfg;
 
+	if (check_failover(a, err) < 0)
+		return -EINVAL;
 	if (a->sources != 1)
-		return vs_error_set(err, -EINVAL, "give exactly one of --pf, --network, --vf");
+		return vs_error_set(err, -EINVAL, "give exactly one of --pf, --network, --vf, --failover");
 	if (a->req.network && a->req.kind == VS_ATTACH_INTERFACE)
 		return vs_error_set(err, -EINVAL, "--network always attaches an <interface>: drop --interface");
 	if (a->req.network)
@@ -98,6 +126,8 @@ static json_object *result_json(const struct vs_attach_result *r)
 	vs_json_set(o, "settings", vs_cli_settings_json(&r->settings));
 	vs_json_set(o, "applied", json_object_new_boolean(r->applied));
 	vs_json_set(o, "stored", json_object_new_boolean(r->stored));
+	if (r->alias[0])
+		vs_json_set(o, "failover_alias", vs_json_str(r->alias));
 	return o;
 }
 
@@ -110,7 +140,11 @@ static void print_result(const struct vs_attach_result *r)
 	_cleanup_free_ char *settings = vs_cli_settings_text(&r->settings);
 	const char *where = vs_cli_flags_text(r->flags);
 
-	if (r->kind == VS_ATTACH_NETWORK)
+	if (r->alias[0])
+		printf("attached a failover pair to guest %s (%s): virtio interface %s and an interface on pool %s, "
+		       "MAC %s%s\n", r->domain, where, r->alias, r->network, r->mac,
+		       r->flags & VIR_DOMAIN_AFFECT_LIVE ? "" : ": the pool picks its VF when the guest starts");
+	else if (r->kind == VS_ATTACH_NETWORK)
 		printf("attached an interface on pool %s (MAC %s) to guest %s as %s (%s)%s\n", r->network, r->mac,
 		       r->domain, element[r->kind], where,
 		       r->flags & VIR_DOMAIN_AFFECT_LIVE ? "" : ": the pool picks its VF when the guest starts");

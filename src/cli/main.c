@@ -77,6 +77,10 @@ static const struct vs_opt xml_hostdev_opts[] = {
 	{ "mac", 'm', 0, "M", "the interface's MAC (with --interface)", 0 },
 	{ "vlan", 'l', 0, "ID", "the interface's VLAN ID, 0-4094 (with --interface)", 0 },
 	{ "template", 't', 0, "FILE", "the template to fill instead of the installed one", 0 },
+	{ "failover", 'F', 0, "POOL", "instead of VF: a failover pair, virtio plus an interface on hostdev pool POOL "
+	  "(same MAC), for guests that migrate", 0 },
+	{ "bridge", 'B', 0, "BR", "with --failover: the virtio half on bridge BR (default: user-mode networking)", 0 },
+	{ "network", 'W', 0, "NET", "with --failover: the virtio half on network NET (not a hostdev pool)", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -85,8 +89,11 @@ static const struct vs_command xml_verbs[] = {
 	  "Print a libvirt <network> with <forward mode='hostdev'>: <pf dev> for every VF,\n"
 	  "or an address list of the VFs --vfs names.\n",
 	  xml_network_opts, VS_LOCAL, NULL },
-	{ "xml hostdev", NULL, "VF", "one VF as <hostdev> or <interface>",
-	  "Print one VF as a <hostdev> (--interface: an <interface type='hostdev'>).\n",
+	{ "xml hostdev", NULL, "VF|--failover POOL", "one VF as <hostdev> or <interface>, or a failover pair",
+	  "Print one VF as a <hostdev> (--interface: an <interface type='hostdev'>).\n"
+	  "--failover POOL: a virtio interface and an interface on the hostdev pool\n"
+	  "POOL with one MAC and <teaming>: the guest keeps its traffic on virtio while\n"
+	  "its VF is unplugged for a live migration (see docs/migration.md).\n",
 	  xml_hostdev_opts, VS_LOCAL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL },
 };
@@ -125,6 +132,9 @@ static const struct vs_opt attach_opts[] = {
 	{ "live", 'L', 0, NULL, "the running guest (default when it runs)", 0 },
 	{ "config", 'C', 0, NULL, "the persistent definition (default when it does not run)", 0 },
 	{ "force", 'f', 0, NULL, "a VF whose netdev is up counts as free", 0 },
+	{ "failover", 'F', 0, "POOL", "a failover pair for live migration: a virtio interface and an interface on "
+	  "hostdev pool POOL, one MAC (--network then names the virtio half's network)", 0 },
+	{ "bridge", 'B', 0, "BR", "with --failover: the virtio half on bridge BR (default: user-mode networking)", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -212,7 +222,7 @@ const struct vs_command vs_commands[] = {
 	{ "xml", FULL(vs_cmd_xml), NULL, "libvirt XML from templates", NULL, NULL, 0, xml_verbs },
 	{ "network", FULL(vs_cmd_network), NULL, "hostdev pools through the libvirt API", NULL, NULL, 0,
 	  network_verbs },
-	{ "attach", FULL(vs_cmd_attach), "DOMAIN (--pf PF|--network NET|--vf VF) [SETTINGS]",
+	{ "attach", FULL(vs_cmd_attach), "DOMAIN (--pf PF|--network NET|--vf VF|--failover POOL) [SETTINGS]",
 	  "attach a free VF to a guest",
 	  "--pf picks the lowest free VF of PF (under a lock: concurrent attaches get\n"
 	  "distinct VFs).  The host's virt-sriov.conf decides whether spoofchk off and\n"

@@ -124,6 +124,10 @@ struct vs_attach_req {
 	struct vs_vf_config cfg;              /* the command line's settings (mac, vlan included) */
 	unsigned flags;                       /* VIR_DOMAIN_AFFECT_LIVE/CONFIG; 0: as virsh */
 	bool force;
+	/* With network: a failover pair (xmlgen.h), its virtio half on this
+	 * bridge or this (non-hostdev) network; neither: user-mode. */
+	bool failover;
+	const char *bridge, *backup_network;
 };
 
 struct vs_attach_result {
@@ -140,6 +144,7 @@ struct vs_attach_result {
 	struct vs_vf_config settings;         /* resolved settings for the VF (host + guest policy + command line) */
 	bool applied;                         /* settings applied now (live) */
 	bool stored;                          /* rule stored in the guest's metadata policy */
+	char alias[32];                       /* failover: the virtio half's alias; "" otherwise */
 };
 
 /* live/config from flags and the guest's state, as virsh does; -EINVAL

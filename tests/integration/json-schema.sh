@@ -110,6 +110,7 @@ vf|0||-n vf reset em1#3
 vf|1||vf set em1#17 --spoofchk off
 xml|0||xml network em1
 xml|0||xml hostdev em1#1 --interface --mac 52:54:00:00:00:21 --vlan 9
+xml|0||xml hostdev --failover sriov-em1 --bridge br0
 network|0||-n network apply em1
 network|*|L|network apply em1
 network|0||network list
