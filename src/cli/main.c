@@ -232,6 +232,13 @@ const struct vs_command vs_commands[] = {
 	  "Detach the guest's VF devices, put back the settings saved when they were\n"
 	  "applied, and drop the policy rules attach stored for them.\n",
 	  detach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_NEED_NETLINK | VS_LOCAL, NULL },
+	{ "migrate-check", FULL(vs_cmd_migrate_check), "DOMAIN DEST-URI", "can the guest live-migrate with its VFs",
+	  "Before `virsh migrate --live`: every VF of the guest is the transient half of a\n"
+	  "failover pair, the destination (DEST-URI, through libvirt) has the same hostdev\n"
+	  "pool active with a free VF, its host gates allow the guest's policy (checked\n"
+	  "only when it is this host), and what the hook does on each side.  Exit status\n"
+	  "0: it can go; 1: it cannot (why on stderr).\n",
+	  NULL, 0, NULL },
 	{ "policy", FULL(vs_cmd_policy), NULL, "per-guest VF policy in the domain metadata", NULL, NULL, 0,
 	  policy_verbs },
 	{ "plan", FULL(vs_cmd_plan), "--domain-xml FILE", "what the hook would do for a guest",

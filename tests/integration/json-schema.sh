@@ -126,6 +126,8 @@ policy|0|L|policy show g2
 policy|0|L|policy clear g2
 plan|0||plan --domain-xml $W/g2-defined.xml
 plan|1||plan --domain-xml $W/nosuchfile.xml
+migrate-check|1|L|migrate-check g2 $VS_LIBVIRT_URI
+migrate-check|1|L|migrate-check nosuchguest $VS_LIBVIRT_URI
 reconcile|0||-n reconcile
 reconcile|0||reconcile
 apply|*||-n apply --no-libvirt --config $W/apply.conf
