@@ -134,4 +134,16 @@ while IFS='|' read -r name want args; do
 	echo "refused $name: $(cat "$W/r.err")"
 done <"$W/refusals"
 
+# --failover without --mac: a random unicast, locally administered MAC, the
+# same on both halves, and a new one each run
+for i in 1 2 3 4 5; do
+	vs xml hostdev --failover sriov-em1 >"$W/fo$i.xml" || fail "xml hostdev --failover (random MAC)"
+	macs=$(sed -n 's/.*<mac address="\([^"]*\)".*/\1/p' "$W/fo$i.xml" | sort -u)
+	[ "$(echo "$macs" | wc -l)" = 1 ] || fail "random MAC: the halves differ: $macs"
+	first=$((0x$(echo "$macs" | cut -c1-2)))
+	[ $((first & 3)) = 2 ] || fail "random MAC $macs: not unicast and locally administered"
+	echo "$macs"
+done >"$W/macs"
+[ "$(sort -u "$W/macs" | wc -l)" = 5 ] || fail "five runs, not five MACs: $(tr '\n' ' ' <"$W/macs")"
+
 finish "$n golden files, all valid for libvirt; refusals checked"
