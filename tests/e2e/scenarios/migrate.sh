@@ -100,14 +100,14 @@ a_line=$(grep -E "^ *vf $na " /tmp/mig-before)
 # --- migrate-check: no while B's pool is full, then yes ------------------------
 n=1
 while [ $n -le 4 ]; do
-	echo "<networkport><owner><name>filler$n</name><uuid>$(cat /proc/sys/kernel/random/uuid)</uuid></owner><mac address='52:54:00:e2:e9:1$n'/></networkport>" >/tmp/port$n.xml
+	echo "<networkport><uuid>$(cat /proc/sys/kernel/random/uuid)</uuid><owner><name>filler$n</name><uuid>$(cat /proc/sys/kernel/random/uuid)</uuid></owner><mac address='52:54:00:e2:e9:1$n'/></networkport>" >/tmp/port$n.xml
 	vb net-port-create sriov-mig /tmp/port$n.xml >/dev/null 2>/tmp/port.err || fail "B: net-port-create $n" "$(cat /tmp/port.err)"
 	n=$((n + 1))
 done
 vs migrate-check $G "$B_URI" >/tmp/mc-full.out
 expect_eq "migrate-check with B's pool full: exit 1" "$?" 1
 expect_match "migrate-check names B's full pool" "$(vs_stderr)" "pool 'sriov-mig' on the destination e2e-b has no free VF \(4 VFs, 4 handed out"
-for u in $(vb net-port-list sriov-mig --uuid); do vb net-port-delete "$u" >/dev/null || fail "B: net-port-delete $u"; done
+for u in $(vb net-port-list sriov-mig --uuid); do vb net-port-delete sriov-mig "$u" >/dev/null || fail "B: net-port-delete $u"; done
 if vs migrate-check $G "$B_URI" >/tmp/mc.out; then
 	pass "migrate-check: $(tail -n 1 /tmp/mc.out)"
 else
