@@ -149,7 +149,8 @@ expect_match "hooks on B: migrate, prepare, then port-created" "$ops_b" "qemu:mi
 # --- back to A, then a migration that fails: B killed half way -------------------
 vb destroy $G >/dev/null 2>&1 || fail "B: virsh destroy $G"
 wait_for 30 vf_on "$nb" igbvf && pass "B: VF $nb back on igbvf after destroy" || fail "B: VF $nb back on igbvf"
-expect_eq "B: no state file left" "$(ls -A "$B_STATE" 2>/dev/null | grep -c json)" 0
+[ -f "$B_STATE/$UUID.json" ] && fail "B: the guest's state file went with it" "$(ls "$B_STATE")" ||
+	pass "B: the guest's state file went with it"
 if start_guest $G; then pass "virsh start $G on A again"; else fail "virsh start $G on A again" "$(cat /tmp/start.out)"; fi
 na2=$(vf_by_mac $MAC)
 bm=$(wc -l <"$B_LOG")
@@ -173,6 +174,7 @@ if VIRT_SRIOV_STATE_DIR=$B_STATE vs -c "qemu:///system?socket=$BD/sock/libvirt-s
 else
 	fail "B: virt-sriov reconcile" "$(vs_stderr)"
 fi
+info "hook runs on B from the failed migration to after reconcile: $(hook_ops "$B_LOG" "$bm")"
 expect_eq "B: no port left in sriov-mig" "$(vb net-port-list sriov-mig --uuid | grep -c .)" 0
 expect_eq "B: no state file left" "$(ls -A "$B_STATE" 2>/dev/null | grep -c json)" 0
 for n in 3 4 5 6; do
@@ -183,7 +185,12 @@ expect_eq "B: VFs 3-6 as before" "$(vfs_now | grep -E '^ *vf [3-6] ')" "$(grep -
 # --- clean up: the guest leaves A, its VF comes back --------------------------------
 destroy_guest $G || fail "virsh destroy $G"
 wait_for 30 vf_on "$na2" igbvf || fail "A: VF $na2 back on igbvf"
-expect_eq "every VF as before the scenario" "$(vfs_now)" "$(cat /tmp/mig-before)"
+# The MAC in the PF's table belongs to libvirt (docs/migration.md): after
+# the failed migration libvirt does not restore VF $na2's, and igbvf makes up
+# one; what virt-sriov sets (spoof checking, trust, ...) must be as before.
+no_mac() { sed 's/link\/ether [0-9a-f:]* brd [0-9a-f:]*,//'; }
+expect_eq "every VF as before the scenario (MACs aside)" "$(vfs_now | no_mac)" "$(no_mac </tmp/mig-before)"
+info "MACs before: $(awk '{ print $4 }' /tmp/mig-before | tr '\n' ' '); after: $(vfs_now | awk '{ print $4 }' | tr '\n' ' ')"
 expect_eq "A: $STATE is empty" "$(state_left)" ""
 b_stop TERM
 virsh undefine $G >/dev/null 2>&1
