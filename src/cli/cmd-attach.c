@@ -12,13 +12,23 @@
 
 /* The ids of main.c's option table */
 enum { OPT_PF = 'P', OPT_NETWORK = 'N', OPT_VF = 'v', OPT_INTERFACE = 'i', OPT_LIVE = 'L', OPT_CONFIG = 'C',
-       OPT_FORCE = 'f', OPT_FAILOVER = 'F', OPT_BRIDGE = 'B' };
+       OPT_FORCE = 'f', OPT_NUMA = 'U', OPT_NUMA_POLICY = 'Y', OPT_FAILOVER = 'F', OPT_BRIDGE = 'B' };
 
 struct attach_args {
 	struct vs_attach_req req;
 	int sources;
 	const char *failover_pool;
+	bool numa_policy;
 };
+
+static int numa_policy(struct attach_args *a, const char *value, struct vs_error *err)
+{
+	if (strcmp(value, "required") != 0 && strcmp(value, "preferred") != 0)
+		return vs_error_set(err, -EINVAL, "--numa-policy '%s': give required or preferred", value);
+	a->req.numa_required = value[0] == 'r';
+	a->numa_policy = true;
+	return 0;
+}
 
 /* --failover POOL: the VF comes from POOL on whichever host runs the
  * guest, and --network names the virtio half's network. */
@@ -32,6 +42,8 @@ static int check_failover(struct attach_args *a, struct vs_error *err)
 	if (a->req.kind == VS_ATTACH_INTERFACE)
 		return vs_error_set(err, -EINVAL, "--failover attaches interfaces on pool %s: drop --interface",
 				    a->failover_pool);
+	if (a->req.numa)
+		return vs_error_set(err, -EINVAL, "--numa with --failover: pool %s picks the VF on each host", a->failover_pool);
 	if (a->req.bridge && a->req.network)
 		return vs_error_set(err, -EINVAL, "give --bridge or --network for the virtio half, not both");
 	if (a->req.cfg.vlan >= 0)
@@ -55,6 +67,8 @@ static int set_option(struct attach_args *a, int c, const char *name, char *valu
 	case OPT_FORCE: a->req.force = true; return 0;
 	case OPT_FAILOVER: a->req.failover = true; a->failover_pool = value; return 0;
 	case OPT_BRIDGE: a->req.bridge = value; return 0;
+	case OPT_NUMA: a->req.numa = value; return 0;
+	case OPT_NUMA_POLICY: return numa_policy(a, value, err);
 	default: return vs_vf_config_parse(&a->req.cfg, name, value, err);
 	}
 }
@@ -66,8 +80,14 @@ static int check_args(struct attach_args *a, struct vs_error *err)
 
 	if (check_failover(a, err) < 0)
 		return -EINVAL;
-	if (a->sources != 1)
-		return vs_error_set(err, -EINVAL, "give exactly one of --pf, --network, --vf, --failover");
+	if (a->req.numa && a->req.vf)
+		return vs_error_set(err, -EINVAL, "--numa chooses the VF: it does not go with --vf");
+	if (a->numa_policy && !a->req.numa)
+		return vs_error_set(err, -EINVAL, "--numa-policy needs --numa");
+	if (a->req.numa && strcmp(a->req.numa, "auto") != 0 && (!*a->req.numa || strspn(a->req.numa, "0123456789")  != strlen(a->req.numa)))
+		return vs_error_set(err, -EINVAL, "--numa '%s': give auto or a node number", a->req.numa);
+	if (a->sources != 1 && !(a->sources == 0 && a->req.numa))
+		return vs_error_set(err, -EINVAL, "give exactly one of --pf, --network, --vf, --failover (or --numa alone)");
 	if (a->req.network && a->req.kind == VS_ATTACH_INTERFACE)
 		return vs_error_set(err, -EINVAL, "--network always attaches an <interface>: drop --interface");
 	if (a->req.network)
@@ -104,7 +124,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_a
 }
 
 /* The document: PF and VF named as list --json and show name them. */
-static json_object *result_json(const struct vs_attach_result *r)
+static json_object *result_json(const struct vs_attach_result *r, bool numa, bool dry_run)
 {
 	json_object *o = vs_json_doc_new();
 	char vf[VS_PCI_ADDR_MAX + 16] = "";
@@ -128,7 +148,23 @@ static json_object *result_json(const struct vs_attach_result *r)
 	vs_json_set(o, "stored", json_object_new_boolean(r->stored));
 	if (r->alias[0])
 		vs_json_set(o, "failover_alias", vs_json_str(r->alias));
+	if (numa)
+		vs_json_set(o, "numa_node", vs_json_int(r->numa_node));
+	vs_json_set(o, "dry_run", json_object_new_boolean(dry_run));
 	return o;
+}
+
+static void print_planned(const struct vs_attach_result *r)
+{
+	if (r->kind == VS_ATTACH_NETWORK)
+		printf("would attach an interface on pool %s to guest %s (%s)\n", r->network, r->domain,
+		       vs_cli_flags_text(r->flags));
+	else
+		printf("would attach VF %s (%s#%d) to guest %s (%s)\n", r->address, r->pf[0] ? r->pf : r->pf_address,
+		       r->index, r->domain, vs_cli_flags_text(r->flags));
+	if (r->numa_node >= 0)
+		printf("  NUMA node of its PF: %d%s%s%s\n", r->numa_node, r->numa_why[0] ? " (guest: " : "", r->numa_why,
+		       r->numa_why[0] ? ")" : "");
 }
 
 static void print_result(const struct vs_attach_result *r)
@@ -167,20 +203,26 @@ int vs_cmd_attach(struct vs_cli *cli, int argc, char **argv)
 
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
-	if (cli->dry_run)
-		return vs_cli_fail(VS_EXIT_USAGE, "attach: --dry-run is not supported (see `virt-sriov list` for free VFs)");
+	a.req.dry_run = cli->dry_run;
 	r = vs_cli_attach_open(cli, &ctx);
 	if (r != VS_EXIT_OK)
 		return r;
 	r = vs_attach(&ctx.env, &a.req, &res, &err);
 	vs_cli_attach_close(&ctx);
+	if (res.numa_note[0])   /* --numa: a fallback, or nothing to go by */
+		vs_cli_warn("%s", res.numa_note);
 	if (r < 0)
 		return vs_cli_fail_err(&err, "attach");
 	if (cli->json) {
-		if (vs_json_doc_print(result_json(&res)) < 0)
+		if (vs_json_doc_print(result_json(&res, a.req.numa, cli->dry_run)) < 0)
 			return VS_EXIT_FAILURE;
+	} else if (cli->dry_run) {
+		print_planned(&res);
 	} else {
 		print_result(&res);
+		if (res.numa_node >= 0)
+			printf("  NUMA node of its PF: %d%s%s%s\n", res.numa_node, res.numa_why[0] ? " (guest: " : "",
+			       res.numa_why, res.numa_why[0] ? ")" : "");
 	}
 	return VS_EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "check-numa.h"
 #include "cli.h"
 #include "conf.h"
 #include "inventory.h"
@@ -57,22 +58,31 @@ static int print_json(const struct vs_check_report *rep)
 	return vs_json_doc_print(doc);
 }
 
-static int parse_args(struct vs_cli *cli, int argc, char **argv)
+static int parse_args(struct vs_cli *cli, int argc, char **argv, bool *guests)
 {
 	struct vs_getopt g;
-	int r;
+	int c;
 
-	if ((r = vs_cli_getopt_common(&g, cli, argc, argv)) != VS_EXIT_OK)
-		return r;
+	vs_cli_getopt_init(&g, cli, argc, argv);
+	while ((c = vs_cli_getopt(&g)) > 0)
+		*guests = *guests || c == 'G';
+	if (c < 0)
+		return g.status;
 	if (g.npos > 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "check: unexpected argument '%s'", g.pos[0]);
 	return vs_cli_ready(&g);
 }
 
-static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep)
+static int run(struct vs_cli *cli, struct vs_check_ctx *ctx, struct vs_check_report *rep, struct vs_host *guests_of)
 {
 	int r = vs_check_run(ctx, rep);
 
+#ifndef VS_CLI_LEAN
+	if (r == 0 && guests_of)      /* check --guests: through libvirt (check-numa.c) */
+		r = vs_cli_check_numa(cli, guests_of, rep);
+#else
+	(void)guests_of;
+#endif
 	if (r < 0)
 		return vs_cli_fail(VS_EXIT_FAILURE, "check: %s", strerror(-r));
 	if (cli->json) {
@@ -108,6 +118,29 @@ static bool conf_has_setup(const char *path)
 	return setup;
 }
 
+/* The first [pf] that sends representors to an OVS bridge: check asks
+ * the live host's ovsdb whether it offloads. */
+static void conf_ovs_bridge(const char *path, char *bridge, size_t blen, char *where, size_t wlen)
+{
+	struct vs_error err = { 0 };
+	struct vs_conf conf;
+
+	bridge[0] = '\0';
+	if (vs_conf_load(path, &conf, &err) < 0)
+		return;
+	for (size_t i = 0; i < conf.n && !bridge[0]; i++) {
+		const struct vs_conf_section *s = &conf.sections[i];
+		char label[300];
+
+		if (s->rep_bridge.kind != VS_BRIDGE_OVS)
+			continue;
+		vs_conf_section_label(s, label, sizeof(label));
+		snprintf(bridge, blen, "%s", s->rep_bridge.name);
+		snprintf(where, wlen, "%s of %s", label, path);
+	}
+	vs_conf_free(&conf);
+}
+
 int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 {
 	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .no_names = true };
@@ -116,10 +149,18 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 	struct vs_error scan_err = { 0 }, pci_err = { 0 };
 	struct vs_host *host = NULL;
 	struct vs_pci *pci = NULL;
-	char modules[PATH_MAX], unit_dir[PATH_MAX];
+	char modules[PATH_MAX], unit_dir[PATH_MAX], ovs_bridge[IFNAMSIZ], ovs_where[PATH_MAX + 320];
 	struct utsname u;
-	int r = parse_args(cli, argc, argv);
+	bool guests = false;
+	int r;
 
+#ifdef VS_CLI_LEAN
+	/* libvirt is the full program's: handed over before getopt reorders argv */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--guests") == 0)
+			return vs_cli_exec_full(cli, argc, argv);
+#endif
+	r = parse_args(cli, argc, argv, &guests);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
 	if (vs_inventory_scan(&opts, &host, &scan_err) < 0)
@@ -136,7 +177,12 @@ int vs_cmd_check(struct vs_cli *cli, int argc, char **argv)
 		ctx.setup_conf = vs_conf_path();
 	snprintf(unit_dir, sizeof(unit_dir), "%s/etc/systemd/system", cli->sysfs.root);
 	ctx.unit_dir = unit_dir;
-	r = run(cli, &ctx, &rep);
+	conf_ovs_bridge(vs_conf_path(), ovs_bridge, sizeof(ovs_bridge), ovs_where, sizeof(ovs_where));
+	if (ovs_bridge[0] && vs_sysfs_is_live(&cli->sysfs)) {
+		ctx.ovs_bridge = ovs_bridge;
+		ctx.ovs_bridge_where = ovs_where;
+	}
+	r = run(cli, &ctx, &rep, guests && host ? host : NULL);
 	vs_check_report_free(&rep);
 	if (pci)
 		vs_pci_close(pci);

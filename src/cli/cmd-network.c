@@ -1,4 +1,5 @@
 /* virt-sriov network apply PF... [--vfs SET] [--name N] [--vlan ID] [--no-autostart] [--template FILE]
+ * virt-sriov network apply PF... --per-numa [--name BASE] [--vlan ID] [--no-autostart] [--template FILE]
  * virt-sriov network list
  * virt-sriov network remove NAME... [--force]
  *
@@ -11,6 +12,7 @@
 #include "json-out.h"
 #include "libvirt.h"
 #include "load.h"
+#include "numa.h"
 #include "options.h"
 #include "table-out.h"
 #include "vfset.h"
@@ -23,6 +25,7 @@ struct net_args {
 	const char *vfs, *name, *template_file;
 	int vlan;
 	bool no_autostart, force;
+	bool per_numa;                /* apply: one pool per NUMA node */
 };
 
 /* argv[0] is "network", argv[1] the verb (main.c found it: cli->cmd). */
@@ -43,6 +46,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct net_args
 		case 't': a->template_file = g.arg; break;
 		case 'A': a->no_autostart = true; break;
 		case 'f': a->force = true; break;
+		case 'U': a->per_numa = true; break;
 		case 'l': if (vs_cli_parse_vlan_id(cli->cmd->name, g.arg, &a->vlan) != VS_EXIT_OK) return VS_EXIT_USAGE; break;
 		}
 	}
@@ -55,8 +59,10 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct net_args
 	if (strcmp(a->verb, "list") != 0 && a->n == 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "%s: expected at least one %s", cli->cmd->name,
 				   strcmp(a->verb, "apply") == 0 ? "PF" : "pool NAME");
-	if (a->name && a->n > 1)
+	if (a->name && a->n > 1 && !a->per_numa)
 		return vs_cli_fail(VS_EXIT_USAGE, "network apply: --name works with one PF, not %zu", a->n);
+	if (a->per_numa && a->vfs)
+		return vs_cli_fail(VS_EXIT_USAGE, "network apply: --per-numa pools take every VF of their PFs: drop --vfs");
 	return vs_cli_ready(&g);
 }
 
@@ -142,9 +148,11 @@ static void describe_changes(const char *name, unsigned changes, bool dry_run)
 static void apply_failed(const struct planned_pool *p, const struct vs_pool_result *res,
 			 const struct vs_error *err)
 {
-	const char *pf = p->pf->netdev[0] ? p->pf->netdev : p->pf->address;
+	const char *pf = p->pf && p->pf->netdev[0] ? p->pf->netdev : p->pf ? p->pf->address : NULL;
 
-	if (res->failed == VS_STAGE_START)
+	if (!pf)               /* a per-node pool: several PFs */
+		vs_cli_fail_err(err, p->name);
+	else if (res->failed == VS_STAGE_START)
 		vs_cli_fail(VS_EXIT_FAILURE, "%s — create VFs first: virt-sriov numvfs %s %d", err->msg, pf,
 			    p->pf->totalvfs > 0 ? p->pf->totalvfs : 1);
 	else if (res->failed == VS_STAGE_DEFINE)
@@ -169,6 +177,50 @@ static int plan_pools(struct vs_host *host, const struct net_args *o, char **pfs
 			return vs_cli_fail_err(&err, pfs[i]);
 	}
 	return 0;
+}
+
+/* --per-numa: one pool per node of the PFs, NAME-nodeN; a PF of unknown
+ * node (on a host with several) goes into none, and is said. */
+static int plan_numa_pools(struct vs_cli *cli, struct vs_host *host, const struct net_args *o, char **pfs, size_t n,
+			   struct planned_pool *plan, size_t *n_plan)
+{
+	struct vs_template_paths paths;
+	struct vs_numa_host numa;
+	struct vs_error err = { 0 };
+	struct vs_bits nodes;
+	int status = 0;
+
+	if (vs_numa_host_load(&cli->sysfs, &numa, &err) < 0)
+		return vs_cli_fail_err(&err, "NUMA nodes");
+	vs_template_paths_default(&paths, o->template_file);
+	memset(&nodes, 0, sizeof(nodes));
+	for (size_t i = 0; i < n; i++) {
+		const struct vs_pf *pf = vs_name_pf(host, pfs[i], &err);
+		int node = pf ? vs_numa_pf_node(&numa, pf->numa_node) : -1;
+
+		if (!pf)
+			status = vs_cli_fail_err(&err, pfs[i]);
+		else if (node < 0)
+			vs_cli_warn("PF %s: its NUMA node is unknown: in no per-node pool", pfs[i]);
+		else
+			vs_bits_add(&nodes, (unsigned)node);
+	}
+	for (unsigned node = 0; status == 0 && node < VS_NUMA_BITS_MAX; node++) {
+		char base[256];
+		struct vs_numa_pool_request req = { .pfs = pfs, .n_pfs = n, .node = (int)node, .name = base,
+						     .vlan = o->vlan, .numa = &numa };
+		struct planned_pool *p = &plan[*n_plan];
+
+		if (!vs_bits_has(&nodes, node))
+			continue;
+		snprintf(base, sizeof(base), "%s-node%u", o->name ? o->name : "sriov", node);
+		if (vs_pool_numa_xml(host, &paths, &req, p->name, sizeof(p->name), &p->xml, &err) < 0)
+			status = vs_cli_fail_err(&err, base);
+		else
+			(*n_plan)++;
+	}
+	vs_numa_host_free(&numa);
+	return status;
 }
 
 static int apply_pools(struct vs_cli *cli, const struct net_args *o, struct planned_pool *plan, size_t n)
@@ -215,20 +267,28 @@ static int network_apply(struct vs_cli *cli, const struct net_args *o, char **pf
 {
 	struct planned_pool *plan;
 	struct vs_host *host = NULL;
+	size_t n_plan = 0;
 	int status;
 
 	if (n == 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "network apply: name at least one PF");
-	if (o->name && n > 1)
+	if (o->name && n > 1 && !o->per_numa)
 		return vs_cli_fail(VS_EXIT_USAGE, "network apply: --name works with one PF, not %zu", n);
 	status = vs_cli_load_host(cli, NULL, 0, &host);
 	if (status != 0)
 		return status;
 	plan = calloc(n, sizeof(*plan));
 	/* every pool's XML is made before libvirt is touched: bad input changes nothing */
-	status = plan ? plan_pools(host, o, pfs, n, plan) : vs_cli_fail(VS_EXIT_FAILURE, "out of memory");
+	if (!plan)
+		status = vs_cli_fail(VS_EXIT_FAILURE, "out of memory");
+	else if (o->per_numa)
+		status = plan_numa_pools(cli, host, o, pfs, n, plan, &n_plan);
+	else if ((status = plan_pools(host, o, pfs, n, plan)) == 0)
+		n_plan = n;
+	if (status == 0 && n_plan == 0)
+		status = vs_cli_fail(VS_EXIT_FAILURE, "network apply --per-numa: no PF with a known NUMA node");
 	if (status == 0)
-		status = apply_pools(cli, o, plan, n);
+		status = apply_pools(cli, o, plan, n_plan);
 	for (size_t i = 0; plan && i < n; i++)
 		free(plan[i].xml);
 	free(plan);

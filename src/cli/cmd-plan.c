@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "check-numa.h"
 #include "cli.h"
 #include "conf.h"
 #include "hook-plan.h"
@@ -72,10 +73,15 @@ static int pick_op(const char *op, const char *xml, enum vs_hook_driver *d, enum
 
 /* The plan's members in the document (plan prints JSON only), its warnings
  * the document's. */
-static int print_plan(struct vs_plan *plan)
+static int print_plan(struct vs_plan *plan, json_object *numa)
 {
 	json_object *doc = vs_json_doc_new();
 	int r = doc ? vs_json_doc_merge(doc, vs_plan_to_json(plan)) : -ENOMEM;
+
+	if (r == 0)
+		r = vs_json_set(doc, "numa", numa);   /* the PFs' nodes (check-numa.c) */
+	else
+		json_object_put(numa);
 
 	if (r == 0)
 		r = vs_json_doc_print(TAKE_PTR(doc));
@@ -114,7 +120,7 @@ int vs_cmd_plan(struct vs_cli *cli, int argc, char **argv)
 	r = vs_hook_input_parse(driver, action, xml, len, &in, &err);
 	if (r == 0) {
 		vs_hook_plan(&env, &in, &plan);
-		r = print_plan(&plan);
+		r = print_plan(&plan, vs_cli_plan_numa(&cli->sysfs, driver == VS_HOOK_QEMU ? xml : NULL));
 	} else {
 		r = vs_cli_fail(VS_EXIT_FAILURE, "plan: %s: %s", a.file, err.msg);
 	}

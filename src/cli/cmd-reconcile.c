@@ -111,6 +111,9 @@ int vs_cli_reconcile(struct vs_cli *cli, enum vs_reconcile_scope scope, struct _
 	if (kept)
 		vs_cli_warn("%d guest state file(s) written since boot kept: without libvirt nobody can tell "
 			    "whether their guests run (virt-sriov reconcile once libvirt runs)", kept);
+	/* what hooks killed mid-way leave: lock files, half-written files */
+	if (!cli->dry_run && vs_state_sweep(env.state_dir, &err) < 0)
+		vs_cli_warn("reconcile: %s", err.msg);
 	vs_hook_nl_close(&nl);
 	vs_strv_free(uuids);
 	return failed ? -EIO : n;

@@ -1,16 +1,19 @@
 /* virt-sriov xml network PF [--name N] [--vfs SET] [--vlan ID] [--template FILE]
+ * virt-sriov xml network PF... --numa N [--name N] [--vlan ID] [--template FILE]
  * virt-sriov xml hostdev VF [--interface] [--mac M] [--vlan ID] [--template FILE]
  * virt-sriov xml hostdev --failover POOL [--bridge BR|--network NET] [--mac M]
  *
  * Prints libvirt XML made from the templates; nothing on stdout on error. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "json-out.h"
 #include "inventory.h"
 #include "load.h"
+#include "numa.h"
 #include "options.h"
 #include "vfset.h"
 #include "xmlgen.h"
@@ -22,6 +25,9 @@ struct xml_args {
 	const char *failover, *bridge, *network;  /* --failover POOL and its virtio half */
 	int vlan;
 	bool interface;
+	const char *numa;             /* xml network --numa N */
+	char **pfs;                   /* with --numa: every PF given */
+	size_t n_pfs;
 };
 
 /* argv[0] is "xml", argv[1] the verb (main.c found it: cli->cmd). */
@@ -46,6 +52,7 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct xml_args
 		case 'F': a->failover = g.arg; break;
 		case 'B': a->bridge = g.arg; break;
 		case 'W': a->network = g.arg; break;
+		case 'U': a->numa = g.arg; break;
 		}
 	}
 	if (c < 0)
@@ -55,6 +62,14 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct xml_args
 	if (a->failover)
 		return vs_cli_fail(VS_EXIT_USAGE, "xml hostdev: --failover takes its VF from pool %s when the guest starts: "
 				   "drop the VF argument (a fixed VF cannot follow the guest to another host)", a->failover);
+	if (a->numa && (strspn(a->numa, "0123456789") != strlen(a->numa) || !*a->numa || strlen(a->numa) > 4))
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: --numa '%s': give a node number", cli->cmd->name, a->numa);
+	if (a->numa && a->vfs)
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: --numa takes every VF of the PFs on the node: drop --vfs", cli->cmd->name);
+	a->pfs = g.pos;
+	a->n_pfs = (size_t)g.npos;
+	if (a->numa && g.npos >= 1)
+		g.npos = 1;
 	if (g.npos != 1)
 		return vs_cli_fail(VS_EXIT_USAGE, "%s: expected one %s, got %d arguments", cli->cmd->name,
 				   a->what[0] == 'n' ? "PF" : "VF", g.npos);
@@ -84,6 +99,28 @@ static int print_xml(const struct vs_cli *cli, const char *xml, const char *kind
 	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
 }
 
+/* --numa N: one pool of the VFs of the PFs on node N.  Takes host. */
+static int xml_network_numa(struct vs_cli *cli, const struct xml_args *o, struct vs_host *host,
+			    const struct vs_template_paths *paths)
+{
+	struct vs_numa_pool_request req = { .pfs = o->pfs, .n_pfs = o->n_pfs, .node = atoi(o->numa),
+					     .name = o->name, .vlan = o->vlan };
+	struct vs_numa_host numa;
+	struct vs_error err = { 0 };
+	_cleanup_free_ char *xml = NULL;
+	char name[256];
+	int r = vs_numa_host_load(&cli->sysfs, &numa, &err);
+
+	req.numa = &numa;
+	if (r == 0)
+		r = vs_pool_numa_xml(host, paths, &req, name, sizeof(name), &xml, &err);
+	vs_numa_host_free(&numa);
+	vs_host_free(host);
+	if (r < 0)
+		return vs_cli_fail_err(&err, "xml network");
+	return print_xml(cli, xml, "network", "name", name, NULL);
+}
+
 static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char *pf)
 {
 	struct vs_pool_request req = { .pf = pf, .name = o->name, .vfs = o->vfs, .vlan = o->vlan };
@@ -100,6 +137,8 @@ static int xml_network(struct vs_cli *cli, const struct xml_args *o, const char 
 	if (vs_cli_load_host(cli, NULL, 0, &host) != 0)
 		return VS_EXIT_FAILURE;
 	vs_template_paths_default(&paths, o->template_file);
+	if (o->numa)
+		return xml_network_numa(cli, o, host, &paths);
 	r = vs_pool_xml(host, &paths, &req, name, sizeof(name), &xml, &err);
 	found = vs_host_find_pf(host, pf);
 	snprintf(pf_address, sizeof(pf_address), "%s", found ? found->address : "");

@@ -69,6 +69,8 @@ static const struct vs_opt xml_network_opts[] = {
 	{ "vfs", 'v', 0, "SET", "only these VFs (indexes: 0-3,12), as addresses instead of <pf dev>", 0 },
 	{ "vlan", 'l', 0, "ID", "VLAN ID (0-4094) of the pool's ports", 0 },
 	{ "template", 't', 0, "FILE", "the template to fill instead of the installed one", 0 },
+	{ "numa", 'U', 0, "N", "one pool of the VFs of every PF given that is on NUMA node N (default name "
+	  "sriov-nodeN)", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -85,9 +87,10 @@ static const struct vs_opt xml_hostdev_opts[] = {
 };
 
 static const struct vs_command xml_verbs[] = {
-	{ "xml network", NULL, "PF", "a hostdev pool of PF's VFs (<network>)",
+	{ "xml network", NULL, "PF...", "a hostdev pool of PF's VFs (<network>)",
 	  "Print a libvirt <network> with <forward mode='hostdev'>: <pf dev> for every VF,\n"
-	  "or an address list of the VFs --vfs names.\n",
+	  "or an address list of the VFs --vfs names; with --numa N, of the VFs of every\n"
+	  "PF given that is on node N (one PF otherwise).\n",
 	  xml_network_opts, VS_LOCAL, NULL },
 	{ "xml hostdev", NULL, "VF|--failover POOL", "one VF as <hostdev> or <interface>, or a failover pair",
 	  "Print one VF as a <hostdev> (--interface: an <interface type='hostdev'>).\n"
@@ -104,6 +107,8 @@ static const struct vs_opt network_apply_opts[] = {
 	{ "vlan", 'l', 0, "ID", "VLAN ID (0-4094) of the pool's ports", 0 },
 	{ "no-autostart", 'A', 0, NULL, "leave autostart off", 0 },
 	{ "template", 't', 0, "FILE", "the template to fill instead of the installed one", 0 },
+	{ "per-numa", 'U', 0, NULL, "one pool per NUMA node of the PFs given, of all their VFs, named NAME-nodeN "
+	  "(--name NAME, default sriov): what attach --network NAME --numa picks from", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -135,6 +140,10 @@ static const struct vs_opt attach_opts[] = {
 	{ "failover", 'F', 0, "POOL", "a failover pair for live migration: a virtio interface and an interface on "
 	  "hostdev pool POOL, one MAC (--network then names the virtio half's network)", 0 },
 	{ "bridge", 'B', 0, "BR", "with --failover: the virtio half on bridge BR (default: user-mode networking)", 0 },
+	{ "numa", 'U', 0, "auto|N", "a VF of a PF on NUMA node N (auto: the guest's <numatune> and vCPU pinning); "
+	  "without --pf: of any PF; with --network NET: the pool NET-nodeN", VS_LOCAL },
+	{ "numa-policy", 'Y', 0, "required|preferred", "with --numa: refuse when the node has no free VF, or "
+	  "take one on another node and say so (default preferred)", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -197,6 +206,12 @@ static const struct vs_opt apply_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
+static const struct vs_opt check_opts[] = {
+	{ "guests", 'G', 0, NULL, "also ask libvirt about the running guests: a VF on another NUMA node than the "
+	  "guest's memory or pinned vCPUs is a warning", 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 static const struct vs_opt help_opts[] = {
 	{ "options", VS_OPT_OPTIONS, 0, NULL, "every option of every command, one per line: the command, the "
 	  "option, global, own, setting or common (every command's), its short form, its argument", 0 },
@@ -209,7 +224,7 @@ const struct vs_command vs_commands[] = {
 	  NULL, NULL, VS_LOCAL, NULL },
 	{ "show", FULL(vs_cmd_show), "PF|VF", "one device in detail",
 	  "PF: netdev or (short) PCI address; VF: (short) PCI address, netdev or PF#N.\n", NULL, VS_LOCAL, NULL },
-	{ "check", vs_cmd_check, "", "host readiness: PASS/WARN/FAIL, what to do", NULL, NULL, VS_LOCAL, NULL },
+	{ "check", vs_cmd_check, "", "host readiness: PASS/WARN/FAIL, what to do", NULL, check_opts, VS_LOCAL, NULL },
 	{ "numvfs", FULL(vs_cmd_numvfs), "PF N", "create or remove VFs, wait until they exist",
 	  "Set the PF's VF count (through 0 when changing a non-zero count) and wait\n"
 	  "until the N VF devices exist.\n",
@@ -222,12 +237,12 @@ const struct vs_command vs_commands[] = {
 	{ "xml", FULL(vs_cmd_xml), NULL, "libvirt XML from templates", NULL, NULL, 0, xml_verbs },
 	{ "network", FULL(vs_cmd_network), NULL, "hostdev pools through the libvirt API", NULL, NULL, 0,
 	  network_verbs },
-	{ "attach", FULL(vs_cmd_attach), "DOMAIN (--pf PF|--network NET|--vf VF|--failover POOL) [SETTINGS]",
+	{ "attach", FULL(vs_cmd_attach), "DOMAIN (--pf PF|--network NET|--vf VF|--numa auto|N|--failover POOL) [SETTINGS]",
 	  "attach a free VF to a guest",
 	  "--pf picks the lowest free VF of PF (under a lock: concurrent attaches get\n"
 	  "distinct VFs).  The host's virt-sriov.conf decides whether spoofchk off and\n"
-	  "trust on are allowed.\n",
-	  attach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_TAKES_SETTINGS, NULL },
+	  "trust on are allowed.  --dry-run names the VF it would take.\n",
+	  attach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_TAKES_SETTINGS | VS_TAKES_DRY_RUN, NULL },
 	{ "detach", FULL(vs_cmd_detach), "DOMAIN (--vf VF|--mac MAC|--all)", "detach VFs from a guest",
 	  "Detach the guest's VF devices, put back the settings saved when they were\n"
 	  "applied, and drop the policy rules attach stored for them.\n",

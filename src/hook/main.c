@@ -128,6 +128,15 @@ static void log_plan(const struct vs_plan *plan)
 			vs_hook_action_name(plan->action), guest, pv->address, pv->pf, pv->index,
 			!back ? "" : pv->failed ? " NOT put back (kept for reconcile):" : " put back", settings);
 	}
+	for (size_t i = 0; i < plan->n_reps; i++) {
+		const struct vs_plan_rep *rep = &plan->reps[i];
+
+		if (back && rep->failed)
+			continue; /* in the warnings */
+		logline(LOG_INFO, "%s: guest '%s': VF %s: representor %s%s%s%s", vs_hook_action_name(plan->action), guest,
+			rep->vf, rep->netdev, back ? "" : " up", !rep->bridge.kind ? "" : back ? " out of " : ", in ",
+			rep->bridge.kind ? rep->bridge.name : "");
+	}
 	for (size_t i = 0; i < plan->warnings.n; i++)
 		logline(LOG_WARNING, "%s", plan->warnings.v[i]);
 }

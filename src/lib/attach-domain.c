@@ -404,6 +404,17 @@ static int attach_chosen(const struct vs_attach_env *env, const struct vs_attach
 	return 0;
 }
 
+/* --dry-run: the VF that would be attached. */
+static void describe_planned(const struct vs_pf *pf, const struct vs_vf *vf, struct vs_attach_result *res)
+{
+	vs_strlcpy(res->address, vf->address, sizeof(res->address));
+	vs_strlcpy(res->pf, pf->netdev, sizeof(res->pf));
+	vs_strlcpy(res->pf_address, pf->address, sizeof(res->pf_address));
+	res->index = (int)vf->index;
+	if (vf->config_known && vf->config.has_mac)
+		vs_format_mac(vf->config.mac, res->mac);
+}
+
 /* --vf: the same tests as the choice, with a message for the one VF. */
 static int check_named(const struct vs_choose_in *in, size_t i, struct vs_error *err)
 {
@@ -472,13 +483,16 @@ static int attach_vf_locked(const struct vs_attach_env *env, const struct vs_att
 		r = vs_reservations_load(dir, (long long)time(NULL), &resv, &in.n_reserved, err);
 	in.reserved = resv;
 	if (r == 0)
-		r = pick(env, req, &in, &facts, &pos, err);
-	if (r == 0) {
+		r = req->numa ? vs_attach_numa_pick(env, req, g, flags, &in, &facts, &pos, res, err)
+			      : pick(env, req, &in, &facts, &pos, err);
+	if (r == 0 && req->dry_run)
+		describe_planned(in.pf, &in.pf->vfs[pos], res);
+	if (r == 0 && !req->dry_run) {
 		vs_strlcpy(mine.address, in.pf->vfs[pos].address, sizeof(mine.address));
 		vs_strlcpy(mine.domain, g->name, sizeof(mine.domain));
 		r = vs_reservation_update(dir, &mine, true, err);
 	}
-	if (r == 0) {
+	if (r == 0 && !req->dry_run) {
 		r = attach_chosen(env, req, g, flags, in.pf, &in.pf->vfs[pos], res, err);
 		vs_reservation_update(dir, &mine, false, NULL);
 	}
@@ -491,8 +505,12 @@ static int attach_vf(const struct vs_attach_env *env, const struct vs_attach_req
 		     unsigned flags, struct vs_attach_result *res, struct vs_error *err)
 {
 	_cleanup_close_ int lock = -1;
-	int r = vs_attach_lock(env->hook->state_dir, env->lock_timeout_ms ? env->lock_timeout_ms : VS_ATTACH_LOCK_MS,
-			       &lock, err);
+	int r;
+
+	if (req->dry_run)      /* nothing is reserved: no lock (nor the state directory it makes) */
+		return attach_vf_locked(env, req, g, flags, res, err);
+	r = vs_attach_lock(env->hook->state_dir, env->lock_timeout_ms ? env->lock_timeout_ms : VS_ATTACH_LOCK_MS,
+			   &lock, err);
 
 	return r < 0 ? r : attach_vf_locked(env, req, g, flags, res, err);
 }
@@ -566,6 +584,10 @@ static int attach_network(const struct vs_attach_env *env, const struct vs_attac
 	vs_format_mac(mac, res->mac);
 	vs_attach_strip_l2(&rule);
 	r = network_check(env, g, flags, req->network, res->mac, &rule, &res->settings, err);
+	if (r == 0 && req->dry_run) {
+		vs_strlcpy(res->network, req->network, sizeof(res->network));
+		return 0;
+	}
 	if (r == 0)
 		r = network_xml(req->network, res->mac, req->cfg.vlan, &xml);
 	if (r == 0)
@@ -668,6 +690,7 @@ int vs_attach(const struct vs_attach_env *env, const struct vs_attach_req *req, 
 
 	memset(res, 0, sizeof(*res));
 	res->index = -1;
+	res->numa_node = -1;
 	vs_vf_config_init(&res->settings, -1);
 	g.dom = vs_attach_lookup(env->conn, req->domain, err);
 	if (!g.dom)
@@ -679,8 +702,17 @@ int vs_attach(const struct vs_attach_env *env, const struct vs_attach_req *req, 
 		fill_result(res, &g, flags, req->kind);
 	if (r == 0 && req->kind == VS_ATTACH_NETWORK && req->failover)
 		r = attach_failover(env, req, &g, flags, res, err);
-	else if (r == 0 && req->kind == VS_ATTACH_NETWORK)
+	else if (r == 0 && req->kind == VS_ATTACH_NETWORK && req->numa) {
+		struct vs_attach_req by_node = *req;
+		char pool[256];
+
+		r = vs_attach_numa_pool(env, req, &g, flags, pool, sizeof(pool), res, err);
+		by_node.network = pool;
+		if (r == 0)
+			r = attach_network(env, &by_node, &g, flags, res, err);
+	} else if (r == 0 && req->kind == VS_ATTACH_NETWORK) {
 		r = attach_network(env, req, &g, flags, res, err);
+	}
 	else if (r == 0)
 		r = attach_vf(env, req, &g, flags, res, err);
 	virDomainFree(g.dom);

@@ -25,3 +25,18 @@ int vs_attach_live_restore(const struct vs_attach_env *env, const struct vs_gues
 /* The running guest's policy, copied into its state file: the hook's
  * port-created reads the policy from there (remembered at prepare). */
 int vs_attach_remember_policy(const struct vs_attach_env *env, const struct vs_guest *g, struct vs_error *err);
+
+/* attach-numa.c: --numa's choice among the PFs (instead of pick()); the
+ * chosen PF in in->pf, its facts in *facts, the VF's position in *pos. */
+int vs_attach_numa_pick(const struct vs_attach_env *env, const struct vs_attach_req *req, const struct vs_guest *g,
+			unsigned flags, struct vs_choose_in *in, struct vs_vf_facts **facts, size_t *pos,
+			struct vs_attach_result *res, struct vs_error *err);
+/* --network NET --numa: the pool NET-nodeN to use, in pool. */
+int vs_attach_numa_pool(const struct vs_attach_env *env, const struct vs_attach_req *req, const struct vs_guest *g,
+			unsigned flags, char *pool, size_t len, struct vs_attach_result *res, struct vs_error *err);
+struct vs_numa_host;
+struct vs_bits;
+/* The nodes --numa asks for (empty: auto found nothing to go by, said in res->numa_note). */
+int vs_attach_numa_want(const struct vs_attach_env *env, const struct vs_attach_req *req, const struct vs_guest *g,
+			unsigned flags, const struct vs_numa_host *h, struct vs_bits *want, struct vs_attach_result *res,
+			struct vs_error *err);

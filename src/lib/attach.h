@@ -128,6 +128,9 @@ struct vs_attach_req {
 	 * bridge or this (non-hostdev) network; neither: user-mode. */
 	bool failover;
 	const char *bridge, *backup_network;
+	const char *numa;                     /* "auto" or a node: choose near it (attach-numa.c); NULL */
+	bool numa_required;                   /* refuse rather than take a VF on another node */
+	bool dry_run;                         /* choose, attach nothing */
 };
 
 struct vs_attach_result {
@@ -145,6 +148,9 @@ struct vs_attach_result {
 	bool applied;                         /* settings applied now (live) */
 	bool stored;                          /* rule stored in the guest's metadata policy */
 	char alias[32];                       /* failover: the virtio half's alias; "" otherwise */
+	int numa_node;                        /* --numa: the chosen PF's node; -1 unknown */
+	char numa_why[256];                   /* --numa auto: where the guest is */
+	char numa_note[1024];                 /* --numa: a fallback, or nothing to go by; "" */
 };
 
 /* live/config from flags and the guest's state, as virsh does; -EINVAL

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "ovsdb.h"
 #include "pciaddr.h"
 
 struct check_def;
@@ -548,6 +549,35 @@ static int check_unit(const struct vs_check_ctx *ctx, struct vs_check_report *re
 		   "(no %s/*.wants/virt-sriov.service): it is not made again at boot", ctx->setup_conf, ctx->unit_dir);
 }
 
+/* Representors in an OVS bridge carry the VFs' traffic through
+ * ovs-vswitchd in software unless hw-offload is on: it works, slowly. */
+static int check_ovs_offload(const struct vs_check_ctx *ctx, struct vs_check_report *rep, const struct check_def *def)
+{
+	struct vs_ovsdb db;
+	struct vs_error err = { 0 };
+	bool on = false;
+	int r;
+
+	if (!ctx->ovs_bridge)
+		return 0;
+	r = vs_ovsdb_connect(&db, ctx->ovsdb_sock, 0, &err);
+	if (r == 0)
+		r = vs_ovsdb_hw_offload(&db, &on, &err);
+	vs_ovsdb_close(&db);
+	if (r < 0)
+		return add(rep, def, VS_CHECK_WARN, NULL, "start Open vSwitch (systemctl start openvswitch-switch)",
+			   "representors join OVS bridge %s (%s) but the database cannot be read: %s", ctx->ovs_bridge,
+			   ctx->ovs_bridge_where, err.msg);
+	if (on)
+		return add(rep, def, VS_CHECK_PASS, NULL, NULL, "other_config:hw-offload is true (OVS bridge %s, %s)",
+			   ctx->ovs_bridge, ctx->ovs_bridge_where);
+	return add(rep, def, VS_CHECK_WARN, NULL,
+		   "ovs-vsctl set Open_vSwitch . other_config:hw-offload=true, then restart openvswitch-switch",
+		   "OVS hw-offload is off (other_config:hw-offload is not \"true\"): representors join OVS bridge %s "
+		   "(%s), and the VFs' traffic is switched by ovs-vswitchd in software", ctx->ovs_bridge,
+		   ctx->ovs_bridge_where);
+}
+
 static const struct check_def checks[] = {
 	{ "iommu-acpi", "Checking for device assignment IOMMU support", check_iommu_acpi },
 	{ "iommu-groups", "Checking if IOMMU is enabled by kernel", check_iommu_groups },
@@ -559,6 +589,7 @@ static const struct check_def checks[] = {
 	{ "iommu-group-sharing", "Checking VFs have IOMMU groups of their own", check_groups },
 	{ "autoprobe", "Checking sriov_drivers_autoprobe", check_autoprobe },
 	{ "boot-unit", "Checking virt-sriov.service makes the host setup at boot", check_unit },
+	{ "ovs-hw-offload", "Checking Open vSwitch offloads the representors' bridge", check_ovs_offload },
 };
 
 int vs_check_run(const struct vs_check_ctx *ctx, struct vs_check_report *rep)
@@ -640,4 +671,12 @@ struct json_object *vs_check_report_json(const struct vs_check_report *rep)
 		json_object_array_add(arr, o);
 	}
 	return arr;
+}
+
+int vs_check_add(struct vs_check_report *rep, const char *id, const char *title, enum vs_check_status st,
+		 const char *device, const char *remedy, const char *msg)
+{
+	const struct check_def def = { id, title, NULL };
+
+	return add(rep, &def, st, device, remedy, "%s", msg);
 }

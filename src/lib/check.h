@@ -45,7 +45,18 @@ struct vs_check_ctx {
 	 * be made at boot. */
 	const char *setup_conf;
 	const char *unit_dir;
+	/* An Open vSwitch bridge virt-sriov.conf gives representors (NULL:
+	 * none, or not the live host), where (its section), and ovsdb's
+	 * socket (NULL: ovsdb.h's default). */
+	const char *ovs_bridge;
+	const char *ovs_bridge_where;
+	const char *ovsdb_sock;
 };
+
+/* One result made outside the table (the CLI's checks through libvirt);
+ * id and title are kept as given (static strings). */
+int vs_check_add(struct vs_check_report *rep, const char *id, const char *title, enum vs_check_status st,
+		 const char *device, const char *remedy, const char *msg);
 
 /* Run every check.  Returns 0 or -ENOMEM; check failures are results. */
 int vs_check_run(const struct vs_check_ctx *ctx, struct vs_check_report *rep);

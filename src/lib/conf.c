@@ -136,6 +136,12 @@ static int set_gate(struct vs_conf_section *s, const struct conf_key *k, const c
 	return set_yes_no(s, k, value, err);
 }
 
+/* Host-side, not a VF setting: representor.c's table of bridge keys. */
+static int set_rep_bridge(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
+{
+	return vs_rep_bridge_parse(&s->rep_bridge, k->name, value, true, err) < 0 ? -EINVAL : 0;
+}
+
 /* The hook's keys (settings, gates) and virt-sriov apply's (the rest).
  * A MAC is per VF: only [vfs] naming one VF takes it. */
 static const struct conf_key conf_keys[] = {
@@ -148,6 +154,8 @@ static const struct conf_key conf_keys[] = {
 	{ "vfs",                KIND(VS_CONF_POOL), set_pool_vfs, 0, SECTION(vfs_line) },
 	{ "autostart",          KIND(VS_CONF_POOL), set_yes_no, SECTION(autostart), NO_LINE },
 	{ "start",              KIND(VS_CONF_POOL), set_yes_no, SECTION(start), NO_LINE },
+	{ "representor-bridge", KIND(VS_CONF_PF), set_rep_bridge, 0, NO_LINE },
+	{ "representor-ovs-bridge", KIND(VS_CONF_PF), set_rep_bridge, 0, NO_LINE },
 };
 
 static const char *const kind_names[] = {

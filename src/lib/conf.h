@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "inventory.h"
+#include "representor.h"
 #include "util.h"
 #include "vfconfig.h"
 
@@ -48,6 +49,9 @@ struct vs_conf_section {
 	char *driver;                 /* [vfs] driver = vfio-pci|host|NAME */
 	int driver_line;
 	int autostart, start;         /* [pool] autostart = / start = yes|no (-1: yes) */
+	/* [pf] representor-bridge / representor-ovs-bridge: the bridge the
+	 * representor of each VF joins when the guest's policy names none */
+	struct vs_rep_bridge rep_bridge;
 	int key_lines[VS_CONF_KEYS_MAX];/* the line of each key given (vs_conf_key_line) */
 };
 

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "hook-exec.h"
+#include "ovsdb.h"
 #include "state.h"
 #include "vfctl.h"
 
@@ -40,6 +41,128 @@ void vs_hook_nl_close(struct vs_hook_nl *nl)
 	if (nl->nl)
 		vs_nl_close(nl->nl);
 	nl->nl = NULL;
+}
+
+/* ---- representors: up and into their bridge at the start, out at release ---- */
+
+/* ovsdb's answers count against the hook's own deadline */
+#define VS_HOOK_OVSDB_MS 1000
+
+static int rep_join(const struct vs_hook_env *env, struct vs_plan_rep *rep, struct vs_ovsdb *db,
+		    struct vs_error *err)
+{
+	struct vs_error sub = { 0 };
+	struct vs_nl *nl = kernel(env, err);
+	const char *what = rep->bridge.kind ? vs_rep_key_of(rep->bridge.kind)->what : "";
+	int r = nl ? vs_nl_link_up(nl, rep->netdev, &sub) : -ENOTCONN;
+
+	if (r < 0)
+		return nl ? vs_error_set(err, r, "VF %s: representor %s: cannot bring it up: %s", rep->vf, rep->netdev,
+					 sub.msg) : r;
+	if (rep->bridge.kind == VS_BRIDGE_LINUX)
+		r = vs_nl_set_master(nl, rep->netdev, rep->bridge.name, &sub);
+	else if (rep->bridge.kind == VS_BRIDGE_OVS && db->fd < 0)
+		r = vs_ovsdb_connect(db, NULL, VS_HOOK_OVSDB_MS, &sub);
+	if (r == 0 && rep->bridge.kind == VS_BRIDGE_OVS)
+		r = vs_ovsdb_add_port(db, rep->bridge.name, rep->netdev, &sub);
+	if (r < 0)
+		return vs_error_set(err, r, "VF %s: representor %s cannot join %s %s: %s", rep->vf, rep->netdev, what,
+				    rep->bridge.name, sub.msg);
+	return 0;
+}
+
+/* Out of the bridge it was put in (and only that one: an admin may have
+ * moved it since).  A representor that is gone (VFs removed) is done. */
+static int rep_leave(const struct vs_hook_env *env, const struct vs_plan_rep *rep, struct vs_ovsdb *db,
+		     struct vs_error *err)
+{
+	struct vs_nl_link l, br;
+	struct vs_nl *nl;
+	int r;
+
+	if (rep->bridge.kind == VS_BRIDGE_OVS) {
+		r = db->fd >= 0 ? 0 : vs_ovsdb_connect(db, NULL, VS_HOOK_OVSDB_MS, err);
+		r = r < 0 ? r : vs_ovsdb_del_port(db, rep->bridge.name, rep->netdev, err);
+		return r == -ENOENT ? 0 : r;
+	}
+	if (rep->bridge.kind != VS_BRIDGE_LINUX || !(nl = kernel(env, err)))
+		return rep->bridge.kind != VS_BRIDGE_LINUX ? 0 : -ENOTCONN;
+	r = vs_nl_get_link(nl, rep->netdev, &l, err);
+	if (r == 0 && l.master && vs_nl_get_link(nl, rep->bridge.name, &br, NULL) == 0 && l.master == br.ifindex)
+		r = vs_nl_set_master(nl, rep->netdev, NULL, err);
+	return r == -ENODEV ? 0 : r;
+}
+
+/* Undo what reps_join did this run (a later step refused the start). */
+static void reps_undo(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_state *st, size_t upto)
+{
+	struct vs_ovsdb db = { .fd = -1 };
+
+	for (size_t i = 0; i < upto; i++) {
+		struct vs_error e = { 0 };
+		struct vs_state_rep *sr = vs_state_rep(st, plan->reps[i].vf, false);
+
+		if (rep_leave(env, &plan->reps[i], &db, &e) < 0)
+			vs_strv_add(&plan->warnings, "guest '%s': %s", vs_plan_guest(plan), e.msg);
+		if (sr)
+			vs_state_remove_rep(st, sr);
+	}
+	vs_ovsdb_close(&db);
+}
+
+static int reps_join(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_state *st, struct vs_error *err)
+{
+	struct vs_ovsdb db = { .fd = -1 };
+	int r = 0;
+	size_t i;
+
+	for (i = 0; r == 0 && i < plan->n_reps; i++) {
+		struct vs_plan_rep *rep = &plan->reps[i];
+		struct vs_state_rep *sr = NULL;
+
+		r = rep_join(env, rep, &db, err);
+		if (r == 0 && !(sr = vs_state_rep(st, rep->vf, true)))
+			r = -ENOMEM;
+		if (r < 0)
+			break;
+		vs_strlcpy(sr->netdev, rep->netdev, sizeof(sr->netdev));
+		sr->bridge = rep->bridge;
+	}
+	vs_ovsdb_close(&db);
+	if (r < 0)
+		reps_undo(env, plan, st, i);
+	return r;
+}
+
+/* Release: take each representor out of its bridge; forget what was
+ * done, keep the rest in the state file for reconcile. */
+static void reps_release(const struct vs_hook_env *env, struct vs_plan *plan)
+{
+	struct vs_ovsdb db = { .fd = -1 };
+	struct vs_state st = { 0 };
+	struct vs_error e = { 0 };
+	int r;
+
+	if (!plan->n_reps || vs_state_load(env->state_dir, plan->uuid, &st, NULL) < 0)
+		return;
+	for (size_t i = 0; i < plan->n_reps; i++) {
+		struct vs_plan_rep *rep = &plan->reps[i];
+		struct vs_state_rep *sr = vs_state_rep(&st, rep->vf, false);
+
+		vs_error_clear(&e);
+		rep->failed = rep_leave(env, rep, &db, &e) < 0;
+		if (rep->failed)
+			vs_strv_add(&plan->warnings, "guest '%s': VF %s: representor %s not taken out of %s: %s; kept in "
+				    "the state file for `virt-sriov reconcile`", vs_plan_guest(plan), rep->vf, rep->netdev,
+				    rep->bridge.name, e.msg);
+		else if (sr)
+			vs_state_remove_rep(&st, sr);
+	}
+	vs_ovsdb_close(&db);
+	r = vs_state_save(env->state_dir, &st, &e);
+	if (r < 0)
+		vs_strv_add(&plan->warnings, "guest '%s': %s", vs_plan_guest(plan), e.msg);
+	vs_state_free(&st);
 }
 
 /* ---- carrying it out ---- */
@@ -175,7 +298,7 @@ static int apply_locked(const struct vs_hook_env *env, struct vs_plan *plan, str
 	for (size_t i = 0; i < plan->n; i++)
 		if (first_of_pf(plan, i) && (r = save_pf(env, plan, i, st, err)) < 0)
 			return r;
-	if (st->n == 0 && !st->policy)
+	if (!vs_state_has_content(st))
 		return 0;
 	r = vs_state_save(env->state_dir, st, err);
 	if (r < 0 || !(cfgs = plan_cfgs(plan)))
@@ -184,6 +307,7 @@ static int apply_locked(const struct vs_hook_env *env, struct vs_plan *plan, str
 		if (!first_of_pf(plan, i) || (r = send_pf(env, plan, cfgs, i, err)) == 0)
 			continue;
 		roll_back(env, plan, st, i);
+		reps_undo(env, plan, st, plan->n_reps);
 		vs_state_save(env->state_dir, st, NULL);
 		return r;
 	}
@@ -217,10 +341,20 @@ static int take_back(const struct vs_hook_env *env, struct vs_plan *plan, struct
 		vs_state_remove_vf(st, sv);
 		changed = true;
 	}
+	/* its representor entries too: its reconcile must not take this
+	 * guest's representor out of the bridge */
+	for (size_t i = 0; i < plan->n_reps; i++) {
+		struct vs_state_rep *sr = vs_state_rep(st, plan->reps[i].vf, false);
+
+		if (sr) {
+			vs_state_remove_rep(st, sr);
+			changed = true;
+		}
+	}
 	if (!changed)
 		return 0;
 	/* its policy stays for its pool ports, as release leaves it */
-	return st->n || st->policy ? vs_state_save(env->state_dir, st, err) : vs_state_remove(env->state_dir, st->uuid, err);
+	return vs_state_has_content(st) ? vs_state_save(env->state_dir, st, err) : vs_state_remove(env->state_dir, st->uuid, err);
 }
 
 static int take_over(const struct vs_hook_env *env, struct vs_plan *plan, const char *other, const char *vf,
@@ -260,6 +394,9 @@ static int claims(const struct vs_hook_env *env, struct vs_plan *plan, struct vs
 		for (size_t i = 0; !vf && i < plan->n; i++)
 			if (vs_state_find_vf(&st, plan->vfs[i].address))
 				vf = plan->vfs[i].address;
+		for (size_t i = 0; !vf && i < plan->n_reps; i++)
+			if (vs_state_rep(&st, plan->reps[i].vf, false))
+				vf = plan->reps[i].vf;
 		if (vf)
 			r = take_over(env, plan, *u, vf, st.name ? st.name : *u, err);
 		vs_state_free(&st);
@@ -275,7 +412,7 @@ static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_
 	struct vs_state st = { 0 };
 	int r;
 
-	if (plan->n == 0 && !plan->policy)
+	if (plan->n == 0 && !plan->policy && !plan->n_reps)
 		return 0;
 	/* The policy is remembered in the state file, which release must be
 	 * able to read: refuse now rather than start a guest whose settings
@@ -293,6 +430,10 @@ static int apply(const struct vs_hook_env *env, struct vs_plan *plan, struct vs_
 		r = vs_state_lock_guest(env->state_dir, plan->uuid, VS_HOOK_LOCK_MS, &guest_lock, err);
 	if (r == 0)
 		r = load_or_new(env, plan, &st, err);
+	/* representors first: a bridge that is missing refuses the start
+	 * before any VF setting is sent */
+	if (r == 0)
+		r = reps_join(env, plan, &st, err);
 	if (r == 0)
 		r = apply_locked(env, plan, &st, err);
 	vs_state_unlock_guest(env->state_dir, plan->uuid, guest_lock);
@@ -337,7 +478,7 @@ static int forget(const struct vs_hook_env *env, struct vs_plan *plan, const boo
 		if (sv && ok[i])
 			vs_state_remove_vf(&st, sv);
 	}
-	if (r == 0 && st.n == 0 && plan->action != VS_HOOK_PORT_DELETED)
+	if (r == 0 && st.n == 0 && st.n_reps == 0 && plan->action != VS_HOOK_PORT_DELETED)
 		r = vs_state_remove(env->state_dir, plan->uuid, err);
 	else if (r == 0)
 		r = vs_state_save(env->state_dir, &st, err);
@@ -399,6 +540,7 @@ static void restore_locked(const struct vs_hook_env *env, struct vs_plan *plan, 
 	struct vs_error err = { 0 };
 
 	drop_taken(env, plan);
+	reps_release(env, plan);
 	cfgs = plan_cfgs(plan);
 	ok = calloc(plan->n + 1, sizeof(*ok));
 	if (!cfgs || !ok) {

@@ -43,6 +43,7 @@ void vs_plan_free(struct vs_plan *plan)
 	for (size_t i = 0; i < plan->n; i++)
 		free(plan->vfs[i].network);
 	free(plan->vfs);
+	free(plan->reps);
 	free(plan->name);
 	free(plan->policy);
 	strv_clear(&plan->pending);
@@ -304,6 +305,44 @@ static int plan_add(struct vs_plan *plan, const struct candidate *k, const struc
 	return 0;
 }
 
+/* ---- representors (switchdev mode) ---- */
+
+static int rep_add(struct vs_plan *plan, const char *vf, const char *pf, int index, const char *netdev,
+		   const struct vs_rep_bridge *bridge)
+{
+	struct vs_plan_rep *rep;
+	int r = vs_grow((void **)&plan->reps, &plan->alloc_reps, plan->n_reps + 1, sizeof(*plan->reps));
+
+	if (r < 0)
+		return r;
+	rep = &plan->reps[plan->n_reps++];
+	memset(rep, 0, sizeof(*rep));
+	vs_strlcpy(rep->vf, vf, sizeof(rep->vf));
+	vs_strlcpy(rep->pf, pf, sizeof(rep->pf));
+	vs_strlcpy(rep->netdev, netdev, sizeof(rep->netdev));
+	rep->index = index;
+	rep->bridge = *bridge;
+	return 0;
+}
+
+/* A representor for the VF is what says the PF is in switchdev mode; in
+ * legacy mode a bridge named for it has nothing to join. */
+static int plan_rep(const struct vs_hook_env *env, struct vs_plan *plan, const struct candidate *k,
+		    const struct vs_policy *pol, const struct vs_vf_where *w)
+{
+	struct vs_representor rep;
+	struct vs_rep_bridge br;
+
+	if (!k->loc.pf_netdev[0])
+		return 0;
+	vs_policy_bridge(env->conf, pol, w, &br);
+	if (vs_representor_find(env->sysfs, k->loc.pf_netdev, k->loc.index, &rep, NULL) < 0)
+		return br.kind == VS_BRIDGE_NONE ? 0 :
+			vs_strv_add(&plan->notes, "VF %s (%s#%d): no representor (PF not in switchdev mode): %s %s not used",
+				    k->address, k->loc.pf_netdev, k->loc.index, vs_rep_key_of(br.kind)->what, br.name);
+	return rep_add(plan, k->address, k->loc.pf_netdev, k->loc.index, rep.netdev, &br);
+}
+
 static int plan_vf(const struct vs_hook_env *env, struct vs_plan *plan, const struct candidate *k,
 		   const struct vs_policy *pol)
 {
@@ -321,6 +360,8 @@ static int plan_vf(const struct vs_hook_env *env, struct vs_plan *plan, const st
 	r = vs_policy_resolve(env->conf, pol, &w, &cfg, &sub);
 	if (r < 0)
 		return refuse(plan, r, "%s", sub.msg);
+	if ((r = plan_rep(env, plan, k, pol, &w)) < 0)
+		return r;
 	if (k->origin != VS_ORIGIN_HOSTDEV && (r = leave_to_libvirt(plan, k->address, &cfg)) < 0)
 		return r;
 	if (vs_vf_config_is_empty(&cfg))
@@ -465,6 +506,9 @@ static int plan_restore(const struct vs_hook_env *env, const char *uuid, const c
 		vs_strlcpy(k.loc.pf_address, sv->pf_address, sizeof(k.loc.pf_address));
 		r = plan_add(plan, &k, &sv->saved);
 	}
+	for (size_t i = 0; r == 0 && i < st.n_reps; i++)
+		if (!only_vf || strcmp(st.reps[i].vf, only_vf) == 0)
+			r = rep_add(plan, st.reps[i].vf, "", -1, st.reps[i].netdev, &st.reps[i].bridge);
 	vs_state_free(&st);
 	return r;
 }
@@ -565,6 +609,27 @@ static json_object *plan_vf_json(const struct vs_plan_vf *pv)
 	return o;
 }
 
+static json_object *reps_json(const struct vs_plan *plan)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < plan->n_reps; i++) {
+		const struct vs_plan_rep *rep = &plan->reps[i];
+		json_object *o = json_object_new_object();
+		const struct vs_rep_key *k = vs_rep_key_of(rep->bridge.kind);
+
+		if (!o || jadd_str(o, "vf", rep->vf) < 0 || jadd_str(o, "netdev", rep->netdev) < 0 ||
+		    jadd_str(o, "bridge", k ? rep->bridge.name : NULL) < 0 ||
+		    jadd_str(o, "bridge_kind", k ? k->policy_key : NULL) < 0 ||
+		    jadd(o, "failed", json_object_new_boolean(rep->failed)) < 0 || json_object_array_add(a, o) < 0) {
+			json_object_put(o);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 json_object *vs_plan_to_json(const struct vs_plan *plan)
 {
 	json_object *o = json_object_new_object(), *vfs = json_object_new_array();
@@ -589,6 +654,8 @@ json_object *vs_plan_to_json(const struct vs_plan *plan)
 
 		r = v ? json_object_array_add(vfs, v) : -ENOMEM;
 	}
+	if (r == 0)
+		r = jadd(o, "representors", reps_json(plan));
 	if (r == 0)
 		r = jadd(o, "pending", strv_json(&plan->pending));
 	if (r == 0)

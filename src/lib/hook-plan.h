@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "hook-input.h"
 #include "inventory.h"
+#include "representor.h"
 #include "sysfs.h"
 #include "util.h"
 #include "vfconfig.h"
@@ -44,6 +45,17 @@ struct vs_plan_vf {
 	bool failed;                  /* release: could not be put back */
 };
 
+/* A VF's representor (switchdev mode): brought up at the start and put
+ * in the bridge the policy or the PF's section names; taken out at release. */
+struct vs_plan_rep {
+	char vf[VS_PCI_ADDR_MAX];
+	char pf[IFNAMSIZ];
+	int index;
+	char netdev[IFNAMSIZ];
+	struct vs_rep_bridge bridge;  /* kind NONE: up only */
+	bool failed;                  /* release: could not be taken out */
+};
+
 /* Lines for the user (notes, warnings), NULL-terminated. */
 struct vs_strv { char **v; size_t n, alloc; };
 int vs_strv_add(struct vs_strv *s, const char *fmt, ...) _printf_(2, 3);
@@ -56,6 +68,8 @@ struct vs_plan {
 	bool has_state;               /* release: the guest has a state file */
 	struct vs_plan_vf *vfs;
 	size_t n, alloc;
+	struct vs_plan_rep *reps;
+	size_t n_reps, alloc_reps;
 	struct vs_strv pending;       /* pool interfaces: VF known at port-created */
 	struct vs_strv notes;         /* devices left alone and why */
 	struct vs_strv warnings;      /* teardown problems (logged, never fatal) */

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
@@ -780,4 +781,173 @@ void vs_nl_close(struct vs_nl *nl)
 	if (nl->ops && nl->ops->close)
 		nl->ops->close(nl);
 	free(nl);
+}
+
+/* ---- one link: up, master (representors) ---- */
+
+static struct nl_msg *link_msg_flags(int type, const char *ifname, unsigned flags, unsigned change, uint32_t seq)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_flags = flags, .ifi_change = change };
+	struct nl_msg *m;
+
+	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ || !(m = nlmsg_alloc_size(256)))
+		return NULL;
+	if (!nlmsg_put(m, 0, seq, type, 0, NLM_F_REQUEST | NLM_F_ACK) ||
+	    nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(m, IFLA_IFNAME, ifname) < 0) {
+		nlmsg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static int finish(struct nl_msg *m, int r, void **buf, size_t *len)
+{
+	if (!m)
+		return -EINVAL;
+	r = r < 0 ? nlerr_to_errno(r) : msg_to_bytes(m, buf, len);
+	nlmsg_free(m);
+	return r;
+}
+
+int vs_nl_build_getlink_info(const char *ifname, uint32_t seq, void **buf, size_t *len)
+{
+	struct nl_msg *m = link_msg_flags(RTM_GETLINK, ifname, 0, 0, seq);
+
+	return finish(m, m ? nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) : 0, buf, len);
+}
+
+int vs_nl_build_link_flags(const char *ifname, unsigned flags, unsigned change, uint32_t seq, void **buf,
+			   size_t *len)
+{
+	return finish(link_msg_flags(RTM_SETLINK, ifname, flags, change, seq), 0, buf, len);
+}
+
+int vs_nl_build_set_master(const char *ifname, int master, uint32_t seq, void **buf, size_t *len)
+{
+	struct nl_msg *m = master >= 0 ? link_msg_flags(RTM_SETLINK, ifname, 0, 0, seq) : NULL;
+
+	return finish(m, m ? nla_put_u32(m, IFLA_MASTER, (uint32_t)master) : 0, buf, len);
+}
+
+static struct nla_policy info_policy[IFLA_MAX + 1] = {
+	[IFLA_MASTER] = { .type = NLA_U32 },
+	[IFLA_OPERSTATE] = { .type = NLA_U8 },
+	[IFLA_LINKINFO] = { .type = NLA_NESTED },
+};
+
+int vs_nl_parse_link_info(const void *msg, size_t len, struct vs_nl_link *out)
+{
+	struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1];
+	const struct nlmsghdr *h = msg;
+	const struct ifinfomsg *ifi;
+
+	memset(out, 0, sizeof(*out));
+	out->operstate = -1;
+	if (check_link_header(msg, len) < 0 ||
+	    nlmsg_parse((struct nlmsghdr *)h, sizeof(*ifi), tb, IFLA_MAX, info_policy) < 0)
+		return -EBADMSG;
+	ifi = nlmsg_data(h);
+	out->ifindex = ifi->ifi_index;
+	out->flags = ifi->ifi_flags;
+	if (tb[IFLA_MASTER])
+		out->master = (int)nla_get_u32(tb[IFLA_MASTER]);
+	if (tb[IFLA_OPERSTATE])
+		out->operstate = nla_get_u8(tb[IFLA_OPERSTATE]);
+	if (tb[IFLA_LINKINFO] && nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 &&
+	    li[IFLA_INFO_KIND])
+		nla_strlcpy(out->kind, li[IFLA_INFO_KIND], sizeof(out->kind));
+	return 0;
+}
+
+struct info_ctx { struct vs_nl_link *out; bool seen; bool bad; };
+
+static int on_link_info(const struct nlmsghdr *h, size_t len, void *data)
+{
+	struct info_ctx *ctx = data;
+
+	if (h->nlmsg_type != RTM_NEWLINK || ctx->seen)
+		return 0;
+	ctx->seen = true;
+	return vs_nl_parse_link_info(h, len, ctx->out) < 0 ? -EBADMSG : 0;
+}
+
+/* One request on ifname, answered by an ACK or a refusal (named). */
+static int link_exchange(struct vs_nl *nl, void *req, size_t len, reply_fn fn, void *data, const char *ifname,
+			 const char *what, struct vs_error *err)
+{
+	struct vs_nl_ack ack;
+	int r = nl_exchange(nl, req, len, fn, data, &ack);
+
+	free(req);
+	if (r < 0)
+		return vs_error_set(err, r, "%s: %s: %s", ifname, what, strerror(-r));
+	if (ack.error == -ENODEV)
+		return vs_error_set(err, -ENODEV, "%s: no such netdev", ifname);
+	if (ack.error < 0)
+		ack_error(err, ifname, what, &ack);
+	return ack.error;
+}
+
+int vs_nl_get_link(struct vs_nl *nl, const char *ifname, struct vs_nl_link *out, struct vs_error *err)
+{
+	struct info_ctx ctx = { .out = out };
+	void *req = NULL;
+	size_t len;
+	int r = vs_nl_build_getlink_info(ifname, nl->seq + 1, &req, &len);
+
+	if (r < 0)
+		return vs_error_set(err, r, "%s: not a netdev name", ifname ? ifname : "(null)");
+	r = link_exchange(nl, req, len, on_link_info, &ctx, ifname, "RTM_GETLINK", err);
+	if (r == 0 && !ctx.seen)
+		r = vs_error_set(err, -EBADMSG, "%s: RTM_GETLINK: no RTM_NEWLINK in the answer", ifname);
+	return r;
+}
+
+int vs_nl_link_up(struct vs_nl *nl, const char *ifname, struct vs_error *err)
+{
+	void *req = NULL;
+	size_t len;
+	int r = vs_nl_build_link_flags(ifname, IFF_UP, IFF_UP, nl->seq + 1, &req, &len);
+
+	if (r < 0)
+		return vs_error_set(err, r, "%s: not a netdev name", ifname ? ifname : "(null)");
+	return link_exchange(nl, req, len, NULL, NULL, ifname, "set up", err);
+}
+
+/* The bridge must be a Linux bridge: IFLA_MASTER to an OVS internal port
+ * or a bond would "work" and mean something else. */
+static int bridge_index(struct vs_nl *nl, const char *ifname, const char *bridge, struct vs_error *err)
+{
+	struct vs_nl_link br;
+	struct vs_error sub = { 0 };
+	int r = vs_nl_get_link(nl, bridge, &br, &sub);
+
+	if (r == -ENODEV)
+		return vs_error_set(err, r, "%s: bridge %s does not exist", ifname, bridge);
+	if (r < 0)
+		return vs_error_set(err, r, "%s: bridge %s: %s", ifname, bridge, sub.msg);
+	if (strcmp(br.kind, "bridge") != 0)
+		return vs_error_set(err, -EINVAL, "%s: %s is not a Linux bridge (%s%s)", ifname, bridge,
+				    br.kind[0] ? "kind " : "no link kind", br.kind);
+	return br.ifindex;
+}
+
+int vs_nl_set_master(struct vs_nl *nl, const char *ifname, const char *bridge, struct vs_error *err)
+{
+	char what[64];
+	void *req = NULL;
+	size_t len;
+	int master = bridge ? bridge_index(nl, ifname, bridge, err) : 0, r;
+
+	if (master < 0)
+		return master;
+	r = vs_nl_build_set_master(ifname, master, nl->seq + 1, &req, &len);
+	if (r < 0)
+		return vs_error_set(err, r, "%s: not a netdev name", ifname ? ifname : "(null)");
+	if (bridge)
+		snprintf(what, sizeof(what), "join bridge %s", bridge);
+	else
+		snprintf(what, sizeof(what), "leave its bridge");
+	return link_exchange(nl, req, len, NULL, NULL, ifname, what, err);
 }

@@ -92,3 +92,34 @@ int vs_nl_build_setvfs(const char *ifname, const struct vs_vf_config *cfgs, size
  * otherwise it is marked truncated.  parse_ack reads one NLMSG_ERROR. */
 int vs_nl_parse_link(const void *msg, size_t len, const char *ifname, struct vs_pf_vf_list *out, struct vs_error *err);
 int vs_nl_parse_ack(const void *msg, size_t len, struct vs_nl_ack *ack);
+
+/* ---- one link's state and master (representors, representor.h) ---- */
+
+struct vs_nl_link {
+	int ifindex;
+	unsigned flags;               /* ifi_flags: IFF_UP... */
+	int master;                   /* IFLA_MASTER; 0 none */
+	int operstate;                /* IFLA_OPERSTATE (IF_OPER_*); -1 absent */
+	char kind[32];                /* IFLA_INFO_KIND ("bridge", "openvswitch"); "" none */
+};
+
+/* RTM_GETLINK of one link, without VF data or stats. */
+int vs_nl_build_getlink_info(const char *ifname, uint32_t seq, void **buf, size_t *len);
+/* RTM_SETLINK changing the flags in `change` to their value in `flags`
+ * (IFF_UP, IFF_UP: up), as `ip link set up` does. */
+int vs_nl_build_link_flags(const char *ifname, unsigned flags, unsigned change, uint32_t seq, void **buf,
+			   size_t *len);
+/* RTM_SETLINK with IFLA_MASTER: the link joins the bridge of that ifindex;
+ * 0 takes it out of its bridge. */
+int vs_nl_build_set_master(const char *ifname, int master, uint32_t seq, void **buf, size_t *len);
+/* One RTM_NEWLINK into out.  -EBADMSG when malformed. */
+int vs_nl_parse_link_info(const void *msg, size_t len, struct vs_nl_link *out);
+
+/* The exchanges.  -ENODEV when ifname does not exist; err names it. */
+int vs_nl_get_link(struct vs_nl *nl, const char *ifname, struct vs_nl_link *out, struct vs_error *err);
+int vs_nl_link_up(struct vs_nl *nl, const char *ifname, struct vs_error *err);
+/* Enslave ifname to the Linux bridge `bridge`; bridge NULL: release it
+ * from whatever master it has.  A bridge that does not exist (-ENODEV) or
+ * is no Linux bridge (-EINVAL) is refused before anything changes; err
+ * names the netdev and the bridge. */
+int vs_nl_set_master(struct vs_nl *nl, const char *ifname, const char *bridge, struct vs_error *err);

@@ -94,6 +94,7 @@ struct vs_policy_rule *vs_policy_rule_get(struct vs_policy *p, enum vs_selector 
 	r->sel = sel;
 	r->match = TAKE_PTR(norm);
 	r->line = 0;
+	r->bridge = (struct vs_rep_bridge){ 0 };
 	vs_vf_config_init(&r->cfg, -1);
 	return r;
 }
@@ -159,6 +160,9 @@ static int rule_attr(xmlNodePtr vf, xmlAttrPtr a, struct vs_policy_rule *r, stru
 			return vs_error_set(err, -EINVAL, "policy line %ld: %s '%s' is not valid", line, name, value);
 		return 0;
 	}
+	rc = vs_rep_bridge_parse(&r->bridge, name, (const char *)value, false, &sub);
+	if (rc != -ENOENT)
+		return rc < 0 ? vs_error_set(err, -EINVAL, "policy line %ld: %s", line, sub.msg) : 0;
 	rc = vs_vf_config_parse(&r->cfg, name, (const char *)value, &sub);
 	if (rc == -ENOENT)
 		return vs_error_set(err, -EINVAL, "policy line %ld: unknown attribute '%s' on <vf>", line, name);
@@ -233,6 +237,7 @@ static int parse_rule(xmlNodePtr vf, bool bare, struct vs_policy *out, struct vs
 	r->sel = VS_SEL_ALL;
 	r->match = NULL;
 	r->line = xmlGetLineNo(vf);
+	r->bridge = (struct vs_rep_bridge){ 0 };
 	vs_vf_config_init(&r->cfg, -1);
 	for (xmlAttrPtr a = vf->properties; a; a = a->next) {
 		rc = rule_attr(vf, a, r, err);
@@ -389,6 +394,9 @@ static int format_rule(xmlNodePtr root, xmlNsPtr ns, const struct vs_policy_rule
 	if (!vf)
 		return -ENOMEM;
 	if (r->sel != VS_SEL_ALL && add_attr(vs_selector_name(r->sel), r->match, vf) < 0)
+		return -ENOMEM;
+	if (r->bridge.kind != VS_BRIDGE_NONE &&
+	    add_attr(vs_rep_key_of(r->bridge.kind)->policy_key, r->bridge.name, vf) < 0)
 		return -ENOMEM;
 	return vs_vf_config_foreach(&r->cfg, add_setting_attr, vf);
 }
@@ -622,4 +630,31 @@ int vs_policy_resolve(const struct vs_conf *conf, const struct vs_policy *pol,
 	if (rc < 0)
 		return vs_error_set(err, -EINVAL, "VF %s: %s", w->address ? w->address : "?", sub.msg);
 	return 0;
+}
+
+void vs_policy_bridge(const struct vs_conf *conf, const struct vs_policy *pol, const struct vs_vf_where *w,
+		      struct vs_rep_bridge *out)
+{
+	int best = 0;
+
+	*out = (struct vs_rep_bridge){ 0 };
+	for (size_t i = 0; pol && i < pol->n; i++) {
+		const struct vs_policy_rule *r = &pol->rules[i];
+
+		if (r->bridge.kind != VS_BRIDGE_NONE && rule_matches(r, w) && (int)r->sel + 1 > best) {
+			best = (int)r->sel + 1;
+			*out = r->bridge;
+		}
+	}
+	if (best)
+		return;
+	for (size_t i = 0; conf && i < conf->n; i++) {
+		const struct vs_conf_section *s = &conf->sections[i];
+		int rank = section_rank(s, w);
+
+		if (s->rep_bridge.kind != VS_BRIDGE_NONE && rank > best) {
+			best = rank;
+			*out = s->rep_bridge;
+		}
+	}
 }

@@ -44,6 +44,7 @@ struct vs_policy_rule {
 	enum vs_selector sel;
 	char *match;                  /* network name, MAC or PCI address; NULL for all */
 	struct vs_vf_config cfg;
+	struct vs_rep_bridge bridge;  /* bridge= / ovs-bridge=: the representor's, not the VF's */
 	long line;                    /* in the element it was read from; 0 when made here */
 };
 
@@ -91,3 +92,8 @@ struct vs_vf_where {
  * -EPERM with err naming the VF, the setting and where to allow it. */
 int vs_policy_resolve(const struct vs_conf *conf, const struct vs_policy *pol,
 		      const struct vs_vf_where *w, struct vs_vf_config *out, struct vs_error *err);
+/* The bridge the VF's representor joins: the most specific rule of the
+ * guest's policy that names one, else the most specific [pf] section's
+ * representor-bridge / representor-ovs-bridge; kind NONE when nothing does. */
+void vs_policy_bridge(const struct vs_conf *conf, const struct vs_policy *pol, const struct vs_vf_where *w,
+		      struct vs_rep_bridge *out);

@@ -5,6 +5,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "state.h"
 #include "statedir.h"
@@ -35,6 +36,7 @@ void vs_state_free(struct vs_state *st)
 	for (size_t i = 0; i < st->n; i++)
 		free(st->vfs[i].network);
 	free(st->vfs);
+	free(st->reps);
 	free(st->name);
 	free(st->policy);
 	memset(st, 0, sizeof(*st));
@@ -69,6 +71,34 @@ void vs_state_remove_vf(struct vs_state *st, struct vs_state_vf *vf)
 	free(vf->network);
 	memmove(vf, vf + 1, (st->n - i - 1) * sizeof(*vf));
 	st->n--;
+}
+
+struct vs_state_rep *vs_state_rep(struct vs_state *st, const char *vf, bool create)
+{
+	struct vs_state_rep *rep;
+
+	for (size_t i = 0; i < st->n_reps; i++)
+		if (strcmp(st->reps[i].vf, vf) == 0)
+			return &st->reps[i];
+	if (!create || vs_grow((void **)&st->reps, &st->alloc_reps, st->n_reps + 1, sizeof(*st->reps)) < 0)
+		return NULL;
+	rep = &st->reps[st->n_reps++];
+	memset(rep, 0, sizeof(*rep));
+	vs_strlcpy(rep->vf, vf, sizeof(rep->vf));
+	return rep;
+}
+
+void vs_state_remove_rep(struct vs_state *st, struct vs_state_rep *rep)
+{
+	size_t i = (size_t)(rep - st->reps);
+
+	memmove(rep, rep + 1, (st->n_reps - i - 1) * sizeof(*rep));
+	st->n_reps--;
+}
+
+bool vs_state_has_content(const struct vs_state *st)
+{
+	return st->n || st->n_reps || st->policy;
 }
 
 static int add(json_object *o, const char *key, json_object *v)
@@ -108,6 +138,39 @@ static json_object *vf_to_json(const struct vs_state_vf *vf)
 	return o;
 }
 
+static const char *const bridge_kinds[] = { [VS_BRIDGE_LINUX] = "linux", [VS_BRIDGE_OVS] = "ovs" };
+
+static json_object *rep_to_json(const struct vs_state_rep *rep)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o || add(o, "vf", json_object_new_string(rep->vf)) < 0 ||
+	    add(o, "netdev", json_object_new_string(rep->netdev)) < 0 ||
+	    (rep->bridge.kind && (add(o, "bridge", json_object_new_string(rep->bridge.name)) < 0 ||
+				  add(o, "bridge_kind", json_object_new_string(bridge_kinds[rep->bridge.kind])) < 0))) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int reps_to_json(json_object *o, const struct vs_state *st)
+{
+	json_object *a;
+	int r;
+
+	if (!st->n_reps)
+		return 0;
+	if ((r = add(o, "representors", a = json_object_new_array())) < 0)
+		return r;
+	for (size_t i = 0; r == 0 && i < st->n_reps; i++) {
+		json_object *v = rep_to_json(&st->reps[i]);
+
+		r = v ? json_object_array_add(a, v) : -ENOMEM;
+	}
+	return r;
+}
+
 static json_object *state_to_json(const struct vs_state *st)
 {
 	json_object *o = json_object_new_object(), *vfs = json_object_new_array();
@@ -132,6 +195,8 @@ static json_object *state_to_json(const struct vs_state *st)
 		r = add(o, "name", json_object_new_string(st->name));
 	if (r == 0 && st->policy)
 		r = add(o, "policy", json_object_new_string(st->policy));
+	if (r == 0)
+		r = reps_to_json(o, st);
 	if (r < 0) {
 		json_object_put(o);
 		return NULL;
@@ -183,6 +248,40 @@ static int vf_from_json(json_object *o, struct vs_state *st)
 	return 0;
 }
 
+static int rep_from_json(json_object *o, struct vs_state *st)
+{
+	char vf[VS_PCI_ADDR_MAX], name[IFNAMSIZ] = "";
+	struct vs_state_rep *rep;
+	const char *kind = get_string(o, "bridge_kind");
+
+	if (copy_string(o, "vf", vf, sizeof(vf), true) < 0 || !(rep = vs_state_rep(st, vf, true)))
+		return -EINVAL;
+	if (copy_string(o, "netdev", rep->netdev, sizeof(rep->netdev), true) < 0 ||
+	    copy_string(o, "bridge", name, sizeof(name), false) < 0)
+		return -EINVAL;
+	for (int k = VS_BRIDGE_LINUX; kind && k <= VS_BRIDGE_OVS; k++)
+		if (strcmp(kind, bridge_kinds[k]) == 0)
+			rep->bridge.kind = (enum vs_bridge_kind)k;
+	if ((kind || name[0]) && (rep->bridge.kind == VS_BRIDGE_NONE || !name[0]))
+		return -EINVAL;
+	memcpy(rep->bridge.name, name, sizeof(name));
+	return 0;
+}
+
+static int reps_from_json(json_object *o, struct vs_state *st)
+{
+	json_object *a;
+
+	if (!json_object_object_get_ex(o, "representors", &a))
+		return 0;
+	if (!json_object_is_type(a, json_type_array))
+		return -EINVAL;
+	for (size_t i = 0; i < json_object_array_length(a); i++)
+		if (rep_from_json(json_object_array_get_idx(a, i), st) < 0)
+			return -EINVAL;
+	return 0;
+}
+
 static int state_from_json(json_object *o, const char *uuid, struct vs_state *st)
 {
 	json_object *vfs;
@@ -193,7 +292,8 @@ static int state_from_json(json_object *o, const char *uuid, struct vs_state *st
 		return -EINVAL;
 	if (dup_string(o, "name", &st->name) < 0 || dup_string(o, "policy", &st->policy) < 0)
 		return -ENOMEM;
-	if (!json_object_object_get_ex(o, "vfs", &vfs) || !json_object_is_type(vfs, json_type_array))
+	if (!json_object_object_get_ex(o, "vfs", &vfs) || !json_object_is_type(vfs, json_type_array) ||
+	    reps_from_json(o, st) < 0)
 		return -EINVAL;
 	for (size_t i = 0; i < json_object_array_length(vfs); i++) {
 		r = vf_from_json(json_object_array_get_idx(vfs, i), st);
@@ -320,4 +420,59 @@ void vs_state_unlock_guest(const char *dir, const char *uuid, int fd)
 		close(fd);
 	else
 		vs_statedir_unlock_remove(dir, name, fd);
+}
+
+/* The guest a leftover belongs to: UUID.lock, or UUID.json.XXXXXX as
+ * vs_statedir_write's mkostemp names it; false for anything else. */
+static bool leftover_of(const char *name, char uuid[VS_UUID_LEN + 1], bool *tmp)
+{
+	size_t len = strlen(name);
+
+	if (len < VS_UUID_LEN + 5)
+		return false;
+	memcpy(uuid, name, VS_UUID_LEN);
+	uuid[VS_UUID_LEN] = '\0';
+	if (!vs_uuid_valid(uuid))
+		return false;
+	*tmp = len == VS_UUID_LEN + 12 && strncmp(name + VS_UUID_LEN, ".json.", 6) == 0;
+	return *tmp || strcmp(name + VS_UUID_LEN, ".lock") == 0;
+}
+
+/* Under the guest's lock (not waited for): its temporary files go, and
+ * its lock file too when no state file is left. */
+static int sweep_guest(const char *dir, const char *uuid, char **names)
+{
+	char u[VS_UUID_LEN + 1], lock[PATH_MAX];
+	bool tmp, had_lock;
+	int fd, n = 0;
+
+	if ((size_t)snprintf(lock, sizeof(lock), "%s/%s.lock", dir, uuid) >= sizeof(lock))
+		return 0;
+	had_lock = access(lock, F_OK) == 0;
+	if (vs_state_lock_guest(dir, uuid, 0, &fd, NULL) < 0)
+		return 0;   /* someone works on this guest now */
+	for (char **p = names; *p; p++)
+		if (leftover_of(*p, u, &tmp) && tmp && strcmp(u, uuid) == 0 && vs_statedir_remove(dir, *p, NULL) == 0)
+			n++;
+	vs_state_unlock_guest(dir, uuid, fd);
+	return n + (had_lock && access(lock, F_OK) < 0);
+}
+
+int vs_state_sweep(const char *dir, struct vs_error *err)
+{
+	char **names = NULL, uuid[VS_UUID_LEN + 1], last[VS_UUID_LEN + 1] = "";
+	bool tmp;
+	int n = vs_statedir_list(dir, "", &names, err), removed = 0;
+
+	if (n < 0)
+		return n;
+	/* sorted: a guest's files are next to each other */
+	for (char **p = names; *p; p++) {
+		if (!leftover_of(*p, uuid, &tmp) || strcmp(uuid, last) == 0)
+			continue;
+		strcpy(last, uuid);
+		removed += sweep_guest(dir, uuid, names);
+	}
+	vs_strv_free(names);
+	return removed;
 }

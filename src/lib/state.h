@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 
+#include "representor.h"
 #include "sysfs.h"
 #include "util.h"
 #include "vfconfig.h"
@@ -29,12 +30,22 @@ struct vs_state_vf {
 	struct vs_vf_config applied;
 };
 
+/* A representor the hook brought up (and put in a bridge) at the start:
+ * release takes it out of the bridge again. */
+struct vs_state_rep {
+	char vf[VS_PCI_ADDR_MAX];
+	char netdev[IFNAMSIZ];
+	struct vs_rep_bridge bridge;  /* kind NONE: only brought up */
+};
+
 struct vs_state {
 	char uuid[VS_UUID_LEN + 1];
 	char *name;                   /* for messages only */
 	char *policy;                 /* the guest's policy element, for the network hook */
 	struct vs_state_vf *vfs;
 	size_t n, alloc;
+	struct vs_state_rep *reps;
+	size_t n_reps, alloc_reps;
 };
 
 /* Canonical 8-4-4-4-12 hex form only: it becomes a file name. */
@@ -64,7 +75,18 @@ int vs_state_lock_guest(const char *dir, const char *uuid, int timeout_ms, int *
  * (safely: vs_statedir_unlock_remove). */
 void vs_state_unlock_guest(const char *dir, const char *uuid, int fd);
 
+/* What killed writers leave: a guest's lock file without its state file,
+ * and half-written temporary files (UUID.json.XXXXXX).  Each guest's lock
+ * is tried without waiting: a guest someone is working on is left alone.
+ * Returns how many files were removed. */
+int vs_state_sweep(const char *dir, struct vs_error *err);
 struct vs_state_vf *vs_state_find_vf(struct vs_state *st, const char *address);
 /* Append a VF entry (zeroed configs); NULL on no memory. */
 struct vs_state_vf *vs_state_add_vf(struct vs_state *st, const char *address);
 void vs_state_remove_vf(struct vs_state *st, struct vs_state_vf *vf);
+/* The representor entry of a VF, created when asked; NULL when absent or
+ * no memory. */
+struct vs_state_rep *vs_state_rep(struct vs_state *st, const char *vf, bool create);
+void vs_state_remove_rep(struct vs_state *st, struct vs_state_rep *rep);
+/* Something to keep: VFs, representors or the policy. */
+bool vs_state_has_content(const struct vs_state *st);

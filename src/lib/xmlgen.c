@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "numa.h"
 #include "vfset.h"
 #include "xmlgen.h"
 
@@ -489,5 +490,56 @@ int vs_pool_xml(const struct vs_host *host, const struct vs_template_paths *p, c
 	} else {
 		spec.pf_netdev = pf->netdev;
 	}
+	return vs_xmlgen_network_string(p, &spec, xml, err);
+}
+
+/* "em1 on node 0, p2p1 on node 1": what the refusal of an empty pool says. */
+static void pf_nodes(const struct vs_host *host, const struct vs_numa_pool_request *req, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < req->n_pfs && used < len; i++) {
+		const struct vs_pf *pf = vs_name_pf(host, req->pfs[i], NULL);
+		int node = pf ? vs_numa_pf_node(req->numa, pf->numa_node) : -1;
+
+		if (node >= 0)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s on node %d", used ? ", " : "", req->pfs[i], node);
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%s on an unknown node", used ? ", " : "", req->pfs[i]);
+	}
+}
+
+int vs_pool_numa_xml(const struct vs_host *host, const struct vs_template_paths *p,
+		     const struct vs_numa_pool_request *req, char *name_out, size_t name_len, char **xml,
+		     struct vs_error *err)
+{
+	_cleanup_free_ const char **addrs = NULL;
+	struct vs_network_spec spec = { .vlan = req->vlan, .name = name_out };
+	size_t alloc = 0;
+	char where[512];
+	int r = req->name ? vs_strlcpy(name_out, req->name, name_len)
+			  : (snprintf(name_out, name_len, "sriov-node%d", req->node) < (int)name_len ? 0 : -ENAMETOOLONG);
+
+	if (r < 0)
+		return vs_error_set(err, r, "pool name too long");
+	for (size_t i = 0; i < req->n_pfs; i++) {
+		const struct vs_pf *pf = vs_name_pf(host, req->pfs[i], err);
+
+		if (!pf)
+			return err && err->code ? err->code : -ENODEV;
+		if (vs_numa_pf_node(req->numa, pf->numa_node) != req->node)
+			continue;
+		for (size_t k = 0; k < pf->n_vfs; k++) {
+			if (vs_grow((void **)&addrs, &alloc, spec.n_vf_addresses + 1, sizeof(*addrs)) < 0)
+				return -ENOMEM;
+			addrs[spec.n_vf_addresses++] = pf->vfs[k].address;
+		}
+	}
+	if (spec.n_vf_addresses == 0) {
+		pf_nodes(host, req, where, sizeof(where));
+		return vs_error_set(err, -ENODEV, "no VF of the PFs given on NUMA node %d (%s)", req->node, where);
+	}
+	spec.vf_addresses = addrs;
 	return vs_xmlgen_network_string(p, &spec, xml, err);
 }

@@ -119,3 +119,20 @@ struct vs_pool_request {
 };
 int vs_pool_xml(const struct vs_host *host, const struct vs_template_paths *p, const struct vs_pool_request *req,
 		char *name_out, size_t name_len, char **xml, struct vs_error *err);
+
+/* A hostdev pool of the VFs of every PF of pfs on NUMA node `node` (as
+ * numa.h counts a PF of unknown node), as an address list: libvirt takes
+ * one <pf dev> per pool.  Name: req->name, else "sriov-nodeN".  -ENODEV
+ * with err naming the PFs' nodes when none of them is there. */
+struct vs_numa_host;
+struct vs_numa_pool_request {
+	char *const *pfs;             /* netdevs or PCI addresses */
+	size_t n_pfs;
+	int node;
+	const char *name;             /* NULL: sriov-nodeN */
+	int vlan;                     /* -1: none */
+	const struct vs_numa_host *numa;
+};
+int vs_pool_numa_xml(const struct vs_host *host, const struct vs_template_paths *p,
+		     const struct vs_numa_pool_request *req, char *name_out, size_t name_len, char **xml,
+		     struct vs_error *err);

@@ -41,6 +41,8 @@ network-vfs-nvme|xml network 0000:5e:00.0 --vfs 0-3
 network-vfs-domain-10000|xml network enP65536p1s0 --vfs 0-1 --vlan 0
 network-pf-admin-template|xml network em1 --template $tpl/network-pf-admin.xml
 network-pf-admin-template-vlan|xml network p2p1 --vlan 300 --template $tpl/network-pf-admin.xml
+network-numa-node1|xml network em1 em2 p2p1 --numa 1
+network-numa-node0-name-vlan|xml network em1 em2 p2p1 --numa 0 --name lab-node0 --vlan 12
 hostdev-em1-0|xml hostdev em1#0
 hostdev-by-address|xml hostdev 0000:19:10.2
 hostdev-domain-0001|xml hostdev 0001:01:00.2
@@ -120,6 +122,9 @@ template-no-pf-file|network-no-pf.xml|xml network em1 --template $tpl/network-no
 template-no-source|hostdev-no-source.xml|xml hostdev em1#0 --template $tpl/hostdev-no-source.xml
 template-absent|/nonexistent/t.xml|xml hostdev em1#0 --template /nonexistent/t.xml
 template-not-xml|not-xml.xml|xml network em1 --template $tpl/not-xml.xml
+numa-none-there|em1 on node 0, em2 on node 0|xml network em1 em2 --numa 1
+numa-with-vfs|drop --vfs|xml network em1 --numa 0 --vfs 0
+numa-not-a-node|'x'|xml network em1 --numa x
 EOF
 }
 

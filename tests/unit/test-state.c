@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "state.h"
@@ -227,6 +228,60 @@ static void test_dir_not_a_directory(void **state)
 	vs_state_free(&st);
 }
 
+static void touch(const char *name)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+}
+
+static bool exists(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+#define UUID3 "8d0c3a51-2f7e-4a7b-9c11-0e5b2a6f4d10"
+#define UUID4 "b2f6e1d4-7a35-4c88-a1f2-3e9d0c7b5a62"
+
+/* What killed hooks leave goes; a held lock, a state file and its lock,
+ * and files that are not the state's stay. */
+static void test_sweep(void **state)
+{
+	struct vs_state st;
+	int held = -1;
+
+	fill(&st, UUID1);
+	assert_int_equal(vs_state_save(dir, &st, NULL), 0);
+	touch(UUID1 ".lock");               /* kept: its state file is there */
+	touch(UUID1 ".json.Ab12Cd");        /* half-written: goes */
+	touch(UUID2 ".lock");               /* orphan: goes */
+	touch(UUID3 ".json.x9Y8z7");        /* half-written, no lock file: goes */
+	assert_int_equal(vs_state_lock_guest(dir, UUID4, 0, &held, NULL), 0);
+	touch(UUID4 ".json.QqQqQq");        /* its writer still holds the lock: stays */
+	touch("notes.lock");
+	assert_int_equal(vs_state_sweep(dir, NULL), 3);
+	assert_true(exists(UUID1 ".json"));
+	assert_true(exists(UUID1 ".lock"));
+	assert_false(exists(UUID1 ".json.Ab12Cd"));
+	assert_false(exists(UUID2 ".lock"));
+	assert_false(exists(UUID3 ".json.x9Y8z7"));
+	assert_false(exists(UUID3 ".lock"));
+	assert_true(exists(UUID4 ".lock"));
+	assert_true(exists(UUID4 ".json.QqQqQq"));
+	assert_true(exists("notes.lock"));
+	close(held);
+	assert_int_equal(vs_state_sweep(dir, NULL), 2);
+	assert_false(exists(UUID4 ".lock"));
+	assert_int_equal(vs_state_sweep("/nonexistent/dir", NULL), 0);
+	vs_state_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_lock_times_out),
 		cmocka_unit_test(test_save_refuses_what_load_cannot_read),
 		cmocka_unit_test(test_dir_not_a_directory),
+		cmocka_unit_test(test_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

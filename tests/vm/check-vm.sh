@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${VM_LOGDIR:=$top_builddir/tests/vm/logs}"
 # The default list: scenarios whose product commands exist. A scenario
 # missing here is named in docs/testing-vm.md with the reason.
-: "${VM_SCENARIOS:=smoke nvme nvme-noiommu igb hook install apply-igb stress-igb netdevsim}"
+: "${VM_SCENARIOS:=smoke nvme nvme-noiommu igb hook install apply-igb stress-igb netdevsim representor numa}"
 [ $# -gt 0 ] && VM_SCENARIOS=$*
 
 start=$(date +%s)
@@ -95,7 +95,7 @@ for sc in $VM_SCENARIOS; do
 		failed=$((failed + 1)) bad="$bad $sc"
 		continue
 	fi
-	VM_QEMU=system VM_APPEND='' VM_DEVICES='' VM_TIMEOUT=300 VM_MEM=1024
+	VM_QEMU=system VM_APPEND='' VM_DEVICES='' VM_TIMEOUT=300 VM_MEM=1024 VM_CPUS=1
 	conf=$here/scenarios/$sc.conf
 	if [ ! -f "$conf" ]; then
 		echo "FAIL: $sc: no $conf"; failed=$((failed + 1)); bad="$bad $sc"; continue
@@ -116,7 +116,7 @@ for sc in $VM_SCENARIOS; do
 	rc=0
 	# shellcheck disable=SC2086
 	"$here/run.sh" -q "$qemu" -k "$VM_KERNEL" -i "$initrd" -s "$sc" \
-		-t "$VM_TIMEOUT" -m "$VM_MEM" -a "$VM_APPEND" -l "$VM_LOGDIR/$sc.log" \
+		-t "$VM_TIMEOUT" -m "$VM_MEM" -c "$VM_CPUS" -a "$VM_APPEND" -l "$VM_LOGDIR/$sc.log" \
 		-- $VM_DEVICES >"$out" || rc=$?
 	sed "s/^/[$sc] /" "$out"
 	p=$(grep -c '^PASS' "$out" || true)

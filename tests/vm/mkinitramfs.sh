@@ -31,6 +31,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 # back ends nvme's t10-pi asks for at run time (softdeps, not in depends=).
 MODULES="igb igbvf nvme vfio vfio-pci vfio_iommu_type1 psample
 	crc64_rocksoft_generic crct10dif_generic"
+# The representor scenario: a Linux bridge, and Open vSwitch's datapath
+# (libcrc32c, which it needs, asks the crypto API for crc32c at load time).
+MODULES="$MODULES bridge openvswitch crc32c_generic"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/vs-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -66,6 +69,15 @@ fi
 libvirt_so=$(ldconfig -p | awk '$1 == "libvirt.so.0" { print $NF; exit }')
 [ -n "$libvirt_so" ] || { echo "mkinitramfs: libvirt.so.0 not found (ldconfig -p)" >&2; exit 1; }
 rootfs_add_elf "$root" "$libvirt_so"
+# The representor scenario: devlink (iproute2) for switchdev mode, and the
+# host's Open vSwitch (openvswitch-switch, scripts/deps.txt): the database,
+# the switch and ovs-vsctl, with the schema; absent ones the scenario names.
+[ -x /sbin/devlink ] && rootfs_add_elf "$root" /sbin/devlink /usr/sbin/devlink
+for prog in ovsdb-server ovsdb-tool ovs-vswitchd ovs-vsctl; do
+	p=$(PATH=$PATH:/usr/sbin:/sbin command -v "$prog") && rootfs_add_elf "$root" "$p" "/usr/sbin/$prog"
+done
+[ -f /usr/share/openvswitch/vswitch.ovsschema ] &&
+	rootfs_copy "$root" /usr/share/openvswitch/vswitch.ovsschema
 rootfs_add_busybox "$root"
 # shellcheck disable=SC2086
 rootfs_add_modules "$root" "$VM_MODROOT" "$KVER" $MODULES

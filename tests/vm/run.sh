@@ -1,18 +1,18 @@
 #!/bin/sh
 # Boot one scenario in a TCG guest and report its result.
 # Usage: run.sh -q QEMU -k KERNEL -i INITRD -s SCENARIO [-t TIMEOUT_SEC]
-#               [-a EXTRA_APPEND] [-l LOG] [-m MEM_MB] -- [QEMU DEVICE OPTIONS...]
+#               [-a EXTRA_APPEND] [-l LOG] [-m MEM_MB] [-c CPUS] -- [QEMU DEVICE OPTIONS...]
 # Prints the guest's PASS/FAIL lines (the whole console goes to LOG) and
 # exits 0 only when the guest said every check passed.
 set -eu
 
 usage() { sed -n '2,6p' "$0" >&2; exit 2; }
-qemu='' kernel='' initrd='' scenario='' tmo=300 extra='' log='' mem=1024
-while getopts q:k:i:s:t:a:l:m: opt; do
+qemu='' kernel='' initrd='' scenario='' tmo=300 extra='' log='' mem=1024 cpus=1
+while getopts q:k:i:s:t:a:l:m:c: opt; do
 	case $opt in
 	q) qemu=$OPTARG ;; k) kernel=$OPTARG ;; i) initrd=$OPTARG ;;
 	s) scenario=$OPTARG ;; t) tmo=$OPTARG ;; a) extra=$OPTARG ;;
-	l) log=$OPTARG ;; m) mem=$OPTARG ;; *) usage ;;
+	l) log=$OPTARG ;; m) mem=$OPTARG ;; c) cpus=$OPTARG ;; *) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -27,7 +27,7 @@ rc=0
 # $qemu may be a wrapper with words of its own: split on purpose.
 # shellcheck disable=SC2086
 timeout --kill-after=10 "$tmo" $qemu -nodefaults -no-reboot -display none \
-	-accel tcg -m "$mem" -smp 1 -serial stdio -monitor none \
+	-accel tcg -m "$mem" -smp "$cpus" -serial stdio -monitor none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	"$@" </dev/null >"$log" 2>&1 || rc=$?

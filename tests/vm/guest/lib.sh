@@ -105,6 +105,40 @@ igb_pf() {
 }
 
 # ip_vf PF N: the line of "ip -d link show PF" about VF N.
+# hostdev_domain_xml NAME UUID VF-ADDRESS 'POLICY ATTRIBUTES': a guest with
+# one VF as a managed <hostdev> and a virt-sriov policy for it, as the hook
+# and libvirtd get it.
+hostdev_domain_xml() {
+	_a=$3
+	_dom=${_a%%:*} _r=${_a#*:}
+	_bus=${_r%%:*} _r=${_r#*:}
+	_slot=${_r%%.*} _fn=${_r#*.}
+	cat <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <uuid>$2</uuid>
+  <metadata>
+    <vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'>
+      <vsp:vf $4/>
+    </vsp:policy>
+  </metadata>
+  <memory unit='KiB'>131072</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type>
+  </os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x$_dom' bus='0x$_bus' slot='0x$_slot' function='0x$_fn'/>
+      </source>
+    </hostdev>
+  </devices>
+</domain>
+XML
+}
+
 ip_vf() { $IP -d link show dev "$1" | grep -E "^ *vf $2 " ; }
 
 load() {

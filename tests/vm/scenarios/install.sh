@@ -99,29 +99,8 @@ expect_eq "apply with the sample: numvfs as before" "$(cat "$pf/sriov_numvfs")" 
 # file as an admin would.
 VF=$(vf_addr "$pf" 1)
 UUID=5a1e0000-0000-4000-8000-000000000001
-IFS=':.' read -r dom bus slot fn <<EOF
-$VF
-EOF
-cat >/tmp/guest.xml <<EOF
-<domain type='kvm'>
-  <name>inst</name>
-  <uuid>$UUID</uuid>
-  <metadata>
-    <vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'>
-      <vsp:vf spoofchk='off' trust='on' mac='52:54:00:1a:00:01' vlan='11' qos='4'/>
-    </vsp:policy>
-  </metadata>
-  <memory unit='KiB'>131072</memory>
-  <os><type arch='x86_64'>hvm</type></os>
-  <devices>
-    <hostdev mode='subsystem' type='pci' managed='yes'>
-      <source>
-        <address domain='0x$dom' bus='0x$bus' slot='0x$slot' function='0x$fn'/>
-      </source>
-    </hostdev>
-  </devices>
-</domain>
-EOF
+hostdev_domain_xml inst "$UUID" "$VF" \
+	"spoofchk='off' trust='on' mac='52:54:00:1a:00:01' vlan='11' qos='4'" >/tmp/guest.xml
 # hook_run OP SUBOP: libvirt's argv and environment, the XML on stdin
 hook_run() {
 	env -i LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin HOME=/ \

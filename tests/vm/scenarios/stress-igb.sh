@@ -61,35 +61,10 @@ NVF=$(wc -l <$W/vfs)
 
 # guest_xml G V: guest G (0..PER_VF*NVF-1) on VF V, its policy.
 guest_xml() {
-	set -- "$1" "$2" $(sed -n "$(($2 + 1))p" $W/vfs)
-	a=$5
-	dom=${a%%:*} rest=${a#*:}
-	bus=${rest%%:*} rest=${rest#*:}
-	slot=${rest%%.*} fn=${rest#*.}
-	cat <<XML
-<domain type='qemu'>
-  <name>stress$1</name>
-  <uuid>5e55$(printf '%04x' "$1")-13a0-4c0d-8e00-$(printf '%012x' "$1")</uuid>
-  <metadata>
-    <vsp:policy xmlns:vsp='https://virt-sriov.org/xmlns/policy/1'>
-      <vsp:vf spoofchk='off' trust='on' mac='52:54:00:5e:$(printf '%02x' "$2"):$(printf '%02x' "$1")' vlan='$((100 + $1))' qos='$(($1 % 8))'/>
-    </vsp:policy>
-  </metadata>
-  <memory unit='KiB'>131072</memory>
-  <vcpu placement='static'>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type>
-  </os>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <hostdev mode='subsystem' type='pci' managed='yes'>
-      <source>
-        <address domain='0x$dom' bus='0x$bus' slot='0x$slot' function='0x$fn'/>
-      </source>
-    </hostdev>
-  </devices>
-</domain>
-XML
+	hostdev_domain_xml "stress$1" \
+		"5e55$(printf '%04x' "$1")-13a0-4c0d-8e00-$(printf '%012x' "$1")" \
+		"$(sed -n "$(($2 + 1))p" $W/vfs | cut -d' ' -f3)" \
+		"spoofchk='off' trust='on' mac='52:54:00:5e:$(printf '%02x' "$2"):$(printf '%02x' "$1")' vlan='$((100 + $1))' qos='$(($1 % 8))'"
 }
 g=0
 while [ $g -lt $((PER_VF * NVF)) ]; do
