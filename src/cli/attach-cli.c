@@ -22,6 +22,7 @@ int vs_cli_attach_open(struct vs_cli *cli, struct vs_cli_attach *ctx)
 	ctx->nl.nl = NULL;
 	ctx->hook.kernel = &ctx->nl;
 	ctx->env.hook = &ctx->hook;
+	ctx->env.remote = cli->remote[0] != '\0';
 	/* VF settings are read only to print a VF's MAC: no warnings for them */
 	r = vs_cli_load_host(cli, NULL, VS_LOAD_SETTINGS, &ctx->env.host);
 	if (r == VS_EXIT_OK && vs_libvirt_open(vs_cli_uri(cli), false, &ctx->env.conn, &err) < 0)

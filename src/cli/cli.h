@@ -51,6 +51,10 @@ struct vs_cli {
 	bool dry_run;
 	char **argv;              /* the whole command line, for vs_cli_exec_full */
 	const struct vs_command *cmd;  /* the command (or verb) being run, from the table */
+	const char *source;       /* --source libvirt|sysfs, or NULL */
+	bool libvirt_source;      /* devices from libvirt's node devices (nodedev.h): a remote
+				     URI or --source libvirt; set by vs_cli_ready */
+	char remote[256];         /* the host a remote URI names; "" local */
 };
 
 /* What a command (or one of its options) needs, checked once before it
@@ -65,6 +69,8 @@ enum {
 	VS_LOCAL = 1 << 4,        /* reads this host's devices: refuses a remote URI */
 	VS_TAKES_DRY_RUN = 1 << 5,  /* takes -n, --dry-run after its name too */
 	VS_TAKES_SETTINGS = 1 << 6, /* takes every VF setting (vfconfig.h) as an option */
+	VS_REMOTE_OK = 1 << 7,    /* reads devices, from libvirt's node devices over a remote
+				     URI (or with --source libvirt): not refused as VS_LOCAL is */
 };
 
 /* One option of a command: the getopt table and the --help text at once. */
@@ -122,6 +128,7 @@ VS_CMD(show);
 VS_CMD(check);
 VS_CMD(numvfs);
 VS_CMD(bind);
+VS_CMD(eswitch);
 VS_CMD(vf);
 VS_CMD(xml);
 VS_CMD(network);

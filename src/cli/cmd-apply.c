@@ -1,7 +1,9 @@
 /* virt-sriov apply [--no-libvirt] [--config FILE] [--timeout SEC] [-n] [--json]
  *
  * The host brought to /etc/virt-sriov/virt-sriov.conf: one line per change
- * made, nothing when nothing differs. */
+ * made, "nothing to change" when nothing differs.  --json says whether
+ * anything changed ("changed", and per step "steps"): what a configuration
+ * tool (contrib/ansible) reports, and with --dry-run predicts. */
 #include "config.h"
 
 #include <string.h>
@@ -9,6 +11,7 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "devlink.h"
 #include "hostsetup.h"
 #include "json-out.h"
 #include "libvirt.h"
@@ -26,11 +29,14 @@ struct apply_run {
 	struct vs_cli *cli;
 	struct vs_nl *nl;             /* NULL: rtnetlink not available */
 	struct vs_error nl_err;
+	struct vs_devlink *dl;        /* eswitch modes; NULL: not the live host, or no devlink */
 	virConnectPtr conn;
 	json_object *changes;         /* --json */
 	json_object *reconciled;      /* --json: the plans put back first */
 	enum vs_reconcile_scope scope;
 	bool reconcile_failed;
+	int n_reconciled;             /* guests whose VFs were put back (or would be) */
+	unsigned steps[VS_STEP_COUNT];  /* changes made (or planned) per step */
 };
 
 static int parse_args(struct vs_cli *cli, int argc, char **argv, struct apply_args *a)
@@ -63,7 +69,8 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct apply_ar
 static int scan(void *data, struct vs_host **out, struct vs_error *err)
 {
 	struct apply_run *run = data;
-	struct vs_scan_opts opts = { .sysfs = &run->cli->sysfs, .nl = run->nl, .no_names = true };
+	struct vs_scan_opts opts = { .sysfs = &run->cli->sysfs, .nl = run->nl, .dl = run->dl, .no_names = true,
+				     .non_pci = run->dl != NULL };
 	int r = vs_inventory_scan(&opts, out, err);
 
 	if (r >= 0 && run->conn)
@@ -87,6 +94,9 @@ static json_object *change_json(const struct vs_change *c)
 	if (c->step == VS_STEP_AUTOPROBE || c->step == VS_STEP_NUMVFS) {
 		vs_json_set(o, "from", vs_json_int(c->from));
 		vs_json_set(o, "to", json_object_new_int(c->to));
+	} else if (c->step == VS_STEP_ESWITCH_EARLY || c->step == VS_STEP_ESWITCH) {
+		vs_json_set(o, "from", vs_json_str(vs_eswitch_mode_name(c->from)));
+		vs_json_set(o, "to", json_object_new_string(vs_eswitch_mode_name(c->to)));
 	} else if (c->step == VS_STEP_DRIVER) {
 		vs_json_set(o, "from", vs_json_str(c->driver_from));
 		vs_json_set(o, "to", json_object_new_string(c->driver_to));
@@ -106,6 +116,8 @@ static void report(void *data, const struct vs_change *c)
 	struct apply_run *run = data;
 	char text[1024];
 
+	if (c->step < VS_STEP_COUNT)
+		run->steps[c->step]++;
 	if (run->changes) {
 		json_object_array_add(run->changes, change_json(c));
 		return;
@@ -124,6 +136,7 @@ static int put_back_leftovers(void *data)
 	int n = vs_cli_reconcile(run->cli, run->scope, run->conn, run->reconciled);
 
 	run->reconcile_failed = n < 0;
+	run->n_reconciled = n > 0 ? n : 0;
 	return n;
 }
 
@@ -138,6 +151,27 @@ static int connect_libvirt(struct apply_run *run, const struct apply_args *a)
 	return VS_EXIT_OK;
 }
 
+/* A guest's VFs put back change the host as much as any step. */
+static bool changed(const struct apply_run *run)
+{
+	if (run->n_reconciled > 0 || (run->reconciled && json_object_array_length(run->reconciled) > 0))
+		return true;
+	for (int s = 0; s < VS_STEP_COUNT; s++)
+		if (run->steps[s])
+			return true;
+	return false;
+}
+
+/* {"autoprobe": 0, "numvfs": 1, ...}: every step, also those with nothing to do */
+static json_object *steps_json(const struct apply_run *run)
+{
+	json_object *o = json_object_new_object();
+
+	for (int s = 0; o && s < VS_STEP_COUNT; s++)
+		vs_json_set(o, vs_setup_step_name(s), json_object_new_int((int)run->steps[s]));
+	return o;
+}
+
 /* The failure first: with --json its line is also the document's "error". */
 static int finish(struct apply_run *run, int r, const struct vs_error *err)
 {
@@ -149,9 +183,13 @@ static int finish(struct apply_run *run, int r, const struct vs_error *err)
 	else if (run->reconcile_failed)
 		status = vs_cli_fail(VS_EXIT_FAILURE, "apply: some VFs saved by the hook could not be put back "
 				     "(see above; their state is kept for virt-sriov reconcile)");
+	else if (!run->changes && !changed(run))
+		printf("nothing to change\n");
 	if (run->changes) {
 		doc = vs_json_doc_new();
 		vs_json_set(doc, "dry_run", json_object_new_boolean(run->cli->dry_run));
+		vs_json_set(doc, "changed", json_object_new_boolean(changed(run)));
+		vs_json_set(doc, "steps", steps_json(run));
 		vs_json_set(doc, "reconciled", json_object_get(run->reconciled));
 		vs_json_set(doc, "changes", json_object_get(run->changes));
 		if (vs_json_doc_print(doc) < 0)
@@ -182,6 +220,11 @@ static int apply_conf(struct apply_run *run, const struct apply_args *a, const s
 	if (vs_nl_open(&run->nl, &run->nl_err) < 0)
 		run->nl = NULL;
 	env.nl = run->nl;
+	/* devlink only where the sysfs root is this host's */
+	if (vs_sysfs_is_live(&run->cli->sysfs) && vs_devlink_open(&run->dl, &err) < 0)
+		run->dl = NULL;
+	vs_error_clear(&err);
+	env.dl = run->dl;
 	if (run->cli->json) {
 		run->changes = json_object_new_array();
 		run->reconciled = json_object_new_array();
@@ -214,6 +257,7 @@ int vs_cmd_apply(struct vs_cli *cli, int argc, char **argv)
 	json_object_put(run.reconciled);
 	if (run.nl)
 		vs_nl_close(run.nl);
+	vs_devlink_close(run.dl);
 	if (run.conn)
 		virConnectClose(run.conn);
 	vs_conf_free(&conf);

@@ -120,7 +120,15 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct attach_a
 		return vs_cli_fail(VS_EXIT_USAGE, "attach: %s", err.msg);
 	if (vs_cli_check_settings(&a->req.cfg, "attach") != VS_EXIT_OK)
 		return VS_EXIT_USAGE;
-	return vs_cli_ready(&g);
+	if ((c = vs_cli_ready(&g)) != VS_EXIT_OK)
+		return c;
+	/* the free-VF choice's lock is this machine's: it cannot keep two
+	 * workstations from picking the same VF of the remote host */
+	if (cli->remote[0] && !a->req.network && !a->req.force)
+		return vs_cli_fail(VS_EXIT_USAGE, "attach --%s over a remote URI is not race-free (the free-VF choice "
+				   "locks on this machine, not on %s): use --network POOL, run it on %s, or --force",
+				   a->req.pf ? "pf" : "vf", cli->remote, cli->remote);
+	return VS_EXIT_OK;
 }
 
 /* The document: PF and VF named as list --json and show name them. */

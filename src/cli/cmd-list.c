@@ -34,7 +34,8 @@ int vs_cmd_list(struct vs_cli *cli, int argc, char **argv)
 	r = parse_args(cli, argc, argv, &a);
 	if (r != VS_EXIT_OK)
 		return vs_cli_stop(r);
-	r = vs_cli_load_named(cli, a.pfs, VS_NAME_PF, VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES, &host);
+	r = vs_cli_load_named(cli, a.pfs, VS_NAME_PF,
+			      VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES | VS_LOAD_DEVLINK, &host);
 	if (r != VS_EXIT_OK)
 		return r;
 	vs_cli_load_usage(cli, host);

@@ -8,6 +8,7 @@
 #include "conf.h"
 #include "hook-plan.h"
 #include "json-out.h"
+#include "load.h"
 #include "options.h"
 #include "state.h"
 
@@ -98,6 +99,7 @@ int vs_cmd_plan(struct vs_cli *cli, int argc, char **argv)
 	struct vs_hook_env env = { .sysfs = &cli->sysfs, .conf = &conf, .state_dir = vs_state_dir() };
 	struct vs_hook_input in = { 0 };
 	struct vs_plan plan = { 0 };
+	struct vs_host *host = NULL;
 	struct vs_error err = { 0 };
 	enum vs_hook_action action;
 	enum vs_hook_driver driver;
@@ -115,8 +117,17 @@ int vs_cmd_plan(struct vs_cli *cli, int argc, char **argv)
 	if (pick_op(a.op, xml, &driver, &action) < 0)
 		return vs_cli_fail(VS_EXIT_USAGE, "plan: --op '%s' is not prepare, release, port-created or port-deleted",
 				   a.op ? a.op : "");
+	/* a release puts back what the host's state directory saved */
+	if (cli->remote[0] && (action == VS_HOOK_RELEASE || action == VS_HOOK_PORT_DELETED))
+		return vs_cli_fail(VS_EXIT_USAGE, "plan --op %s needs the host (its state directory): run it on %s",
+				   action == VS_HOOK_RELEASE ? "release" : "port-deleted", cli->remote);
 	if (vs_conf_load(a.conf ? a.conf : vs_conf_path(), &conf, &err) < 0)
 		return vs_cli_fail_err(&err, "plan");
+	if (cli->libvirt_source && vs_cli_load_host(cli, NULL, 0, &host) != VS_EXIT_OK) {
+		vs_conf_free(&conf);
+		return VS_EXIT_FAILURE;
+	}
+	env.host = host;
 	r = vs_hook_input_parse(driver, action, xml, len, &in, &err);
 	if (r == 0) {
 		vs_hook_plan(&env, &in, &plan);
@@ -127,5 +138,6 @@ int vs_cmd_plan(struct vs_cli *cli, int argc, char **argv)
 	vs_plan_free(&plan);
 	vs_hook_input_free(&in);
 	vs_conf_free(&conf);
+	vs_host_free(host);
 	return r;
 }

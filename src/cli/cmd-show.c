@@ -12,6 +12,57 @@
 
 #define ROW "  %-14s "
 
+/* Rates in Mbit/s, as the legacy rates; the kernel keeps bytes/s. */
+static void print_rate_groups(const struct vs_pf *pf)
+{
+	char max[32], share[32];
+
+	for (size_t i = 0; i < pf->n_rate_groups; i++) {
+		const struct vs_devlink_rate *g = &pf->rate_groups[i];
+
+		vs_format_mbps(g->tx_max, max, sizeof(max));
+		vs_format_mbps(g->tx_share, share, sizeof(share));
+		printf(ROW "%s: tx_max %s, tx_share %s Mbps%s%s\n", i ? "" : "Rate groups:", g->name, max, share,
+		       g->parent[0] ? ", parent " : "", g->parent);
+	}
+}
+
+static void print_pf_devlink(const struct vs_pf *pf)
+{
+	if (pf->eswitch_mode < 0) {
+		printf(ROW "%s\n", "Eswitch:", "- (no devlink eswitch, or not readable here)");
+		return;
+	}
+	printf(ROW "%s (devlink %s%s%s)\n", "Eswitch:", vs_eswitch_mode_name(pf->eswitch_mode), pf->devlink,
+	       pf->switch_id[0] ? ", switch " : "", pf->switch_id);
+	print_rate_groups(pf);
+}
+
+static void print_vf_devlink(const struct vs_vf *vf)
+{
+	const struct vs_vf_devlink *d = &vf->dl;
+	char mac[18], max[32], share[32];
+
+	if (!d->has_port)
+		return;
+	printf(ROW "%u\n", "Devlink port:", d->port);
+	printf(ROW "%s%s\n", "Representor:", d->representor[0] ? d->representor : "(none)",
+	       d->representor_up < 0 ? "" : d->representor_up ? " (up)" : " (down)");
+	if (d->state >= 0 || d->opstate >= 0 || d->has_hw_addr) {
+		if (d->has_hw_addr)
+			vs_format_mac(d->hw_addr, mac);
+		printf(ROW "hw_addr %s, state %s, opstate %s\n", "Port function:", d->has_hw_addr ? mac : "unknown",
+		       d->state < 0 ? "unknown" : d->state ? "active" : "inactive",
+		       d->opstate < 0 ? "unknown" : d->opstate ? "attached" : "detached");
+	}
+	if (d->has_rate) {
+		vs_format_mbps(d->tx_max, max, sizeof(max));
+		vs_format_mbps(d->tx_share, share, sizeof(share));
+		printf(ROW "tx_max %s, tx_share %s Mbps%s%s\n", "Devlink rate:", max, share,
+		       d->rate_parent[0] ? ", group " : "", d->rate_parent);
+	}
+}
+
 static void print_pf(const struct vs_pf *pf)
 {
 	printf("PF %s%s%s%s\n", pf->address, pf->netdev[0] ? " (" : "", pf->netdev, pf->netdev[0] ? ")" : "");
@@ -28,6 +79,7 @@ static void print_pf(const struct vs_pf *pf)
 	printf(ROW "%s\n", "VF autoprobe:", pf->drivers_autoprobe < 0 ? "unknown" : pf->drivers_autoprobe ? "on" : "off");
 	printf(ROW "%s\n", "VF settings:", pf->vf_settings_na ? "- (not applicable)"
 					   : pf->vf_configs_known ? "complete" : "incomplete (see warnings)");
+	print_pf_devlink(pf);
 }
 
 static const char *or_unknown(const char *s)
@@ -69,6 +121,7 @@ static void print_vf(const struct vs_host *host, const struct vs_pf *pf, const s
 	printf(ROW "%s\n", "Netdev:", vf->netdev[0] ? vf->netdev : "(none)");
 	printf(ROW "%d\n", "IOMMU group:", vf->iommu_group);
 	print_vf_settings(pf, vf);
+	print_vf_devlink(vf);
 	printf(ROW "%s\n", "In use by:", !host->usage_known ? "unknown" : vf->in_use_by ? vf->in_use_by : "(free)");
 }
 
@@ -103,7 +156,8 @@ static int show(struct vs_cli *cli, const char *name)
 	struct vs_vf_ref ref;
 	int r;
 
-	r = vs_cli_load_named(cli, names, VS_NAME_ANY, VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES, &host);
+	r = vs_cli_load_named(cli, names, VS_NAME_ANY,
+			      VS_LOAD_SETTINGS | VS_LOAD_NON_PCI | VS_LOAD_NAMES | VS_LOAD_DEVLINK, &host);
 	if (r != VS_EXIT_OK)
 		return r;
 	if (vs_name_resolve(host, name, VS_NAME_ANY, &ref, &err) < 0) {

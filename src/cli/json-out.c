@@ -225,6 +225,108 @@ static int set_settings(json_object *obj, const struct vs_pf *pf, const struct v
 	return 0;
 }
 
+/* ---- devlink (switchdev mode) ---- */
+
+json_object *vs_json_mbps(uint64_t bytes_per_s)
+{
+	uint64_t bits = bytes_per_s * 8;
+
+	if (bytes_per_s > UINT64_MAX / 8)
+		return json_object_new_double((double)bytes_per_s * 8 / 1e6);
+	if (bits % 1000000 == 0)
+		return json_object_new_int64((int64_t)(bits / 1000000));
+	return json_object_new_double((double)bits / 1e6);
+}
+
+static json_object *new_obj(struct json_field *f, size_t n)
+{
+	json_object *obj = json_object_new_object();
+
+	if (!obj || set_fields(obj, f, n) < 0) {
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static json_object *fn_word(int v, const char *zero, const char *one)
+{
+	return v < 0 || v > 1 ? NULL : json_object_new_string(v ? one : zero);
+}
+
+static json_object *vf_rate(const struct vs_vf_devlink *d)
+{
+	if (!d->has_rate)
+		return NULL;
+	struct json_field f[] = {
+		{ "tx_max", vs_json_mbps(d->tx_max) },
+		{ "tx_share", vs_json_mbps(d->tx_share) },
+		{ "group", vs_json_str(d->rate_parent) },
+	};
+
+	return new_obj(f, ELEMENTSOF(f));
+}
+
+/* null where the VF has no devlink port (legacy mode, no devlink). */
+static json_object *vf_devlink(const struct vs_vf *vf)
+{
+	const struct vs_vf_devlink *d = &vf->dl;
+	char mac[18];
+
+	if (!d->has_port)
+		return NULL;
+	if (d->has_hw_addr)
+		vs_format_mac(d->hw_addr, mac);
+	struct json_field f[] = {
+		{ "port", json_object_new_int64(d->port) },
+		{ "representor", vs_json_str(d->representor) },
+		{ "representor_up", vs_json_bool(d->representor_up) },
+		{ "function_state", fn_word(d->state, "inactive", "active") },
+		{ "function_opstate", fn_word(d->opstate, "detached", "attached") },
+		{ "function_hw_addr", d->has_hw_addr ? json_object_new_string(mac) : NULL },
+		{ "rate", vf_rate(d) },
+	};
+
+	return new_obj(f, ELEMENTSOF(f));
+}
+
+static json_object *rate_groups(const struct vs_pf *pf)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < pf->n_rate_groups; i++) {
+		const struct vs_devlink_rate *g = &pf->rate_groups[i];
+		struct json_field f[] = {
+			{ "name", json_object_new_string(g->name) },
+			{ "tx_max", vs_json_mbps(g->tx_max) },
+			{ "tx_share", vs_json_mbps(g->tx_share) },
+			{ "parent", vs_json_str(g->parent) },
+		};
+		json_object *o = new_obj(f, ELEMENTSOF(f));
+
+		if (!o || json_object_array_add(a, o) < 0) {
+			json_object_put(o);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* null where the PF has no devlink eswitch (or it was not asked). */
+static json_object *pf_devlink(const struct vs_pf *pf)
+{
+	if (pf->eswitch_mode < 0)
+		return NULL;
+	struct json_field f[] = {
+		{ "handle", vs_json_str(pf->devlink) },
+		{ "switch_id", vs_json_str(pf->switch_id) },
+		{ "rate_groups", rate_groups(pf) },
+	};
+
+	return new_obj(f, ELEMENTSOF(f));
+}
+
 json_object *vs_json_vf(const struct vs_pf *pf, const struct vs_vf *vf, bool usage_known)
 {
 	json_object *obj = json_object_new_object();
@@ -239,6 +341,7 @@ json_object *vs_json_vf(const struct vs_pf *pf, const struct vs_vf *vf, bool usa
 	};
 	struct json_field tail[] = {
 		{ "in_use_by", vf_in_use_by(vf, usage_known) },
+		{ "devlink", vf_devlink(vf) },
 	};
 
 	if (!obj || set_fields(obj, head, ELEMENTSOF(head)) < 0 || set_settings(obj, pf, vf) < 0 ||
@@ -301,6 +404,8 @@ json_object *vs_json_pf(const struct vs_pf *pf, bool usage_known)
 		{ "drivers_autoprobe", vs_json_bool(pf->drivers_autoprobe) },
 		{ "vf_settings", json_object_new_boolean(!pf->vf_settings_na) },
 		{ "complete", json_object_new_boolean(pf->vf_configs_known || pf->vf_settings_na) },
+		{ "eswitch_mode", vs_json_str(vs_eswitch_mode_name(pf->eswitch_mode)) },
+		{ "devlink", pf_devlink(pf) },
 		{ "vfs", vf_array(pf, usage_known) },
 	};
 

@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "inventory.h"
 
@@ -13,6 +14,9 @@ json_object *vs_json_str(const char *s);          /* NULL or "" -> null */
 json_object *vs_json_int(long long v);            /* v < 0 -> null */
 json_object *vs_json_bool(int v);                 /* v < 0 -> null, else true/false */
 json_object *vs_json_hex4(unsigned id);           /* 0 -> null, else "8086" */
+/* A devlink rate (bytes/s, as the kernel keeps it) in Mbit/s, the unit of
+ * the legacy max_tx_rate: an integer when whole, else a fraction. */
+json_object *vs_json_mbps(uint64_t bytes_per_s);
 /* ---- the envelope ----
  *
  * Every command with --json prints ONE object on stdout:

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "devlink.h"
 #include "load.h"
 #include "netlink.h"
 #include "pciaddr.h"
@@ -19,7 +20,7 @@ int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, stru
 {
 	struct vs_scan_opts opts = { .sysfs = &cli->sysfs, .non_pci = flags & VS_LOAD_NON_PCI,
 				     .no_names = !(flags & VS_LOAD_NAMES) };
-	struct vs_error err = { 0 }, nlerr = { 0 };
+	struct vs_error err = { 0 }, nlerr = { 0 }, dlerr = { 0 };
 	size_t n = 0;
 	int r;
 
@@ -28,15 +29,25 @@ int vs_cli_load_host(struct vs_cli *cli, char *const *only, unsigned flags, stru
 			return vs_cli_fail(VS_EXIT_USAGE, "at most %zu PF names at once", ELEMENTSOF(opts.only) - 1);
 		opts.only[n] = only[n];
 	}
+#ifndef VS_CLI_LEAN
+	if (cli->libvirt_source)
+		return vs_cli_load_libvirt(cli, &opts, flags, out);
+#endif
 	if ((flags & VS_LOAD_SETTINGS) && vs_nl_open(&opts.nl, &nlerr) < 0)
 		opts.nl = NULL;
+	/* A kernel without devlink (-ENOENT) has no eswitch to report. */
+	if ((flags & VS_LOAD_DEVLINK) && vs_sysfs_is_live(&cli->sysfs) && vs_devlink_open(&opts.dl, &dlerr) < 0)
+		opts.dl = NULL;
 	r = vs_inventory_scan(&opts, out, &err);
 	if (opts.nl)
 		vs_nl_close(opts.nl);
+	vs_devlink_close(opts.dl);
 	if (r < 0)
 		return vs_cli_fail_err(&err, "inventory");
 	if ((flags & VS_LOAD_SETTINGS) && nlerr.code)
 		vs_host_warn(*out, "cannot open rtnetlink (%s); VF settings unknown", nlerr.msg);
+	if (dlerr.code && dlerr.code != -ENOENT)
+		vs_host_warn(*out, "cannot open devlink (%s); eswitch modes, representors and rates unknown", dlerr.msg);
 	return VS_EXIT_OK;
 }
 
@@ -120,6 +131,31 @@ static int named_pfs(struct vs_cli *cli, char *const *names, unsigned kinds, uns
 	return r;
 }
 
+/* One listing of libvirt's node devices (a round trip per device, over
+ * ssh for a remote host), then only the PFs the names name. */
+static int named_libvirt(struct vs_cli *cli, char *const *names, unsigned kinds, unsigned flags,
+			 struct vs_host **out)
+{
+	struct named_pfs p = { .n = 0 };
+	int r = vs_cli_load_host(cli, NULL, flags, out);
+
+	if (r == VS_EXIT_OK)
+		r = resolve_names(*out, names, kinds, flags, &p);
+	for (size_t i = (*out)->n_pfs; r == VS_EXIT_OK && i-- > 0;) {
+		bool named = false;
+
+		for (size_t j = 0; j < p.n; j++)
+			named = named || !strcmp(p.addrs[j], (*out)->pfs[i].address);
+		if (!named)
+			vs_host_drop_pf(*out, i);
+	}
+	if (r != VS_EXIT_OK) {
+		vs_host_free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
 int vs_cli_load_named(struct vs_cli *cli, char *const *names, unsigned kinds, unsigned flags, struct vs_host **out)
 {
 	struct named_pfs p = { .n = 0 };
@@ -127,6 +163,8 @@ int vs_cli_load_named(struct vs_cli *cli, char *const *names, unsigned kinds, un
 
 	if (!names || !*names)
 		return vs_cli_load_host(cli, NULL, flags, out);
+	if (cli->libvirt_source)
+		return named_libvirt(cli, names, kinds, flags, out);
 	r = named_pfs(cli, names, kinds, flags, &p);
 	if (r == VS_EXIT_OK)
 		r = vs_cli_load_host(cli, p.only, flags, out);

@@ -12,6 +12,9 @@ enum {
 					for commands that print them) */
 	VS_LOAD_BAD_NAME_USAGE = 1 << 4, /* vs_cli_load_named: a name refused as malformed
 					    (-EINVAL: syntax, ambiguous) exits 2, not 1 */
+	VS_LOAD_DEVLINK = 1 << 5,    /* eswitch mode, VF ports, representors, rates over
+					devlink; only on the live host (a captured or
+					generated tree has no devlink: null) */
 };
 
 /* Scan (only: PF names, NULL-terminated or NULL), then add what `flags`
@@ -30,6 +33,11 @@ int vs_cli_load_named(struct vs_cli *cli, char *const *names, unsigned kinds, un
  * as it is (the VF need not exist yet), any other name from this host.
  * Returns an exit status; on failure the error is printed. */
 int vs_cli_vf_address(struct vs_cli *cli, const char *name, char out[VS_PCI_ADDR_MAX]);
+
+/* The inventory from libvirt's node devices (cli->libvirt_source): a remote
+ * URI or --source libvirt.  usage.c (the full program only). */
+struct vs_scan_opts;
+int vs_cli_load_libvirt(struct vs_cli *cli, const struct vs_scan_opts *opts, unsigned flags, struct vs_host **out);
 
 /* in_use_by of every VF from libvirt (-c URI); libvirt being unavailable
  * is a host warning.  usage.c: the lean program does not link it. */

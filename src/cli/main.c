@@ -48,6 +48,12 @@ static const struct vs_opt bind_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
+static const struct vs_opt eswitch_opts[] = {
+	{ "force", 'f', 'f', NULL, "go on although a guest uses one of the PF's VFs, or although libvirt cannot "
+	  "be asked while VFs are on vfio-pci", 0 },
+	{ NULL, 0, 0, NULL, NULL, 0 },
+};
+
 static const struct vs_opt vf_set_opts[] = {
 	SAVE_OPTS,
 	{ NULL, 0, 0, NULL, NULL, 0 },
@@ -91,13 +97,13 @@ static const struct vs_command xml_verbs[] = {
 	  "Print a libvirt <network> with <forward mode='hostdev'>: <pf dev> for every VF,\n"
 	  "or an address list of the VFs --vfs names; with --numa N, of the VFs of every\n"
 	  "PF given that is on node N (one PF otherwise).\n",
-	  xml_network_opts, VS_LOCAL, NULL },
+	  xml_network_opts, VS_LOCAL | VS_REMOTE_OK, NULL },
 	{ "xml hostdev", NULL, "VF|--failover POOL", "one VF as <hostdev> or <interface>, or a failover pair",
 	  "Print one VF as a <hostdev> (--interface: an <interface type='hostdev'>).\n"
 	  "--failover POOL: a virtio interface and an interface on the hostdev pool\n"
 	  "POOL with one MAC and <teaming>: the guest keeps its traffic on virtio while\n"
 	  "its VF is unplugged for a live migration (see docs/migration.md).\n",
-	  xml_hostdev_opts, VS_LOCAL, NULL },
+	  xml_hostdev_opts, VS_LOCAL | VS_REMOTE_OK, NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL },
 };
 
@@ -121,7 +127,7 @@ static const struct vs_command network_verbs[] = {
 	{ "network apply", NULL, "PF...", "define, start, autostart a pool per PF",
 	  "Hostdev pools (libvirt networks with <forward mode='hostdev'>) through the libvirt API:\n"
 	  "define (or update), start and autostart one per PF; a second run changes nothing.\n",
-	  network_apply_opts, VS_NEED_LIBVIRT | VS_LOCAL | VS_TAKES_DRY_RUN, NULL },
+	  network_apply_opts, VS_NEED_LIBVIRT | VS_LOCAL | VS_REMOTE_OK | VS_TAKES_DRY_RUN, NULL },
 	{ "network list", NULL, "", "hostdev pools, their VFs and who holds them", NULL, NULL, 0, NULL },
 	{ "network remove", NULL, "NAME...", "stop and undefine pools",
 	  "Stop and undefine hostdev pools; refuses while VFs are handed out, unless --force.\n",
@@ -221,10 +227,12 @@ static const struct vs_opt help_opts[] = {
 
 const struct vs_command vs_commands[] = {
 	{ "list", FULL(vs_cmd_list), "[PF...]", "PFs, VFs: drivers, groups, settings, guests",
-	  NULL, NULL, VS_LOCAL, NULL },
+	  NULL, NULL, VS_LOCAL | VS_REMOTE_OK, NULL },
 	{ "show", FULL(vs_cmd_show), "PF|VF", "one device in detail",
-	  "PF: netdev or (short) PCI address; VF: (short) PCI address, netdev or PF#N.\n", NULL, VS_LOCAL, NULL },
-	{ "check", vs_cmd_check, "", "host readiness: PASS/WARN/FAIL, what to do", NULL, check_opts, VS_LOCAL, NULL },
+	  "PF: netdev or (short) PCI address; VF: (short) PCI address, netdev or PF#N.\n", NULL,
+	  VS_LOCAL | VS_REMOTE_OK, NULL },
+	{ "check", vs_cmd_check, "", "host readiness: PASS/WARN/FAIL, what to do", NULL, check_opts,
+	  VS_LOCAL | VS_REMOTE_OK, NULL },
 	{ "numvfs", FULL(vs_cmd_numvfs), "PF N", "create or remove VFs, wait until they exist",
 	  "Set the PF's VF count (through 0 when changing a non-zero count) and wait\n"
 	  "until the N VF devices exist.\n",
@@ -233,6 +241,11 @@ const struct vs_command vs_commands[] = {
 	  "VF: a VF name (see NAMES) or PF#0-3,7.  Binds with driver_override, unbind and\n"
 	  "drivers_probe, then checks the driver link.\n",
 	  bind_opts, VS_NEED_SYSFS | VS_LOCAL | VS_TAKES_DRY_RUN, NULL },
+	{ "eswitch", FULL(vs_cmd_eswitch), "PF [switchdev|legacy]", "show or change the PF's eswitch mode",
+	  "Without a mode: the mode (devlink).  With one: what the PF's driver needs, in\n"
+	  "order (mlx5_core: VFs unbound first, bound again after; ice: numvfs 0 first,\n"
+	  "the VFs created again after), then the devlink request.  See switchdev.md.\n",
+	  eswitch_opts, VS_NEED_SYSFS | VS_NEED_NETLINK | VS_LOCAL | VS_TAKES_DRY_RUN, NULL },
 	{ "vf", vs_cmd_vf, NULL, "per-VF settings over rtnetlink", NULL, NULL, 0, vf_verbs },
 	{ "xml", FULL(vs_cmd_xml), NULL, "libvirt XML from templates", NULL, NULL, 0, xml_verbs },
 	{ "network", FULL(vs_cmd_network), NULL, "hostdev pools through the libvirt API", NULL, NULL, 0,
@@ -242,11 +255,11 @@ const struct vs_command vs_commands[] = {
 	  "--pf picks the lowest free VF of PF (under a lock: concurrent attaches get\n"
 	  "distinct VFs).  The host's virt-sriov.conf decides whether spoofchk off and\n"
 	  "trust on are allowed.  --dry-run names the VF it would take.\n",
-	  attach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_TAKES_SETTINGS | VS_TAKES_DRY_RUN, NULL },
+	  attach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_TAKES_SETTINGS | VS_TAKES_DRY_RUN | VS_REMOTE_OK, NULL },
 	{ "detach", FULL(vs_cmd_detach), "DOMAIN (--vf VF|--mac MAC|--all)", "detach VFs from a guest",
 	  "Detach the guest's VF devices, put back the settings saved when they were\n"
 	  "applied, and drop the policy rules attach stored for them.\n",
-	  detach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_NEED_NETLINK | VS_LOCAL, NULL },
+	  detach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_NEED_NETLINK | VS_LOCAL | VS_REMOTE_OK, NULL },
 	{ "migrate-check", FULL(vs_cmd_migrate_check), "DOMAIN DEST-URI", "can the guest live-migrate with its VFs",
 	  "Before `virsh migrate --live`: every VF of the guest is the transient half of a\n"
 	  "failover pair, the destination (DEST-URI, through libvirt) has the same hostdev\n"
@@ -257,7 +270,7 @@ const struct vs_command vs_commands[] = {
 	{ "policy", FULL(vs_cmd_policy), NULL, "per-guest VF policy in the domain metadata", NULL, NULL, 0,
 	  policy_verbs },
 	{ "plan", FULL(vs_cmd_plan), "--domain-xml FILE", "what the hook would do for a guest",
-	  NULL, plan_opts, VS_LOCAL, NULL },
+	  NULL, plan_opts, VS_LOCAL | VS_REMOTE_OK, NULL },
 	{ "reconcile", FULL(vs_cmd_reconcile), "", "put back VFs whose guest is gone",
 	  "Put back the VF settings saved by the hook for guests that are not running,\n"
 	  "then delete the hostdev pool ports libvirt kept for such guests.\n",
@@ -402,18 +415,40 @@ static bool needs_root(const struct vs_cli *cli, unsigned needs)
 	       ((needs & VS_NEED_LIBVIRT) && uri_is_system(vs_cli_uri(cli)));
 }
 
+/* Where devices come from: libvirt's node devices over a remote URI (this
+ * machine's sysfs is another host's) or with --source libvirt. */
+static int source_ready(struct vs_cli *cli, const char *host)
+{
+	const char *s = cli->source;
+
+	vs_strlcpy(cli->remote, host, sizeof(cli->remote));
+	if (s && strcmp(s, "libvirt") != 0 && strcmp(s, "sysfs") != 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: --source %s: expected libvirt or sysfs", cli->cmd->name, s);
+	if (s && !strcmp(s, "sysfs") && host[0])
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: --source sysfs reads this machine's devices; the connection "
+				   "%s is remote (host %s)", cli->cmd->name, vs_cli_uri(cli), host);
+	if (s && !strcmp(s, "libvirt") && !vs_sysfs_is_live(&cli->sysfs))
+		return vs_cli_fail(VS_EXIT_USAGE, "%s: --source libvirt and --sysfs-root: choose one", cli->cmd->name);
+	cli->libvirt_source = host[0] || (s && !strcmp(s, "libvirt"));
+	return VS_EXIT_OK;
+}
+
 int vs_cli_ready(const struct vs_getopt *g)
 {
 	struct vs_cli *cli = g->cli;
 	unsigned needs = cli->cmd->needs | g->given;
 	const char *uri = vs_cli_uri(cli);
 	char host[256];
+	int r;
 
 	uri_host(uri, host, sizeof(host));
-	if ((needs & VS_LOCAL) && host[0])
-		return vs_cli_fail(VS_EXIT_USAGE, "%s%s%s reads this host's devices; the connection %s is remote "
-				   "(run virt-sriov on %s)", cli->cmd->name, g->local_opt ? " --" : "",
-				   g->local_opt ? g->local_opt : "", uri, host);
+	if ((needs & VS_LOCAL) && host[0] && !(needs & VS_REMOTE_OK))
+		return vs_cli_fail(VS_EXIT_USAGE, "%s%s%s needs the host: run it on %s (the connection %s is remote)",
+				   cli->cmd->name, g->local_opt ? " --" : "", g->local_opt ? g->local_opt : "", host, uri);
+	if ((r = source_ready(cli, host)) != VS_EXIT_OK)
+		return r;
+	if (host[0]) /* nothing of this machine is written for a remote host */
+		needs &= ~(unsigned)(VS_NEED_SYSFS | VS_NEED_NETLINK | VS_NEED_STATE);
 	if (needs_root(cli, needs))
 		return vs_cli_fail(VS_EXIT_FAILURE, "%s needs root (run as root or with sudo)", cli->cmd->name);
 	return VS_EXIT_OK;

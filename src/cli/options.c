@@ -105,6 +105,8 @@ int vs_cli_parse_vlan_id(const char *what, const char *s, int *out)
 static const struct vs_opt common_opts[] = {
 	{ "dry-run", 'n', 'n', NULL, "show what would change, change nothing", 0 },
 	{ "json", VS_OPT_JSON, 0, NULL, "machine-readable output", 0 },
+	{ "source", VS_OPT_SOURCE, 0, "libvirt|sysfs", "where devices are read from (default: sysfs, libvirt's "
+	  "node devices when the URI is remote)", 0 },
 	{ "help", 'h', 'h', NULL, "this help", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
@@ -122,7 +124,8 @@ int vs_cli_foreach_opt(const struct vs_command *cmd, vs_opt_fn fn, void *data)
 		r = fn(&o, true, data);
 	}
 	for (const struct vs_opt *o = common_opts; o->name && r >= 0; o++)
-		if (o->id != 'n' || (cmd->needs & VS_TAKES_DRY_RUN))
+		if ((o->id != 'n' || (cmd->needs & VS_TAKES_DRY_RUN)) &&
+		    (o->id != VS_OPT_SOURCE || (cmd->needs & VS_REMOTE_OK)))
 			r = fn(o, false, data);
 	return r;
 }
@@ -204,7 +207,9 @@ static int found(struct vs_getopt *g, int c, int idx)
 	}
 	if (c == 'n' || c == VS_OPT_JSON)
 		*(c == 'n' ? &g->cli->dry_run : &g->cli->json) = true;
-	return c == 'n' || c == VS_OPT_JSON ? 0 : c;
+	if (c == VS_OPT_SOURCE)
+		g->cli->source = optarg;
+	return c == 'n' || c == VS_OPT_JSON || c == VS_OPT_SOURCE ? 0 : c;
 }
 
 int vs_cli_getopt(struct vs_getopt *g)

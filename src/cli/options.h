@@ -47,7 +47,7 @@ int vs_cli_parse_vlan_id(const char *what, const char *s, int *out);
  * and one that looks like a negative number ("-1") is one of those, never
  * an option.  A usage error is one line: g.status VS_EXIT_USAGE; --help:
  * the help printed, VS_EXIT_DONE. */
-enum { VS_OPT_SETTING = 2000, VS_OPT_JSON, VS_OPT_OPTIONS, VS_OPT_COMMANDS };
+enum { VS_OPT_SETTING = 2000, VS_OPT_JSON, VS_OPT_OPTIONS, VS_OPT_COMMANDS, VS_OPT_SOURCE };
 
 struct vs_getopt {
 	struct vs_cli *cli;

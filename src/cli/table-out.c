@@ -94,19 +94,64 @@ const char *vs_setting_text(const struct vs_vf_config *c, const char *name, char
 
 /* ---- inventory as a table ---- */
 
+/* The devlink columns (ESWITCH to TX MAX/SHARE) are there only when a PF
+ * reports an eswitch mode: a host without switchdev NICs sees no change. */
 enum { COL_DEV, COL_VFS, COL_NETDEV, COL_DRIVER, COL_GROUP, COL_NUMA, COL_MAC, COL_VLAN,
-       COL_SPOOF, COL_TRUST, COL_LINK, COL_USER, N_COLS };
+       COL_SPOOF, COL_TRUST, COL_LINK, COL_ESWITCH, COL_REP, COL_RATE, COL_USER, N_COLS };
 
 static const char *const headers[N_COLS] = {
 	"DEVICE", "VF", "NETDEV", "DRIVER", "GROUP", "NUMA", "MAC", "VLAN",
-	"SPOOFCHK", "TRUST", "LINK", "IN USE BY",
+	"SPOOFCHK", "TRUST", "LINK", "ESWITCH", "REPRESENTOR", "TX MAX/SHARE (Mbps)", "IN USE BY",
 };
 
 /* Scratch space for one row's formatted numbers. */
 struct row_buf {
 	char dev[VS_PCI_ADDR_MAX + 4], vfs[32], group[16], numa[16], mac[18], vlan[48];
-	char spoof[16], trust[16], link[16];
+	char spoof[16], trust[16], link[16], rate[72 + VS_DEVLINK_NAME_MAX];
 };
+
+static bool devlink_columns(const struct vs_host *host)
+{
+	for (size_t i = 0; i < host->n_pfs; i++)
+		if (host->pfs[i].eswitch_mode >= 0)
+			return true;
+	return false;
+}
+
+/* The row without the devlink columns where the table has none. */
+static int add_row(struct vs_table *t, const char **cells, bool dl)
+{
+	const char *row[N_COLS];
+	size_t n = 0;
+
+	for (int c = 0; c < N_COLS; c++)
+		if (dl || c < COL_ESWITCH || c > COL_RATE)
+			row[n++] = cells[c];
+	return vs_table_add(t, row);
+}
+
+void vs_format_mbps(uint64_t bytes_per_s, char *buf, size_t len)
+{
+	uint64_t bits = bytes_per_s * 8;
+
+	if (bytes_per_s <= UINT64_MAX / 8 && bits % 1000000 == 0)
+		snprintf(buf, len, "%llu", (unsigned long long)(bits / 1000000));
+	else
+		snprintf(buf, len, "%.6g", (double)bytes_per_s * 8 / 1e6);
+}
+
+/* "10/2 grp1": tx_max/tx_share in Mbit/s, then the group. */
+static const char *rate_text(const struct vs_vf_devlink *d, char *buf, size_t len)
+{
+	char max[32], share[32];
+
+	if (!d->has_rate)
+		return NULL;
+	vs_format_mbps(d->tx_max, max, sizeof(max));
+	vs_format_mbps(d->tx_share, share, sizeof(share));
+	snprintf(buf, len, "%s/%s%s%s", max, share, d->rate_parent[0] ? " " : "", d->rate_parent);
+	return buf;
+}
 
 static const char *num_or_unknown(char *buf, size_t len, long long v)
 {
@@ -133,7 +178,7 @@ static void vlan_text(const struct vs_vf_config *c, char *buf, size_t len)
 		snprintf(buf, len, "%d%s", c->vlan, proto);
 }
 
-static int add_pf_row(struct vs_table *t, const struct vs_pf *pf)
+static int add_pf_row(struct vs_table *t, const struct vs_pf *pf, bool dl)
 {
 	struct row_buf b;
 	const char *cells[N_COLS] = { 0 };
@@ -150,7 +195,8 @@ static int add_pf_row(struct vs_table *t, const struct vs_pf *pf)
 	cells[COL_NUMA] = num_or_unknown(b.numa, sizeof(b.numa), pf->numa_node);
 	for (int c = COL_MAC; c < N_COLS; c++)
 		cells[c] = "";
-	return vs_table_add(t, cells);
+	cells[COL_ESWITCH] = vs_eswitch_mode_name(pf->eswitch_mode);
+	return add_row(t, cells, dl);
 }
 
 static void vf_settings(const struct vs_pf *pf, const struct vs_vf *vf, struct row_buf *b, const char **cells)
@@ -172,7 +218,7 @@ static void vf_settings(const struct vs_pf *pf, const struct vs_vf *vf, struct r
 	cells[COL_LINK] = unknown_if_null(vs_setting_text(c, "link-state", b->link, sizeof(b->link)));
 }
 
-static int add_vf_row(struct vs_table *t, const struct vs_pf *pf, const struct vs_vf *vf, bool usage_known)
+static int add_vf_row(struct vs_table *t, const struct vs_pf *pf, const struct vs_vf *vf, bool usage_known, bool dl)
 {
 	struct row_buf b;
 	const char *cells[N_COLS] = { 0 };
@@ -186,21 +232,32 @@ static int add_vf_row(struct vs_table *t, const struct vs_pf *pf, const struct v
 	cells[COL_GROUP] = num_or_unknown(b.group, sizeof(b.group), vf->iommu_group);
 	cells[COL_NUMA] = num_or_unknown(b.numa, sizeof(b.numa), pf->numa_node);
 	vf_settings(pf, vf, &b, cells);
+	cells[COL_ESWITCH] = "";
+	cells[COL_REP] = vf->dl.representor[0] ? vf->dl.representor : NULL;
+	cells[COL_RATE] = rate_text(&vf->dl, b.rate, sizeof(b.rate));
 	cells[COL_USER] = !usage_known ? "?" : vf->in_use_by ? vf->in_use_by : NULL;
-	return vs_table_add(t, cells);
+	return add_row(t, cells, dl);
 }
 
 int vs_print_host_table(const struct vs_host *host)
 {
-	struct vs_table *t = vs_table_new(N_COLS, headers);
-	int r = t ? 0 : -ENOMEM;
+	bool dl = devlink_columns(host);
+	const char *head[N_COLS];
+	struct vs_table *t;
+	size_t n = 0;
+	int r;
 
+	for (int c = 0; c < N_COLS; c++)
+		if (dl || c < COL_ESWITCH || c > COL_RATE)
+			head[n++] = headers[c];
+	t = vs_table_new(n, head);
+	r = t ? 0 : -ENOMEM;
 	for (size_t i = 0; r == 0 && i < host->n_pfs; i++) {
 		const struct vs_pf *pf = &host->pfs[i];
 
-		r = add_pf_row(t, pf);
+		r = add_pf_row(t, pf, dl);
 		for (size_t j = 0; r == 0 && j < pf->n_vfs; j++)
-			r = add_vf_row(t, pf, &pf->vfs[j], host->usage_known);
+			r = add_vf_row(t, pf, &pf->vfs[j], host->usage_known, dl);
 	}
 	if (r == 0 && host->n_pfs)
 		vs_table_print(t, stdout);

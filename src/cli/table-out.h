@@ -1,6 +1,7 @@
 /* Text output: aligned tables, the inventory as one, a VF setting as a word. */
 #pragma once
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "inventory.h"
@@ -16,6 +17,10 @@ void vs_table_free(struct vs_table *t);
 /* A VF setting as it is written ("auto", "802.1ad", "on"), through
  * vfconfig's table; NULL when not set or unknown. */
 const char *vs_setting_text(const struct vs_vf_config *c, const char *name, char *buf, size_t len);
+
+/* A devlink rate (bytes/s) in Mbit/s, the unit of the legacy rates: "10",
+ * "0.5". */
+void vs_format_mbps(uint64_t bytes_per_s, char *buf, size_t len);
 
 /* PF rows with their VF rows indented; "?" unknown, "-" none or not
  * applicable (VF settings of an NVMe PF).  0 or -ENOMEM. */

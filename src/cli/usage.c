@@ -4,6 +4,7 @@
 
 #include "libvirt.h"
 #include "load.h"
+#include "nodedev.h"
 
 void vs_cli_load_usage(struct vs_cli *cli, struct vs_host *host)
 {
@@ -19,3 +20,29 @@ void vs_cli_load_usage(struct vs_cli *cli, struct vs_host *host)
 	virConnectClose(conn);
 }
 
+
+int vs_cli_load_libvirt(struct vs_cli *cli, const struct vs_scan_opts *opts, unsigned flags, struct vs_host **out)
+{
+	struct vs_error err = { 0 };
+	virConnectPtr conn = NULL;
+	int r = vs_libvirt_open(vs_cli_uri(cli), true, &conn, &err);
+
+	if (r == 0)
+		r = vs_nodedev_scan(conn, opts, out, &err);
+	if (conn)
+		virConnectClose(conn);
+	if (r < 0)
+		return vs_cli_fail_err(&err, "libvirt's node devices");
+	if (!(flags & VS_LOAD_SETTINGS))
+		return VS_EXIT_OK;
+	for (size_t i = 0; i < (*out)->n_pfs; i++) {
+		if ((*out)->pfs[i].n_vfs && !(*out)->pfs[i].vf_settings_na) {
+			if (cli->remote[0])
+				vs_host_warn(*out, "VF settings need the host: run `virt-sriov list` on %s", cli->remote);
+			else
+				vs_host_warn(*out, "VF settings are not in libvirt's node devices (--source libvirt)");
+			break;
+		}
+	}
+	return VS_EXIT_OK;
+}

@@ -479,6 +479,9 @@ static int attach_vf_locked(const struct vs_attach_env *env, const struct vs_att
 	size_t pos = 0;
 	int r = vs_libvirt_fill_usage(env->conn, env->host, err);
 
+	if (r == 0 && env->remote && (flags & VIR_DOMAIN_AFFECT_LIVE))
+		return vs_error_set(err, -EREMOTE, "guest %s runs: a VF given to a running guest gets its settings "
+				    "on the host: attach it there, or with --config here", g->name);
 	if (r == 0)
 		r = vs_reservations_load(dir, (long long)time(NULL), &resv, &in.n_reserved, err);
 	in.reserved = resv;
@@ -592,6 +595,9 @@ static int attach_network(const struct vs_attach_env *env, const struct vs_attac
 		r = network_xml(req->network, res->mac, req->cfg.vlan, &xml);
 	if (r == 0)
 		r = vs_attach_policy_edit(g->dom, flags, VS_SEL_GUEST_MAC, res->mac, &rule, &stored, err);
+	if (r == 0 && stored && (flags & VIR_DOMAIN_AFFECT_LIVE) && env->remote)
+		r = vs_error_set(err, -EREMOTE, "guest %s runs: the hook reads a running guest's new settings from the "
+				 "host's state directory: attach it on the host, or with --config here", g->name);
 	if (r == 0 && stored && (flags & VIR_DOMAIN_AFFECT_LIVE))
 		r = vs_attach_remember_policy(env, g, err);
 	if (r == 0)

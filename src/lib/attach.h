@@ -113,6 +113,10 @@ struct vs_attach_env {
 	struct vs_host *host;                 /* scanned; usage is filled under the lock */
 	const struct vs_hook_env *hook;       /* sysfs, host config, state dir, VF ops */
 	int lock_timeout_ms;
+	/* the host is remote (a remote libvirt URI): its VFs, state directory
+	 * and lock are not this machine's, so nothing is applied, restored or
+	 * remembered here; what only that would make right is refused */
+	bool remote;
 };
 
 struct vs_attach_req {

@@ -549,6 +549,69 @@ static int check_unit(const struct vs_check_ctx *ctx, struct vs_check_report *re
 		   "(no %s/*.wants/virt-sriov.service): it is not made again at boot", ctx->setup_conf, ctx->unit_dir);
 }
 
+/* ---- switchdev: representors ---- */
+
+/* "eth1, eth2" (up to len) of the VFs for which pick says yes; how many. */
+static size_t vf_list(const struct vs_pf *pf, bool (*pick)(const struct vs_vf *), char *buf, size_t len)
+{
+	size_t n = 0, used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		const struct vs_vf *vf = &pf->vfs[i];
+		int w;
+
+		if (!pick(vf))
+			continue;
+		if (vf->dl.representor[0])
+			w = snprintf(buf + used, len - used, "%s%s (VF %u)", n ? ", " : "", vf->dl.representor, vf->index);
+		else
+			w = snprintf(buf + used, len - used, "%sVF %u", n ? ", " : "", vf->index);
+		if (w > 0 && used + (size_t)w < len)
+			used += (size_t)w;
+		n++;
+	}
+	return n;
+}
+
+static bool no_representor(const struct vs_vf *vf) { return !vf->dl.has_port || !vf->dl.representor[0]; }
+static bool representor_down(const struct vs_vf *vf) { return !no_representor(vf) && vf->dl.representor_up == 0; }
+
+/* In switchdev mode a VF's traffic passes its representor: one missing
+ * cuts the VF off; one down is a warning (the hook brings it up when a
+ * guest starts). */
+static int switchdev_one(struct vs_check_report *rep, const struct check_def *def, const struct vs_pf *pf)
+{
+	char label[64], list[512], remedy[640];
+	size_t n;
+
+	pf_label(pf, label, sizeof(label));
+	n = vf_list(pf, no_representor, list, sizeof(list));
+	if (n)
+		return add(rep, def, VS_CHECK_FAIL, pf->address, "check the driver created the VF ports (devlink port show "
+			   "on the PF), or go back to legacy: virt-sriov eswitch PF legacy",
+			   "%s: switchdev mode, but %zu of %zu VFs have no representor: %s", label, n, pf->n_vfs, list);
+	n = vf_list(pf, representor_down, list, sizeof(list));
+	snprintf(remedy, sizeof(remedy), "ip link set dev REPRESENTOR up for the VFs in use (the hook does it when a "
+		 "guest starts); down: %s", list);
+	if (n)
+		return add(rep, def, VS_CHECK_WARN, pf->address, remedy, "%s: switchdev mode, %zu of %zu representors are "
+			   "down: %s", label, n, pf->n_vfs, list);
+	return add(rep, def, VS_CHECK_PASS, pf->address, NULL, "%s: switchdev mode, each of its %zu VFs has a "
+		   "representor, up", label, pf->n_vfs);
+}
+
+static int check_switchdev(const struct vs_check_ctx *ctx, struct vs_check_report *rep, const struct check_def *def)
+{
+	const struct vs_host *h = ctx->devlink_host;
+	int r = 0;
+
+	for (size_t i = 0; h && i < h->n_pfs && r >= 0; i++)
+		if (h->pfs[i].eswitch_mode == VS_ESWITCH_SWITCHDEV)
+			r = switchdev_one(rep, def, &h->pfs[i]);
+	return r;
+}
+
 /* Representors in an OVS bridge carry the VFs' traffic through
  * ovs-vswitchd in software unless hw-offload is on: it works, slowly. */
 static int check_ovs_offload(const struct vs_check_ctx *ctx, struct vs_check_report *rep, const struct check_def *def)
@@ -590,14 +653,31 @@ static const struct check_def checks[] = {
 	{ "autoprobe", "Checking sriov_drivers_autoprobe", check_autoprobe },
 	{ "boot-unit", "Checking virt-sriov.service makes the host setup at boot", check_unit },
 	{ "ovs-hw-offload", "Checking Open vSwitch offloads the representors' bridge", check_ovs_offload },
+	{ "switchdev", "Checking PFs in switchdev mode have their VF representors", check_switchdev },
 };
+
+/* The checks the inventory alone answers: also for a remote host. */
+static bool inventory_only(const char *id)
+{
+	static const char *const ids[] = { "sriov-pfs" };
+
+	for (size_t i = 0; i < ELEMENTSOF(ids); i++)
+		if (!strcmp(ids[i], id))
+			return true;
+	return false;
+}
 
 int vs_check_run(const struct vs_check_ctx *ctx, struct vs_check_report *rep)
 {
 	for (size_t i = 0; i < ELEMENTSOF(checks); i++) {
-		int r = checks[i].fn(ctx, rep, &checks[i]);
+		int r;
 
-		if (r < 0)
+		if (ctx->remote && !inventory_only(checks[i].id)) {
+			if (rep->n_skipped < ELEMENTSOF(rep->skipped))
+				rep->skipped[rep->n_skipped++] = checks[i].id;
+			continue;
+		}
+		if ((r = checks[i].fn(ctx, rep, &checks[i])) < 0)
 			return r;
 	}
 	return 0;

@@ -28,12 +28,17 @@ struct vs_check_result {
 struct vs_check_report {
 	struct vs_check_result *results;
 	size_t n, alloc;
+	const char *skipped[16];      /* ids of the checks ctx->remote left out */
+	size_t n_skipped;
 };
 
 struct vs_check_ctx {
 	const struct vs_sysfs *sysfs;  /* also prefixes /proc/cmdline and /sys/module */
 	const struct vs_host *host;    /* NULL: the inventory failed, host_error says why */
 	const char *host_error;
+	/* the host is remote (its inventory from libvirt's node devices): only
+	 * the checks the inventory answers run; the others go to skipped */
+	bool remote;
 	struct vs_pci *pci;            /* NULL: ACS cannot be read */
 	/* Live host only: /lib/modules/$(uname -r), where an unloaded vfio-pci
 	 * module is looked for.  NULL on a captured or generated tree. */
@@ -51,6 +56,10 @@ struct vs_check_ctx {
 	const char *ovs_bridge;
 	const char *ovs_bridge_where;
 	const char *ovsdb_sock;
+	/* The inventory with devlink read (vs_scan_opts.dl) and non-PCI PFs
+	 * (netdevsim): the switchdev check.  NULL: devlink not read (a
+	 * captured or generated tree, a kernel without devlink). */
+	const struct vs_host *devlink_host;
 };
 
 /* One result made outside the table (the CLI's checks through libvirt);

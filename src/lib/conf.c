@@ -91,6 +91,19 @@ static int set_numvfs(struct vs_conf_section *s, const struct conf_key *k, const
 	return 0;
 }
 
+/* The words of devlink.h's modes, spelled here: the hook links conf.c and
+ * not devlink.c. */
+static int set_eswitch(struct vs_conf_section *s, const struct conf_key *k, const char *value, struct vs_error *err)
+{
+	if (!strcmp(value, "legacy"))
+		s->eswitch = 0;
+	else if (!strcmp(value, "switchdev"))
+		s->eswitch = 1;
+	else
+		return vs_error_set(err, -EINVAL, "%s '%s' is not an eswitch mode (legacy or switchdev)", k->name, value);
+	return 0;
+}
+
 static bool driver_name_valid(const char *d)
 {
 	size_t n = strlen(d);
@@ -149,6 +162,7 @@ static const struct conf_key conf_keys[] = {
 	{ "allow-trust-on",     HOOK_KINDS, set_gate, SECTION(allow_trust_on), NO_LINE },
 	{ "numvfs",             KIND(VS_CONF_PF), set_numvfs, 0, SECTION(numvfs_line) },
 	{ "drivers-autoprobe",  KIND(VS_CONF_PF), set_yes_no, SECTION(autoprobe), SECTION(autoprobe_line) },
+	{ "eswitch",            KIND(VS_CONF_PF), set_eswitch, 0, SECTION(eswitch_line) },
 	{ "driver",             KIND(VS_CONF_VFS), set_driver, 0, SECTION(driver_line) },
 	{ "pf",                 KIND(VS_CONF_POOL), set_pool_pf, 0, SECTION(pf_line) },
 	{ "vfs",                KIND(VS_CONF_POOL), set_pool_vfs, 0, SECTION(vfs_line) },
@@ -337,7 +351,7 @@ static void section_init(struct vs_conf_section *s, enum vs_conf_kind kind, int 
 	s->line = line;
 	vs_vf_config_init(&s->defaults, -1);
 	s->allow_spoofchk_off = s->allow_trust_on = -1;
-	s->numvfs = s->autoprobe = s->autostart = s->start = -1;
+	s->numvfs = s->autoprobe = s->autostart = s->start = s->eswitch = -1;
 }
 
 static void section_clear(struct vs_conf_section *s)

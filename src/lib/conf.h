@@ -41,6 +41,8 @@ struct vs_conf_section {
 	/* Host setup (virt-sriov apply).  -1 / NULL / 0 (lines) when not given. */
 	int numvfs, numvfs_line;      /* [pf] numvfs = N */
 	int autoprobe, autoprobe_line;/* [pf] drivers-autoprobe = yes|no */
+	int eswitch, eswitch_line;    /* [pf] eswitch = legacy|switchdev: VS_ESWITCH_LEGACY (0) or
+					 VS_ESWITCH_SWITCHDEV (1) of devlink.h */
 	char *pf;                     /* [vfs] the PF of the name; [pool] pf = (netdev or address) */
 	int pf_line;
 	unsigned *vf_set;             /* [vfs] the SET of the name; [pool] vfs = (NULL: every VF) */

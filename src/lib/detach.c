@@ -194,14 +194,14 @@ static int detach_one(const struct vs_attach_env *env, const struct vs_guest *g,
 	if (virDomainDetachDeviceFlags(g->dom, xml, flags) < 0)
 		return vs_error_set(err, -EIO, "detaching %s from guest %s: %s", label, g->name, vs_libvirt_message());
 	c->detached = true;
-	if ((flags & VIR_DOMAIN_AFFECT_LIVE) && c->d.address[0])
+	if ((flags & VIR_DOMAIN_AFFECT_LIVE) && c->d.address[0] && !env->remote)
 		r = vs_attach_live_restore(env, g, c->d.address, &c->d.restored, err);
 	if (r == 0 && c->d.address[0])
 		r = vs_attach_policy_edit(g->dom, flags, VS_SEL_ADDRESS, c->d.address, NULL, NULL, err);
 	/* a guest-mac rule left behind would stop the guest's next start */
 	if (r == 0 && c->d.kind != VS_ATTACH_HOSTDEV && c->d.mac[0])
 		r = vs_attach_policy_edit(g->dom, flags, VS_SEL_GUEST_MAC, c->d.mac, NULL, NULL, err);
-	if (r == 0 && c->d.kind == VS_ATTACH_NETWORK && (flags & VIR_DOMAIN_AFFECT_LIVE))
+	if (r == 0 && c->d.kind == VS_ATTACH_NETWORK && (flags & VIR_DOMAIN_AFFECT_LIVE) && !env->remote)
 		r = vs_attach_remember_policy(env, g, err);
 	return r;
 }

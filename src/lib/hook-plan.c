@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hook-plan.h"
+#include "inventory.h"
 #include "policy.h"
 #include "state.h"
 #include "vflocate.h"
@@ -76,6 +77,31 @@ static const char *const origin_names[] = {
 	[VS_ORIGIN_HOSTDEV] = "hostdev", [VS_ORIGIN_INTERFACE] = "interface", [VS_ORIGIN_NETWORK] = "network",
 };
 
+
+/* vs_vf_locate, or the same from the inventory a plan from a workstation
+ * reads (fields only: the hook links no inventory code). */
+static int locate(const struct vs_hook_env *env, const char *address, struct vs_vf_location *loc)
+{
+	if (!env->host)
+		return vs_vf_locate(env->sysfs, address, loc, NULL);
+	for (size_t i = 0; i < env->host->n_pfs; i++) {
+		const struct vs_pf *pf = &env->host->pfs[i];
+
+		for (size_t j = 0; j < pf->n_vfs; j++) {
+			if (strcmp(pf->vfs[j].address, address))
+				continue;
+			memset(loc, 0, sizeof(*loc));
+			vs_strlcpy(loc->pf_address, pf->address, sizeof(loc->pf_address));
+			vs_strlcpy(loc->pf_netdev, pf->netdev, sizeof(loc->pf_netdev));
+			loc->pf_vendor = pf->vendor_id;
+			loc->pf_device = pf->device_id;
+			loc->index = (int)pf->vfs[j].index;
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
 static int push_candidate(struct vs_plan *plan, struct candidates *c, const struct vs_hook_env *env,
 			  const char *address, enum vs_vf_origin origin, const char *guest_mac, const char *network)
 {
@@ -91,7 +117,7 @@ static int push_candidate(struct vs_plan *plan, struct candidates *c, const stru
 	k->network = network;
 	vs_strlcpy(k->address, address, sizeof(k->address));
 	vs_strlcpy(k->guest_mac, guest_mac, sizeof(k->guest_mac));
-	r = vs_vf_locate(env->sysfs, k->address, &k->loc, NULL);
+	r = locate(env, k->address, &k->loc);
 	if (r < 0)
 		return vs_strv_add(&plan->notes, "%s %s: %s: left alone", origin_names[origin], k->address,
 				r == -ENODEV ? "no such PCI device on this host" : "not an SR-IOV VF");
@@ -229,7 +255,7 @@ static int check_address(const struct vs_hook_env *env, const struct vs_policy_r
 
 	if (is_candidate(c, rule->match))
 		return 0;
-	r = vs_vf_locate(env->sysfs, rule->match, &loc, NULL);
+	r = locate(env, rule->match, &loc);
 	if (r == -ENODEV)
 		return refuse(plan, -ENOENT, "%s: VF %s does not exist on this host", where, rule->match);
 	if (r < 0)

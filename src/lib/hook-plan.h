@@ -21,6 +21,7 @@
 
 struct vs_hook_nl;   /* the kernel, hook-exec.h: a plan alone needs none */
 
+struct vs_host;
 struct vs_hook_env {
 	const struct vs_sysfs *sysfs;
 	const struct vs_conf *conf;
@@ -29,6 +30,9 @@ struct vs_hook_env {
 	/* release / port-deleted: how long to wait for the guest's lock and
 	 * put back, in ms; 0: VS_HOOK_RELEASE_MS (hook-exec.h) */
 	int release_ms;
+	/* plan from a workstation: VFs are located in this inventory (libvirt's
+	 * node devices, nodedev.h) instead of sysfs; NULL for the hook */
+	const struct vs_host *host;
 };
 
 enum vs_vf_origin { VS_ORIGIN_HOSTDEV, VS_ORIGIN_INTERFACE, VS_ORIGIN_NETWORK };

@@ -3,12 +3,14 @@
 #include <limits.h>
 #include <string.h>
 
+#include "eswitch.h"
 #include "hostsetup.h"
 #include "libvirt.h"
 #include "vfctl.h"
 
 static const char *const step_names[] = {
-	[VS_STEP_AUTOPROBE] = "autoprobe", [VS_STEP_NUMVFS] = "numvfs", [VS_STEP_DRIVER] = "driver",
+	[VS_STEP_AUTOPROBE] = "autoprobe", [VS_STEP_ESWITCH_EARLY] = "eswitch", [VS_STEP_NUMVFS] = "numvfs",
+	[VS_STEP_ESWITCH] = "eswitch", [VS_STEP_DRIVER] = "driver",
 	[VS_STEP_SETTINGS] = "settings", [VS_STEP_POOL] = "pool",
 };
 
@@ -59,7 +61,7 @@ static const struct vs_pf *find_pf(const struct vs_host *host, const char *name)
 static const char *section_pf(const struct vs_conf_section *s, int *line)
 {
 	*line = s->line;
-	if (s->kind == VS_CONF_PF && (s->numvfs >= 0 || s->autoprobe >= 0))
+	if (s->kind == VS_CONF_PF && (s->numvfs >= 0 || s->autoprobe >= 0 || s->eswitch >= 0))
 		return s->name;
 	if (s->kind == VS_CONF_VFS)
 		return s->pf;
@@ -93,6 +95,8 @@ static const struct int_key numvfs_key = { "numvfs", offsetof(struct vs_conf_sec
 					   offsetof(struct vs_conf_section, numvfs_line) };
 static const struct int_key autoprobe_key = { "drivers-autoprobe", offsetof(struct vs_conf_section, autoprobe),
 					      offsetof(struct vs_conf_section, autoprobe_line) };
+static const struct int_key eswitch_key = { "eswitch", offsetof(struct vs_conf_section, eswitch),
+					    offsetof(struct vs_conf_section, eswitch_line) };
 
 static int sec_int(const struct vs_conf_section *s, size_t off)
 {
@@ -222,7 +226,7 @@ static bool want_pf_empty(const struct vs_want_pf *w)
 	for (int i = 0; i < w->count; i++)
 		if (w->vfs[i])
 			return false;
-	return w->numvfs < 0 && w->autoprobe < 0;
+	return w->numvfs < 0 && w->autoprobe < 0 && w->eswitch < 0;
 }
 
 static int want_pf(const struct vs_conf *conf, const struct vs_sysfs *sysfs, const struct vs_pf *pf,
@@ -235,8 +239,16 @@ static int want_pf(const struct vs_conf *conf, const struct vs_sysfs *sysfs, con
 	r = pick(conf, pf, &numvfs_key, &w->numvfs, &w->numvfs_sec, err);
 	if (r == 0)
 		r = pick(conf, pf, &autoprobe_key, &w->autoprobe, &w->autoprobe_sec, err);
+	if (r == 0)
+		r = pick(conf, pf, &eswitch_key, &w->eswitch, &w->eswitch_sec, err);
 	if (r < 0)
 		return r;
+	/* read through devlink (vs_scan_opts.dl); unknown: no devlink eswitch */
+	if (w->eswitch >= 0 && pf->eswitch_mode < 0)
+		return vs_error_set(err, -EOPNOTSUPP, "%s:%d: eswitch = %s for %s (%s): the PF has no devlink eswitch "
+				    "(driver %s)", path_of(conf), w->eswitch_sec->eswitch_line,
+				    vs_eswitch_mode_name(w->eswitch), pf_label(pf), pf->address,
+				    pf->driver[0] ? pf->driver : "none");
 	if (w->numvfs > pf->totalvfs)
 		return vs_error_set(err, -ERANGE, "%s:%d: numvfs = %d for %s (%s): the PF allows at most %d "
 				    "(sriov_totalvfs)", path_of(conf), w->numvfs_sec->numvfs_line, w->numvfs,
@@ -600,6 +612,31 @@ static int plan_vfs(const struct vs_plan_env *env, const struct vs_want *want, c
 	return 0;
 }
 
+/* The mode changes before numvfs for drivers that need the PF without VFs
+ * (then there are none yet at boot), after it for the others; either way
+ * the VFs are affected: refused while a guest holds one. */
+static int plan_eswitch(const struct vs_conf *conf, const struct vs_host *host, const struct vs_want_pf *w,
+			const struct vs_pf *pf, enum vs_setup_step step, struct vs_changes *out, struct vs_error *err)
+{
+	bool early = vs_eswitch_driver_of(pf->driver)->prep == VS_ESWITCH_PREP_NO_VFS;
+	struct vs_change *c;
+
+	if (w->eswitch < 0 || w->eswitch == pf->eswitch_mode || early != (step == VS_STEP_ESWITCH_EARLY))
+		return 0;
+	for (size_t i = 0; host->usage_known && i < pf->n_vfs; i++)
+		if (pf->vfs[i].in_use_by)
+			return vs_error_set(err, -EBUSY, "%s:%d: eswitch = %s for %s (%s) refused: VF %u is used by guest "
+					    "'%s'", path_of(conf), w->eswitch_sec->eswitch_line,
+					    vs_eswitch_mode_name(w->eswitch), pf_label(pf), pf->address, pf->vfs[i].index,
+					    pf->vfs[i].in_use_by);
+	c = change_add(out, step, pf, w->eswitch_sec, w->eswitch_sec->eswitch_line);
+	if (!c)
+		return -ENOMEM;
+	c->from = pf->eswitch_mode;
+	c->to = w->eswitch;
+	return 0;
+}
+
 static int plan_pf_steps(const struct vs_want *want, const struct vs_host *host, enum vs_setup_step step,
 			 struct vs_changes *out, struct vs_error *err)
 {
@@ -610,8 +647,12 @@ static int plan_pf_steps(const struct vs_want *want, const struct vs_host *host,
 
 		if (!pf)
 			return -ENODEV;
-		r = step == VS_STEP_AUTOPROBE ? plan_autoprobe(w, pf, out)
-					      : plan_numvfs(want->conf, host, w, pf, out, err);
+		if (step == VS_STEP_AUTOPROBE)
+			r = plan_autoprobe(w, pf, out);
+		else if (step == VS_STEP_NUMVFS)
+			r = plan_numvfs(want->conf, host, w, pf, out, err);
+		else
+			r = plan_eswitch(want->conf, host, w, pf, step, out, err);
 		if (r < 0)
 			return r;
 	}
@@ -693,7 +734,7 @@ int vs_setup_plan(const struct vs_plan_env *env, const struct vs_want *want, con
 	for (enum vs_setup_step st = 0; st < VS_STEP_COUNT && r == 0; st++) {
 		if (!(steps & VS_STEP_BIT(st)))
 			continue;
-		if (st == VS_STEP_AUTOPROBE || st == VS_STEP_NUMVFS)
+		if (st == VS_STEP_AUTOPROBE || st == VS_STEP_NUMVFS || st == VS_STEP_ESWITCH_EARLY || st == VS_STEP_ESWITCH)
 			r = plan_pf_steps(want, host, st, out, err);
 		else if (st == VS_STEP_DRIVER || st == VS_STEP_SETTINGS)
 			r = plan_vfs(env, want, host, st, out, err);
@@ -745,6 +786,11 @@ void vs_change_describe(const struct vs_change *c, char *buf, size_t len)
 		snprintf(buf, len, "%s: %s %d -> %d", who, c->step == VS_STEP_NUMVFS ? "numvfs" : "sriov_drivers_autoprobe",
 			 c->from, c->to);
 		return;
+	case VS_STEP_ESWITCH_EARLY:
+	case VS_STEP_ESWITCH:
+		snprintf(buf, len, "%s: eswitch %s -> %s", who, c->from < 0 ? "unknown" : vs_eswitch_mode_name(c->from),
+			 vs_eswitch_mode_name(c->to));
+		return;
 	case VS_STEP_DRIVER:
 		snprintf(buf, len, "%s: driver %s -> %s%s", who, c->driver_from[0] ? c->driver_from : "none", c->driver_to,
 			 c->unknown ? " (new VF)" : "");
@@ -774,6 +820,20 @@ static int do_numvfs(const struct vs_setup_env *env, const struct vs_change *c, 
 	struct vs_numvfs_req req = { .pf = c->pf, .numvfs = c->to, .timeout_ms = env->timeout_ms };
 
 	return vs_sriov_set_numvfs(env->sriov, &req, err);
+}
+
+static int do_eswitch(const struct vs_setup_env *env, const struct vs_host *host, const struct vs_change *c,
+		      struct vs_error *err)
+{
+	struct vs_eswitch_env e = { .sriov = env->sriov, .dl = env->dl, .timeout_ms = env->timeout_ms };
+	const struct vs_pf *pf = vs_host_find_pf(host, c->pf);
+
+	if (!pf)
+		return vs_error_set(err, -ENODEV, "%s: the PF is gone from the host", c->pf);
+	if (!env->dl)
+		return vs_error_set(err, -EOPNOTSUPP, "%s: eswitch %s: devlink is not available", c->pf,
+				    vs_eswitch_mode_name(c->to));
+	return vs_eswitch_change(&e, pf, c->to, err);
 }
 
 static int do_driver(const struct vs_setup_env *env, const struct vs_change *c, struct vs_error *err)
@@ -848,7 +908,8 @@ static void report_range(const struct vs_setup_env *env, const struct vs_changes
 		env->report(env->data, &cs->v[i]);
 }
 
-static int execute(const struct vs_setup_env *env, struct vs_changes *cs, struct vs_error *err)
+static int execute(const struct vs_setup_env *env, const struct vs_host *host, struct vs_changes *cs,
+		   struct vs_error *err)
 {
 	size_t i = 0, next;
 	int r = 0;
@@ -860,6 +921,8 @@ static int execute(const struct vs_setup_env *env, struct vs_changes *cs, struct
 		switch (c->step) {
 		case VS_STEP_AUTOPROBE: r = do_autoprobe(env, c, err); break;
 		case VS_STEP_NUMVFS: r = do_numvfs(env, c, err); break;
+		case VS_STEP_ESWITCH_EARLY:
+		case VS_STEP_ESWITCH: r = do_eswitch(env, host, c, err); break;
 		case VS_STEP_DRIVER: r = do_driver(env, c, err); break;
 		case VS_STEP_SETTINGS: r = do_settings(env, cs, i, &next, err); break;
 		case VS_STEP_POOL: r = do_pool(env, c, err); break;
@@ -906,7 +969,7 @@ static int run_step(const struct vs_setup_env *env, struct setup_state *st, enum
 	if (r == 0)
 		r = vs_setup_plan(&st->plan, &st->want, st->host, VS_STEP_BIT(step), &cs, err);
 	if (r == 0)
-		r = execute(env, &cs, err);
+		r = execute(env, st->host, &cs, err);
 	if (r == 0)
 		r = (int)cs.n;
 	vs_changes_free(&cs);
@@ -937,12 +1000,13 @@ int vs_setup_run(const struct vs_setup_env *env, struct vs_error *err)
 		if (s == VS_STEP_SETTINGS && env->before_settings && env->before_settings(env->data) > 0)
 			stale = true;
 		/* new VFs, new drivers: the host is read again before what depends on them */
-		r = run_step(env, &st, s, stale && s >= VS_STEP_DRIVER, err);
-		if (stale && s >= VS_STEP_DRIVER)
+		r = run_step(env, &st, s, stale && s >= VS_STEP_NUMVFS, err);
+		if (stale && s >= VS_STEP_NUMVFS)
 			stale = false;
 		if (r > 0) {
 			total += r;
-			stale = stale || s == VS_STEP_NUMVFS || s == VS_STEP_DRIVER;
+			stale = stale || s == VS_STEP_NUMVFS || s == VS_STEP_DRIVER || s == VS_STEP_ESWITCH_EARLY ||
+				s == VS_STEP_ESWITCH;
 			r = 0;
 		}
 	}

@@ -9,8 +9,10 @@
  *   vs_setup_run      both, then the changes made step by step, the
  *                     inventory read again after each step that changed it
  *
- * Order: autoprobe, numvfs (with its bounded wait), drivers, VF settings
- * (one request per PF), pools (libvirt API; skipped without a connection). */
+ * Order: autoprobe, the eswitch mode of PFs whose driver changes it only
+ * without VFs (ice), numvfs (with its bounded wait), the eswitch mode of the
+ * other PFs (eswitch.h), drivers, VF settings (one request per PF), pools
+ * (libvirt API; skipped without a connection). */
 #pragma once
 
 #include <libvirt/libvirt.h>
@@ -18,6 +20,7 @@
 #include <stdbool.h>
 
 #include "conf.h"
+#include "devlink.h"
 #include "inventory.h"
 #include "sriov.h"
 #include "util.h"
@@ -25,7 +28,9 @@
 
 enum vs_setup_step {
 	VS_STEP_AUTOPROBE,
+	VS_STEP_ESWITCH_EARLY,        /* eswitch = for drivers that need no VFs (ice) */
 	VS_STEP_NUMVFS,
+	VS_STEP_ESWITCH,              /* eswitch = for the others */
 	VS_STEP_DRIVER,
 	VS_STEP_SETTINGS,
 	VS_STEP_POOL,
@@ -34,7 +39,7 @@ enum vs_setup_step {
 #define VS_STEP_BIT(s) (1u << (s))
 #define VS_STEPS_ALL ((1u << VS_STEP_COUNT) - 1)
 
-/* "autoprobe", "numvfs", "driver", "settings", "pool". */
+/* "autoprobe", "eswitch", "numvfs", "eswitch", "driver", "settings", "pool". */
 const char *vs_setup_step_name(enum vs_setup_step s);
 
 /* ---- what the configuration wants, per PF of the host ---- */
@@ -45,6 +50,8 @@ struct vs_want_pf {
 	const struct vs_conf_section *numvfs_sec;
 	int autoprobe;                /* -1: leave as it is */
 	const struct vs_conf_section *autoprobe_sec;
+	int eswitch;                  /* VS_ESWITCH_*; -1: leave the mode as it is */
+	const struct vs_conf_section *eswitch_sec;
 	int count;                    /* VFs the PF has once numvfs is done */
 	const struct vs_conf_section **vfs;  /* [vfs] section of each VF 0..count-1, or NULL */
 };
@@ -77,7 +84,7 @@ struct vs_change {
 	char pf_driver[VS_DRIVER_MAX];
 	int vf;                       /* VF index; -1 for PF-wide steps and pools */
 	char vf_address[VS_PCI_ADDR_MAX];  /* "" when the VF does not exist yet */
-	int from, to;                 /* autoprobe, numvfs; from -1 unknown */
+	int from, to;                 /* autoprobe, numvfs, eswitch (VS_ESWITCH_*); from -1 unknown */
 	char driver_from[VS_DRIVER_MAX];   /* "" unbound */
 	char driver_to[VS_DRIVER_MAX];
 	struct vs_vf_config cfg;      /* settings: the ones that differ (index = vf) */
@@ -141,6 +148,7 @@ struct vs_setup_env {
 	 * NULL: none (nl_error says why, for the message) */
 	struct vs_nl *nl;
 	const char *nl_error;
+	struct vs_devlink *dl;        /* eswitch changes; NULL: devlink not open */
 	vs_setup_scan_fn scan;
 	vs_setup_report_fn report;
 	vs_setup_before_settings_fn before_settings;  /* NULL: none */

@@ -8,10 +8,14 @@
  * a PF named in opts->only does not exist. */
 #include "config.h"
 
+#include <linux/devlink.h>
+#include <net/if.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "devlink.h"
 #include "inventory.h"
 #include "netlink.h"
 #include "pci.h"
@@ -54,6 +58,14 @@ static void pf_free(struct vs_pf *pf)
 		free(pf->vfs[i].in_use_by);
 	free(pf->vfs);
 	vs_strv_free(pf->netdevs);
+	free(pf->rate_groups);
+}
+
+void vs_host_drop_pf(struct vs_host *host, size_t i)
+{
+	pf_free(&host->pfs[i]);
+	memmove(&host->pfs[i], &host->pfs[i + 1], (host->n_pfs - i - 1) * sizeof(*host->pfs));
+	memset(&host->pfs[--host->n_pfs], 0, sizeof(*host->pfs));
 }
 
 void vs_host_free(struct vs_host *host)
@@ -506,6 +518,175 @@ static void read_vf_configs(struct scan *sc, struct vs_pf *pf)
 	vs_pf_vf_list_free(&list);
 }
 
+/* ---- devlink: eswitch mode, VF ports and representors, rates ---- */
+
+#define NET_DIR "/sys/class/net"
+
+static void devlink_defaults(struct vs_pf *pf)
+{
+	pf->eswitch_mode = VS_ESWITCH_UNKNOWN;
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		struct vs_vf_devlink *d = &pf->vfs[i].dl;
+
+		memset(d, 0, sizeof(*d));
+		d->representor_up = d->state = d->opstate = -1;
+	}
+}
+
+/* pci/ADDR, or the bus of a non-PCI device (netdevsim/netdevsim1). */
+static bool devlink_handle(struct scan *sc, struct vs_pf *pf)
+{
+	char bus[32];
+
+	if (!pf->non_pci)
+		return snprintf(pf->devlink, sizeof(pf->devlink), "pci/%s", pf->address) > 0;
+	if (!pf->netdev[0] ||
+	    vs_sysfs_link_base(sc->opts->sysfs, bus, sizeof(bus), NET_DIR "/%s/device/subsystem", pf->netdev) < 0)
+		return false;
+	snprintf(pf->devlink, sizeof(pf->devlink), "%s/%s", bus, pf->address);
+	return true;
+}
+
+static void read_net_attr(struct scan *sc, const char *netdev, const char *attr, char *buf, size_t len)
+{
+	if (!netdev[0] || vs_sysfs_read(sc->opts->sysfs, buf, len, NET_DIR "/%s/%s", netdev, attr) < 0)
+		buf[0] = '\0';
+}
+
+/* The PCI function number devlink gives as pfnum; -1 for a non-PCI PF. */
+static int pf_function(const struct vs_pf *pf)
+{
+	const char *dot = strrchr(pf->address, '.');
+
+	return pf->non_pci || !dot ? -1 : atoi(dot + 1);
+}
+
+/* A representor must say which VF it stands for (phys_port_name ending
+ * in pfXvfY) and sit on the PF's switch (phys_switch_id). */
+static void check_representor(struct scan *sc, struct vs_pf *pf, struct vs_vf *vf, const struct vs_devlink_port *p)
+{
+	char name[64], want[32], sw[sizeof(pf->switch_id)];
+	size_t n, w;
+	unsigned flags;
+
+	if (vs_sysfs_read_hex(sc->opts->sysfs, &flags, NET_DIR "/%s/flags", p->netdev) == 0)
+		vf->dl.representor_up = (flags & IFF_UP) != 0;
+	read_net_attr(sc, p->netdev, "phys_port_name", name, sizeof(name));
+	snprintf(want, sizeof(want), "pf%dvf%d", p->pfnum, p->vfnum);
+	n = strlen(name);
+	w = strlen(want);
+	if (name[0] && (n < w || strcmp(name + n - w, want) != 0))
+		vs_host_warn(sc->host, "VF %s#%u: its representor %s has phys_port_name %s, not %s", pf->devlink,
+			     vf->index, p->netdev, name, want);
+	read_net_attr(sc, p->netdev, "phys_switch_id", sw, sizeof(sw));
+	if (sw[0] && pf->switch_id[0] && strcmp(sw, pf->switch_id) != 0)
+		vs_host_warn(sc->host, "VF %s#%u: its representor %s is on switch %s, the PF %s on %s", pf->devlink,
+			     vf->index, p->netdev, sw, pf->netdev, pf->switch_id);
+}
+
+/* VF ports of this PF: pfnum is the PCI function, unless no port has it. */
+static bool port_of_pf(const struct vs_pf *pf, const struct vs_devlink_port *ports, size_t n,
+		       const struct vs_devlink_port *p)
+{
+	int fn = pf_function(pf);
+
+	if (p->flavour != DEVLINK_PORT_FLAVOUR_PCI_VF || p->vfnum < 0 || (size_t)p->vfnum >= pf->n_vfs)
+		return false;
+	if (fn < 0 || p->pfnum == fn)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (ports[i].flavour == DEVLINK_PORT_FLAVOUR_PCI_VF && ports[i].pfnum == fn)
+			return false;
+	return true;
+}
+
+static void read_vf_ports(struct scan *sc, struct vs_pf *pf)
+{
+	_cleanup_free_ struct vs_devlink_port *ports = NULL;
+	struct vs_error err = { 0 };
+	size_t n = 0;
+
+	if (vs_devlink_ports(sc->opts->dl, pf->devlink, &ports, &n, &err) < 0) {
+		vs_host_warn(sc->host, "PF %s: VF ports and representors unknown: %s", pf->devlink, err.msg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct vs_devlink_port *p = &ports[i];
+		struct vs_vf *vf;
+
+		if (!port_of_pf(pf, ports, n, p))
+			continue;
+		vf = &pf->vfs[p->vfnum];
+		vf->dl.has_port = true;
+		vf->dl.port = p->index;
+		vs_strlcpy(vf->dl.representor, p->netdev, sizeof(vf->dl.representor));
+		vf->dl.state = p->state;
+		vf->dl.opstate = p->opstate;
+		vf->dl.has_hw_addr = p->has_hw_addr;
+		memcpy(vf->dl.hw_addr, p->hw_addr, 6);
+		if (p->netdev[0])
+			check_representor(sc, pf, vf, p);
+	}
+}
+
+static struct vs_vf *vf_by_port(struct vs_pf *pf, uint32_t port)
+{
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		if (pf->vfs[i].dl.has_port && pf->vfs[i].dl.port == port)
+			return &pf->vfs[i];
+	return NULL;
+}
+
+static int read_rates(struct scan *sc, struct vs_pf *pf)
+{
+	_cleanup_free_ struct vs_devlink_rate *rates = NULL;
+	struct vs_error err = { 0 };
+	size_t n = 0, groups = 0;
+
+	if (vs_devlink_rates(sc->opts->dl, pf->devlink, &rates, &n, &err) < 0)
+		return vs_host_warn(sc->host, "PF %s: devlink rates unknown: %s", pf->devlink, err.msg);
+	pf->rate_groups = calloc(n ? n : 1, sizeof(*pf->rate_groups));
+	if (!pf->rate_groups)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct vs_vf *vf = rates[i].name[0] ? NULL : vf_by_port(pf, rates[i].port);
+
+		if (rates[i].name[0]) {
+			pf->rate_groups[groups++] = rates[i];
+		} else if (vf) {
+			vf->dl.has_rate = true;
+			vf->dl.tx_max = rates[i].tx_max;
+			vf->dl.tx_share = rates[i].tx_share;
+			vs_strlcpy(vf->dl.rate_parent, rates[i].parent, sizeof(vf->dl.rate_parent));
+		}
+	}
+	pf->n_rate_groups = groups;
+	return 0;
+}
+
+/* -EOPNOTSUPP/-ENODEV: the driver has no devlink eswitch (igb): null, no
+ * warning.  Ports and rates exist in switchdev mode only. */
+static int read_devlink(struct scan *sc, struct vs_pf *pf)
+{
+	struct vs_error err = { 0 };
+	int mode, r;
+
+	devlink_defaults(pf);
+	if (!sc->opts->dl || !devlink_handle(sc, pf))
+		return 0;
+	read_net_attr(sc, pf->netdev, "phys_switch_id", pf->switch_id, sizeof(pf->switch_id));
+	r = vs_devlink_eswitch_get(sc->opts->dl, pf->devlink, &mode, &err);
+	if (r == -EOPNOTSUPP || r == -ENODEV || r == -EINVAL)
+		return 0;
+	if (r < 0)
+		return vs_host_warn(sc->host, "PF %s: eswitch mode unknown: %s", pf->devlink, err.msg);
+	pf->eswitch_mode = mode;
+	if (mode != VS_ESWITCH_SWITCHDEV)
+		return 0;
+	read_vf_ports(sc, pf);
+	return read_rates(sc, pf);
+}
+
 /* ---- PFs that are no PCI device (netdevsim), found through their netdevs ---- */
 
 #define NET "/sys/class/net"
@@ -755,6 +936,8 @@ static int scan_pfs(struct scan *sc, char **devs, struct vs_error *err)
 		check_claim(sc, &p.claims[i]);
 	for (size_t i = 0; r == 0 && i < sc->host->n_pfs; i++)
 		read_vf_configs(sc, &sc->host->pfs[i]);
+	for (size_t i = 0; r == 0 && i < sc->host->n_pfs; i++)
+		r = read_devlink(sc, &sc->host->pfs[i]);
 	free(p.claims);
 	return r;
 }

@@ -13,11 +13,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "devlink.h"
 #include "pciaddr.h"
 #include "sysfs.h"
 #include "util.h"
 #include "vfconfig.h"
 
+
+/* What devlink says of a VF's eswitch port (switchdev mode); nothing
+ * (all zero) without has_port, so that a VF built by hand has none. */
+struct vs_vf_devlink {
+	bool has_port;                /* a devlink port of flavour pcivf is this VF's */
+	uint32_t port;                /* its index */
+	char representor[IFNAMSIZ];   /* the port's netdev; "" none */
+	int representor_up;           /* IFF_UP of the representor; -1 unknown */
+	int state, opstate;           /* port function (DEVLINK_PORT_FN_*); -1 not reported */
+	bool has_hw_addr;             /* port function hw_addr reported */
+	unsigned char hw_addr[6];
+	bool has_rate;                /* a rate leaf was reported */
+	uint64_t tx_max, tx_share;    /* bytes/s, as the kernel; 0 no limit */
+	char rate_parent[VS_DEVLINK_NAME_MAX]; /* its rate group; "" none */
+};
 
 struct vs_vf {
 	unsigned index;
@@ -28,6 +44,7 @@ struct vs_vf {
 	bool config_known;            /* config came from the kernel */
 	struct vs_vf_config config;
 	char *in_use_by;              /* guest name; NULL free or unknown */
+	struct vs_vf_devlink dl;
 };
 
 struct vs_pf {
@@ -50,6 +67,14 @@ struct vs_pf {
 					 device by its PCI class (NVMe); no warning, config_known false */
 	struct vs_vf *vfs;
 	size_t n_vfs;
+	/* devlink (vs_scan_opts.dl): the handle ("pci/ADDR", "netdevsim/netdevsim1"),
+	 * the eswitch mode (VS_ESWITCH_UNKNOWN: no devlink eswitch, or not read),
+	 * the netdev's phys_switch_id and, in switchdev mode, the rate groups */
+	char devlink[VS_PCI_ADDR_MAX + 40];
+	int eswitch_mode;
+	char switch_id[72];           /* "" none */
+	struct vs_devlink_rate *rate_groups;
+	size_t n_rate_groups;
 };
 
 struct vs_host {
@@ -66,6 +91,8 @@ struct vs_nl;
 struct vs_scan_opts {
 	const struct vs_sysfs *sysfs;
 	struct vs_nl *nl;             /* NULL: VF settings not read */
+	struct vs_devlink *dl;        /* NULL: devlink not read (eswitch mode, ports,
+					 representors, rates unknown) */
 	const char *only[16];         /* PF names (netdev or address) to keep; NULL-terminated */
 	bool non_pci;                 /* also PFs found through a netdev whose device is not PCI
 					 but has sriov_numvfs (netdevsim); totalvfs from debugfs */
@@ -76,6 +103,9 @@ struct vs_scan_opts {
 int vs_inventory_scan(const struct vs_scan_opts *opts, struct vs_host **out, struct vs_error *err);
 void vs_host_free(struct vs_host *host);
 int vs_host_warn(struct vs_host *host, const char *fmt, ...) _printf_(2, 3);
+/* Free the PF at index i and close the gap (a source that filters after
+ * reading: nodedev.c). */
+void vs_host_drop_pf(struct vs_host *host, size_t i);
 
 /* Look up a PF by netdev name or PCI address as sysfs spells them; NULL
  * when absent.  Names as users write them: devname.h. */

@@ -37,6 +37,8 @@
 	X(int, virConnectClose, (virConnectPtr conn), (conn), -1) \
 	X(int, virConnectListAllDomains, (virConnectPtr conn, virDomainPtr **domains, unsigned int flags), \
 	  (conn, domains, flags), -1) \
+	X(int, virConnectListAllNodeDevices, (virConnectPtr conn, virNodeDevicePtr **devices, unsigned int flags), \
+	  (conn, devices, flags), -1) \
 	X(int, virConnectListAllNetworks, (virConnectPtr conn, virNetworkPtr **nets, unsigned int flags), \
 	  (conn, nets, flags), -1) \
 	X(char *, virConnectGetCapabilities, (virConnectPtr conn), (conn), NULL) \
@@ -75,7 +77,10 @@
 	X(int, virNetworkPortFree, (virNetworkPortPtr port), (port), -1) \
 	X(char *, virNetworkPortGetXMLDesc, (virNetworkPortPtr port, unsigned int flags), (port, flags), NULL) \
 	X(int, virNetworkSetAutostart, (virNetworkPtr network, int autostart), (network, autostart), -1) \
-	X(int, virNetworkUndefine, (virNetworkPtr network), (network), -1)
+	X(int, virNetworkUndefine, (virNetworkPtr network), (network), -1) \
+	X(int, virNodeDeviceFree, (virNodeDevicePtr dev), (dev), -1) \
+	X(const char *, virNodeDeviceGetName, (virNodeDevicePtr dev), (dev), NULL) \
+	X(char *, virNodeDeviceGetXMLDesc, (virNodeDevicePtr dev, unsigned int flags), (dev, flags), NULL)
 
 static struct {
 	bool ok;                      /* every symbol resolved */

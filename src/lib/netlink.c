@@ -750,16 +750,22 @@ static void sock_options(int fd)
 
 int vs_nl_open(struct vs_nl **out, struct vs_error *err)
 {
+	return vs_nl_open_proto(out, NETLINK_ROUTE, err);
+}
+
+int vs_nl_open_proto(struct vs_nl **out, int protocol, struct vs_error *err)
+{
 	struct nl_sock *sk = nl_socket_alloc();
 	struct vs_nl *nl;
 	int r;
 
 	if (!sk)
 		return vs_error_set(err, -ENOMEM, "netlink: out of memory");
-	r = nl_connect(sk, NETLINK_ROUTE);
+	r = nl_connect(sk, protocol);
 	if (r < 0) {
 		nl_socket_free(sk);
-		return vs_error_set(err, -EIO, "netlink: cannot open a NETLINK_ROUTE socket: %s", nl_geterror(r));
+		return vs_error_set(err, -EIO, "netlink: cannot open a %s socket: %s",
+				    protocol == NETLINK_ROUTE ? "NETLINK_ROUTE" : "NETLINK_GENERIC", nl_geterror(r));
 	}
 	sock_options(nl_socket_get_fd(sk));
 	nl = calloc(1, sizeof(*nl));

@@ -32,6 +32,8 @@ struct vs_nl {
 
 /* Open a NETLINK_ROUTE socket with a receive timeout (bounded time). */
 int vs_nl_open(struct vs_nl **out, struct vs_error *err);
+/* The same for another netlink protocol (NETLINK_GENERIC: devlink.c). */
+int vs_nl_open_proto(struct vs_nl **out, int protocol, struct vs_error *err);
 void vs_nl_close(struct vs_nl *nl);
 
 struct vs_pf_vf_list {

@@ -8,7 +8,9 @@
 # E2E_CACHE (the Debian root: default $top_builddir/tests/e2e/cache);
 # E2E_SCENARIOS; E2E_LOGDIR (default $top_builddir/tests/e2e/logs);
 # E2E_CONFIGURE_FLAGS (extra configure options for the package's build);
-# E2E_TIMEOUT (seconds for the whole VM run, default 1800); SEED (the
+# E2E_REMOTE_PORT (scenario remote: the host's 127.0.0.1 port forwarded to the
+# VM's libvirtd, default the first free one from 16590);
+# E2E_TIMEOUT (seconds for the whole VM run, default 2700); SEED (the
 # stress scenario's seed, to replay a run: vs.seed=); E2E_APPEND (more
 # kernel command line words, e.g. vs.rounds=N for stress).
 set -eu
@@ -19,9 +21,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${VM_CACHE:=$top_builddir/tests/vm/cache}"
 : "${E2E_CACHE:=$top_builddir/tests/e2e/cache}"
 : "${E2E_LOGDIR:=$top_builddir/tests/e2e/logs}"
-: "${E2E_SCENARIOS:=pool net hostdev forbidden attach crash timing boot stress migrate}"
+: "${E2E_SCENARIOS:=pool net hostdev forbidden attach crash timing boot stress ansible remote migrate}"
 : "${E2E_CONFIGURE_FLAGS:=}"
-: "${E2E_TIMEOUT:=1800}"
+: "${E2E_TIMEOUT:=2700}"
 : "${SEED:=}" "${E2E_APPEND:=}"
 [ $# -gt 0 ] && E2E_SCENARIOS=$*
 work=$top_builddir/tests/e2e
@@ -123,6 +125,8 @@ done
 # systemd, no polkit, no virtlogd), virt-sriov.conf, the checks.
 . "$here/../vm/rootfs.sh"
 rootfs_add_modules "$root" "$VM_MODROOT" "$KVER" igb igbvf vfio vfio-pci vfio_iommu_type1
+# scenario remote: the NIC QEMU forwards the host's port to
+case " $E2E_SCENARIOS " in *" remote "*) rootfs_add_modules "$root" "$VM_MODROOT" "$KVER" virtio_net ;; esac
 rootfs_depmod "$root" "$VM_MODROOT" "$KVER"
 put() { rm -f "$root$1"; mkdir -p "$root$(dirname "$1")"; cat >"$root$1"; }
 put /etc/libvirt/libvirtd.conf <<'CONF'
@@ -148,6 +152,8 @@ cp "$here/../vm/guest/lib.sh" "$root/vs/lib.sh"
 cp "$here/guest/e2e-lib.sh" "$root/vs/e2e-lib.sh"
 cp "$here"/scenarios/*.sh "$root/vs/scenarios/"
 cp "$here"/guest/domains/*.xml "$root/vs/domains/"
+# the Ansible module as the tree has it (the ansible scenario)
+cp -r "$top_srcdir/contrib/ansible" "$root/vs/ansible"
 
 # 4. The disk image, without mounting anything; the initramfs.
 img=$work/root.img
@@ -164,13 +170,35 @@ mkdir -p "$E2E_LOGDIR"
 out=$E2E_LOGDIR/e2e.out
 list=$(echo "$E2E_SCENARIOS" | tr ' ' ,)
 rc=0
+# Scenario remote: the VM's libvirtd on a port of the host's loopback, and
+# the host's side of the scenario (remote-host.sh) while the VM waits.
+remote_net='' remote_out=$work/remote-host.out
+: >"$remote_out"
+case " $E2E_SCENARIOS " in *" remote "*)
+	if [ -z "${E2E_REMOTE_PORT:-}" ]; then
+		E2E_REMOTE_PORT=16590
+		while [ -n "$(ss -Htln "sport = :$E2E_REMOTE_PORT" 2>/dev/null)" ]; do
+			E2E_REMOTE_PORT=$((E2E_REMOTE_PORT + 1))
+		done
+	fi
+	remote_net="-netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$E2E_REMOTE_PORT-:16509 -device virtio-net-pci,netdev=n0"
+	log "scenario remote: the VM's libvirtd on 127.0.0.1:$E2E_REMOTE_PORT"
+	;;
+esac
+rm -f "$E2E_LOGDIR/e2e.log"
+# shellcheck disable=SC2086
 "$here/../vm/run.sh" -q "$VM_QEMU10" -k "$VM_KERNEL" -i "$work/initramfs.cpio" -s e2e \
 	-t "$E2E_TIMEOUT" -m 3072 -a "intel_iommu=on vs.e2e=$list${SEED:+ vs.seed=$SEED}${E2E_APPEND:+ $E2E_APPEND}" -l "$E2E_LOGDIR/e2e.log" -- \
 	-machine q35 -device intel-iommu \
 	-device pcie-root-port,id=rp1,chassis=1 \
 	-device igb,bus=rp1,mac=52:54:00:00:01:00 \
-	-drive "file=$img,if=virtio,format=raw,snapshot=on" >"$out" || rc=$?
-cat "$host_checks" >>"$out"
+	-drive "file=$img,if=virtio,format=raw,snapshot=on" $remote_net >"$out" &
+vm=$!
+[ -n "$remote_net" ] && "$here/remote-host.sh" "$E2E_LOGDIR/e2e.log" "$E2E_REMOTE_PORT" "$vm" "$E2E_LOGDIR/nodedev" \
+	>"$remote_out" 2>&1 &
+wait "$vm" || rc=$?
+wait
+cat "$remote_out" "$host_checks" >>"$out"
 cat "$out"
 p=$(grep -c '^PASS' "$out" || true)
 f=$(grep -c '^FAIL' "$out" || true)

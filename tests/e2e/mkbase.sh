@@ -4,7 +4,8 @@
 # machine's own mirror (read at run time, never written here), then in the
 # chroot what a KVM host without systemd needs to run libvirt's QEMU driver,
 # plus the shared libraries the project links against (the package's
-# Depends, so that dpkg -i needs no download) and jq for the checks.
+# Depends, so that dpkg -i needs no download), jq for the checks and
+# ansible-core for the Ansible module's scenario.
 # The project itself is NOT in here: check-e2e.sh installs its .deb with
 # dpkg -i on a copy, as an admin would, on every run.
 # Usage: mkbase.sh CACHE_DIR      (makes CACHE_DIR/base, stamp base/.done)
@@ -32,7 +33,8 @@ mirror=$(awk '$1 == "URIs:" { print $2; exit }' "$src")
 # the tools the checks compare against, and the project's runtime libraries.
 PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
 	qemu-system-x86 iproute2 kmod
-	libvirt0 libxml2 libpci3 libnl-3-200 libnl-route-3-200 libjson-c5 jq"
+	libvirt0 libxml2 libpci3 libnl-3-200 libnl-route-3-200 libjson-c5 jq
+	ansible-core"
 
 rm -rf "$base" "$base.tmp"
 t0=$(date +%s)

@@ -11,7 +11,7 @@ keep=$top_builddir/tests/fuzz; mkdir -p "$keep"
 printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return 0; }\n' >"$T/probe.c"
 clang -fsanitize=fuzzer "$T/probe.c" -o "$T/probe" 2>/dev/null || { echo "SKIP: clang has no libFuzzer"; exit 77; }
 
-pkgs="libvirt libxml-2.0 libpci libnl-3.0 libnl-route-3.0 json-c"
+pkgs="libvirt libxml-2.0 libpci libnl-3.0 libnl-route-3.0 libnl-genl-3.0 json-c"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I$top_builddir -I$top_srcdir/src/lib $(pkg-config --cflags $pkgs) \
 	-DVS_SYSCONFDIR=\"/nonexistent\" -DVS_RUNSTATEDIR=\"/nonexistent\""

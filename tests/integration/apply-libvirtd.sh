@@ -1,7 +1,8 @@
 #!/bin/sh
 # `virt-sriov apply` against a real, private libvirtd (libvirtd-harness.sh):
 # the pools of the configuration are defined and autostarted through the
-# libvirt API, a second apply changes nothing (exit 0, no output), a pool
+# libvirt API, a second apply changes nothing (exit 0, "nothing to change";
+# --json "changed": false, true in the first run and its dry run), a pool
 # that cannot start on this hardware-less machine is reported with
 # libvirt's words and what was done before, --no-libvirt leaves pools alone,
 # and an inactive guest holding a VF keeps its PF's VF count (named).
@@ -13,6 +14,7 @@ set -u
 . "${top_srcdir:?}/tests/integration/lib.sh"
 
 need_built "$GEN"
+need jq
 tmpdir apply-libvirtd
 export VIRT_SRIOV_STATE_DIR=$W/state   # apply reconciles: never the host's
 host_tree "$W/host" --profile r730
@@ -41,6 +43,9 @@ apply "$W/pools.conf" -n
 [ $rc -eq 0 ] || fail "dry run: exit $rc: $(cat "$W/err")"
 expect_out "dry run" "pool tenants (em1): define, autostart on" "pool spare (em2): define"
 virsh_ net-info tenants >/dev/null 2>&1 && fail "dry run defined the pool"
+run --json apply --config "$W/pools.conf" -n
+jq -e '.dry_run and .changed and .steps.pool == 2 and .steps.numvfs == 0' "$W/out" >/dev/null ||
+	fail "dry run --json does not predict the change: $(cat "$W/out")"
 
 # --- apply: defined, autostart as configured, not started
 apply "$W/pools.conf"
@@ -57,16 +62,21 @@ virsh_ net-dumpxml --inactive tenants >"$W/net.xml"
 [ "$(xmllint --xpath "string(/network/name)" "$W/net.xml")" = tenants ] || fail "pool name"
 uuid=$(virsh_ net-uuid tenants)
 
-# --- again: nothing to do, nothing said
+# --- again: nothing to do, one line says so; --json and its dry run: not changed
 apply "$W/pools.conf"
 [ $rc -eq 0 ] || fail "second apply: exit $rc: $(cat "$W/err")"
-[ ! -s "$W/out" ] || { cat "$W/out"; fail "second apply printed changes"; }
+expect_out "second apply" "nothing to change"
+for mode in -n ""; do
+	run --json apply --config "$W/pools.conf" $mode
+	[ $rc -eq 0 ] && jq -e '.changed == false and (.changes | length) == 0 and .steps.pool == 0' "$W/out" >/dev/null ||
+		fail "apply --json $mode in state: exit $rc: $(cat "$W/out")"
+done
 [ "$(virsh_ net-uuid tenants)" = "$uuid" ] || fail "second apply redefined tenants"
 
 # --- --no-libvirt (the boot step): pools are not looked at
 printf '[pool other]\npf = em3\n' >"$W/other.conf"
 apply "$W/other.conf" --no-libvirt
-[ $rc -eq 0 ] && [ ! -s "$W/out" ] || fail "--no-libvirt touched pools: exit $rc: $(cat "$W/out" "$W/err")"
+[ $rc -eq 0 ] && [ "$(cat "$W/out")" = "nothing to change" ] || fail "--no-libvirt touched pools: exit $rc: $(cat "$W/out" "$W/err")"
 virsh_ net-info other >/dev/null 2>&1 && fail "--no-libvirt defined a pool"
 
 # --- start = yes (the default) on this machine: libvirt's refusal, and what was done first
@@ -76,6 +86,7 @@ grep -qx "pool other (em3): define, autostart on" "$W/out" || fail "partial pool
 grep -q "starting pool other: .*No usable Vf's present on SRIOV PF em3" "$W/err" ||
 	fail "start error lacks libvirt's message: $(cat "$W/err")"
 grep -q "numvfs in \[pf em3\]" "$W/err" || fail "start error lacks the hint: $(cat "$W/err")"
+grep -q "nothing to change" "$W/out" && fail "a failed apply said nothing to change"
 
 # --- an inactive guest holds em1's VF 2: em1 keeps its VF count
 vf2=$(basename "$(readlink "$W/host/sys/bus/pci/devices/0000:01:00.0/virtfn2")")

@@ -1,9 +1,10 @@
 #!/bin/sh
 # `virt-sriov apply` through the command line on generated host trees
 # (gen-host-tree r730, hi1822, nvme): the planned changes of a dry run, in
-# order and as JSON; trees already as configured give no output; a real run
-# writes sriov_drivers_autoprobe and driver_override and a second run changes
-# nothing; bad configurations and refusals exit 1 with FILE:LINE and the
+# order and as JSON; trees already as configured say "nothing to change"
+# (--json: "changed": false); a real run writes sriov_drivers_autoprobe and
+# driver_override ("changed": true, predicted by the dry run) and a second
+# run changes nothing; bad configurations and refusals exit 1 with FILE:LINE and the
 # value, and leave the tree byte for byte as it was; a guest holding a VF
 # (libvirt's test driver, a running guest) keeps its PF's VF count.
 #
@@ -50,9 +51,11 @@ jq -e '.changes[3] | .step == "numvfs" and .pf == "0000:01:00.2" and .pf_netdev 
 	and .to == 2 and .line == 7 and (has("index") | not)' "$W/out" >/dev/null || fail "json: numvfs change"
 jq -e '.changes[8] | .step == "settings" and .index == 1 and .settings.spoofchk == false and .current_unknown' \
 	"$W/out" >/dev/null || fail "json: settings change"
+jq -e '.changed == true and .steps == {"autoprobe": 3, "numvfs": 1, "driver": 4, "settings": 1, "pool": 0}' \
+	"$W/out" >/dev/null || fail "json: changed and steps: $(jq -c '{changed, steps}' "$W/out")"
 unchanged "$W/r730" "dry run wrote to the tree"
 
-# --- already as configured: nothing printed, nothing written, for each profile
+# --- already as configured: one line says so, nothing written, for each profile
 conf '[pf em1]\nnumvfs = 7\ndrivers-autoprobe = yes\n[vfs em1#0-6]\ndriver = host\n[pf em3]\nnumvfs = 0\n[pf 8086:1521]\ndrivers-autoprobe = yes\n'
 cp "$W/c.conf" "$W/r730.conf"
 printf '[pf enp4s0]\nnumvfs = 2\n[vfs enp4s0#0-1]\ndriver = host\n[pf enp5s0]\nnumvfs = 0\ndrivers-autoprobe = yes\n[vfs enp3s0#2-3]\ndriver = host\n' >"$W/hi1822.conf"
@@ -63,7 +66,10 @@ for p in r730 hi1822 nvme; do
 	for mode in -n ""; do
 		run_conf "$p" apply --no-libvirt $mode
 		[ "$rc" -eq 0 ] || fail "$p in state $mode: exit $rc: $(cat "$W/err")"
-		[ ! -s "$W/out" ] || { cat "$W/out"; fail "$p in state $mode: printed changes"; }
+		expect_out "$p in state $mode" "nothing to change"
+		run_conf "$p" --json apply --no-libvirt $mode
+		jq -e '.changed == false and (.changes | length) == 0 and ([.steps[]] | add) == 0' "$W/out" >/dev/null ||
+			fail "$p in state $mode: json: $(cat "$W/out")"
 	done
 	unchanged "$W/$p" "$p in state: tree changed"
 done
@@ -85,6 +91,9 @@ run_conf nvme apply --no-libvirt -n
 
 # --- a real run on what a tree can take: autoprobe, driver_override pins
 conf '[pf 8086:1521]\ndrivers-autoprobe = no\n[vfs p2p1#0-3]\ndriver = vfio-pci\n'
+run_conf r730 --json apply --no-libvirt -n
+jq -e '.dry_run and .changed and .steps.autoprobe == 4 and .steps.driver == 4' "$W/out" >/dev/null ||
+	fail "r730 dry run predicts the change: $(jq -c '{changed, steps}' "$W/out")"
 run_conf r730 apply --no-libvirt
 [ "$rc" -eq 0 ] || fail "r730 apply: exit $rc: $(cat "$W/err")"
 expect_out "r730 apply" \
@@ -105,8 +114,15 @@ for vf in 0000:19:10.0 0000:19:10.2 0000:19:10.4 0000:19:10.6; do
 done
 [ "$(cat "$D/0000:19:00.1/sriov_drivers_autoprobe")" = 1 ] || fail "82599 p2p2 autoprobe touched"
 snap_keep "$W/r730"
+run_conf r730 --json apply --no-libvirt -n
+jq -e '.dry_run and .changed == false' "$W/out" >/dev/null || fail "dry run after apply: $(cat "$W/out")"
+run_conf r730 --json apply --no-libvirt
+[ "$rc" -eq 0 ] || fail "second apply --json: exit $rc: $(cat "$W/err")"
+jq -e '(.dry_run | not) and .changed == false and ([.steps[]] | add) == 0' "$W/out" >/dev/null ||
+	fail "second apply --json: $(cat "$W/out")"
 run_conf r730 apply --no-libvirt
-[ "$rc" -eq 0 ] && [ ! -s "$W/out" ] || fail "second apply: exit $rc, printed: $(cat "$W/out")"
+[ "$rc" -eq 0 ] || fail "third apply: exit $rc"
+expect_out "third apply" "nothing to change"
 unchanged "$W/r730" "second apply wrote"
 
 # --- numvfs on a tree: the write is made, nothing reacts: a bounded wait
@@ -190,7 +206,7 @@ st=$W/state/6dd2ed15-ba3e-4b22-858f-bcffc73036be.json
 [ -f "$st" ] || fail "leftover: no state file"
 : >"$W/c.conf"
 run_conf r730 apply --no-libvirt -n
-[ "$rc" -eq 0 ] && [ ! -s "$W/out" ] || fail "leftover since boot: exit $rc: $(cat "$W/out" "$W/err")"
+[ "$rc" -eq 0 ] && [ "$(cat "$W/out")" = "nothing to change" ] || fail "leftover since boot: exit $rc: $(cat "$W/out" "$W/err")"
 grep -q "1 guest state file(s) written since boot kept" "$W/err" || fail "leftover since boot: $(cat "$W/err")"
 touch -d @946684800 "$st"
 run_conf r730 apply --no-libvirt -n
@@ -198,12 +214,13 @@ run_conf r730 apply --no-libvirt -n
 expect_out "leftover dry run" "would put back VF $vf0 (em1#0) of guest l2hd (6dd2ed15-ba3e-4b22-858f-bcffc73036be)"
 run_conf r730 --json apply --no-libvirt -n
 jq -e '(.reconciled | length) == 1 and .reconciled[0].guest == "l2hd" and .reconciled[0].vfs[0].address == "'"$vf0"'"
-	and (.changes | length) == 0' "$W/out" >/dev/null || fail "leftover json: $(cat "$W/out")"
+	and (.changes | length) == 0 and .changed' "$W/out" >/dev/null || fail "leftover json: $(cat "$W/out")"
 # with libvirt (its test driver): kept while the guest runs, whatever the age
 sed "s|<name>guest1</name>|<name>l2hd</name><uuid>6dd2ed15-ba3e-4b22-858f-bcffc73036be</uuid>|" \
 	"$W/guests.xml" >"$W/l2hd-runs.xml"
 run_conf r730 -c "test://$W/l2hd-runs.xml" apply -n
-[ "$rc" -eq 0 ] && [ ! -s "$W/out" ] && [ ! -s "$W/err" ] || fail "leftover of a running guest: $(cat "$W/out" "$W/err")"
+[ "$rc" -eq 0 ] && [ "$(cat "$W/out")" = "nothing to change" ] && [ ! -s "$W/err" ] ||
+	fail "leftover of a running guest: $(cat "$W/out" "$W/err")"
 run_conf r730 -c "test://$W/guests.xml" apply -n
 [ "$rc" -eq 0 ] || fail "leftover, guest not running: exit $rc: $(cat "$W/err")"
 expect_out "leftover, guest not running" "would put back VF $vf0 (em1#0) of guest l2hd (6dd2ed15-ba3e-4b22-858f-bcffc73036be)"

@@ -104,6 +104,8 @@ show|1||show em9
 check|*||check
 numvfs|0||-n numvfs em1 4
 numvfs|1||numvfs em9 4
+eswitch|0||eswitch em1
+eswitch|1||eswitch em1 switchdev
 bind|0||-n bind em1#17 em1#18 --driver vfio-pci
 vf|0||-n vf set em1#1-2 --vlan 5:3 --trust on --max-tx-rate 100 --min-tx-rate 10 --link-state enable
 vf|0||-n vf reset em1#3
@@ -194,6 +196,19 @@ a, b = (json.load(open(f)) for f in sys.argv[1:3])
 sys.exit(not (a["dry_run"] and not b["dry_run"] and a["pools"][0]["changes"] == b["pools"][0]["changes"]
               and set(a["pools"][0]) == set(b["pools"][0])))' "$W/c$c_dry.out" "$W/c$c_real.out" ||
 	fail "network remove: the dry run and the run differ: $(cat "$W/c$c_dry.out" "$W/c$c_real.out")"
+
+# ---- apply says whether it changed something: the dry run predicts the
+# run, a second run has nothing to do (each document valid) ----
+printf '[pf em1]\ndrivers-autoprobe = no\n' >"$W/autoprobe.conf"
+for step in "-n:true" ":true" "-n:false" ":false"; do
+	run --json apply --no-libvirt --config "$W/autoprobe.conf" ${step%%:*}
+	[ "$rc" = 0 ] || fail "apply ${step%%:*} (changed ${step#*:}): exit $rc: $(cat "$W/err")"
+	validate apply "$W/out" "apply ${step%%:*} (changed ${step#*:})" &&
+		"$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(d["changed"] != (sys.argv[2] == "true") or d["steps"]["autoprobe"] != (1 if d["changed"] else 0))' \
+		"$W/out" "${step#*:}" || fail "apply ${step%%:*}: want changed ${step#*:}: $(cat "$W/out")"
+done
 
 # ---- not applicable: an NVMe PF's VFs have no settings keys ----
 host_tree "$W/nvme" --profile nvme

@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${VM_LOGDIR:=$top_builddir/tests/vm/logs}"
 # The default list: scenarios whose product commands exist. A scenario
 # missing here is named in docs/testing-vm.md with the reason.
-: "${VM_SCENARIOS:=smoke nvme nvme-noiommu igb hook install apply-igb stress-igb netdevsim representor numa}"
+: "${VM_SCENARIOS:=smoke nvme nvme-noiommu igb hook install apply-igb stress-igb netdevsim representor numa switchdev}"
 [ $# -gt 0 ] && VM_SCENARIOS=$*
 
 start=$(date +%s)

@@ -41,6 +41,10 @@ trap 'rm -rf "$root"' EXIT
 rootfs_init "$root"
 rootfs_add_elf "$root" "$(command -v ip)" /usr/sbin/ip
 rootfs_add_elf "$root" "$(command -v jq)" /usr/bin/jq
+# iproute2's devlink: the switchdev scenario compares with what it says.
+rootfs_add_elf "$root" "$(command -v devlink)" /usr/sbin/devlink
+# strace: record-devlink records the kernel's devlink replies byte for byte.
+command -v strace >/dev/null && rootfs_add_elf "$root" "$(command -v strace)" /usr/bin/strace
 rootfs_add_elf "$root" /usr/bin/date /vs/bin/date
 # The benchmarks' floor for a hook run: coreutils' true, dynamically linked
 # like the hook's front (busybox's applet is a static binary).

@@ -39,7 +39,7 @@ else
 	fail "virt-sriov apply with libvirt" "$(vs_stderr)"
 fi
 if vs apply >/tmp/apply2.out; then
-	expect_eq "a second virt-sriov apply prints nothing" "$(cat /tmp/apply2.out)" ""
+	expect_eq "a second virt-sriov apply: nothing to change" "$(cat /tmp/apply2.out)" "nothing to change"
 else
 	fail "a second virt-sriov apply" "$(vs_stderr)"
 fi
@@ -110,7 +110,7 @@ if sim_reboot "with apply"; then
 	wait_for 20 sh -c "[ \$(ls -d $pf/virtfn*/net/* 2>/dev/null | wc -l) -eq 7 ]" &&
 		pass "sysfs: 7 igbvf netdevs" || fail "sysfs: 7 igbvf netdevs" "$(ls -d "$pf"/virtfn*/net/* 2>&1 | tr '\n' ' ')"
 	if vs apply --no-libvirt >/tmp/apply2.out; then
-		expect_eq "a second apply --no-libvirt prints nothing" "$(cat /tmp/apply2.out)" ""
+		expect_eq "a second apply --no-libvirt: nothing to change" "$(cat /tmp/apply2.out)" "nothing to change"
 	else
 		fail "a second apply --no-libvirt" "$(vs_stderr)"
 	fi

@@ -52,7 +52,7 @@ if vs apply --no-libvirt --config /tmp/vs.conf >/tmp/apply2.out; then
 else
 	fail "second apply exits 0" "$(vs_stderr)"
 fi
-expect_eq "second apply prints nothing" "$(cat /tmp/apply2.out)" ""
+expect_eq "second apply: nothing to change" "$(cat /tmp/apply2.out)" "nothing to change"
 
 cp /tmp/vs.conf /tmp/vs.conf.orig
 sed -i 's/^numvfs = 7/numvfs = 6/; s/#6\]/#5]/; s/#0-5\]/#0-4]/' /tmp/vs.conf

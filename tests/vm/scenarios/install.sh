@@ -90,7 +90,7 @@ if $cmd >/tmp/apply.out 2>/tmp/apply.err; then
 else
 	fail "'$cmd' with the sample exits 0" "$(cat /tmp/apply.err)"
 fi
-expect_eq "apply with the sample prints no change" "$(cat /tmp/apply.out)" ""
+expect_eq "apply with the sample prints no change" "$(cat /tmp/apply.out)" "nothing to change"
 expect_eq "apply with the sample: VFs, settings and drivers as before" "$(vfs_now)" "$before"
 expect_eq "apply with the sample: numvfs as before" "$(cat "$pf/sriov_numvfs")" 7
 
