@@ -34,7 +34,8 @@ endif
 # copies installed under $(pkgdatadir) are for the admin to start from.
 VS_TEMPLATE_FILES = \
 	xml-templates/network-pf.xml xml-templates/network-vfs.xml \
-	xml-templates/hostdev.xml xml-templates/interface-hostdev.xml
+	xml-templates/hostdev.xml xml-templates/interface-hostdev.xml \
+	xml-templates/failover-virtio.xml xml-templates/failover-vf.xml
 templatesdir = $(pkgdatadir)/templates
 dist_templates_DATA = $(VS_TEMPLATE_FILES)
 nodist_src_lib_libvirtsriov_a_SOURCES = src/lib/templates-builtin.c

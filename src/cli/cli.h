@@ -137,6 +137,7 @@ VS_CMD(detach);
 VS_CMD(policy);
 VS_CMD(plan);
 VS_CMD(reconcile);
+VS_CMD(migrate_check);
 /* Put back the VFs saved by the hook (cmd-reconcile.c, shared with apply):
  * of every guest (ALL), of the guests conn does not run (NOT_RUNNING), or of
  * the state files written before this boot (BEFORE_BOOT, without libvirt).

@@ -12,11 +12,12 @@
 
 /* The ids of main.c's option table */
 enum { OPT_PF = 'P', OPT_NETWORK = 'N', OPT_VF = 'v', OPT_INTERFACE = 'i', OPT_LIVE = 'L', OPT_CONFIG = 'C',
-       OPT_FORCE = 'f', OPT_NUMA = 'U', OPT_NUMA_POLICY = 'Y' };
+       OPT_FORCE = 'f', OPT_NUMA = 'U', OPT_NUMA_POLICY = 'Y', OPT_FAILOVER = 'F', OPT_BRIDGE = 'B' };
 
 struct attach_args {
 	struct vs_attach_req req;
 	int sources;
+	const char *failover_pool;
 	bool numa_policy;
 };
 
@@ -26,6 +27,31 @@ static int numa_policy(struct attach_args *a, const char *value, struct vs_error
 		return vs_error_set(err, -EINVAL, "--numa-policy '%s': give required or preferred", value);
 	a->req.numa_required = value[0] == 'r';
 	a->numa_policy = true;
+	return 0;
+}
+
+/* --failover POOL: the VF comes from POOL on whichever host runs the
+ * guest, and --network names the virtio half's network. */
+static int check_failover(struct attach_args *a, struct vs_error *err)
+{
+	if (!a->req.failover)
+		return a->req.bridge ? vs_error_set(err, -EINVAL, "--bridge belongs to --failover") : 0;
+	if (a->req.pf || a->req.vf)
+		return vs_error_set(err, -EINVAL, "--failover takes its VF from pool %s on each host: a fixed VF (--pf, --vf) "
+				    "cannot follow the guest to another host", a->failover_pool);
+	if (a->req.kind == VS_ATTACH_INTERFACE)
+		return vs_error_set(err, -EINVAL, "--failover attaches interfaces on pool %s: drop --interface",
+				    a->failover_pool);
+	if (a->req.numa)
+		return vs_error_set(err, -EINVAL, "--numa with --failover: pool %s picks the VF on each host", a->failover_pool);
+	if (a->req.bridge && a->req.network)
+		return vs_error_set(err, -EINVAL, "give --bridge or --network for the virtio half, not both");
+	if (a->req.cfg.vlan >= 0)
+		return vs_error_set(err, -EINVAL, "--vlan with --failover: give the VLAN to the pool (xml network --vlan) "
+				    "and to the virtio half's network");
+	a->req.backup_network = a->req.network;
+	a->req.network = a->failover_pool;
+	a->sources = 1;
 	return 0;
 }
 
@@ -39,6 +65,8 @@ static int set_option(struct attach_args *a, int c, const char *name, char *valu
 	case OPT_LIVE: a->req.flags |= VIR_DOMAIN_AFFECT_LIVE; return 0;
 	case OPT_CONFIG: a->req.flags |= VIR_DOMAIN_AFFECT_CONFIG; return 0;
 	case OPT_FORCE: a->req.force = true; return 0;
+	case OPT_FAILOVER: a->req.failover = true; a->failover_pool = value; return 0;
+	case OPT_BRIDGE: a->req.bridge = value; return 0;
 	case OPT_NUMA: a->req.numa = value; return 0;
 	case OPT_NUMA_POLICY: return numa_policy(a, value, err);
 	default: return vs_vf_config_parse(&a->req.cfg, name, value, err);
@@ -50,6 +78,8 @@ static int check_args(struct attach_args *a, struct vs_error *err)
 {
 	const struct vs_vf_config *c = &a->req.cfg;
 
+	if (check_failover(a, err) < 0)
+		return -EINVAL;
 	if (a->req.numa && a->req.vf)
 		return vs_error_set(err, -EINVAL, "--numa chooses the VF: it does not go with --vf");
 	if (a->numa_policy && !a->req.numa)
@@ -57,7 +87,7 @@ static int check_args(struct attach_args *a, struct vs_error *err)
 	if (a->req.numa && strcmp(a->req.numa, "auto") != 0 && (!*a->req.numa || strspn(a->req.numa, "0123456789")  != strlen(a->req.numa)))
 		return vs_error_set(err, -EINVAL, "--numa '%s': give auto or a node number", a->req.numa);
 	if (a->sources != 1 && !(a->sources == 0 && a->req.numa))
-		return vs_error_set(err, -EINVAL, "give exactly one of --pf, --network, --vf (or --numa alone)");
+		return vs_error_set(err, -EINVAL, "give exactly one of --pf, --network, --vf, --failover (or --numa alone)");
 	if (a->req.network && a->req.kind == VS_ATTACH_INTERFACE)
 		return vs_error_set(err, -EINVAL, "--network always attaches an <interface>: drop --interface");
 	if (a->req.network)
@@ -124,6 +154,8 @@ static json_object *result_json(const struct vs_attach_result *r, bool numa, boo
 	vs_json_set(o, "settings", vs_cli_settings_json(&r->settings));
 	vs_json_set(o, "applied", json_object_new_boolean(r->applied));
 	vs_json_set(o, "stored", json_object_new_boolean(r->stored));
+	if (r->alias[0])
+		vs_json_set(o, "failover_alias", vs_json_str(r->alias));
 	if (numa)
 		vs_json_set(o, "numa_node", vs_json_int(r->numa_node));
 	vs_json_set(o, "dry_run", json_object_new_boolean(dry_run));
@@ -152,7 +184,11 @@ static void print_result(const struct vs_attach_result *r)
 	_cleanup_free_ char *settings = vs_cli_settings_text(&r->settings);
 	const char *where = vs_cli_flags_text(r->flags);
 
-	if (r->kind == VS_ATTACH_NETWORK)
+	if (r->alias[0])
+		printf("attached a failover pair to guest %s (%s): virtio interface %s and an interface on pool %s, "
+		       "MAC %s%s\n", r->domain, where, r->alias, r->network, r->mac,
+		       r->flags & VIR_DOMAIN_AFFECT_LIVE ? "" : ": the pool picks its VF when the guest starts");
+	else if (r->kind == VS_ATTACH_NETWORK)
 		printf("attached an interface on pool %s (MAC %s) to guest %s as %s (%s)%s\n", r->network, r->mac,
 		       r->domain, element[r->kind], where,
 		       r->flags & VIR_DOMAIN_AFFECT_LIVE ? "" : ": the pool picks its VF when the guest starts");

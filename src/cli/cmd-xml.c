@@ -1,6 +1,7 @@
 /* virt-sriov xml network PF [--name N] [--vfs SET] [--vlan ID] [--template FILE]
  * virt-sriov xml network PF... --numa N [--name N] [--vlan ID] [--template FILE]
  * virt-sriov xml hostdev VF [--interface] [--mac M] [--vlan ID] [--template FILE]
+ * virt-sriov xml hostdev --failover POOL [--bridge BR|--network NET] [--mac M]
  *
  * Prints libvirt XML made from the templates; nothing on stdout on error. */
 #include "config.h"
@@ -21,6 +22,7 @@ struct xml_args {
 	const char *what;             /* "network" or "hostdev" */
 	const char *device;           /* its PF or VF */
 	const char *name, *vfs, *template_file, *mac;
+	const char *failover, *bridge, *network;  /* --failover POOL and its virtio half */
 	int vlan;
 	bool interface;
 	const char *numa;             /* xml network --numa N */
@@ -47,11 +49,19 @@ static int parse_args(struct vs_cli *cli, int argc, char **argv, struct xml_args
 		case 'm': a->mac = g.arg; break;
 		case 'i': a->interface = true; break;
 		case 't': a->template_file = g.arg; break;
+		case 'F': a->failover = g.arg; break;
+		case 'B': a->bridge = g.arg; break;
+		case 'W': a->network = g.arg; break;
 		case 'U': a->numa = g.arg; break;
 		}
 	}
 	if (c < 0)
 		return g.status;
+	if (a->failover && g.npos == 0)
+		return vs_cli_ready(&g);
+	if (a->failover)
+		return vs_cli_fail(VS_EXIT_USAGE, "xml hostdev: --failover takes its VF from pool %s when the guest starts: "
+				   "drop the VF argument (a fixed VF cannot follow the guest to another host)", a->failover);
 	if (a->numa && (strspn(a->numa, "0123456789") != strlen(a->numa) || !*a->numa || strlen(a->numa) > 4))
 		return vs_cli_fail(VS_EXIT_USAGE, "%s: --numa '%s': give a node number", cli->cmd->name, a->numa);
 	if (a->numa && a->vfs)
@@ -198,6 +208,45 @@ static int xml_hostdev(struct vs_cli *cli, const struct xml_args *o, const char 
 	return r;
 }
 
+/* Both halves, each a whole <interface> (virtio first), for the guest's
+ * <devices> or one `virsh attach-device` each. */
+static int xml_failover(struct vs_cli *cli, const struct xml_args *o)
+{
+	struct vs_failover_spec spec = { .pool = o->failover, .backup_source = o->bridge ? o->bridge : o->network };
+	_cleanup_free_ char *virtio = NULL, *vf = NULL, *both = NULL;
+	struct vs_template_paths paths;
+	struct vs_error err = { 0 };
+	char alias[VS_FAILOVER_ALIAS_MAX], mac[18];
+
+	if (o->interface || o->vlan >= 0 || o->template_file || o->name || o->vfs)
+		return vs_cli_fail(VS_EXIT_USAGE, "xml hostdev --failover takes only --bridge, --network and --mac");
+	if (o->bridge && o->network)
+		return vs_cli_fail(VS_EXIT_USAGE, "xml hostdev: give --bridge or --network for the virtio half, not both");
+	spec.backup = o->bridge ? VS_BACKUP_BRIDGE : o->network ? VS_BACKUP_NETWORK : VS_BACKUP_USER;
+	if (o->mac ? vs_parse_mac(o->mac, spec.mac) < 0 : vs_failover_random_mac(spec.mac) < 0)
+		return vs_cli_fail(VS_EXIT_USAGE, "xml hostdev: --mac %s: not a MAC address", o->mac);
+	vs_template_paths_default(&paths, NULL);
+	if (vs_xmlgen_failover_string(&paths, &spec, &virtio, &vf, &err) < 0)
+		return vs_cli_fail(err.code == -EINVAL ? VS_EXIT_USAGE : VS_EXIT_FAILURE, "xml hostdev: %s", err.msg);
+	if (!cli->json) {
+		printf("%s%s", virtio, vf);
+		return VS_EXIT_OK;
+	}
+	vs_failover_alias(spec.mac, alias);
+	vs_format_mac(spec.mac, mac);
+	json_object *doc = vs_json_doc_new();
+	if (!doc || asprintf(&both, "%s%s", virtio, vf) < 0)
+		return vs_cli_fail(VS_EXIT_FAILURE, "xml: out of memory");
+	vs_json_set(doc, "kind", json_object_new_string("failover"));
+	vs_json_set(doc, "network", vs_json_str(o->failover));
+	vs_json_set(doc, "alias", vs_json_str(alias));
+	vs_json_set(doc, "mac", vs_json_str(mac));
+	vs_json_set(doc, "xml", json_object_new_string(both));
+	vs_json_set(doc, "virtio_xml", json_object_new_string(virtio));
+	vs_json_set(doc, "vf_xml", json_object_new_string(vf));
+	return vs_json_doc_print(doc) < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
 int vs_cmd_xml(struct vs_cli *cli, int argc, char **argv)
 {
 	struct xml_args a = { 0 };
@@ -207,5 +256,9 @@ int vs_cmd_xml(struct vs_cli *cli, int argc, char **argv)
 		return vs_cli_stop(r);
 	if (a.what[0] == 'n')
 		return xml_network(cli, &a, a.device);
+	if (a.failover)
+		return xml_failover(cli, &a);
+	if (a.bridge || a.network)
+		return vs_cli_stop(vs_cli_fail(VS_EXIT_USAGE, "xml hostdev: --bridge and --network belong to --failover"));
 	return xml_hostdev(cli, &a, a.device);
 }

@@ -85,6 +85,10 @@ static const struct vs_opt xml_hostdev_opts[] = {
 	{ "mac", 'm', 0, "M", "the interface's MAC (with --interface)", 0 },
 	{ "vlan", 'l', 0, "ID", "the interface's VLAN ID, 0-4094 (with --interface)", 0 },
 	{ "template", 't', 0, "FILE", "the template to fill instead of the installed one", 0 },
+	{ "failover", 'F', 0, "POOL", "instead of VF: a failover pair, virtio plus an interface on hostdev pool POOL "
+	  "(same MAC), for guests that migrate", 0 },
+	{ "bridge", 'B', 0, "BR", "with --failover: the virtio half on bridge BR (default: user-mode networking)", 0 },
+	{ "network", 'W', 0, "NET", "with --failover: the virtio half on network NET (not a hostdev pool)", 0 },
 	{ NULL, 0, 0, NULL, NULL, 0 },
 };
 
@@ -94,8 +98,11 @@ static const struct vs_command xml_verbs[] = {
 	  "or an address list of the VFs --vfs names; with --numa N, of the VFs of every\n"
 	  "PF given that is on node N (one PF otherwise).\n",
 	  xml_network_opts, VS_LOCAL | VS_REMOTE_OK, NULL },
-	{ "xml hostdev", NULL, "VF", "one VF as <hostdev> or <interface>",
-	  "Print one VF as a <hostdev> (--interface: an <interface type='hostdev'>).\n",
+	{ "xml hostdev", NULL, "VF|--failover POOL", "one VF as <hostdev> or <interface>, or a failover pair",
+	  "Print one VF as a <hostdev> (--interface: an <interface type='hostdev'>).\n"
+	  "--failover POOL: a virtio interface and an interface on the hostdev pool\n"
+	  "POOL with one MAC and <teaming>: the guest keeps its traffic on virtio while\n"
+	  "its VF is unplugged for a live migration (see docs/migration.md).\n",
 	  xml_hostdev_opts, VS_LOCAL | VS_REMOTE_OK, NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL },
 };
@@ -136,6 +143,9 @@ static const struct vs_opt attach_opts[] = {
 	{ "live", 'L', 0, NULL, "the running guest (default when it runs)", 0 },
 	{ "config", 'C', 0, NULL, "the persistent definition (default when it does not run)", 0 },
 	{ "force", 'f', 0, NULL, "a VF whose netdev is up counts as free", 0 },
+	{ "failover", 'F', 0, "POOL", "a failover pair for live migration: a virtio interface and an interface on "
+	  "hostdev pool POOL, one MAC (--network then names the virtio half's network)", 0 },
+	{ "bridge", 'B', 0, "BR", "with --failover: the virtio half on bridge BR (default: user-mode networking)", 0 },
 	{ "numa", 'U', 0, "auto|N", "a VF of a PF on NUMA node N (auto: the guest's <numatune> and vCPU pinning); "
 	  "without --pf: of any PF; with --network NET: the pool NET-nodeN", VS_LOCAL },
 	{ "numa-policy", 'Y', 0, "required|preferred", "with --numa: refuse when the node has no free VF, or "
@@ -240,7 +250,7 @@ const struct vs_command vs_commands[] = {
 	{ "xml", FULL(vs_cmd_xml), NULL, "libvirt XML from templates", NULL, NULL, 0, xml_verbs },
 	{ "network", FULL(vs_cmd_network), NULL, "hostdev pools through the libvirt API", NULL, NULL, 0,
 	  network_verbs },
-	{ "attach", FULL(vs_cmd_attach), "DOMAIN (--pf PF|--network NET|--vf VF|--numa auto|N) [SETTINGS]",
+	{ "attach", FULL(vs_cmd_attach), "DOMAIN (--pf PF|--network NET|--vf VF|--numa auto|N|--failover POOL) [SETTINGS]",
 	  "attach a free VF to a guest",
 	  "--pf picks the lowest free VF of PF (under a lock: concurrent attaches get\n"
 	  "distinct VFs).  The host's virt-sriov.conf decides whether spoofchk off and\n"
@@ -250,6 +260,13 @@ const struct vs_command vs_commands[] = {
 	  "Detach the guest's VF devices, put back the settings saved when they were\n"
 	  "applied, and drop the policy rules attach stored for them.\n",
 	  detach_opts, VS_NEED_LIBVIRT | VS_NEED_STATE | VS_NEED_NETLINK | VS_LOCAL | VS_REMOTE_OK, NULL },
+	{ "migrate-check", FULL(vs_cmd_migrate_check), "DOMAIN DEST-URI", "can the guest live-migrate with its VFs",
+	  "Before `virsh migrate --live`: every VF of the guest is the transient half of a\n"
+	  "failover pair, the destination (DEST-URI, through libvirt) has the same hostdev\n"
+	  "pool active with a free VF, its host gates allow the guest's policy (checked\n"
+	  "only when it is this host), and what the hook does on each side.  Exit status\n"
+	  "0: it can go; 1: it cannot (why on stderr).\n",
+	  NULL, 0, NULL },
 	{ "policy", FULL(vs_cmd_policy), NULL, "per-guest VF policy in the domain metadata", NULL, NULL, 0,
 	  policy_verbs },
 	{ "plan", FULL(vs_cmd_plan), "--domain-xml FILE", "what the hook would do for a guest",

@@ -613,6 +613,80 @@ static int attach_network(const struct vs_attach_env *env, const struct vs_attac
 	return r;
 }
 
+/* The virtio half's network must carry traffic while the VF is away:
+ * a hostdev pool there would be a second VF the destination lacks too. */
+static int backup_check(virConnectPtr conn, const char *network, struct vs_error *err)
+{
+	virNetworkPtr net = virNetworkLookupByName(conn, network);
+	int r;
+
+	if (!net)
+		return vs_error_set(err, -ENOENT, "no network '%s' for the virtio half: %s", network, vs_libvirt_message());
+	r = vs_libvirt_network_is_hostdev(net, err);
+	virNetworkFree(net);
+	if (r > 0)
+		return vs_error_set(err, -EINVAL, "network '%s' is a hostdev pool: the virtio half of a failover pair needs "
+				    "a bridge or a routed/NAT network", network);
+	return r < 0 ? r : 0;
+}
+
+/* virtio first (the VF half names its alias); a VF half libvirt refuses
+ * takes its virtio half back out. */
+static int attach_pair(const struct vs_attach_env *env, const struct vs_guest *g, unsigned flags,
+		       const struct vs_failover_spec *spec, struct vs_error *err)
+{
+	_cleanup_free_ char *virtio = NULL, *vf = NULL;
+	struct vs_template_paths paths;
+	int r;
+
+	vs_template_paths_default(&paths, NULL);
+	r = vs_xmlgen_failover_string(&paths, spec, &virtio, &vf, err);
+	if (r == 0)
+		r = attach_call(env, g, flags, virtio, "the virtio half", err);
+	if (r == 0 && (r = attach_call(env, g, flags, vf, "network", err)) < 0)
+		virDomainDetachDeviceFlags(g->dom, virtio, flags);
+	return r;
+}
+
+/* attach_network's steps for a failover pair: one MAC on both halves. */
+static int attach_failover(const struct vs_attach_env *env, const struct vs_attach_req *req, const struct vs_guest *g,
+			   unsigned flags, struct vs_attach_result *res, struct vs_error *err)
+{
+	struct vs_failover_spec spec = {
+		.pool = req->network, .backup_source = req->bridge ? req->bridge : req->backup_network,
+		.backup = req->bridge ? VS_BACKUP_BRIDGE : req->backup_network ? VS_BACKUP_NETWORK : VS_BACKUP_USER,
+	};
+	struct vs_vf_config rule = req->cfg;
+	bool stored = false;
+	int r = req->cfg.has_mac ? 0 : vs_failover_random_mac(spec.mac);
+
+	if (r < 0)
+		return vs_error_set(err, r, "cannot pick a MAC for the failover pair: %s", strerror(-r));
+	if (req->cfg.has_mac)
+		memcpy(spec.mac, req->cfg.mac, sizeof(spec.mac));
+	vs_format_mac(spec.mac, res->mac);
+	vs_failover_alias(spec.mac, res->alias);
+	vs_attach_strip_l2(&rule);
+	r = network_check(env, g, flags, req->network, res->mac, &rule, &res->settings, err);
+	if (r == 0 && req->backup_network)
+		r = backup_check(env->conn, req->backup_network, err);
+	if (r == 0)
+		r = vs_attach_policy_edit(g->dom, flags, VS_SEL_GUEST_MAC, res->mac, &rule, &stored, err);
+	if (r == 0 && stored && (flags & VIR_DOMAIN_AFFECT_LIVE))
+		r = vs_attach_remember_policy(env, g, err);
+	if (r == 0)
+		r = attach_pair(env, g, flags, &spec, err);
+	if (r < 0 && stored) {
+		vs_attach_policy_edit(g->dom, flags, VS_SEL_GUEST_MAC, res->mac, NULL, NULL, NULL);
+		if (flags & VIR_DOMAIN_AFFECT_LIVE)
+			vs_attach_remember_policy(env, g, NULL);
+	}
+	res->stored = stored;
+	vs_attach_strip_l2(&res->settings);
+	vs_strlcpy(res->network, req->network, sizeof(res->network));
+	return r;
+}
+
 int vs_attach(const struct vs_attach_env *env, const struct vs_attach_req *req, struct vs_attach_result *res,
 	      struct vs_error *err)
 {
@@ -632,7 +706,9 @@ int vs_attach(const struct vs_attach_env *env, const struct vs_attach_req *req, 
 		r = vs_attach_flags(g.dom, req->flags, &flags, err);
 	if (r == 0)
 		fill_result(res, &g, flags, req->kind);
-	if (r == 0 && req->kind == VS_ATTACH_NETWORK && req->numa) {
+	if (r == 0 && req->kind == VS_ATTACH_NETWORK && req->failover)
+		r = attach_failover(env, req, &g, flags, res, err);
+	else if (r == 0 && req->kind == VS_ATTACH_NETWORK && req->numa) {
 		struct vs_attach_req by_node = *req;
 		char pool[256];
 

@@ -128,6 +128,10 @@ struct vs_attach_req {
 	struct vs_vf_config cfg;              /* the command line's settings (mac, vlan included) */
 	unsigned flags;                       /* VIR_DOMAIN_AFFECT_LIVE/CONFIG; 0: as virsh */
 	bool force;
+	/* With network: a failover pair (xmlgen.h), its virtio half on this
+	 * bridge or this (non-hostdev) network; neither: user-mode. */
+	bool failover;
+	const char *bridge, *backup_network;
 	const char *numa;                     /* "auto" or a node: choose near it (attach-numa.c); NULL */
 	bool numa_required;                   /* refuse rather than take a VF on another node */
 	bool dry_run;                         /* choose, attach nothing */
@@ -147,6 +151,7 @@ struct vs_attach_result {
 	struct vs_vf_config settings;         /* resolved settings for the VF (host + guest policy + command line) */
 	bool applied;                         /* settings applied now (live) */
 	bool stored;                          /* rule stored in the guest's metadata policy */
+	char alias[32];                       /* failover: the virtio half's alias; "" otherwise */
 	int numa_node;                        /* --numa: the chosen PF's node; -1 unknown */
 	char numa_why[256];                   /* --numa auto: where the guest is */
 	char numa_note[1024];                 /* --numa: a fallback, or nothing to go by; "" */

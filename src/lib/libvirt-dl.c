@@ -41,6 +41,8 @@
 	  (conn, devices, flags), -1) \
 	X(int, virConnectListAllNetworks, (virConnectPtr conn, virNetworkPtr **nets, unsigned int flags), \
 	  (conn, nets, flags), -1) \
+	X(char *, virConnectGetCapabilities, (virConnectPtr conn), (conn), NULL) \
+	X(char *, virConnectGetHostname, (virConnectPtr conn), (conn), NULL) \
 	X(int, virDomainAttachDeviceFlags, (virDomainPtr domain, const char *xml, unsigned int flags), \
 	  (domain, xml, flags), -1) \
 	X(int, virDomainDetachDeviceFlags, (virDomainPtr domain, const char *xml, unsigned int flags), \

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,8 @@ static const char *const template_names[] = {
 	[VS_TEMPLATE_NETWORK_VFS] = "network-vfs.xml",
 	[VS_TEMPLATE_HOSTDEV] = "hostdev.xml",
 	[VS_TEMPLATE_INTERFACE] = "interface-hostdev.xml",
+	[VS_TEMPLATE_FAILOVER_VIRTIO] = "failover-virtio.xml",
+	[VS_TEMPLATE_FAILOVER_VF] = "failover-vf.xml",
 };
 
 const char *vs_template_name(enum vs_template_kind kind)
@@ -348,6 +351,97 @@ int vs_xmlgen_hostdev_string(const struct vs_template_paths *p, const struct vs_
 	if (r >= 0)
 		r = vs_xmlgen_hostdev(doc, path, spec, err);
 	return r < 0 ? r : dump_to(doc, out);
+}
+
+/* ---- failover pairs ---- */
+
+void vs_failover_alias(const unsigned char mac[6], char out[VS_FAILOVER_ALIAS_MAX])
+{
+	snprintf(out, VS_FAILOVER_ALIAS_MAX, "ua-failover-%02x%02x%02x%02x%02x%02x", mac[0], mac[1], mac[2], mac[3],
+		 mac[4], mac[5]);
+}
+
+int vs_failover_random_mac(unsigned char mac[6])
+{
+	if (getrandom(mac, 6, 0) != 6)
+		return -EIO;
+	mac[0] = (unsigned char)((mac[0] & 0xfc) | 0x02);
+	return 0;
+}
+
+static int set_mac(xmlDocPtr doc, const char *what, const unsigned char *mac, struct vs_error *err)
+{
+	xmlNodePtr n = need(doc, what, "/interface/mac", err);
+	char s[18];
+
+	if (!n)
+		return -EINVAL;
+	vs_format_mac(mac, s);
+	return set_prop(n, "address", "%s", s);
+}
+
+/* The virtio half: the template's <source> stands for whichever kind the
+ * user asked for, so its attributes are replaced, not added to. */
+static int fill_virtio(xmlDocPtr doc, const char *what, const struct vs_failover_spec *spec, const char *alias,
+		       struct vs_error *err)
+{
+	static const char *const types[] = { [VS_BACKUP_USER] = "user", [VS_BACKUP_BRIDGE] = "bridge",
+					     [VS_BACKUP_NETWORK] = "network" };
+	xmlNodePtr root = need(doc, what, "/interface", err), src, a;
+
+	if (!root || !(a = need(doc, what, "/interface/alias", err)) || set_mac(doc, what, spec->mac, err) < 0)
+		return -EINVAL;
+	if (set_prop(root, "type", "%s", types[spec->backup]) < 0 || set_prop(a, "name", "%s", alias) < 0)
+		return -ENOMEM;
+	drop(doc, "/interface/source");
+	if (spec->backup == VS_BACKUP_USER)
+		return 0;
+	if (!vs_libvirt_name_valid(spec->backup_source))
+		return vs_error_set(err, -EINVAL, "'%s' is not a valid %s name", spec->backup_source,
+				    types[spec->backup]);
+	/* after <mac>, where libvirt writes it */
+	if (!(src = xmlNewNode(NULL, BAD_CAST "source")) || !xmlAddNextSibling(vs_xml_first(doc, NULL, "/interface/mac"), src))
+		return -ENOMEM;
+	return set_prop(src, types[spec->backup], "%s", spec->backup_source);
+}
+
+static int fill_vf_half(xmlDocPtr doc, const char *what, const struct vs_failover_spec *spec, const char *alias,
+			struct vs_error *err)
+{
+	xmlNodePtr src = need(doc, what, "/interface[@type='network']/source", err), team;
+
+	if (!src || !(team = need(doc, what, "/interface/teaming[@type='transient']", err)) ||
+	    set_mac(doc, what, spec->mac, err) < 0)
+		return -EINVAL;
+	if (!vs_libvirt_name_valid(spec->pool))
+		return vs_error_set(err, -EINVAL, "'%s' is not a valid libvirt network name", spec->pool ? spec->pool : "");
+	if (set_prop(src, "network", "%s", spec->pool) < 0 || set_prop(team, "persistent", "%s", alias) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int vs_xmlgen_failover_string(const struct vs_template_paths *p, const struct vs_failover_spec *spec,
+			      char **virtio, char **vf, struct vs_error *err)
+{
+	_cleanup_xmldoc_ xmlDocPtr d1 = NULL, d2 = NULL;
+	char path1[PATH_MAX], path2[PATH_MAX], alias[VS_FAILOVER_ALIAS_MAX];
+	int r = check_l2(-1, spec->mac, err);
+
+	*virtio = *vf = NULL;
+	vs_failover_alias(spec->mac, alias);
+	if (r >= 0)
+		r = load_template(p, VS_TEMPLATE_FAILOVER_VIRTIO, path1, sizeof(path1), &d1, err);
+	if (r >= 0)
+		r = load_template(p, VS_TEMPLATE_FAILOVER_VF, path2, sizeof(path2), &d2, err);
+	if (r >= 0)
+		r = fill_virtio(d1, path1, spec, alias, err);
+	if (r >= 0)
+		r = fill_vf_half(d2, path2, spec, alias, err);
+	if (r >= 0 && (r = dump_to(d1, virtio)) >= 0 && (r = dump_to(d2, vf)) < 0) {
+		free(*virtio);
+		*virtio = NULL;
+	}
+	return r < 0 ? r : 0;
 }
 
 /* pf_name as the user gave it, so that errors speak their language */

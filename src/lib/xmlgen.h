@@ -15,6 +15,8 @@ enum vs_template_kind {
 	VS_TEMPLATE_NETWORK_VFS,      /* network-vfs.xml */
 	VS_TEMPLATE_HOSTDEV,          /* hostdev.xml */
 	VS_TEMPLATE_INTERFACE,        /* interface-hostdev.xml */
+	VS_TEMPLATE_FAILOVER_VIRTIO,  /* failover-virtio.xml */
+	VS_TEMPLATE_FAILOVER_VF,      /* failover-vf.xml */
 };
 
 const char *vs_template_name(enum vs_template_kind kind);
@@ -65,6 +67,34 @@ struct vs_hostdev_spec {
  * missing element's XPath when the template lacks something to fill. */
 int vs_xmlgen_network(xmlDocPtr doc, const char *what, const struct vs_network_spec *spec, struct vs_error *err);
 int vs_xmlgen_hostdev(xmlDocPtr doc, const char *what, const struct vs_hostdev_spec *spec, struct vs_error *err);
+
+/* A virtio-net failover pair: a virtio interface (teaming persistent) and an
+ * interface on a hostdev pool (teaming transient, naming the first one's
+ * alias), both with one MAC.  The VF comes from the pool, so that the
+ * destination of a migration hands out a VF of its own. */
+enum vs_backup_kind {
+	VS_BACKUP_USER,               /* <interface type='user'>: no host setup */
+	VS_BACKUP_BRIDGE,             /* <source bridge=...> */
+	VS_BACKUP_NETWORK,            /* <source network=...>, not a hostdev pool */
+};
+
+struct vs_failover_spec {
+	const char *pool;             /* the hostdev pool of the VF half */
+	enum vs_backup_kind backup;
+	const char *backup_source;    /* bridge or network; NULL for user */
+	unsigned char mac[6];
+};
+
+#define VS_FAILOVER_ALIAS_MAX 32
+/* "ua-failover-52540012abcd": libvirt takes user aliases only with "ua-". */
+void vs_failover_alias(const unsigned char mac[6], char out[VS_FAILOVER_ALIAS_MAX]);
+/* A random unicast, locally administered MAC. */
+int vs_failover_random_mac(unsigned char mac[6]);
+/* Both halves, each a complete <interface> (virtio first: libvirt and QEMU
+ * need it before the VF that names it); -EINVAL with err for a bad name or
+ * MAC. */
+int vs_xmlgen_failover_string(const struct vs_template_paths *p, const struct vs_failover_spec *spec,
+			      char **virtio, char **vf, struct vs_error *err);
 
 /* Find, parse and fill a template in one go; *out is the serialized XML. */
 int vs_xmlgen_network_string(const struct vs_template_paths *p, const struct vs_network_spec *spec,

@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${VM_CACHE:=$top_builddir/tests/vm/cache}"
 : "${E2E_CACHE:=$top_builddir/tests/e2e/cache}"
 : "${E2E_LOGDIR:=$top_builddir/tests/e2e/logs}"
-: "${E2E_SCENARIOS:=pool net hostdev forbidden attach crash timing boot stress ansible remote}"
+: "${E2E_SCENARIOS:=pool net hostdev forbidden attach crash timing boot stress ansible remote migrate}"
 : "${E2E_CONFIGURE_FLAGS:=}"
 : "${E2E_TIMEOUT:=2700}"
 : "${SEED:=}" "${E2E_APPEND:=}"

@@ -87,6 +87,29 @@ if vs attach nosuch --pf em1 2>"$W/err"; then fail "attach to a missing guest"; 
 grep -q "no guest 'nosuch'" "$W/err" || fail "missing guest message: $(cat "$W/err")"
 vs attach g1 --pf em1 --network pool1 2>/dev/null; [ $? -eq 2 ] || fail "two sources: not a usage error"
 
+# --- --failover: a virtio half (user-mode here) and a pool interface, one MAC
+define_guest gfo
+# LeakSanitizer's tracer may die at exit beside libvirt's threads (see
+# json-schema.sh): then the output and the XML below decide
+if vs attach gfo --failover pool1 --mac 02:00:00:00:00:31 --spoofchk off >"$W/fo.out" 2>"$W/fo.err"; then
+	grep -q "virtio interface ua-failover-020000000031 and an interface on pool pool1, MAC 02:00:00:00:00:31" "$W/fo.out" ||
+		fail "attach --failover: $(cat "$W/fo.out")"
+else
+	grep -q "^Tracer caught signal" "$W/fo.err" || fail "attach --failover: $(cat "$W/fo.err")"
+fi
+virsh_ dumpxml --inactive gfo >"$W/gfo.dump"
+[ "$(xmllint --xpath "count(//interface[mac/@address='02:00:00:00:00:31'])" "$W/gfo.dump")" = 2 ] || fail "not two halves with the MAC"
+[ "$(xmllint --xpath "string(//interface[@type='user'][model/@type='virtio'][teaming/@type='persistent']/alias/@name)" "$W/gfo.dump")" = \
+	ua-failover-020000000031 ] || fail "no virtio half: $(cat "$W/gfo.dump")"
+[ "$(xmllint --xpath "string(//interface[@type='network'][source/@network='pool1']/teaming[@type='transient']/@persistent)" "$W/gfo.dump")" = \
+	ua-failover-020000000031 ] || fail "no transient half on pool1"
+policy_rules gfo | grep -q '"guest-mac","02:00:00:00:00:31",{"spoofchk":false}' || fail "failover policy: $(policy_rules gfo)"
+vs attach gfo --failover pool1 --vf em1#2 2>"$W/err"; [ $? -eq 2 ] || fail "--failover with --vf: not a usage error"
+grep -q "a fixed VF" "$W/err" || fail "--failover --vf message: $(cat "$W/err")"
+if vs attach gfo --failover pool1 --network pool1 2>"$W/err"; then fail "virtio half on a hostdev pool"; fi
+grep -q "network 'pool1' is a hostdev pool" "$W/err" || fail "hostdev backup message: $(cat "$W/err")"
+[ "$(xmllint --xpath "count(//interface)" "$W/gfo.dump")" = 2 ] || fail "refused attaches left interfaces"
+
 # --- detach by MAC, by VF, --all
 vs detach g1 --mac 52:54:00:00:00:11 >"$W/out" || fail "detach --mac"
 grep -q "detached VF 0000:03:11.0 (MAC 52:54:00:00:00:11) from guest g1 (config)" "$W/out" || fail "detach output: $(cat "$W/out")"

@@ -113,6 +113,7 @@ vf|0||-n vf set em1#2 --rate-group gold
 vf|1||vf set em1#17 --spoofchk off
 xml|0||xml network em1
 xml|0||xml hostdev em1#1 --interface --mac 52:54:00:00:00:21 --vlan 9
+xml|0||xml hostdev --failover sriov-em1 --bridge br0
 network|0||-n network apply em1
 network|*|L|network apply em1
 network|0||network list
@@ -128,6 +129,8 @@ policy|0|L|policy show g2
 policy|0|L|policy clear g2
 plan|0||plan --domain-xml $W/g2-defined.xml
 plan|1||plan --domain-xml $W/nosuchfile.xml
+migrate-check|1|L|migrate-check g2 $VS_LIBVIRT_URI
+migrate-check|1|L|migrate-check nosuchguest $VS_LIBVIRT_URI
 reconcile|0||-n reconcile
 reconcile|0||reconcile
 apply|*||-n apply --no-libvirt --config $W/apply.conf

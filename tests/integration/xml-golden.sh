@@ -51,6 +51,9 @@ interface-plain|xml hostdev em1#1 --interface
 interface-mac-vlan|xml hostdev em1#1 --interface --mac 52:54:00:12:34:56 --vlan 100
 interface-admin-template|xml hostdev p2p1#3 --interface --vlan 7 --template $tpl/interface-admin.xml
 interface-admin-template-keep|xml hostdev em2#6 --interface --template $tpl/interface-admin.xml
+failover-bridge|xml hostdev --failover sriov-em1 --bridge br0 --mac 52:54:00:12:34:56
+failover-network|xml hostdev --failover sriov-em1 --network lan --mac 02:00:00:ab:cd:ef
+failover-user|xml hostdev --failover sriov-mig --mac 02:11:22:33:44:55
 EOF
 }
 
@@ -59,7 +62,17 @@ validate() {
 	network-*) rng=$W/rng/network.rng ;;
 	*) rng=$W/rng/device-snippet.rng ;;
 	esac
-	xmllint --noout --relaxng "$rng" "$2" 2>"$W/rng.err" ||
+	f=$2
+	case $1 in
+	failover-*) # two <interface>s: as they sit in the guest's <devices>
+		{ echo '<devices>'; cat "$2"; echo '</devices>'; } >"$W/devices.xml"
+		f=$W/devices.xml
+		[ "$(grep -c '<interface' "$2")" = 2 ] || fail "$1: not two interfaces"
+		macs=$(sed -n 's/.*<mac address="\([^"]*\)".*/\1/p' "$2" | sort -u | wc -l)
+		[ "$macs" = 1 ] || fail "$1: the two halves do not share one MAC"
+		grep -q 'persistent="ua-failover-' "$2" || fail "$1: the VF half does not name the ua- alias" ;;
+	esac
+	xmllint --noout --relaxng "$rng" "$f" 2>"$W/rng.err" ||
 		fail "$1: not valid for libvirt ($(basename "$rng")): $(cat "$W/rng.err")"
 }
 
@@ -81,7 +94,7 @@ while IFS='|' read -r name args; do
 		fail "$name: output differs from $golden/$name.xml (VIRT_SRIOV_REGENERATE=1 to accept)"
 	fi
 done <"$W/cases"
-[ $n -ge 16 ] || fail "only $n cases ran"
+[ $n -ge 19 ] || fail "only $n cases ran"
 
 # name | expected text in stderr | arguments
 refusals() {
@@ -97,6 +110,12 @@ bad-mac|52:54:zz|xml hostdev em1#0 --interface --mac 52:54:zz:00:00:01
 vlan-4095|4095|xml hostdev em1#0 --interface --vlan 4095
 vlan-negative|-1|xml network em1 --vlan -1
 vlan-hostdev|--interface|xml hostdev em1#0 --vlan 5
+failover-fixed-vf|a fixed VF|xml hostdev em1#0 --failover sriov-em1
+failover-both|not both|xml hostdev --failover sriov-em1 --bridge br0 --network lan
+failover-multicast|01:00:5e:00:00:01|xml hostdev --failover sriov-em1 --mac 01:00:5e:00:00:01
+failover-bad-pool|a/b|xml hostdev --failover a/b
+failover-interface|--failover takes only|xml hostdev --failover sriov-em1 --interface
+bridge-alone|--bridge|xml hostdev em1#0 --bridge br0
 bad-name|a/b|xml network em1 --name a/b
 template-no-pf|/network/forward[@mode='hostdev']/pf|xml network em1 --template $tpl/network-no-pf.xml
 template-no-pf-file|network-no-pf.xml|xml network em1 --template $tpl/network-no-pf.xml
@@ -119,5 +138,17 @@ while IFS='|' read -r name want args; do
 	grep -qF -- "$want" "$W/r.err" || fail "$name: stderr does not name '$want': $(cat "$W/r.err")"
 	echo "refused $name: $(cat "$W/r.err")"
 done <"$W/refusals"
+
+# --failover without --mac: a random unicast, locally administered MAC, the
+# same on both halves, and a new one each run
+for i in 1 2 3 4 5; do
+	vs xml hostdev --failover sriov-em1 >"$W/fo$i.xml" || fail "xml hostdev --failover (random MAC)"
+	macs=$(sed -n 's/.*<mac address="\([^"]*\)".*/\1/p' "$W/fo$i.xml" | sort -u)
+	[ "$(echo "$macs" | wc -l)" = 1 ] || fail "random MAC: the halves differ: $macs"
+	first=$((0x$(echo "$macs" | cut -c1-2)))
+	[ $((first & 3)) = 2 ] || fail "random MAC $macs: not unicast and locally administered"
+	echo "$macs"
+done >"$W/macs"
+[ "$(sort -u "$W/macs" | wc -l)" = 5 ] || fail "five runs, not five MACs: $(tr '\n' ' ' <"$W/macs")"
 
 finish "$n golden files, all valid for libvirt; refusals checked"
