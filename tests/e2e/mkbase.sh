@@ -20,7 +20,15 @@ base=$cache/base
 log() { echo "e2e-base: $*" >&2; }
 die() { echo "e2e-base: error: $*" >&2; exit 1; }
 
-[ -f "$base/.done" ] && exit 0
+# libvirt's QEMU driver and client, the system QEMU for the nested guests,
+# the tools the checks compare against, and the project's runtime libraries.
+PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+	qemu-system-x86 iproute2 kmod
+	libvirt0 libxml2 libpci3 libnl-3-200 libnl-route-3-200 libnl-genl-3-200 libjson-c5 jq
+	ansible-core"
+# The stamp names the package list: a cache made for another list is made anew.
+stamp="packages: $(echo $PACKAGES)"
+[ -f "$base/.done" ] && grep -qxF "$stamp" "$base/.done" && exit 0
 [ "$(id -u)" -eq 0 ] || die "building the root filesystem needs root (debootstrap, chroot)"
 command -v debootstrap >/dev/null || die "debootstrap not installed (scripts/deps.txt)"
 
@@ -29,12 +37,6 @@ src=/etc/apt/sources.list.d/debian.sources
 mirror=$(awk '$1 == "URIs:" { print $2; exit }' "$src")
 [ -n "$mirror" ] || die "no URIs: line in $src"
 
-# libvirt's QEMU driver and client, the system QEMU for the nested guests,
-# the tools the checks compare against, and the project's runtime libraries.
-PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
-	qemu-system-x86 iproute2 kmod
-	libvirt0 libxml2 libpci3 libnl-3-200 libnl-route-3-200 libjson-c5 jq
-	ansible-core"
 
 rm -rf "$base" "$base.tmp"
 t0=$(date +%s)
@@ -68,5 +70,5 @@ rm -rf "$base.tmp/var/lib/apt/lists"/* "$base.tmp/usr/share/doc"/* \
 	"$base.tmp/usr/share/man"/* "$base.tmp/usr/share/locale"/*
 mv "$base.tmp" "$base"
 t2=$(date +%s)
-echo "debootstrap $((t1 - t0)) s, packages $((t2 - t1)) s" >"$base/.done"
+printf '%s\n%s\n' "debootstrap $((t1 - t0)) s, packages $((t2 - t1)) s" "$stamp" >"$base/.done"
 log "ready in $((t2 - t0)) s ($(du -sm "$base" | cut -f1) MB)"
