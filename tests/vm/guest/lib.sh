@@ -71,11 +71,12 @@ has_command() { ! "$VIRT_SRIOV" "$@" --help 2>&1 | grep -q 'not implemented yet'
 # end-to-end VM's Debian root has no usleep and gives its own nap).
 nap() { usleep 100000; }
 wait_for() {
-	n=$(($1 * 10)); shift
-	while [ "$n" -gt 0 ]; do
+	# a name of its own: sh has no locals, and callers loop over $n
+	_wait_left=$(($1 * 10)); shift
+	while [ "$_wait_left" -gt 0 ]; do
 		"$@" >/dev/null 2>&1 && return 0
 		nap
-		n=$((n - 1))
+		_wait_left=$((_wait_left - 1))
 	done
 	return 1
 }
