@@ -630,11 +630,12 @@ static int group_name_ok(const struct vs_devlink_handle *h, const char *name, st
 	return 0;
 }
 
-int vs_devlink_rate_group_new(struct vs_devlink *dl, const char *pci_addr, const char *name, const uint64_t *tx_max,
-			      const uint64_t *tx_share, struct vs_error *err)
+/* A rate group made or changed: the same request but for the command. */
+static int rate_group_send(struct vs_devlink *dl, uint8_t cmd, const char *pci_addr, const char *name,
+			   const uint64_t *tx_max, const uint64_t *tx_share, struct vs_error *err)
 {
 	struct vs_devlink_handle h;
-	struct vs_devlink_req req = { .cmd = DEVLINK_CMD_RATE_NEW, .handle = &h, .mode = -1, .node = name,
+	struct vs_devlink_req req = { .cmd = cmd, .handle = &h, .mode = -1, .node = name,
 				      .tx_max = tx_max, .tx_share = tx_share };
 	char what[160], obj[VS_DEVLINK_NAME_MAX + 8];
 
@@ -643,6 +644,12 @@ int vs_devlink_rate_group_new(struct vs_devlink *dl, const char *pci_addr, const
 	snprintf(obj, sizeof(obj), "group %s", name);
 	rate_what(what, sizeof(what), obj, tx_max, tx_share, NULL);
 	return dl_do(dl, &req, &h, what, NULL, NULL, err);
+}
+
+int vs_devlink_rate_group_new(struct vs_devlink *dl, const char *pci_addr, const char *name, const uint64_t *tx_max,
+			      const uint64_t *tx_share, struct vs_error *err)
+{
+	return rate_group_send(dl, DEVLINK_CMD_RATE_NEW, pci_addr, name, tx_max, tx_share, err);
 }
 
 int vs_devlink_rate_group_del(struct vs_devlink *dl, const char *pci_addr, const char *name, struct vs_error *err)
@@ -660,14 +667,5 @@ int vs_devlink_rate_group_del(struct vs_devlink *dl, const char *pci_addr, const
 int vs_devlink_rate_group_set(struct vs_devlink *dl, const char *pci_addr, const char *name, const uint64_t *tx_max,
 			      const uint64_t *tx_share, struct vs_error *err)
 {
-	struct vs_devlink_handle h;
-	struct vs_devlink_req req = { .cmd = DEVLINK_CMD_RATE_SET, .handle = &h, .mode = -1, .node = name,
-				      .tx_max = tx_max, .tx_share = tx_share };
-	char what[160], obj[VS_DEVLINK_NAME_MAX + 8];
-
-	if (dl_handle(pci_addr, &h, err) < 0 || group_name_ok(&h, name, err) < 0)
-		return -EINVAL;
-	snprintf(obj, sizeof(obj), "group %s", name);
-	rate_what(what, sizeof(what), obj, tx_max, tx_share, NULL);
-	return dl_do(dl, &req, &h, what, NULL, NULL, err);
+	return rate_group_send(dl, DEVLINK_CMD_RATE_SET, pci_addr, name, tx_max, tx_share, err);
 }
